@@ -1,1 +1,9 @@
-export {};
+export * from './envelope.js';
+export * from './binding.js';
+export * from './topology.js';
+export * from './metrics.js';
+export * from './publisher.js';
+export * from './outbox.js';
+export * from './consumer.js';
+export * from './factory.js';
+export * from './nest.js';

@@ -1,0 +1,2 @@
+export * from './result.js';
+export * from './not-found.js';

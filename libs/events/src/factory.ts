@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { isEventType, contractFor } from '@openlgsp/contracts';
+import { createEvent, systemClock, type Clock, type LgspEvent } from './envelope.js';
+
+export const CLOCK = Symbol('CLOCK');
+export const EVENT_SOURCE = Symbol('EVENT_SOURCE');
+
+/** Who did it: the acting user (or key) and agency, carried as the `actor` and `agency` extensions. */
+export interface ActingParty {
+  sub: string;
+  agency: string;
+}
+
+/** Puts facts a rule established into envelopes of this service: source, actor, agency, trace. */
+@Injectable()
+export class EventFactory {
+  constructor(
+    @Inject(EVENT_SOURCE) readonly source: string,
+    @Inject(CLOCK) private readonly clock: Clock = systemClock,
+  ) {}
+
+  create<T>(fact: { type: string; data: T }, subject: string, by?: ActingParty): LgspEvent<T> {
+    return createEvent(
+      fact.type,
+      fact.data,
+      {
+        source: this.source,
+        subject,
+        ...(isEventType(fact.type) ? { dataschema: contractFor(fact.type).schemaId } : {}),
+        ...(by ? { agency: by.agency, actor: by.sub } : {}),
+      },
+      this.clock,
+    );
+  }
+
+  createAll(facts: { type: string; data: unknown }[], subject: string, by?: ActingParty): LgspEvent[] {
+    return facts.map((f) => this.create(f, subject, by));
+  }
+}

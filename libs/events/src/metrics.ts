@@ -1,0 +1,19 @@
+import { Counter, Gauge, register } from 'prom-client';
+
+/** Event metrics, registered once in the process-wide registry that `/metrics` serves. */
+function counter(name: string, help: string, labelNames: string[]) {
+  return (register.getSingleMetric(name) as Counter<string>) ?? new Counter({ name, help, labelNames });
+}
+function gauge(name: string, help: string, labelNames: string[]) {
+  return (register.getSingleMetric(name) as Gauge<string>) ?? new Gauge({ name, help, labelNames });
+}
+
+export const eventMetrics = {
+  published: counter('lgsp_events_published_total', 'Events published to JetStream', ['type']),
+  consumed: counter('lgsp_events_consumed_total', 'Events handled successfully', ['consumer', 'type']),
+  failed: counter('lgsp_events_failed_total', 'Handler failures (will be redelivered)', ['consumer', 'type']),
+  rejected: counter('lgsp_events_rejected_total', 'Events refused with reasons', ['consumer', 'code']),
+  deadLettered: counter('lgsp_events_dead_lettered_total', 'Events moved to the DLQ', ['consumer']),
+  consumerLag: gauge('lgsp_consumer_pending', 'Messages not yet delivered to a consumer', ['consumer']),
+  outboxBacklog: gauge('lgsp_outbox_backlog', 'Events found pending by the outbox sweeper', ['store']),
+};

@@ -1,0 +1,123 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Type } from '@nestjs/common';
+import helmet from '@fastify/helmet';
+import { trace } from '@opentelemetry/api';
+import { NestPinoLogger, createLogger } from '@openlgsp/telemetry';
+import { collectProcessMetrics, httpDuration } from './metrics.js';
+import { problem } from './problem.js';
+import { sendProblem, toProblem } from './problem.filter.js';
+import { unsafeKeys, validationPipe } from './validation.js';
+
+export interface HttpOptions {
+  /** Largest accepted body in bytes (HTTP_BODY_LIMIT, default 256 KiB). */
+  bodyLimit?: number;
+  /** Origins allowed by CORS (CORS_ORIGINS, comma separated; none by default). */
+  corsOrigins?: string[];
+}
+
+export function httpOptionsFromEnv(env = process.env): HttpOptions {
+  return {
+    bodyLimit: Number(env.HTTP_BODY_LIMIT ?? 256 * 1024),
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  };
+}
+
+/**
+ * Builds a service's HTTP application the one way every service shares: Fastify with helmet, a CORS
+ * allow-list, body limits, validation, problem+json errors, OpenAPI at /<service>/docs, and
+ * everything under /<service>/ so one entry point can route by prefix.
+ */
+export async function createApp(
+  service: string,
+  appModule: Type<unknown>,
+  options: HttpOptions = httpOptionsFromEnv(),
+): Promise<NestFastifyApplication> {
+  collectProcessMetrics();
+  const logger = createLogger(service);
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimit ?? 256 * 1024,
+    trustProxy: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, {
+    logger: new NestPinoLogger(logger),
+    bufferLogs: true,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+
+  // Structured-mode CloudEvents are JSON too.
+  fastify.addContentTypeParser(
+    'application/cloudevents+json',
+    { parseAs: 'string' },
+    fastify.getDefaultJsonParser('error', 'error'),
+  );
+
+  fastify.addHook('onRequest', async (request) => {
+    const route = request.routeOptions.url;
+    if (route) trace.getActiveSpan()?.setAttribute('http.route', route);
+  });
+  // `$` operators, dotted keys and prototype keys never reach a use case or the store.
+  fastify.addHook('preValidation', async (request, reply) => {
+    const errors = unsafeKeys(request.body);
+    if (errors.length)
+      return sendProblem(
+        reply,
+        request,
+        problem(400, 'The body contains field names that are not allowed.', { code: 'unsafe-field-name', errors }),
+      );
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  fastify.setErrorHandler((err, request, reply) => sendProblem(reply, request, toProblem(err)));
+
+  await app.register(helmet, {
+    // Swagger UI needs its inline bootstrap script; everything else keeps helmet's defaults.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  app.enableCors({ origin: options.corsOrigins?.length ? options.corsOrigins : false });
+  app.setGlobalPrefix(service);
+  app.useGlobalPipes(validationPipe());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(`OpenLGSP ${service}`)
+      .setDescription(`The ${service} service of OpenLGSP. Errors are RFC 9457 problem+json.`)
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'api-key')
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  SwaggerModule.setup(`${service}/docs`, app, document, {
+    jsonDocumentUrl: `${service}/openapi.json`,
+    useGlobalPrefix: false,
+  });
+  return app;
+}
+
+/** main.ts calls this after startTelemetry: build, listen on PORT, log where. */
+export async function bootstrap(service: string, appModule: Type<unknown>): Promise<NestFastifyApplication> {
+  const app = await createApp(service, appModule);
+  const port = Number(process.env.PORT ?? 3000);
+  await app.listen({ port, host: process.env.HOST ?? '0.0.0.0' });
+  createLogger(service).info({ port }, `${service} listening; API docs at /${service}/docs`);
+  return app;
+}

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { eventContracts, isEventType, validateEnvelope } from '@openlgsp/contracts';
+import { assembleEvent, EventPublisher, MalformedEventError, type LgspEvent } from '@openlgsp/events';
+import type { Principal } from '@openlgsp/auth';
+import { ProblemError, problem, type FieldError } from './problem.js';
+
+export interface HttpIntakeRequest {
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+const STRUCTURED = 'application/cloudevents+json';
+
+/**
+ * The HTTP door of integrator intake: the same CloudEvents as on `lgsp.intake.<agency>.…`, in binary
+ * (ce-* headers, data as the JSON body) or structured (one JSON object) content mode. What can be
+ * judged now is judged now (4xx problem+json); the event then goes onto the agency's intake subject,
+ * so NATS and HTTP integrators take one path and a refusal by the use case reaches
+ * `lgsp.rejected.<agency>` in both cases.
+ */
+@Injectable()
+export class HttpIntake {
+  constructor(private readonly publisher: EventPublisher) {}
+
+  async accept(context: string, request: HttpIntakeRequest, by: Principal): Promise<{ id: string; subject: string }> {
+    const event = this.parse(request);
+    const errors: FieldError[] = [];
+    const envelope = validateEnvelope(withoutData(event));
+    if (!envelope.ok) errors.push(...envelope.errors);
+    const contract = isEventType(event.type) ? eventContracts[event.type] : undefined;
+    if (!contract || contract.kind !== 'intake' || contract.context !== context)
+      errors.push({ path: '/type', message: `'${event.type}' is not an intake event of ${context}` });
+    if (errors.length) throw invalid('The event is not a valid OpenLGSP intake CloudEvent.', errors);
+
+    // The agency extension must be the caller's own: an agency speaks only for itself.
+    if (event.agency !== by.agency)
+      throw new ProblemError(
+        problem(403, `event claims agency '${event.agency ?? '(none)'}' but the caller is ${by.agency}`, {
+          code: 'forged-agency',
+          errors: [{ path: '/agency', message: `must be ${by.agency}` }],
+        }),
+      );
+    const stamped: LgspEvent = { ...event, actor: event.actor ?? by.sub };
+    try {
+      this.publisher.check(stamped);
+    } catch (err) {
+      const reasons = (err as { reasons?: { path?: string; message: string }[] }).reasons ?? [];
+      throw invalid('The event data does not match its contract.', reasons.map((r) => ({ path: r.path ?? '', message: r.message })));
+    }
+    const subject = this.publisher.subjectOf(stamped);
+    await this.publisher.publish(stamped, subject);
+    return { id: stamped.id, subject };
+  }
+
+  private parse({ headers, body }: HttpIntakeRequest): LgspEvent {
+    const contentType = String(headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    try {
+      if (contentType === STRUCTURED) {
+        if (!body || typeof body !== 'object' || Array.isArray(body))
+          throw new MalformedEventError([{ code: 'not-an-object', message: 'a structured CloudEvent is one JSON object' }]);
+        const { data, data_base64, ...attributes } = body as Record<string, unknown>;
+        if (data_base64 !== undefined)
+          throw new MalformedEventError([{ code: 'binary-data', path: '/data_base64', message: 'data must be JSON' }]);
+        return assembleEvent(stringAttributes(attributes), JSON.stringify(data ?? null));
+      }
+      const attributes: Record<string, string> = {};
+      for (const [name, value] of Object.entries(headers)) {
+        if (name.startsWith('ce-') && typeof value === 'string') attributes[name.slice(3)] = value;
+      }
+      attributes.datacontenttype = contentType || 'application/json';
+      return assembleEvent(attributes, JSON.stringify(body ?? null));
+    } catch (err) {
+      if (err instanceof MalformedEventError)
+        throw invalid('The request is not a CloudEvent.', err.reasons.map((r) => ({ path: r.path ?? '', message: r.message })));
+      throw err;
+    }
+  }
+}
+
+function stringAttributes(attributes: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(attributes)) {
+    if (typeof v !== 'string')
+      throw new MalformedEventError([{ code: 'not-a-string', path: `/${k}`, message: `attribute '${k}' must be a string` }]);
+    out[k] = v;
+  }
+  return out;
+}
+
+function withoutData(event: LgspEvent): Record<string, unknown> {
+  const { data: _data, ...attributes } = event;
+  return attributes;
+}
+
+function invalid(detail: string, errors: FieldError[]): ProblemError {
+  return new ProblemError(problem(400, detail, { code: 'invalid-event', errors }));
+}

@@ -1,0 +1,61 @@
+import { Global, Injectable, Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AUTH_REFUSAL_LISTENER, AuthModule, authConfigFromEnv, type RefusalEvent, type RefusalListener } from '@openlgsp/auth';
+import { EventsModule, eventsOptionsFromEnv } from '@openlgsp/events';
+import { PersistenceModule, mongoOptionsFromEnv } from '@openlgsp/persistence';
+import { createLogger } from '@openlgsp/telemetry';
+import { HealthController } from './health.controller.js';
+import { MetricsController } from './metrics.js';
+import { HttpIntake } from './intake.js';
+import { ProblemFilter } from './problem.filter.js';
+
+/** Every refusal leaves a structured trace (never the credentials). */
+@Injectable()
+export class LoggingRefusalListener implements RefusalListener {
+  private readonly logger = createLogger('auth');
+  onRefusal(event: RefusalEvent): void {
+    this.logger.warn(
+      {
+        refusal: {
+          status: event.status,
+          reason: event.reason,
+          method: event.method,
+          route: event.route,
+          resource: event.resource,
+          sub: event.principal?.sub,
+          agency: event.principal?.agency,
+        },
+      },
+      'request refused',
+    );
+  }
+}
+
+/**
+ * What every OpenLGSP service shares: auth, its own database, JetStream, problem+json errors, health
+ * and metrics. Configuration is read from the environment when the app is created.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forService(service: string): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        AuthModule.forRoot(authConfigFromEnv()),
+        PersistenceModule.forRoot(() => mongoOptionsFromEnv(service)),
+        EventsModule.forRoot(() => ({
+          ...eventsOptionsFromEnv(service),
+          ...(process.env.OUTBOX_SWEEP_MS ? { sweepIntervalMs: Number(process.env.OUTBOX_SWEEP_MS) } : {}),
+        })),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: AUTH_REFUSAL_LISTENER, useClass: LoggingRefusalListener },
+        HttpIntake,
+      ],
+      exports: [AUTH_REFUSAL_LISTENER, HttpIntake],
+    };
+  }
+}

@@ -1,0 +1,69 @@
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RuleViolationError, type ViolationKind } from '@openlgsp/domain';
+import { ConflictError, DuplicateError, InvalidCursorError, NotFoundError } from '@openlgsp/persistence';
+import { createLogger, currentTraceId } from '@openlgsp/telemetry';
+import { PROBLEM_CONTENT_TYPE, ProblemError, problem, type Problem } from './problem.js';
+
+const STATUS_OF: Record<ViolationKind, number> = { invalid: 422, conflict: 409, forbidden: 403, 'not-found': 404 };
+
+/** Maps whatever was thrown to an RFC 9457 problem; internals never leak past a 500. */
+export function toProblem(err: unknown): Problem {
+  if (err instanceof ProblemError) return err.problem;
+  if (err instanceof RuleViolationError) {
+    const v = err.violation;
+    return problem(STATUS_OF[v.kind], v.message, {
+      code: v.code,
+      ...(v.path ? { errors: [{ path: v.path, message: v.message }] } : {}),
+      ...(v.source ? { source: v.source } : {}),
+    });
+  }
+  if (err instanceof NotFoundError) return problem(404, err.message, { code: 'not-found' });
+  if (err instanceof ConflictError) return problem(409, err.message, { code: 'concurrent-change' });
+  if (err instanceof DuplicateError) return problem(409, err.message, { code: 'already-exists' });
+  if (err instanceof InvalidCursorError)
+    return problem(400, err.message, { code: 'invalid-cursor', errors: [{ path: '?cursor', message: err.message }] });
+  const fastifyError = err as { statusCode?: number; code?: string; message?: string };
+  if (fastifyError?.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return problem(413, 'The request body is larger than this endpoint accepts.', { code: 'body-too-large' });
+  if (fastifyError?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return problem(415, 'Send application/json (or application/cloudevents+json where accepted).', {
+      code: 'unsupported-media-type',
+    });
+  if (fastifyError?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+    return problem(400, 'The JSON body is empty.', { code: 'empty-body' });
+  // Nest may rewrap Fastify's parser error as a 400 HttpException; its message still says what it is.
+  if (err instanceof SyntaxError || fastifyError?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /Body is not valid JSON/.test(String(fastifyError?.message)))
+    return problem(400, 'The body is not valid JSON.', { code: 'malformed-json' });
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    const body = err.getResponse();
+    if (typeof body === 'string') return problem(status, body);
+    const b = body as { detail?: string; message?: string | string[]; reason?: string; code?: string };
+    const detail = b.detail ?? (Array.isArray(b.message) ? b.message.join('; ') : b.message);
+    return problem(status, detail, b.reason || b.code ? { code: b.reason ?? b.code } : {});
+  }
+  if (fastifyError?.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500)
+    return problem(fastifyError.statusCode, fastifyError.message);
+  return problem(500, 'Something went wrong on our side; the trace id identifies it.', { code: 'internal' });
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Problem): void {
+  const traceId = currentTraceId();
+  void reply
+    .status(p.status)
+    .header('content-type', PROBLEM_CONTENT_TYPE)
+    .send({ ...p, instance: request.url.split('?')[0], ...(traceId ? { traceId } : {}) });
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = createLogger('http');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const p = toProblem(err);
+    if (p.status >= 500) this.logger.error({ err }, 'request failed');
+    sendProblem(http.getResponse<FastifyReply>(), http.getRequest<FastifyRequest>(), p);
+  }
+}

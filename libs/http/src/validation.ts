@@ -1,0 +1,57 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ProblemError, problem, type FieldError } from './problem.js';
+
+/** class-validator errors → field errors with JSON pointers, deepest first. */
+export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const e of errors) {
+    const path = `${parent}/${e.property}`;
+    for (const message of Object.values(e.constraints ?? {})) out.push({ path, message: humanise(message, e.property) });
+    if (e.children?.length) out.push(...fieldErrors(e.children, path));
+  }
+  return out;
+}
+
+function humanise(message: string, property: string): string {
+  // class-validator says "property foo should not exist" for unknown fields; say it plainly.
+  if (message === `property ${property} should not exist`) return `unknown field '${property}'`;
+  return message;
+}
+
+/**
+ * Validates and transforms every DTO: unknown fields are refused (not silently dropped), values are
+ * typed, and the answer lists every wrong field at once.
+ */
+export function validationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) =>
+      new ProblemError(
+        problem(400, 'The request does not match what this endpoint accepts.', {
+          code: 'invalid-request',
+          errors: fieldErrors(errors),
+        }),
+      ),
+  });
+}
+
+/** Keys a JSON body may never carry: store operators (`$gt`), dotted paths, prototype tricks. */
+export function unsafeKeys(value: unknown, path = '', found: FieldError[] = []): FieldError[] {
+  if (found.length >= 20 || value === null || typeof value !== 'object') return found;
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => unsafeKeys(v, `${path}/${i}`, found));
+    return found;
+  }
+  for (const key of Object.keys(value)) {
+    const here = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (key.startsWith('$') || key.includes('.') || key === '__proto__' || key === 'constructor')
+      found.push({ path: here, message: `field name '${key.slice(0, 64)}' is not allowed` });
+    else unsafeKeys((value as Record<string, unknown>)[key], here, found);
+  }
+  return found;
+}

@@ -1,0 +1,110 @@
+import type { Connection, Model, Schema, UpdateQuery } from 'mongoose';
+import type { LgspEvent, OutboxRelay, OutboxStore } from '@openlgsp/events';
+
+import { NotFoundError } from '@openlgsp/domain';
+
+export { NotFoundError };
+
+/** Another change won the race: the state this write assumed is gone. */
+export class ConflictError extends Error {}
+
+export class DuplicateError extends Error {}
+
+export interface AggregateDoc {
+  _id: string;
+  /** Optimistic concurrency: every write expects the revision it read and bumps it. */
+  revision: number;
+  outbox?: LgspEvent[];
+  outboxAt?: Date | null;
+}
+
+/**
+ * The repository layer over Mongoose for one aggregate. Every write puts the state and the events it
+ * causes into one document in one atomic update, guarded by the expected revision, and then asks the
+ * relay to publish — so a crash between the two loses nothing (the sweeper finds the outbox).
+ */
+export class AggregateRepository<T extends AggregateDoc> implements OutboxStore {
+  constructor(
+    readonly name: string,
+    protected readonly model: Model<T>,
+    protected readonly relay: OutboxRelay,
+  ) {
+    relay.register(this);
+  }
+
+  /** Schemas stay untyped (Mongoose's inferred types are heavy); the aggregate type is the contract. */
+  static modelOf<T>(connection: Connection, name: string, schema: Schema): Model<T> {
+    return ((connection.models[name] as unknown) ?? connection.model(name, schema)) as Model<T>;
+  }
+
+  async find(id: string): Promise<T | null> {
+    return (await this.model.findById(id, { outbox: 0 }).lean()) as T | null;
+  }
+
+  async get(id: string, what = this.name): Promise<T> {
+    const doc = await this.find(id);
+    if (!doc) throw new NotFoundError(what, id);
+    return doc;
+  }
+
+  async insert(doc: Omit<T, 'outbox' | 'outboxAt' | 'revision'> & { revision?: number }, events: LgspEvent[]): Promise<T> {
+    const record = { revision: 1, ...doc, outbox: events, outboxAt: events.length ? new Date() : null };
+    try {
+      await this.model.create(record as never);
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) throw new DuplicateError(`${this.name} ${doc._id} already exists`);
+      throw err;
+    }
+    await this.relay.flush(this, doc._id, events);
+    return record as unknown as T;
+  }
+
+  /**
+   * Applies `set` (and optional extra operators) if the document is still at `expectedRevision`;
+   * throws ConflictError when a concurrent change got there first.
+   */
+  async update(
+    id: string,
+    expectedRevision: number,
+    set: Partial<T>,
+    events: LgspEvent[],
+    extra: UpdateQuery<T> = {},
+  ): Promise<T> {
+    const update = {
+      ...extra,
+      $set: { ...(extra.$set ?? {}), ...set, ...(events.length ? { outboxAt: new Date() } : {}) },
+      $inc: { revision: 1 },
+      ...(events.length ? { $push: { outbox: { $each: events } } } : {}),
+    } as UpdateQuery<T>;
+    const updated = (await this.model
+      .findOneAndUpdate({ _id: id, revision: expectedRevision } as never, update, {
+        new: true,
+        projection: { outbox: 0 },
+      })
+      .lean()) as T | null;
+    if (!updated) {
+      if (!(await this.model.exists({ _id: id } as never))) throw new NotFoundError(this.name, id);
+      throw new ConflictError(`${this.name} ${id} was changed by someone else; reload and try again`);
+    }
+    await this.relay.flush(this, id, events);
+    return updated;
+  }
+
+  // OutboxStore
+  async pending(writtenBefore: Date, limit: number): Promise<{ aggregateId: string; events: LgspEvent[] }[]> {
+    const docs = (await this.model
+      .find({ outboxAt: { $ne: null, $lt: writtenBefore } } as never, { outbox: 1 })
+      .sort({ outboxAt: 1 })
+      .limit(limit)
+      .lean()) as unknown as { _id: string; outbox?: LgspEvent[] }[];
+    return docs
+      .map((d) => ({ aggregateId: String(d._id), events: (d.outbox ?? []) as LgspEvent[] }))
+      .filter((p) => p.events.length > 0);
+  }
+
+  async markPublished(aggregateId: string, eventIds: string[]): Promise<void> {
+    await this.model.updateOne({ _id: aggregateId } as never, { $pull: { outbox: { id: { $in: eventIds } } } } as never);
+    // Clear the marker only if nothing was added meanwhile.
+    await this.model.updateOne({ _id: aggregateId, outbox: { $size: 0 } } as never, { $set: { outboxAt: null } } as never);
+  }
+}
