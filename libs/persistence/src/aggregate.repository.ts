@@ -2,6 +2,7 @@ import type { Connection, Model, Schema, UpdateQuery } from 'mongoose';
 import type { LgspEvent, OutboxRelay, OutboxStore } from '@openlgsp/events';
 
 import { NotFoundError } from '@openlgsp/domain';
+import { KeyedMutex } from './keyed-mutex.js';
 
 export { NotFoundError };
 
@@ -24,6 +25,7 @@ export interface AggregateDoc {
  * relay to publish — so a crash between the two loses nothing (the sweeper finds the outbox).
  */
 export class AggregateRepository<T extends AggregateDoc> implements OutboxStore {
+  private readonly writes = new KeyedMutex();
   constructor(
     readonly name: string,
     protected readonly model: Model<T>,
@@ -76,17 +78,19 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
       $inc: { revision: 1 },
       ...(events.length ? { $push: { outbox: { $each: events } } } : {}),
     } as UpdateQuery<T>;
-    const updated = (await this.model
-      .findOneAndUpdate({ _id: id, revision: expectedRevision } as never, update, {
-        new: true,
-        projection: { outbox: 0 },
-      })
-      .lean()) as T | null;
+    const updated = (await this.writes.run(id, () =>
+      this.model
+        // No projection: FerretDB v1's findAndModify does not take one; the outbox is dropped below.
+        .findOneAndUpdate({ _id: id, revision: expectedRevision } as never, update, { new: true })
+        .lean(),
+    )) as T | null;
     if (!updated) {
       if (!(await this.model.exists({ _id: id } as never))) throw new NotFoundError(this.name, id);
       throw new ConflictError(`${this.name} ${id} was changed by someone else; reload and try again`);
     }
     await this.relay.flush(this, id, events);
+    delete updated.outbox;
+    delete updated.outboxAt;
     return updated;
   }
 
