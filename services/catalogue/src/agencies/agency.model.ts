@@ -1,0 +1,22 @@
+/** A state agency of the province, with its token-safe code and its national identifier (mã định danh). */
+export type AgencyLevel = 'province' | 'district' | 'commune';
+
+export interface FocalPoint {
+  name: string;
+  title?: string;
+  email: string;
+  phone?: string;
+}
+
+export interface AgencyState {
+  _id: string; // the code
+  revision: number;
+  nationalId?: string;
+  name: string;
+  level: AgencyLevel;
+  parentCode?: string;
+  /** 004 Điều 12: the agency's data focal point (đầu mối dữ liệu). */
+  focalPoint?: FocalPoint;
+  registeredAt: Date;
+  updatedAt: Date;
+}

@@ -1,0 +1,66 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+
+/** Agency codes are NATS-token safe: they travel in subjects. */
+export const AGENCY_CODE = /^[A-Za-z0-9_-]{2,64}$/;
+
+/** A required, trimmed, bounded text field. */
+export function Text(max: number, description?: string, example?: string) {
+  return applyDecorators(
+    ApiProperty({ maxLength: max, ...(description ? { description } : {}), ...(example ? { example } : {}) }),
+    IsString(),
+    MinLength(1),
+    MaxLength(max),
+  );
+}
+
+export function OptionalText(max: number, description?: string) {
+  return applyDecorators(
+    ApiPropertyOptional({ maxLength: max, ...(description ? { description } : {}) }),
+    IsOptional(),
+    IsString(),
+    MinLength(1),
+    MaxLength(max),
+  );
+}
+
+export function AgencyCode(description = 'agency code (letters, digits, - and _)') {
+  return applyDecorators(
+    ApiProperty({ pattern: AGENCY_CODE.source, description, example: 'STNMT' }),
+    IsString(),
+    Matches(AGENCY_CODE, { message: '$property must be an agency code (2-64 letters, digits, - or _)' }),
+  );
+}
+
+export function OneOf<T extends string>(values: readonly T[], optional = false) {
+  return applyDecorators(
+    optional ? ApiPropertyOptional({ enum: values }) : ApiProperty({ enum: values }),
+    ...(optional ? [IsOptional()] : []),
+    IsIn(values as T[], { message: `$property must be one of: ${values.join(', ')}` }),
+  );
+}
+
+/** Page size and cursor of every list endpoint. */
+export class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit: number = 50;
+
+  @ApiPropertyOptional({ description: 'opaque cursor from the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}
+
+/** Query-string booleans: only the words true and false. */
+export const BooleanQuery = () =>
+  Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,0 +1,117 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Public, Roles, type Principal } from '@openlgsp/auth';
+import { EntriesService } from './entries.service.js';
+import type { EntryState } from './entry.model.js';
+import {
+  AssessmentDto,
+  CompileDto,
+  DecisionDto,
+  EntrySearchQuery,
+  ProposeAdditionDto,
+  ProposeChangeDto,
+  ReviewDto,
+} from './entries.dto.js';
+
+const uuid = new ParseUUIDPipe();
+
+/** What readers get: the entry without storage internals. */
+export function entryView(entry: EntryState) {
+  const { searchText: _s, ...view } = entry as EntryState & { outbox?: unknown; outboxAt?: unknown };
+  delete (view as { outbox?: unknown }).outbox;
+  delete (view as { outboxAt?: unknown }).outboxAt;
+  return view;
+}
+
+@ApiTags('entries')
+@Controller('entries')
+export class EntriesController {
+  constructor(private readonly entries: EntriesService) {}
+
+  @Post('proposals')
+  @Roles('provider')
+  @ApiOperation({ summary: 'Propose a new shared database for the catalogue (004 Điều 4.2)' })
+  proposeAddition(@Body() body: ProposeAdditionDto, @CurrentPrincipal() by: Principal) {
+    return this.entries.proposeAddition(body, by);
+  }
+
+  @Post(':entryId/proposals')
+  @Roles('provider')
+  @ApiOperation({ summary: 'Propose to amend or withdraw a listed entry' })
+  proposeChange(
+    @Param('entryId', uuid) entryId: string,
+    @Body() body: ProposeChangeDto,
+    @CurrentPrincipal() by: Principal,
+  ) {
+    return this.entries.proposeChange(entryId, body, by);
+  }
+
+  @Post(':entryId/proposals/:proposalId/compilation')
+  @HttpCode(204)
+  @Roles('dic')
+  @ApiOperation({ summary: 'DIC compiles a proposal for the Committee' })
+  async compile(
+    @Param('entryId', uuid) entryId: string,
+    @Param('proposalId', uuid) proposalId: string,
+    @Body() body: CompileDto,
+    @CurrentPrincipal() by: Principal,
+  ) {
+    await this.entries.compile(entryId, proposalId, body.note, by);
+  }
+
+  @Post(':entryId/proposals/:proposalId/decision')
+  @HttpCode(204)
+  @Roles('committee')
+  @ApiOperation({ summary: "The People's Committee approves or rejects (with a reason)" })
+  async decide(
+    @Param('entryId', uuid) entryId: string,
+    @Param('proposalId', uuid) proposalId: string,
+    @Body() body: DecisionDto,
+    @CurrentPrincipal() by: Principal,
+  ) {
+    await this.entries.decide(entryId, proposalId, body, by);
+  }
+
+  @Post(':entryId/assessments')
+  @Roles('provider', 'dic')
+  @ApiOperation({ summary: 'Record the annual quality assessment (Decree 47 Điều 16)' })
+  assess(@Param('entryId', uuid) entryId: string, @Body() body: AssessmentDto, @CurrentPrincipal() by: Principal) {
+    return this.entries.assess(entryId, body, by);
+  }
+
+  @Post(':entryId/reviews')
+  @HttpCode(204)
+  @Roles('dic')
+  @ApiOperation({ summary: 'Record the six-monthly review of default sharing (Decree 47 Điều 34)' })
+  async review(@Param('entryId', uuid) entryId: string, @Body() body: ReviewDto, @CurrentPrincipal() by: Principal) {
+    await this.entries.review(entryId, body, by);
+  }
+
+  @Get('overdue-assessments')
+  @Roles('dic', 'auditor', 'committee')
+  @ApiOperation({ summary: 'Listed entries with no assessment in the last year' })
+  async overdue() {
+    return { items: (await this.entries.overdueAssessments()).map(entryView) };
+  }
+
+  @Get('due-reviews')
+  @Roles('dic', 'auditor', 'committee')
+  @ApiOperation({ summary: 'Listed entries not reviewed in the last six months' })
+  async dueReviews() {
+    return { items: (await this.entries.dueReviews()).map(entryView) };
+  }
+
+  @Get()
+  @Public()
+  @ApiOperation({ summary: 'Search entries with facet counts (listed ones for the public)' })
+  async search(@Query() query: EntrySearchQuery, @CurrentPrincipal() by?: Principal) {
+    const page = await this.entries.search(query, by);
+    return { ...page, items: page.items.map(entryView) };
+  }
+
+  @Get(':entryId')
+  @Public()
+  async get(@Param('entryId', uuid) entryId: string, @CurrentPrincipal() by?: Principal) {
+    return entryView(await this.entries.get(entryId, by));
+  }
+}

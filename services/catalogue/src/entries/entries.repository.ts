@@ -1,0 +1,22 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Connection } from 'mongoose';
+import { OutboxRelay } from '@openlgsp/events';
+import { AggregateRepository, MONGO_CONNECTION } from '@openlgsp/persistence';
+import type { EntryState } from './entry.model.js';
+import { EntrySchema } from './entry.schema.js';
+
+@Injectable()
+export class EntriesRepository extends AggregateRepository<EntryState> {
+  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay) {
+    super('entry', AggregateRepository.modelOf(connection, 'Entry', EntrySchema), relay);
+  }
+
+  /** Listed entries, for the annual-assessment and six-monthly-review sweeps (bounded). */
+  async listed(limit = 5_000): Promise<EntryState[]> {
+    return (await this.model.find({ status: 'listed' }, { outbox: 0 }).sort({ _id: 1 }).limit(limit).lean()) as EntryState[];
+  }
+
+  get collection() {
+    return this.model;
+  }
+}

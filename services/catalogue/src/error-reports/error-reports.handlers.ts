@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import type { DataErrorReportedV1 } from '@openlgsp/contracts';
+import { OnEvent, refuseOnRuleViolation, type EventContext, type LgspEvent } from '@openlgsp/events';
+import { ErrorReportsService } from './error-reports.service.js';
+
+@Injectable()
+export class ErrorReportsHandlers {
+  constructor(private readonly reports: ErrorReportsService) {}
+
+  /** A consumer agency's system reports a data error; the event id becomes the report id. */
+  @OnEvent('vn.openlgsp.catalogue.data-error.reported.v1')
+  async onDataErrorReported(event: LgspEvent<DataErrorReportedV1>, ctx: EventContext): Promise<void> {
+    const by = { sub: event.actor ?? `system:${ctx.agency}`, agency: ctx.agency!, roles: ['integrator'] };
+    await refuseOnRuleViolation(async () => {
+      if (await this.reports.exists(event.id)) return; // redelivered after the write, before the ack
+      await this.reports.open({ ...event.data, reportId: event.id }, by);
+    });
+  }
+}
