@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The entry point behind `npm start`, `npm test`, `npm run demo`, `npm run token`, `npm run bench`.
+# It installs what the machine lacks first (toolchain.sh), then does the one thing asked.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=toolchain.sh
+source "$here/toolchain.sh"
+cd "$LGSP_ROOT"
+export LGSP_DATA="${LGSP_DATA:-$LGSP_ROOT/.lgsp}"
+
+build() {
+  say "building (contracts check, TypeScript)"
+  npx nx run-many -t build --outputStyle=static >"$LGSP_DATA/build.log" 2>&1 || { cat "$LGSP_DATA/build.log"; exit 1; }
+}
+
+cmd="${1:-}"
+shift || true
+mkdir -p "$LGSP_DATA"
+case "$cmd" in
+  start)
+    build
+    exec node deploy/local/platform.mjs "$@"
+    ;;
+  test)
+    build
+    say "lint and format"
+    npx eslint . --max-warnings=0
+    npx prettier --check . --log-level=warn
+    say "unit, integration and end-to-end tests (each suite starts its own engines)"
+    log="$LGSP_DATA/test.log"
+    set +e
+    npx nx run-many -t test --outputStyle=static --parallel=1 2>&1 | tee "$log"
+    status=${PIPESTATUS[0]}
+    set -e
+    say "deployment manifests"
+    bash k8s/validate.sh || status=1
+    passed=$(grep -E '^ℹ pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+    failed=$(grep -E '^ℹ fail [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+    echo
+    echo "tests: $passed passed, $failed failed"
+    exit "$status"
+    ;;
+  demo)
+    exec node deploy/local/demo.mjs "$@"
+    ;;
+  token)
+    [ -f libs/auth/dist/src/cli/token.js ] || build
+    exec node libs/auth/dist/src/cli/token.js --keys "$LGSP_DATA/keys" "$@"
+    ;;
+  bench)
+    build
+    exec node load-tests/bench.mjs "$@"
+    ;;
+  *)
+    echo "usage: npm start | npm test | npm run demo | npm run token -- --agency CODE --roles r1,r2 | npm run bench" >&2
+    exit 2
+    ;;
+esac
