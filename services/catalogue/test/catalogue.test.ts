@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { validateEnvelope } from '@openlgsp/contracts';
 import { OutboxRelay, createEvent, toNatsMessage, type LgspEvent } from '@openlgsp/events';
@@ -351,5 +352,28 @@ describe('delivery guarantees', () => {
     await sut.engines.mongo.start();
     const opened = await findEvent(sut.js, 'CATALOGUE', (e) => e.subject === event.id && e.type.endsWith('error-report.opened.v1'), 60_000);
     assert.equal((opened.data as { entryId: string }).entryId, entryId);
+  });
+});
+
+describe('the published OpenAPI document', () => {
+  // contracts/openapi/catalogue.json is what integrators read; it must be what the service serves.
+  const file = new URL('../../../../contracts/openapi/catalogue.json', import.meta.url);
+
+  it('is served at /catalogue/openapi.json and matches contracts/openapi/catalogue.json', async () => {
+    const served = await sut.request('GET', '/catalogue/openapi.json');
+    assert.equal(served.status, 200);
+    const text = `${JSON.stringify(served.body, null, 2)}\n`;
+    if (process.env.UPDATE_CONTRACTS === '1') writeFileSync(file, text);
+    assert.equal(
+      readFileSync(file, 'utf8'),
+      text,
+      'contracts/openapi/catalogue.json is stale: run UPDATE_CONTRACTS=1 npm test and commit it',
+    );
+  });
+
+  it('serves the API docs page', async () => {
+    const page = await fetch(`${sut.url}/catalogue/docs`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /swagger/i);
   });
 });
