@@ -4,12 +4,14 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'libs/contracts/src/generated/**', '.nx/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
+  { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: { ...globals.node } } },
   {
     files: ['**/*.ts'],
     plugins: { '@nx': nx },

@@ -66,7 +66,9 @@ async function stop() {
   say('stopping…');
   gateway?.close();
   for (const { child } of [...children].reverse()) child.kill('SIGTERM');
-  await Promise.all(children.map(({ child }) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null)));
+  await Promise.all(
+    children.map(({ child }) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null)),
+  );
   say('stopped');
   process.exit(0);
 }
@@ -76,15 +78,30 @@ process.on('SIGTERM', stop);
 // Engines
 let natsUrl = process.env.NATS_URL;
 if (!natsUrl) {
-  if (!(await portIsFree(natsPort))) throw new Error(`port ${natsPort} is taken: set LGSP_NATS_PORT or NATS_URL`);
-  run('nats', binary('nats-server'), ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', join(data, 'nats')]);
+  if (!(await portIsFree(natsPort)))
+    throw new Error(`port ${natsPort} is taken: set LGSP_NATS_PORT or NATS_URL`);
+  run('nats', binary('nats-server'), [
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(natsPort),
+    '-js',
+    '-sd',
+    join(data, 'nats'),
+  ]);
   await waitForPort(natsPort, 'nats-server');
   natsUrl = `nats://127.0.0.1:${natsPort}`;
 }
 let mongoBase = process.env.MONGO_URL;
 if (!mongoBase) {
-  if (!(await portIsFree(mongoPort))) throw new Error(`port ${mongoPort} is taken: set LGSP_MONGO_PORT or MONGO_URL`);
-  run('ferretdb', binary('lgsp-ferretdb'), ['-listen-addr', `127.0.0.1:${mongoPort}`, '-state-dir', join(data, 'ferretdb')]);
+  if (!(await portIsFree(mongoPort)))
+    throw new Error(`port ${mongoPort} is taken: set LGSP_MONGO_PORT or MONGO_URL`);
+  run('ferretdb', binary('lgsp-ferretdb'), [
+    '-listen-addr',
+    `127.0.0.1:${mongoPort}`,
+    '-state-dir',
+    join(data, 'ferretdb'),
+  ]);
   await waitForPort(mongoPort, 'FerretDB');
   mongoBase = `mongodb://127.0.0.1:${mongoPort}/`;
 }
@@ -94,7 +111,9 @@ const { localKeys } = await import('@openlgsp/auth');
 const keys = await localKeys(join(data, 'keys'));
 
 // Services: each its own database, its own port.
-const services = readdirSync(join(root, 'services')).filter((s) => existsSync(join(root, 'services', s, 'dist/src/main.js')));
+const services = readdirSync(join(root, 'services')).filter((s) =>
+  existsSync(join(root, 'services', s, 'dist/src/main.js')),
+);
 const routes = new Map();
 let port = Number(process.env.LGSP_SERVICE_PORT_BASE ?? 8100);
 for (const service of services) {
@@ -120,11 +139,24 @@ gateway = http.createServer((req, res) => {
   const target = routes.get(service);
   if (!target) {
     res.writeHead(404, { 'content-type': 'application/problem+json' });
-    res.end(JSON.stringify({ type: 'about:blank', title: 'Not found', status: 404, detail: `no service '${service}'; try ${[...routes.keys()].map((s) => `/${s}/`).join(', ')}` }));
+    res.end(
+      JSON.stringify({
+        type: 'about:blank',
+        title: 'Not found',
+        status: 404,
+        detail: `no service '${service}'; try ${[...routes.keys()].map((s) => `/${s}/`).join(', ')}`,
+      }),
+    );
     return;
   }
   const upstream = http.request(
-    { host: '127.0.0.1', port: target, path: req.url, method: req.method, headers: { ...req.headers, 'x-forwarded-for': req.socket.remoteAddress } },
+    {
+      host: '127.0.0.1',
+      port: target,
+      path: req.url,
+      method: req.method,
+      headers: { ...req.headers, 'x-forwarded-for': req.socket.remoteAddress },
+    },
     (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -132,14 +164,22 @@ gateway = http.createServer((req, res) => {
   );
   upstream.on('error', () => {
     res.writeHead(502, { 'content-type': 'application/problem+json' });
-    res.end(JSON.stringify({ type: 'about:blank', title: 'Bad gateway', status: 502, detail: `${service} is not answering` }));
+    res.end(
+      JSON.stringify({
+        type: 'about:blank',
+        title: 'Bad gateway',
+        status: 502,
+        detail: `${service} is not answering`,
+      }),
+    );
   });
   req.pipe(upstream);
 });
 await new Promise((done, fail) => gateway.once('error', fail).listen(gatewayPort, '127.0.0.1', done));
 
 say(`OpenLGSP is up at http://127.0.0.1:${gatewayPort}`);
-for (const service of routes.keys()) say(`  ${service}: http://127.0.0.1:${gatewayPort}/${service}/docs (API docs)`);
+for (const service of routes.keys())
+  say(`  ${service}: http://127.0.0.1:${gatewayPort}/${service}/docs (API docs)`);
 say(`  NATS: ${natsUrl}   store: ${mongoBase}   data: ${data}`);
 say('  a token: npm run token -- --agency STTTT --roles dic');
 say('  Ctrl-C stops everything');

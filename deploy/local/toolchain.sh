@@ -41,12 +41,12 @@ ensure_packages() {
   want="$(sha256sum "$LGSP_ROOT/package-lock.json" | cut -d' ' -f1)-$(node --version)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
   say "installing packages (npm ci) with Node $(node --version)"
-  (cd "$LGSP_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  (cd "$LGSP_ROOT" && npm ci --no-audit --no-fund --loglevel=error) >&2
   echo "$want" >"$stamp"
 }
 
 ensure_engines() {
-  bash "$LGSP_ROOT/deploy/local/engines/build.sh"
+  bash "$LGSP_ROOT/deploy/local/engines/build.sh" >&2
   export PATH="$LGSP_CACHE/bin:$PATH"
 }
 

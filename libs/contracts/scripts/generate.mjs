@@ -6,7 +6,6 @@
 //   node scripts/generate.mjs           write libs/contracts/src/generated/* and contracts/asyncapi.yaml
 //   node scripts/generate.mjs --check   exit 1 when any of those files differs from what would be generated
 //   --root=<dir>                        work on another copy of the repository (the tests use one)
-/* global process, console, URL */
 import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

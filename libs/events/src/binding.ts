@@ -51,10 +51,18 @@ export function assembleEvent(attributes: Record<string, string>, body: Uint8Arr
   }
   for (const name of ['id', 'specversion', 'type', 'source'] as const) {
     if (!attributes[name])
-      reasons.push({ code: 'missing-attribute', path: `/${name}`, message: `attribute '${name}' is required` });
+      reasons.push({
+        code: 'missing-attribute',
+        path: `/${name}`,
+        message: `attribute '${name}' is required`,
+      });
   }
   if (attributes.specversion && attributes.specversion !== '1.0')
-    reasons.push({ code: 'unsupported-specversion', path: '/specversion', message: 'specversion must be 1.0' });
+    reasons.push({
+      code: 'unsupported-specversion',
+      path: '/specversion',
+      message: 'specversion must be 1.0',
+    });
   const contentType = (attributes.datacontenttype ?? 'application/json').split(';')[0]!.trim();
   if (contentType !== 'application/json')
     reasons.push({

@@ -192,11 +192,21 @@ export class EventConsumer {
     }
   }
 
-  private contractProblems(event: LgspEvent, subject: string, intakeAgency: string | undefined): RejectionReason[] | 'skip' {
+  private contractProblems(
+    event: LgspEvent,
+    subject: string,
+    intakeAgency: string | undefined,
+  ): RejectionReason[] | 'skip' {
     const known = isEventType(event.type) && this.handlers.has(event.type);
     if (!known) {
       if (this.spec.unhandled === 'skip') return 'skip';
-      return [{ code: 'unknown-type', path: '/type', message: `${this.spec.durable} does not accept ${event.type}` }];
+      return [
+        {
+          code: 'unknown-type',
+          path: '/type',
+          message: `${this.spec.durable} does not accept ${event.type}`,
+        },
+      ];
     }
     // A type travels only on its contract's subject: an integrator cannot pass a domain fact off as
     // intake, nor one agency's event as another's.
@@ -207,7 +217,11 @@ export class EventConsumer {
     const reasons: RejectionReason[] = [];
     if (intakeAgency !== undefined) {
       if (!event.agency)
-        reasons.push({ code: 'missing-agency', path: '/agency', message: 'the agency extension is required' });
+        reasons.push({
+          code: 'missing-agency',
+          path: '/agency',
+          message: 'the agency extension is required',
+        });
       else if (event.agency !== intakeAgency)
         reasons.push({
           code: 'forged-agency',
@@ -217,7 +231,8 @@ export class EventConsumer {
     }
     const result = validateEventData(event.type, event.data);
     if (!result.ok)
-      for (const e of result.errors) reasons.push({ code: 'schema', path: `/data${e.path}`, message: e.message });
+      for (const e of result.errors)
+        reasons.push({ code: 'schema', path: `/data${e.path}`, message: e.message });
     return reasons;
   }
 
@@ -229,7 +244,11 @@ export class EventConsumer {
   ): Promise<void> {
     try {
       if (agency) await this.publisher.reject(event ?? {}, agency, m.subject, reasons);
-      else await this.publisher.deadLetter(this.original(m), `refused: ${reasons.map((r) => r.message).join('; ')}`);
+      else
+        await this.publisher.deadLetter(
+          this.original(m),
+          `refused: ${reasons.map((r) => r.message).join('; ')}`,
+        );
       if (event) await this.processed.add(this.spec.durable, event.id);
     } catch (err) {
       // The rejection could not be told yet: keep the message and try again later.

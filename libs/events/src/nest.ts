@@ -36,6 +36,9 @@ export function OnEvent(type: string): MethodDecorator {
 export interface EventsOptions {
   service: string;
   natsUrl: string;
+  /** Per-service NATS credentials (the cluster's accounts give each service its own user). */
+  natsUser?: string;
+  natsPassword?: string;
   /** Stream replicas: 1 on one machine, 3 on a cluster. */
   replicas?: number;
   consumers?: ConsumerSpec[];
@@ -48,6 +51,7 @@ export function eventsOptionsFromEnv(service: string, env = process.env): Events
   return {
     service,
     natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    ...(env.NATS_USER ? { natsUser: env.NATS_USER, natsPassword: env.NATS_PASSWORD ?? '' } : {}),
     replicas: Number(env.STREAM_REPLICAS ?? 1),
   };
 }
@@ -94,7 +98,15 @@ export class EventRuntime implements OnApplicationBootstrap, OnApplicationShutdo
     const handlers = this.handlers();
     const specs = this.options.consumers ?? CONSUMERS[this.options.service] ?? [];
     for (const spec of specs) {
-      const consumer = new EventConsumer(this.js, jsm, this.publisher, spec, handlers, this.processed, this.logger);
+      const consumer = new EventConsumer(
+        this.js,
+        jsm,
+        this.publisher,
+        spec,
+        handlers,
+        this.processed,
+        this.logger,
+      );
       await consumer.start();
       this.consumers.push(consumer);
     }
@@ -117,7 +129,8 @@ export class EventsModule {
   /** Options may be a function: read when the app is created, not when the module file loads. */
   static forRoot(optionsOrFactory: EventsOptions | (() => EventsOptions)): DynamicModule {
     let resolved: EventsOptions | undefined;
-    const options = () => (resolved ??= typeof optionsOrFactory === 'function' ? optionsOrFactory() : optionsOrFactory);
+    const options = () =>
+      (resolved ??= typeof optionsOrFactory === 'function' ? optionsOrFactory() : optionsOrFactory);
     return {
       module: EventsModule,
       imports: [DiscoveryModule],
@@ -126,7 +139,13 @@ export class EventsModule {
         {
           provide: NATS_CONNECTION,
           useFactory: () =>
-            connect({ servers: options().natsUrl, name: options().service, maxReconnectAttempts: -1, reconnectTimeWait: 500 }),
+            connect({
+              servers: options().natsUrl,
+              name: options().service,
+              ...(options().natsUser ? { user: options().natsUser, pass: options().natsPassword } : {}),
+              maxReconnectAttempts: -1,
+              reconnectTimeWait: 500,
+            }),
         },
         { provide: JETSTREAM, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => jetstream(nc) },
         {

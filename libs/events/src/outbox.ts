@@ -45,7 +45,10 @@ export class OutboxRelay {
     try {
       await this.publishAll(store, aggregateId, events);
     } catch (err) {
-      this.logger.warn({ err, store: store.name, aggregateId }, 'outbox flush failed; the sweeper will retry');
+      this.logger.warn(
+        { err, store: store.name, aggregateId },
+        'outbox flush failed; the sweeper will retry',
+      );
     }
   }
 
@@ -69,8 +72,14 @@ export class OutboxRelay {
     const run = async () => {
       for (const store of this.stores.values()) {
         try {
-          const pending = await store.pending(new Date(now.getTime() - this.options.graceMs), this.options.batch);
-          eventMetrics.outboxBacklog.set({ store: store.name }, pending.reduce((n, p) => n + p.events.length, 0));
+          const pending = await store.pending(
+            new Date(now.getTime() - this.options.graceMs),
+            this.options.batch,
+          );
+          eventMetrics.outboxBacklog.set(
+            { store: store.name },
+            pending.reduce((n, p) => n + p.events.length, 0),
+          );
           for (const { aggregateId, events } of pending) {
             await this.publishAll(store, aggregateId, events);
             published += events.length;

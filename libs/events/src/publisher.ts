@@ -19,7 +19,9 @@ export class ContractViolation extends Error {
     readonly type: string,
     readonly reasons: RejectionReason[],
   ) {
-    super(`event ${type} breaks its contract: ${reasons.map((r) => `${r.path ?? ''} ${r.message}`).join('; ')}`);
+    super(
+      `event ${type} breaks its contract: ${reasons.map((r) => `${r.path ?? ''} ${r.message}`).join('; ')}`,
+    );
   }
 }
 
@@ -38,7 +40,10 @@ export class EventPublisher {
 
   /** Where a contract-valid event goes: its contract's subject, with the agency for intake/rejection. */
   subjectOf(event: LgspEvent): string {
-    if (!isEventType(event.type)) throw new ContractViolation(event.type, [{ code: 'unknown-type', path: '/type', message: `no contract for ${event.type}` }]);
+    if (!isEventType(event.type))
+      throw new ContractViolation(event.type, [
+        { code: 'unknown-type', path: '/type', message: `no contract for ${event.type}` },
+      ]);
     return subjectFor(event.type, { agency: event.agency });
   }
 
@@ -52,7 +57,11 @@ export class EventPublisher {
     if (!result.ok)
       throw new ContractViolation(
         event.type,
-        result.errors.map((e: { path: string; message: string }) => ({ code: 'schema', path: `/data${e.path}`, message: e.message })),
+        result.errors.map((e: { path: string; message: string }) => ({
+          code: 'schema',
+          path: `/data${e.path}`,
+          message: e.message,
+        })),
       );
   }
 
@@ -94,7 +103,8 @@ export class EventPublisher {
     reason: string,
   ): Promise<void> {
     const headers = natsHeaders();
-    if (original.headers) for (const key of original.headers.keys()) headers.set(key, original.headers.get(key));
+    if (original.headers)
+      for (const key of original.headers.keys()) headers.set(key, original.headers.get(key));
     headers.delete('Nats-Msg-Id');
     headers.set('Lgsp-Dlq-Reason', reason.slice(0, 1000));
     headers.set('Lgsp-Dlq-Subject', original.subject);

@@ -68,12 +68,19 @@ export async function createApp(
       return sendProblem(
         reply,
         request,
-        problem(400, 'The body contains field names that are not allowed.', { code: 'unsafe-field-name', errors }),
+        problem(400, 'The body contains field names that are not allowed.', {
+          code: 'unsafe-field-name',
+          errors,
+        }),
       );
   });
   fastify.addHook('onResponse', async (request, reply) => {
     httpDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
       reply.elapsedTime / 1000,
     );
   });

@@ -41,7 +41,8 @@ export class HealthController {
       }
     }
     const down = Object.entries(checks).filter(([, s]) => s !== 'up');
-    if (down.length) throw new ServiceUnavailableException(`not ready: ${down.map(([n]) => n).join(', ')} down`);
+    if (down.length)
+      throw new ServiceUnavailableException(`not ready: ${down.map(([n]) => n).join(', ')} down`);
     return { status: 'up', checks };
   }
 }

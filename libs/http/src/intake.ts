@@ -22,7 +22,11 @@ const STRUCTURED = 'application/cloudevents+json';
 export class HttpIntake {
   constructor(private readonly publisher: EventPublisher) {}
 
-  async accept(context: string, request: HttpIntakeRequest, by: Principal): Promise<{ id: string; subject: string }> {
+  async accept(
+    context: string,
+    request: HttpIntakeRequest,
+    by: Principal,
+  ): Promise<{ id: string; subject: string }> {
     const event = this.parse(request);
     const errors: FieldError[] = [];
     const envelope = validateEnvelope(withoutData(event));
@@ -45,7 +49,10 @@ export class HttpIntake {
       this.publisher.check(stamped);
     } catch (err) {
       const reasons = (err as { reasons?: { path?: string; message: string }[] }).reasons ?? [];
-      throw invalid('The event data does not match its contract.', reasons.map((r) => ({ path: r.path ?? '', message: r.message })));
+      throw invalid(
+        'The event data does not match its contract.',
+        reasons.map((r) => ({ path: r.path ?? '', message: r.message })),
+      );
     }
     const subject = this.publisher.subjectOf(stamped);
     await this.publisher.publish(stamped, subject);
@@ -53,14 +60,21 @@ export class HttpIntake {
   }
 
   private parse({ headers, body }: HttpIntakeRequest): LgspEvent {
-    const contentType = String(headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const contentType = String(headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
     try {
       if (contentType === STRUCTURED) {
         if (!body || typeof body !== 'object' || Array.isArray(body))
-          throw new MalformedEventError([{ code: 'not-an-object', message: 'a structured CloudEvent is one JSON object' }]);
+          throw new MalformedEventError([
+            { code: 'not-an-object', message: 'a structured CloudEvent is one JSON object' },
+          ]);
         const { data, data_base64, ...attributes } = body as Record<string, unknown>;
         if (data_base64 !== undefined)
-          throw new MalformedEventError([{ code: 'binary-data', path: '/data_base64', message: 'data must be JSON' }]);
+          throw new MalformedEventError([
+            { code: 'binary-data', path: '/data_base64', message: 'data must be JSON' },
+          ]);
         return assembleEvent(stringAttributes(attributes), JSON.stringify(data ?? null));
       }
       const attributes: Record<string, string> = {};
@@ -71,7 +85,10 @@ export class HttpIntake {
       return assembleEvent(attributes, JSON.stringify(body ?? null));
     } catch (err) {
       if (err instanceof MalformedEventError)
-        throw invalid('The request is not a CloudEvent.', err.reasons.map((r) => ({ path: r.path ?? '', message: r.message })));
+        throw invalid(
+          'The request is not a CloudEvent.',
+          err.reasons.map((r) => ({ path: r.path ?? '', message: r.message })),
+        );
       throw err;
     }
   }
@@ -81,7 +98,9 @@ function stringAttributes(attributes: Record<string, unknown>): Record<string, s
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(attributes)) {
     if (typeof v !== 'string')
-      throw new MalformedEventError([{ code: 'not-a-string', path: `/${k}`, message: `attribute '${k}' must be a string` }]);
+      throw new MalformedEventError([
+        { code: 'not-a-string', path: `/${k}`, message: `attribute '${k}' must be a string` },
+      ]);
     out[k] = v;
   }
   return out;

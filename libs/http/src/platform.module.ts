@@ -1,6 +1,12 @@
 import { Global, Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { AUTH_REFUSAL_LISTENER, AuthModule, authConfigFromEnv, type RefusalEvent, type RefusalListener } from '@openlgsp/auth';
+import {
+  AUTH_REFUSAL_LISTENER,
+  AuthModule,
+  authConfigFromEnv,
+  type RefusalEvent,
+  type RefusalListener,
+} from '@openlgsp/auth';
 import { EventsModule, eventsOptionsFromEnv } from '@openlgsp/events';
 import { PersistenceModule, mongoOptionsFromEnv } from '@openlgsp/persistence';
 import { createLogger } from '@openlgsp/telemetry';

@@ -5,7 +5,12 @@ import { ConflictError, DuplicateError, InvalidCursorError, NotFoundError } from
 import { createLogger, currentTraceId } from '@openlgsp/telemetry';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problem, type Problem } from './problem.js';
 
-const STATUS_OF: Record<ViolationKind, number> = { invalid: 422, conflict: 409, forbidden: 403, 'not-found': 404 };
+const STATUS_OF: Record<ViolationKind, number> = {
+  invalid: 422,
+  conflict: 409,
+  forbidden: 403,
+  'not-found': 404,
+};
 
 /** Maps whatever was thrown to an RFC 9457 problem; internals never leak past a 500. */
 export function toProblem(err: unknown): Problem {
@@ -22,7 +27,10 @@ export function toProblem(err: unknown): Problem {
   if (err instanceof ConflictError) return problem(409, err.message, { code: 'concurrent-change' });
   if (err instanceof DuplicateError) return problem(409, err.message, { code: 'already-exists' });
   if (err instanceof InvalidCursorError)
-    return problem(400, err.message, { code: 'invalid-cursor', errors: [{ path: '?cursor', message: err.message }] });
+    return problem(400, err.message, {
+      code: 'invalid-cursor',
+      errors: [{ path: '?cursor', message: err.message }],
+    });
   const fastifyError = err as { statusCode?: number; code?: string; message?: string };
   if (fastifyError?.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
     return problem(413, 'The request body is larger than this endpoint accepts.', { code: 'body-too-large' });
@@ -33,7 +41,11 @@ export function toProblem(err: unknown): Problem {
   if (fastifyError?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
     return problem(400, 'The JSON body is empty.', { code: 'empty-body' });
   // Nest may rewrap Fastify's parser error as a 400 HttpException; its message still says what it is.
-  if (err instanceof SyntaxError || fastifyError?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /Body is not valid JSON/.test(String(fastifyError?.message)))
+  if (
+    err instanceof SyntaxError ||
+    fastifyError?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+    /Body is not valid JSON/.test(String(fastifyError?.message))
+  )
     return problem(400, 'The body is not valid JSON.', { code: 'malformed-json' });
   if (err instanceof HttpException) {
     const status = err.getStatus();

@@ -6,7 +6,8 @@ export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[
   const out: FieldError[] = [];
   for (const e of errors) {
     const path = `${parent}/${e.property}`;
-    for (const message of Object.values(e.constraints ?? {})) out.push({ path, message: humanise(message, e.property) });
+    for (const message of Object.values(e.constraints ?? {}))
+      out.push({ path, message: humanise(message, e.property) });
     if (e.children?.length) out.push(...fieldErrors(e.children, path));
   }
   return out;

@@ -49,12 +49,16 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
     return doc;
   }
 
-  async insert(doc: Omit<T, 'outbox' | 'outboxAt' | 'revision'> & { revision?: number }, events: LgspEvent[]): Promise<T> {
+  async insert(
+    doc: Omit<T, 'outbox' | 'outboxAt' | 'revision'> & { revision?: number },
+    events: LgspEvent[],
+  ): Promise<T> {
     const record = { revision: 1, ...doc, outbox: events, outboxAt: events.length ? new Date() : null };
     try {
       await this.model.create(record as never);
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw new DuplicateError(`${this.name} ${doc._id} already exists`);
+      if ((err as { code?: number }).code === 11000)
+        throw new DuplicateError(`${this.name} ${doc._id} already exists`);
       throw err;
     }
     await this.relay.flush(this, doc._id, events);
@@ -107,8 +111,14 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
   }
 
   async markPublished(aggregateId: string, eventIds: string[]): Promise<void> {
-    await this.model.updateOne({ _id: aggregateId } as never, { $pull: { outbox: { id: { $in: eventIds } } } } as never);
+    await this.model.updateOne(
+      { _id: aggregateId } as never,
+      { $pull: { outbox: { id: { $in: eventIds } } } } as never,
+    );
     // Clear the marker only if nothing was added meanwhile.
-    await this.model.updateOne({ _id: aggregateId, outbox: { $size: 0 } } as never, { $set: { outboxAt: null } } as never);
+    await this.model.updateOne(
+      { _id: aggregateId, outbox: { $size: 0 } } as never,
+      { $set: { outboxAt: null } } as never,
+    );
   }
 }

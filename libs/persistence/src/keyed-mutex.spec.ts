@@ -6,13 +6,19 @@ describe('KeyedMutex', () => {
   it('runs tasks of one key one after another, in order, even when one fails', async () => {
     const mutex = new KeyedMutex();
     const log: string[] = [];
-    const task = (name: string, fail = false) => async () => {
-      log.push(`${name}:start`);
-      await new Promise((r) => setImmediate(r));
-      log.push(`${name}:end`);
-      if (fail) throw new Error(name);
-    };
-    await Promise.allSettled([mutex.run('a', task('1', true)), mutex.run('a', task('2')), mutex.run('a', task('3'))]);
+    const task =
+      (name: string, fail = false) =>
+      async () => {
+        log.push(`${name}:start`);
+        await new Promise((r) => setImmediate(r));
+        log.push(`${name}:end`);
+        if (fail) throw new Error(name);
+      };
+    await Promise.allSettled([
+      mutex.run('a', task('1', true)),
+      mutex.run('a', task('2')),
+      mutex.run('a', task('3')),
+    ]);
     assert.deepEqual(log, ['1:start', '1:end', '2:start', '2:end', '3:start', '3:end']);
   });
 

@@ -1,4 +1,11 @@
-import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Connection } from 'mongoose';
 import { PROCESSED_EVENTS } from '@openlgsp/events';
 import { MONGO_CONNECTION, openConnection, type MongoOptions } from './connection.js';
@@ -20,7 +27,10 @@ export class PersistenceModule {
     return {
       module: PersistenceModule,
       providers: [
-        { provide: MONGO_CONNECTION, useFactory: () => openConnection(typeof options === 'function' ? options() : options) },
+        {
+          provide: MONGO_CONNECTION,
+          useFactory: () => openConnection(typeof options === 'function' ? options() : options),
+        },
         {
           provide: PROCESSED_EVENTS,
           inject: [MONGO_CONNECTION],

@@ -13,7 +13,8 @@ export class MongoProcessedEvents implements ProcessedEvents {
   private readonly model: Model<ProcessedDoc>;
 
   constructor(connection: Connection) {
-    this.model = (connection.models.ProcessedEvent as Model<ProcessedDoc>) ??
+    this.model =
+      (connection.models.ProcessedEvent as Model<ProcessedDoc>) ??
       connection.model<ProcessedDoc>('ProcessedEvent', schema, 'processed_events');
   }
 

@@ -16,7 +16,10 @@ let sut: ServiceUnderTest;
 let tokens: Record<'dic' | 'committee' | 'owner' | 'otherProvider' | 'consumer' | 'integrator', string>;
 
 before(async () => {
-  sut = await startService({ service: 'catalogue', appModule: async () => (await import('../src/app.module.js')).AppModule });
+  sut = await startService({
+    service: 'catalogue',
+    appModule: async () => (await import('../src/app.module.js')).AppModule,
+  });
   tokens = {
     dic: await sut.token('STTTT', ['dic']),
     committee: await sut.token('UBND', ['committee']),
@@ -35,15 +38,23 @@ async function listedEntry(overrides = {}): Promise<string> {
   });
   assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
   const { entryId, proposalId } = proposed.body;
-  const compiled = await sut.request('POST', `/catalogue/entries/${entryId}/proposals/${proposalId}/compilation`, {
-    token: tokens.dic,
-    body: { note: 'đủ hồ sơ' },
-  });
+  const compiled = await sut.request(
+    'POST',
+    `/catalogue/entries/${entryId}/proposals/${proposalId}/compilation`,
+    {
+      token: tokens.dic,
+      body: { note: 'đủ hồ sơ' },
+    },
+  );
   assert.equal(compiled.status, 204, JSON.stringify(compiled.body));
-  const decided = await sut.request('POST', `/catalogue/entries/${entryId}/proposals/${proposalId}/decision`, {
-    token: tokens.committee,
-    body: { outcome: 'approved', decisionRef: '12/QĐ-UBND' },
-  });
+  const decided = await sut.request(
+    'POST',
+    `/catalogue/entries/${entryId}/proposals/${proposalId}/decision`,
+    {
+      token: tokens.committee,
+      body: { outcome: 'approved', decisionRef: '12/QĐ-UBND' },
+    },
+  );
   assert.equal(decided.status, 204, JSON.stringify(decided.body));
   return entryId;
 }
@@ -51,14 +62,20 @@ async function listedEntry(overrides = {}): Promise<string> {
 async function declaredService(entryId: string): Promise<string> {
   const declared = await sut.request('POST', '/catalogue/services', {
     token: tokens.owner,
-    body: { entryId, name: 'Tra cứu thửa đất', protocol: 'rest', endpoint: 'https://lgsp.example.vn/land/v1', version: '1.0.0' },
+    body: {
+      entryId,
+      name: 'Tra cứu thửa đất',
+      protocol: 'rest',
+      endpoint: 'https://lgsp.example.vn/land/v1',
+      version: '1.0.0',
+    },
   });
   assert.equal(declared.status, 201, JSON.stringify(declared.body));
   return declared.body.serviceId;
 }
 
 describe('a proposal over HTTP', () => {
-  it('is stored, and its CloudEvent reaches JetStream in the HTTP request\'s trace', async () => {
+  it("is stored, and its CloudEvent reaches JetStream in the HTTP request's trace", async () => {
     const traceId = randomBytes(16).toString('hex');
     const answer = await sut.request('POST', '/catalogue/entries/proposals', {
       token: tokens.owner,
@@ -82,12 +99,16 @@ describe('a proposal over HTTP', () => {
     assert.equal(event.agency, 'STNMT');
     assert.equal(event.actor, 'stnmt-officer');
     assert.match(event.id, /^[0-9a-f]{8}-[0-9a-f]{4}-7/, 'ids are UUIDv7');
-    assert.equal(event.traceparent?.split('-')[1], traceId, 'the event carries the HTTP request\'s trace id');
+    assert.equal(event.traceparent?.split('-')[1], traceId, "the event carries the HTTP request's trace id");
   });
 
   it('walks the proposal through DIC and the Committee to a listed entry', async () => {
     const entryId = await listedEntry();
-    const listed = await findEvent(sut.js, 'CATALOGUE', (e) => e.subject === entryId && e.type.endsWith('entry.listed.v1'));
+    const listed = await findEvent(
+      sut.js,
+      'CATALOGUE',
+      (e) => e.subject === entryId && e.type.endsWith('entry.listed.v1'),
+    );
     assert.equal((listed.data as { version: number }).version, 1);
     const publicView = await sut.request('GET', `/catalogue/entries/${entryId}`);
     assert.equal(publicView.status, 200, 'a listed entry is readable without a token');
@@ -95,7 +116,9 @@ describe('a proposal over HTTP', () => {
   });
 
   it('refuses data containing state secrets, and writes nothing', async () => {
-    const before = await sut.request('GET', '/catalogue/entries?owner=STNMT&limit=200', { token: tokens.dic });
+    const before = await sut.request('GET', '/catalogue/entries?owner=STNMT&limit=200', {
+      token: tokens.dic,
+    });
     const answer = await sut.request('POST', '/catalogue/entries/proposals', {
       token: tokens.owner,
       body: { content: landDatabase('STNMT', { containsStateSecrets: true }), justification: 'x' },
@@ -104,7 +127,9 @@ describe('a proposal over HTTP', () => {
     assert.match(answer.headers.get('content-type') ?? '', /^application\/problem\+json/);
     assert.equal(answer.body.code, 'state-secret');
     assert.equal(answer.body.source, '000 Điều 1.2');
-    const afterwards = await sut.request('GET', '/catalogue/entries?owner=STNMT&limit=200', { token: tokens.dic });
+    const afterwards = await sut.request('GET', '/catalogue/entries?owner=STNMT&limit=200', {
+      token: tokens.dic,
+    });
     assert.equal(afterwards.body.total, before.body.total);
   });
 
@@ -114,7 +139,10 @@ describe('a proposal over HTTP', () => {
       body: { content: landDatabase(), justification: 'j' },
     });
     const { entryId, proposalId } = proposed.body;
-    await sut.request('POST', `/catalogue/entries/${entryId}/proposals/${proposalId}/compilation`, { token: tokens.dic, body: {} });
+    await sut.request('POST', `/catalogue/entries/${entryId}/proposals/${proposalId}/compilation`, {
+      token: tokens.dic,
+      body: {},
+    });
     const decide = (outcome: string) =>
       sut.request('POST', `/catalogue/entries/${entryId}/proposals/${proposalId}/decision`, {
         token: tokens.committee,
@@ -122,8 +150,15 @@ describe('a proposal over HTTP', () => {
       });
     const answers = await Promise.all([decide('approved'), decide('rejected'), decide('approved')]);
     const statuses = answers.map((a) => a.status).sort();
-    assert.deepEqual(statuses.filter((s) => s === 204), [204], `one winner, got ${statuses}`);
-    assert.ok(statuses.filter((s) => s !== 204).every((s) => s === 409), `the others are conflicts, got ${statuses}`);
+    assert.deepEqual(
+      statuses.filter((s) => s === 204),
+      [204],
+      `one winner, got ${statuses}`,
+    );
+    assert.ok(
+      statuses.filter((s) => s !== 204).every((s) => s === 409),
+      `the others are conflicts, got ${statuses}`,
+    );
     const decisions = (await readStream(sut.js, 'CATALOGUE')).filter(
       (e) => e.subject === entryId && /proposal\.(approved|rejected)/.test(e.type),
     );
@@ -136,10 +171,16 @@ describe('authorisation', () => {
     const body = { content: landDatabase(), justification: 'j' };
     const anonymous = await sut.request('POST', '/catalogue/entries/proposals', { body });
     assert.equal(anonymous.status, 401);
-    const consumer = await sut.request('POST', '/catalogue/entries/proposals', { token: tokens.consumer, body });
+    const consumer = await sut.request('POST', '/catalogue/entries/proposals', {
+      token: tokens.consumer,
+      body,
+    });
     assert.equal(consumer.status, 403);
     assert.match(consumer.body.detail, /provider/);
-    const otherAgency = await sut.request('POST', '/catalogue/entries/proposals', { token: tokens.otherProvider, body });
+    const otherAgency = await sut.request('POST', '/catalogue/entries/proposals', {
+      token: tokens.otherProvider,
+      body,
+    });
     assert.equal(otherAgency.status, 403);
     assert.match(otherAgency.body.detail, /STNMT/);
   });
@@ -149,7 +190,10 @@ describe('authorisation', () => {
       token: tokens.owner,
       body: { content: landDatabase(), justification: 'j' },
     });
-    assert.equal((await sut.request('GET', `/catalogue/entries/${body.entryId}`, { token: tokens.consumer })).status, 404);
+    assert.equal(
+      (await sut.request('GET', `/catalogue/entries/${body.entryId}`, { token: tokens.consumer })).status,
+      404,
+    );
     assert.equal((await sut.request('GET', `/catalogue/entries/${body.entryId}`)).status, 404);
   });
 });
@@ -157,20 +201,51 @@ describe('authorisation', () => {
 describe('bad input gets a clear problem and changes nothing', () => {
   const cases: [string, { rawBody?: string; body?: unknown }, number, RegExp | string][] = [
     ['malformed JSON', { rawBody: '{"content": ' }, 400, 'malformed-json'],
-    ['a wrong type', { body: { content: { ...landDatabase(), open: 'yes' }, justification: 'j' } }, 400, '/content/open'],
-    ['an unknown field', { body: { content: landDatabase(), justification: 'j', priority: 1 } }, 400, '/priority'],
-    ['a $-operator', { body: { content: landDatabase(), justification: { $ne: null } } }, 400, '/justification/$ne'],
-    ['a missing required field', { body: { content: { ...landDatabase(), legalBasis: undefined }, justification: 'j' } }, 400, '/content/legalBasis'],
-    ['an oversized body', { rawBody: JSON.stringify({ justification: 'x'.repeat(300 * 1024) }) }, 413, 'body-too-large'],
+    [
+      'a wrong type',
+      { body: { content: { ...landDatabase(), open: 'yes' }, justification: 'j' } },
+      400,
+      '/content/open',
+    ],
+    [
+      'an unknown field',
+      { body: { content: landDatabase(), justification: 'j', priority: 1 } },
+      400,
+      '/priority',
+    ],
+    [
+      'a $-operator',
+      { body: { content: landDatabase(), justification: { $ne: null } } },
+      400,
+      '/justification/$ne',
+    ],
+    [
+      'a missing required field',
+      { body: { content: { ...landDatabase(), legalBasis: undefined }, justification: 'j' } },
+      400,
+      '/content/legalBasis',
+    ],
+    [
+      'an oversized body',
+      { rawBody: JSON.stringify({ justification: 'x'.repeat(300 * 1024) }) },
+      413,
+      'body-too-large',
+    ],
   ];
   for (const [what, input, status, expected] of cases) {
     it(`refuses ${what}`, async () => {
       const before = (await readStream(sut.js, 'CATALOGUE')).length;
-      const answer = await sut.request('POST', '/catalogue/entries/proposals', { token: tokens.owner, ...input });
+      const answer = await sut.request('POST', '/catalogue/entries/proposals', {
+        token: tokens.owner,
+        ...input,
+      });
       assert.equal(answer.status, status, JSON.stringify(answer.body));
       assert.match(answer.headers.get('content-type') ?? '', /^application\/problem\+json/);
       const text = JSON.stringify(answer.body);
-      assert.ok(typeof expected === 'string' ? text.includes(expected) : expected.test(text), `${text} should mention ${expected}`);
+      assert.ok(
+        typeof expected === 'string' ? text.includes(expected) : expected.test(text),
+        `${text} should mention ${expected}`,
+      );
       assert.equal((await readStream(sut.js, 'CATALOGUE')).length, before, 'no event was published');
     });
   }
@@ -190,7 +265,12 @@ describe('bad input gets a clear problem and changes nothing', () => {
 
 describe('search', () => {
   it('finds entries with or without accents and counts facets', async () => {
-    await listedEntry({ name: 'Cơ sở dữ liệu giá đất', sector: 'land-price', sharingMode: 'default', open: true });
+    await listedEntry({
+      name: 'Cơ sở dữ liệu giá đất',
+      sector: 'land-price',
+      sharingMode: 'default',
+      open: true,
+    });
     const withAccents = await sut.request('GET', '/catalogue/entries?q=gi%C3%A1%20%C4%91%E1%BA%A5t');
     const without = await sut.request('GET', '/catalogue/entries?q=gia%20dat');
     assert.equal(withAccents.status, 200);
@@ -211,15 +291,25 @@ describe('search', () => {
 describe('intake', () => {
   async function publishIntake(agency: string, event: LgspEvent, subject?: string) {
     const { headers, body } = toNatsMessage(event);
-    await sut.js.publish(subject ?? `lgsp.intake.${agency}.catalogue.service.changed`, body, { headers, msgID: event.id });
+    await sut.js.publish(subject ?? `lgsp.intake.${agency}.catalogue.service.changed`, body, {
+      headers,
+      msgID: event.id,
+    });
   }
   const intakeEvent = (agency: string, data: unknown, type = 'vn.openlgsp.catalogue.service.changed.v1') =>
     createEvent(type, data, { source: `/agencies/${agency}/land-system`, agency, actor: 'land-system' });
 
   it('applies a service change published over NATS', async () => {
     const serviceId = await declaredService(await listedEntry());
-    await publishIntake('STNMT', intakeEvent('STNMT', { serviceId, endpoint: 'https://lgsp.example.vn/land/v2', version: '2.0.0' }));
-    const updated = await findEvent(sut.js, 'CATALOGUE', (e) => e.subject === serviceId && e.type.endsWith('service.updated.v1'));
+    await publishIntake(
+      'STNMT',
+      intakeEvent('STNMT', { serviceId, endpoint: 'https://lgsp.example.vn/land/v2', version: '2.0.0' }),
+    );
+    const updated = await findEvent(
+      sut.js,
+      'CATALOGUE',
+      (e) => e.subject === serviceId && e.type.endsWith('service.updated.v1'),
+    );
     assert.equal((updated.data as { endpoint: string }).endpoint, 'https://lgsp.example.vn/land/v2');
   });
 
@@ -227,7 +317,11 @@ describe('intake', () => {
     const serviceId = await declaredService(await listedEntry());
     const forged = intakeEvent('STNMT', { serviceId, version: '9.9.9' });
     await publishIntake('SYT', forged, 'lgsp.intake.SYT.catalogue.service.changed');
-    const rejection = await findEvent(sut.js, 'REJECTED', (e) => (e.data as { eventId: string }).eventId === forged.id);
+    const rejection = await findEvent(
+      sut.js,
+      'REJECTED',
+      (e) => (e.data as { eventId: string }).eventId === forged.id,
+    );
     assert.equal(rejection.natsSubject, 'lgsp.rejected.SYT');
     assert.equal((rejection.data as { reasons: { code: string }[] }).reasons[0]!.code, 'forged-agency');
   });
@@ -236,7 +330,11 @@ describe('intake', () => {
     const serviceId = await declaredService(await listedEntry());
     const event = intakeEvent('SYT', { serviceId, version: '9.9.9' });
     await publishIntake('SYT', event, 'lgsp.intake.SYT.catalogue.service.changed');
-    const rejection = await findEvent(sut.js, 'REJECTED', (e) => (e.data as { eventId: string }).eventId === event.id);
+    const rejection = await findEvent(
+      sut.js,
+      'REJECTED',
+      (e) => (e.data as { eventId: string }).eventId === event.id,
+    );
     assert.equal((rejection.data as { reasons: { code: string }[] }).reasons[0]!.code, 'not-owner');
     const service = await sut.request('GET', `/catalogue/services/${serviceId}`);
     assert.equal(service.body.version, '1.0.0', 'nothing changed');
@@ -245,14 +343,22 @@ describe('intake', () => {
   it('refuses data that breaks the contract, with JSON pointers', async () => {
     const event = intakeEvent('STNMT', { serviceId: 'not-a-uuid', endpoint: 42 });
     await publishIntake('STNMT', event);
-    const rejection = await findEvent(sut.js, 'REJECTED', (e) => (e.data as { eventId: string }).eventId === event.id);
+    const rejection = await findEvent(
+      sut.js,
+      'REJECTED',
+      (e) => (e.data as { eventId: string }).eventId === event.id,
+    );
     const paths = (rejection.data as { reasons: { path: string }[] }).reasons.map((r) => r.path);
     assert.ok(paths.includes('/data/serviceId') && paths.includes('/data/endpoint'), JSON.stringify(paths));
   });
 
   it('opens one error report for a redelivered data-error event', async () => {
     const entryId = await listedEntry();
-    const event = intakeEvent('SXD', { entryId, field: 'area', description: 'Diện tích thửa 12 sai' }, 'vn.openlgsp.catalogue.data-error.reported.v1');
+    const event = intakeEvent(
+      'SXD',
+      { entryId, field: 'area', description: 'Diện tích thửa 12 sai' },
+      'vn.openlgsp.catalogue.data-error.reported.v1',
+    );
     const subject = 'lgsp.intake.SXD.catalogue.data-error.reported';
     const { headers, body } = toNatsMessage(event);
     await sut.js.publish(subject, body, { headers, msgID: event.id });
@@ -261,9 +367,15 @@ describe('intake', () => {
     const again = natsHeaders();
     for (const k of headers.keys()) if (k !== 'Nats-Msg-Id') again.set(k, headers.get(k));
     await sut.js.publish(subject, body, { headers: again, msgID: `${event.id}-again` });
-    await findEvent(sut.js, 'CATALOGUE', (e) => e.subject === event.id && e.type.endsWith('error-report.opened.v1'));
+    await findEvent(
+      sut.js,
+      'CATALOGUE',
+      (e) => e.subject === event.id && e.type.endsWith('error-report.opened.v1'),
+    );
     const integrator = await sut.token('SXD', ['consumer']);
-    const reports = await sut.request('GET', `/catalogue/error-reports?entryId=${entryId}`, { token: integrator });
+    const reports = await sut.request('GET', `/catalogue/error-reports?entryId=${entryId}`, {
+      token: integrator,
+    });
     assert.equal(reports.body.items.length, 1);
   });
 
@@ -271,9 +383,14 @@ describe('intake', () => {
     const serviceId = await declaredService(await listedEntry());
     const binary = intakeEvent('STNMT', { serviceId, version: '1.1.0' });
     const ceHeaders: Record<string, string> = {};
-    for (const [k, v] of Object.entries(binary)) if (k !== 'data' && typeof v === 'string') ceHeaders[`ce-${k}`] = v;
+    for (const [k, v] of Object.entries(binary))
+      if (k !== 'data' && typeof v === 'string') ceHeaders[`ce-${k}`] = v;
     delete ceHeaders['ce-datacontenttype'];
-    const accepted = await sut.request('POST', '/catalogue/events', { token: tokens.integrator, headers: ceHeaders, body: binary.data });
+    const accepted = await sut.request('POST', '/catalogue/events', {
+      token: tokens.integrator,
+      headers: ceHeaders,
+      body: binary.data,
+    });
     assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
     assert.equal(accepted.body.subject, 'lgsp.intake.STNMT.catalogue.service.changed');
 
@@ -284,7 +401,11 @@ describe('intake', () => {
       rawBody: JSON.stringify(structured),
     });
     assert.equal(accepted2.status, 202, JSON.stringify(accepted2.body));
-    await findEvent(sut.js, 'CATALOGUE', (e) => e.subject === serviceId && (e.data as { version: string }).version === '1.2.0');
+    await findEvent(
+      sut.js,
+      'CATALOGUE',
+      (e) => e.subject === serviceId && (e.data as { version: string }).version === '1.2.0',
+    );
 
     const forged = intakeEvent('SYT', { serviceId, version: '6.6.6' });
     const refused = await sut.request('POST', '/catalogue/events', {
@@ -301,7 +422,10 @@ describe('intake', () => {
       rawBody: JSON.stringify({ ...structured, id: 'x', data: { serviceId, extra: true } }),
     });
     assert.equal(invalid.status, 400);
-    assert.ok(invalid.body.errors.some((e: { path: string }) => e.path === '/id'), JSON.stringify(invalid.body));
+    assert.ok(
+      invalid.body.errors.some((e: { path: string }) => e.path === '/id'),
+      JSON.stringify(invalid.body),
+    );
   });
 });
 
@@ -314,11 +438,17 @@ describe('delivery guarantees', () => {
       body: { outcome: 'keep-request', note: 'rà soát 6 tháng' },
     });
     assert.equal(answer.status, 204);
-    const published = (await readStream(sut.js, 'CATALOGUE')).filter((e) => e.subject === entryId && e.type.endsWith('entry.reviewed.v1'));
+    const published = (await readStream(sut.js, 'CATALOGUE')).filter(
+      (e) => e.subject === entryId && e.type.endsWith('entry.reviewed.v1'),
+    );
     assert.equal(published.length, 0, 'not yet published: the write is all that happened');
 
     await sut.restart(); // the sweeper of the new process finds the outbox
-    const reviewed = await findEvent(sut.js, 'CATALOGUE', (e) => e.subject === entryId && e.type.endsWith('entry.reviewed.v1'));
+    const reviewed = await findEvent(
+      sut.js,
+      'CATALOGUE',
+      (e) => e.subject === entryId && e.type.endsWith('entry.reviewed.v1'),
+    );
     assert.equal((reviewed.data as { outcome: string }).outcome, 'keep-request');
   });
 
@@ -329,12 +459,19 @@ describe('delivery guarantees', () => {
       token: tokens.owner,
       body: { kind: 'withdraw', justification: 'Hệ thống cũ ngừng hoạt động' },
     });
-    await sut.request('POST', `/catalogue/entries/${entryId}/proposals/${body.proposalId}/compilation`, { token: tokens.dic, body: {} });
+    await sut.request('POST', `/catalogue/entries/${entryId}/proposals/${body.proposalId}/compilation`, {
+      token: tokens.dic,
+      body: {},
+    });
     await sut.request('POST', `/catalogue/entries/${entryId}/proposals/${body.proposalId}/decision`, {
       token: tokens.committee,
       body: { outcome: 'approved' },
     });
-    const retired = await findEvent(sut.js, 'CATALOGUE', (e) => e.subject === serviceId && e.type.endsWith('service.retired.v1'));
+    const retired = await findEvent(
+      sut.js,
+      'CATALOGUE',
+      (e) => e.subject === serviceId && e.type.endsWith('service.retired.v1'),
+    );
     assert.match((retired.data as { reason: string }).reason, /withdrawn/);
   });
 
@@ -350,7 +487,12 @@ describe('delivery guarantees', () => {
     await sut.js.publish('lgsp.intake.SXD.catalogue.data-error.reported', body, { headers, msgID: event.id });
     await new Promise((r) => setTimeout(r, 1_500)); // let the consumer fail at least once against the dead store
     await sut.engines.mongo.start();
-    const opened = await findEvent(sut.js, 'CATALOGUE', (e) => e.subject === event.id && e.type.endsWith('error-report.opened.v1'), 60_000);
+    const opened = await findEvent(
+      sut.js,
+      'CATALOGUE',
+      (e) => e.subject === event.id && e.type.endsWith('error-report.opened.v1'),
+      60_000,
+    );
     assert.equal((opened.data as { entryId: string }).entryId, entryId);
   });
 });

@@ -19,7 +19,11 @@ export class AgenciesController {
 
   @Put(':code')
   @Roles('dic')
-  update(@Param('code', ParseAgencyCodePipe) code: string, @Body() body: AgencyDetailsDto, @CurrentPrincipal() by: Principal) {
+  update(
+    @Param('code', ParseAgencyCodePipe) code: string,
+    @Body() body: AgencyDetailsDto,
+    @CurrentPrincipal() by: Principal,
+  ) {
     return this.agencies.update(code, body, by);
   }
 

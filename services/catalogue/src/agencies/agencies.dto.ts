@@ -25,7 +25,9 @@ export class AgencyDetailsDto {
   @ApiPropertyOptional({ description: 'national agency identifier (mã định danh)', example: '000.00.31.H41' })
   @IsOptional()
   @IsString()
-  @Matches(/^[0-9A-Z]{2,5}(\.[0-9A-Z]{2,5}){1,5}$/, { message: '$property must be a national identifier like 000.00.31.H41' })
+  @Matches(/^[0-9A-Z]{2,5}(\.[0-9A-Z]{2,5}){1,5}$/, {
+    message: '$property must be a national identifier like 000.00.31.H41',
+  })
   nationalId?: string;
 
   @Text(300, 'official name', 'Sở Tài nguyên và Môi trường')

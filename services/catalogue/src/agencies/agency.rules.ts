@@ -20,12 +20,20 @@ const PARENT_LEVEL: Record<AgencyLevel, AgencyLevel | undefined> = {
 
 function checkParent(details: AgencyDetails, parent: AgencyState | null): Result<true> {
   if (!details.parentCode) return ok(true);
-  if (!parent) return fail('invalid', 'unknown-parent', `parent agency ${details.parentCode} is not registered`, { path: '/parentCode' });
-  const expected = PARENT_LEVEL[details.level];
-  if (expected && parent.level !== expected)
-    return fail('invalid', 'parent-level', `a ${details.level} agency sits under a ${expected} agency, not a ${parent.level}`, {
+  if (!parent)
+    return fail('invalid', 'unknown-parent', `parent agency ${details.parentCode} is not registered`, {
       path: '/parentCode',
     });
+  const expected = PARENT_LEVEL[details.level];
+  if (expected && parent.level !== expected)
+    return fail(
+      'invalid',
+      'parent-level',
+      `a ${details.level} agency sits under a ${expected} agency, not a ${parent.level}`,
+      {
+        path: '/parentCode',
+      },
+    );
   return ok(true);
 }
 
@@ -40,7 +48,10 @@ export function register(
   const parentOk = checkParent(details, parent);
   if (!parentOk.ok) return parentOk;
   const next: AgencyState = { _id: code, revision: 1, ...details, registeredAt: now, updatedAt: now };
-  return ok({ next, facts: [{ type: 'vn.openlgsp.catalogue.agency.registered.v1', data: { code, ...details } }] });
+  return ok({
+    next,
+    facts: [{ type: 'vn.openlgsp.catalogue.agency.registered.v1', data: { code, ...details } }],
+  });
 }
 
 export function update(
@@ -62,5 +73,8 @@ export function update(
     registeredAt: agency.registeredAt,
     updatedAt: now,
   };
-  return ok({ next, facts: [{ type: 'vn.openlgsp.catalogue.agency.updated.v1', data: { code: agency._id, ...details } }] });
+  return ok({
+    next,
+    facts: [{ type: 'vn.openlgsp.catalogue.agency.updated.v1', data: { code: agency._id, ...details } }],
+  });
 }

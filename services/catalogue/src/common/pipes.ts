@@ -7,7 +7,10 @@ export class ParseAgencyCodePipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!AGENCY_CODE.test(value))
       throw new ProblemError(
-        problem(400, 'not an agency code', { code: 'invalid-request', errors: [{ path: '/code', message: 'must be 2-64 letters, digits, - or _' }] }),
+        problem(400, 'not an agency code', {
+          code: 'invalid-request',
+          errors: [{ path: '/code', message: 'must be 2-64 letters, digits, - or _' }],
+        }),
       );
     return value;
   }

@@ -75,7 +75,11 @@ export class EntriesController {
   @Post(':entryId/assessments')
   @Roles('provider', 'dic')
   @ApiOperation({ summary: 'Record the annual quality assessment (Decree 47 Điều 16)' })
-  assess(@Param('entryId', uuid) entryId: string, @Body() body: AssessmentDto, @CurrentPrincipal() by: Principal) {
+  assess(
+    @Param('entryId', uuid) entryId: string,
+    @Body() body: AssessmentDto,
+    @CurrentPrincipal() by: Principal,
+  ) {
     return this.entries.assess(entryId, body, by);
   }
 
@@ -83,7 +87,11 @@ export class EntriesController {
   @HttpCode(204)
   @Roles('dic')
   @ApiOperation({ summary: 'Record the six-monthly review of default sharing (Decree 47 Điều 34)' })
-  async review(@Param('entryId', uuid) entryId: string, @Body() body: ReviewDto, @CurrentPrincipal() by: Principal) {
+  async review(
+    @Param('entryId', uuid) entryId: string,
+    @Body() body: ReviewDto,
+    @CurrentPrincipal() by: Principal,
+  ) {
     await this.entries.review(entryId, body, by);
   }
 

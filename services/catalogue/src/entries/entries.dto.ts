@@ -16,15 +16,35 @@ import {
 } from 'class-validator';
 import { AgencyCode, BooleanQuery, OneOf, OptionalText, PageQuery, Text } from '../common/dto.js';
 
-export const FIELD_TYPES = ['string', 'number', 'integer', 'boolean', 'date', 'datetime', 'code', 'geometry', 'document'] as const;
-export const FREQUENCIES = ['realtime', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'on-change'] as const;
+export const FIELD_TYPES = [
+  'string',
+  'number',
+  'integer',
+  'boolean',
+  'date',
+  'datetime',
+  'code',
+  'geometry',
+  'document',
+] as const;
+export const FREQUENCIES = [
+  'realtime',
+  'daily',
+  'weekly',
+  'monthly',
+  'quarterly',
+  'yearly',
+  'on-change',
+] as const;
 export const SHARING_MODES = ['default', 'request'] as const;
 export const OUTCOMES = ['pass', 'partial', 'fail'] as const;
 
 export class DataFieldDto {
   @ApiProperty({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$', example: 'parcelId' })
   @IsString()
-  @Matches(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, { message: '$property must be an identifier (letters, digits, _)' })
+  @Matches(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, {
+    message: '$property must be an identifier (letters, digits, _)',
+  })
   name!: string;
 
   @Text(500, 'what the field holds')
@@ -84,7 +104,9 @@ export class EntryContentDto {
 
   @ApiProperty({ description: 'ISO 8601 duration the shared data stays valid', example: 'P1Y' })
   @IsString()
-  @Matches(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, { message: '$property must be an ISO 8601 duration such as P1Y or P6M' })
+  @Matches(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/, {
+    message: '$property must be an ISO 8601 duration such as P1Y or P6M',
+  })
   validityPeriod!: string;
 
   @OneOf(SHARING_MODES)
@@ -107,7 +129,9 @@ export class EntryContentDto {
 }
 
 export class ProposedContentDto extends EntryContentDto {
-  @ApiProperty({ description: 'the data contains state secrets (then it cannot be catalogued: 000 Điều 1.2)' })
+  @ApiProperty({
+    description: 'the data contains state secrets (then it cannot be catalogued: 000 Điều 1.2)',
+  })
   @IsBoolean()
   containsStateSecrets!: boolean;
 }
@@ -163,7 +187,11 @@ export class AreaResultDto {
 
 export class AssessmentResultsDto {
   @ApiProperty() @IsDefined() @ValidateNested() @Type(() => AreaResultDto) inventory!: AreaResultDto;
-  @ApiProperty() @IsDefined() @ValidateNested() @Type(() => AreaResultDto) standardsConformance!: AreaResultDto;
+  @ApiProperty()
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => AreaResultDto)
+  standardsConformance!: AreaResultDto;
   @ApiProperty() @IsDefined() @ValidateNested() @Type(() => AreaResultDto) accuracy!: AreaResultDto;
   @ApiProperty() @IsDefined() @ValidateNested() @Type(() => AreaResultDto) integrity!: AreaResultDto;
   @ApiProperty() @IsDefined() @ValidateNested() @Type(() => AreaResultDto) abnormalData!: AreaResultDto;

@@ -13,7 +13,11 @@ export class EntriesRepository extends AggregateRepository<EntryState> {
 
   /** Listed entries, for the annual-assessment and six-monthly-review sweeps (bounded). */
   async listed(limit = 5_000): Promise<EntryState[]> {
-    return (await this.model.find({ status: 'listed' }, { outbox: 0 }).sort({ _id: 1 }).limit(limit).lean()) as EntryState[];
+    return (await this.model
+      .find({ status: 'listed' }, { outbox: 0 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean()) as EntryState[];
   }
 
   get collection() {

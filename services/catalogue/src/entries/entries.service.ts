@@ -120,7 +120,11 @@ export class EntriesService {
     return (await this.entries.listed()).filter((e) => isReviewDue(e, now));
   }
 
-  private async apply(entryId: string, by: Actor, rule: (entry: EntryState, now: Date) => ReturnType<typeof review>) {
+  private async apply(
+    entryId: string,
+    by: Actor,
+    rule: (entry: EntryState, now: Date) => ReturnType<typeof review>,
+  ) {
     const entry = await this.entries.get(entryId);
     if (!canSee(entry, by)) throw new NotFoundError('entry', entryId);
     const change: Change = unwrap(rule(entry, this.clock()));
@@ -128,4 +132,3 @@ export class EntriesService {
     await this.entries.update(_id, entry.revision, next, this.events.createAll(change.facts, entryId, by));
   }
 }
-

@@ -31,38 +31,80 @@ function value<T>(result: { ok: true; value: T } | { ok: false; violation: unkno
 }
 
 function proposed(): EntryState {
-  return value(proposeAddition({ entryId: 'e1', proposalId: 'p1', content: landDatabase(), justification: 'cần chia sẻ' }, owner, now)).next;
+  return value(
+    proposeAddition(
+      { entryId: 'e1', proposalId: 'p1', content: landDatabase(), justification: 'cần chia sẻ' },
+      owner,
+      now,
+    ),
+  ).next;
 }
 function listed(): EntryState {
   const compiled = value(compile(proposed(), 'p1', undefined, dic, now)).next;
-  return value(decide(compiled, 'p1', { outcome: 'approved', decisionRef: '123/QĐ-UBND' }, committee, now)).next;
+  return value(decide(compiled, 'p1', { outcome: 'approved', decisionRef: '123/QĐ-UBND' }, committee, now))
+    .next;
 }
 
 describe('proposing an addition (004 Điều 4.2)', () => {
   it('opens a proposal and says so in a submitted event', () => {
-    const change = value(proposeAddition({ entryId: 'e1', proposalId: 'p1', content: landDatabase(), justification: 'j' }, owner, now));
+    const change = value(
+      proposeAddition(
+        { entryId: 'e1', proposalId: 'p1', content: landDatabase(), justification: 'j' },
+        owner,
+        now,
+      ),
+    );
     assert.equal(change.next.status, 'proposed');
     assert.equal(change.next.proposal?.kind, 'add');
-    assert.deepEqual(change.facts.map((f) => f.type), ['vn.openlgsp.catalogue.proposal.submitted.v1']);
-    assert.equal('containsStateSecrets' in change.next.content, false, 'the secret flag is not stored in content');
+    assert.deepEqual(
+      change.facts.map((f) => f.type),
+      ['vn.openlgsp.catalogue.proposal.submitted.v1'],
+    );
+    assert.equal(
+      'containsStateSecrets' in change.next.content,
+      false,
+      'the secret flag is not stored in content',
+    );
   });
 
   it('refuses data containing state secrets (000 Điều 1.2)', () => {
     const v = violation(
-      proposeAddition({ entryId: 'e1', proposalId: 'p1', content: landDatabase('STNMT', { containsStateSecrets: true }), justification: 'j' }, owner, now),
+      proposeAddition(
+        {
+          entryId: 'e1',
+          proposalId: 'p1',
+          content: landDatabase('STNMT', { containsStateSecrets: true }),
+          justification: 'j',
+        },
+        owner,
+        now,
+      ),
     );
     assert.equal(v.code, 'state-secret');
     assert.equal(v.source, '000 Điều 1.2');
   });
 
   it("refuses a proposal for another agency's database", () => {
-    assert.equal(violation(proposeAddition({ entryId: 'e1', proposalId: 'p1', content: landDatabase(), justification: 'j' }, stranger, now)).kind, 'forbidden');
+    assert.equal(
+      violation(
+        proposeAddition(
+          { entryId: 'e1', proposalId: 'p1', content: landDatabase(), justification: 'j' },
+          stranger,
+          now,
+        ),
+      ).kind,
+      'forbidden',
+    );
   });
 
   it('refuses the same data field listed twice', () => {
     const content = landDatabase();
     content.dataFields.push({ ...content.dataFields[0]! });
-    assert.equal(violation(proposeAddition({ entryId: 'e1', proposalId: 'p1', content, justification: 'j' }, owner, now)).path, '/content/dataFields/3/name');
+    assert.equal(
+      violation(proposeAddition({ entryId: 'e1', proposalId: 'p1', content, justification: 'j' }, owner, now))
+        .path,
+      '/content/dataFields/3/name',
+    );
   });
 });
 
@@ -72,19 +114,25 @@ describe('deciding', () => {
     const decided = value(decide(compiled.next, 'p1', { outcome: 'approved' }, committee, now));
     assert.equal(decided.next.status, 'listed');
     assert.equal(decided.next.proposal, null);
-    assert.deepEqual(decided.facts.map((f) => f.type), [
-      'vn.openlgsp.catalogue.proposal.approved.v1',
-      'vn.openlgsp.catalogue.entry.listed.v1',
-    ]);
+    assert.deepEqual(
+      decided.facts.map((f) => f.type),
+      ['vn.openlgsp.catalogue.proposal.approved.v1', 'vn.openlgsp.catalogue.entry.listed.v1'],
+    );
   });
 
   it('refuses a decision before DIC compiled the proposal', () => {
-    assert.equal(violation(decide(proposed(), 'p1', { outcome: 'approved' }, committee, now)).code, 'not-compiled');
+    assert.equal(
+      violation(decide(proposed(), 'p1', { outcome: 'approved' }, committee, now)).code,
+      'not-compiled',
+    );
   });
 
   it('refuses a rejection without a reason', () => {
     const compiled = value(compile(proposed(), 'p1', undefined, dic, now)).next;
-    assert.equal(violation(decide(compiled, 'p1', { outcome: 'rejected', reason: '  ' }, committee, now)).code, 'reason-required');
+    assert.equal(
+      violation(decide(compiled, 'p1', { outcome: 'rejected', reason: '  ' }, committee, now)).code,
+      'reason-required',
+    );
   });
 
   it('lets only the Committee decide and only DIC compile', () => {
@@ -94,11 +142,26 @@ describe('deciding', () => {
   });
 
   it('says a decided proposal was already decided', () => {
-    assert.equal(violation(decide(listed(), 'p1', { outcome: 'approved' }, committee, now)).code, 'already-decided');
+    assert.equal(
+      violation(decide(listed(), 'p1', { outcome: 'approved' }, committee, now)).code,
+      'already-decided',
+    );
   });
 
   it('applies an approved amendment with a new content version', () => {
-    const amended = value(proposeChange(listed(), { proposalId: 'p2', kind: 'amend', justification: 'thêm trường', content: landDatabase('STNMT', { scope: 'Toàn tỉnh, từ 2026' }) }, owner, now)).next;
+    const amended = value(
+      proposeChange(
+        listed(),
+        {
+          proposalId: 'p2',
+          kind: 'amend',
+          justification: 'thêm trường',
+          content: landDatabase('STNMT', { scope: 'Toàn tỉnh, từ 2026' }),
+        },
+        owner,
+        now,
+      ),
+    ).next;
     const compiled = value(compile(amended, 'p2', undefined, dic, now)).next;
     const decided = value(decide(compiled, 'p2', { outcome: 'approved' }, committee, now));
     assert.equal(decided.next.content.scope, 'Toàn tỉnh, từ 2026');
@@ -108,17 +171,45 @@ describe('deciding', () => {
   });
 
   it('withdraws on an approved withdrawal, with the justification as the reason', () => {
-    const open = value(proposeChange(listed(), { proposalId: 'p2', kind: 'withdraw', justification: 'hệ thống ngừng' }, owner, now)).next;
-    const decided = value(decide(value(compile(open, 'p2', undefined, dic, now)).next, 'p2', { outcome: 'approved' }, committee, now));
+    const open = value(
+      proposeChange(
+        listed(),
+        { proposalId: 'p2', kind: 'withdraw', justification: 'hệ thống ngừng' },
+        owner,
+        now,
+      ),
+    ).next;
+    const decided = value(
+      decide(
+        value(compile(open, 'p2', undefined, dic, now)).next,
+        'p2',
+        { outcome: 'approved' },
+        committee,
+        now,
+      ),
+    );
     assert.equal(decided.next.status, 'withdrawn');
     assert.deepEqual(decided.facts[1]!.data, { entryId: 'e1', version: 1, reason: 'hệ thống ngừng' });
   });
 
   it('keeps one open proposal at a time, and no owner change by amendment', () => {
-    const open = value(proposeChange(listed(), { proposalId: 'p2', kind: 'withdraw', justification: 'x' }, owner, now)).next;
-    assert.equal(violation(proposeChange(open, { proposalId: 'p3', kind: 'withdraw', justification: 'y' }, owner, now)).code, 'proposal-open');
+    const open = value(
+      proposeChange(listed(), { proposalId: 'p2', kind: 'withdraw', justification: 'x' }, owner, now),
+    ).next;
     assert.equal(
-      violation(proposeChange(listed(), { proposalId: 'p2', kind: 'amend', justification: 'x', content: landDatabase('SYT') }, owner, now)).code,
+      violation(proposeChange(open, { proposalId: 'p3', kind: 'withdraw', justification: 'y' }, owner, now))
+        .code,
+      'proposal-open',
+    );
+    assert.equal(
+      violation(
+        proposeChange(
+          listed(),
+          { proposalId: 'p2', kind: 'amend', justification: 'x', content: landDatabase('SYT') },
+          owner,
+          now,
+        ),
+      ).code,
       'owner-change',
     );
   });
@@ -145,8 +236,14 @@ describe('annual assessment (Decree 47 Điều 16)', () => {
     const assessed = value(assess(entry, { assessmentId: 'a1', year: 2026, results }, owner, now)).next;
     assert.equal(isAssessmentOverdue(assessed, now), false);
     assert.equal(isAssessmentOverdue(assessed, new Date('2027-03-03T03:00:00Z')), true);
-    assert.equal(violation(assess(assessed, { assessmentId: 'a2', year: 2026, results }, owner, now)).code, 'already-assessed');
-    assert.equal(violation(assess(entry, { assessmentId: 'a2', year: 2027, results }, owner, now)).code, 'future-year');
+    assert.equal(
+      violation(assess(assessed, { assessmentId: 'a2', year: 2026, results }, owner, now)).code,
+      'already-assessed',
+    );
+    assert.equal(
+      violation(assess(entry, { assessmentId: 'a2', year: 2027, results }, owner, now)).code,
+      'future-year',
+    );
   });
 });
 
@@ -155,7 +252,9 @@ describe('six-monthly review of default sharing (Decree 47 Điều 34)', () => {
     const entry = listed();
     assert.equal(isReviewDue(entry, now), false);
     assert.equal(isReviewDue(entry, new Date('2026-09-05T00:00:00Z')), true);
-    const reviewed = value(review(entry, { outcome: 'keep-request' }, dic, new Date('2026-09-05T00:00:00Z'))).next;
+    const reviewed = value(
+      review(entry, { outcome: 'keep-request' }, dic, new Date('2026-09-05T00:00:00Z')),
+    ).next;
     assert.equal(isReviewDue(reviewed, new Date('2026-10-01T00:00:00Z')), false);
   });
 

@@ -50,9 +50,14 @@ export function proposeAddition(
   now: Date,
 ): Result<Change> {
   if (!isOwnerProvider(by, input.content.ownerAgency))
-    return fail('forbidden', 'not-owner', `only a provider of ${input.content.ownerAgency} may propose its databases`, {
-      source: '004 Điều 4.2',
-    });
+    return fail(
+      'forbidden',
+      'not-owner',
+      `only a provider of ${input.content.ownerAgency} may propose its databases`,
+      {
+        source: '004 Điều 4.2',
+      },
+    );
   const content = refuseStateSecrets(input.content);
   if (!content.ok) return content;
   const next: EntryState = {
@@ -76,7 +81,12 @@ export function proposeAddition(
     lastReviewedAt: null,
     listedAt: null,
     withdrawnAt: null,
-    searchText: searchable(content.value.name, content.value.purpose, content.value.scope, content.value.sector),
+    searchText: searchable(
+      content.value.name,
+      content.value.purpose,
+      content.value.scope,
+      content.value.sector,
+    ),
     createdAt: now,
     updatedAt: now,
   };
@@ -86,28 +96,49 @@ export function proposeAddition(
 /** An owner proposes to amend (new content) or withdraw a listed entry. One open proposal at a time. */
 export function proposeChange(
   entry: EntryState,
-  input: { proposalId: string; kind: Exclude<ProposalKind, 'add'>; justification: string; content?: ProposedContent },
+  input: {
+    proposalId: string;
+    kind: Exclude<ProposalKind, 'add'>;
+    justification: string;
+    content?: ProposedContent;
+  },
   by: Actor,
   now: Date,
 ): Result<Change> {
   if (!isOwnerProvider(by, entry.ownerAgency))
-    return fail('forbidden', 'not-owner', `only a provider of ${entry.ownerAgency} may propose changes to this entry`, {
-      source: '004 Điều 4.2',
-    });
+    return fail(
+      'forbidden',
+      'not-owner',
+      `only a provider of ${entry.ownerAgency} may propose changes to this entry`,
+      {
+        source: '004 Điều 4.2',
+      },
+    );
   if (entry.status !== 'listed')
-    return fail('conflict', 'not-listed', `entry is ${entry.status}; only a listed entry can be amended or withdrawn`);
+    return fail(
+      'conflict',
+      'not-listed',
+      `entry is ${entry.status}; only a listed entry can be amended or withdrawn`,
+    );
   if (entry.proposal)
     return fail('conflict', 'proposal-open', `proposal ${entry.proposal.id} is still open on this entry`);
   let content: EntryContent | undefined;
   if (input.kind === 'amend') {
     if (!input.content)
-      return fail('invalid', 'content-required', 'an amendment carries the amended content', { path: '/content' });
+      return fail('invalid', 'content-required', 'an amendment carries the amended content', {
+        path: '/content',
+      });
     const checked = refuseStateSecrets(input.content);
     if (!checked.ok) return checked;
     if (checked.value.ownerAgency !== entry.ownerAgency)
-      return fail('invalid', 'owner-change', 'an amendment cannot change the owning agency; withdraw and propose anew', {
-        path: '/content/ownerAgency',
-      });
+      return fail(
+        'invalid',
+        'owner-change',
+        'an amendment cannot change the owning agency; withdraw and propose anew',
+        {
+          path: '/content/ownerAgency',
+        },
+      );
     content = checked.value;
   } else if (input.content) {
     return fail('invalid', 'content-not-allowed', 'a withdrawal carries no content', { path: '/content' });
@@ -129,9 +160,17 @@ export function proposeChange(
 }
 
 /** DIC compiles a submitted proposal for the People's Committee. */
-export function compile(entry: EntryState, proposalId: string, note: string | undefined, by: Actor, now: Date): Result<Change> {
+export function compile(
+  entry: EntryState,
+  proposalId: string,
+  note: string | undefined,
+  by: Actor,
+  now: Date,
+): Result<Change> {
   if (!by.roles.includes('dic'))
-    return fail('forbidden', 'not-dic', 'only DIC compiles proposals for the Committee', { source: '004 Điều 4.2' });
+    return fail('forbidden', 'not-dic', 'only DIC compiles proposals for the Committee', {
+      source: '004 Điều 4.2',
+    });
   const open = openProposal(entry, proposalId);
   if (!open.ok) return open;
   if (open.value.status !== 'submitted')
@@ -143,7 +182,12 @@ export function compile(entry: EntryState, proposalId: string, note: string | un
   };
   return ok({
     next,
-    facts: [{ type: 'vn.openlgsp.catalogue.proposal.compiled.v1', data: { proposalId, entryId: entry._id, ...(note ? { note } : {}) } }],
+    facts: [
+      {
+        type: 'vn.openlgsp.catalogue.proposal.compiled.v1',
+        data: { proposalId, entryId: entry._id, ...(note ? { note } : {}) },
+      },
+    ],
   });
 }
 
@@ -154,7 +198,13 @@ export interface Decision {
 }
 
 /** The People's Committee decides a compiled proposal; a rejection states its reason. */
-export function decide(entry: EntryState, proposalId: string, decision: Decision, by: Actor, now: Date): Result<Change> {
+export function decide(
+  entry: EntryState,
+  proposalId: string,
+  decision: Decision,
+  by: Actor,
+  now: Date,
+): Result<Change> {
   if (!by.roles.includes('committee'))
     return fail('forbidden', 'not-committee', "only the People's Committee decides on the catalogue", {
       source: '004 Điều 4.2',
@@ -184,7 +234,12 @@ export function decide(entry: EntryState, proposalId: string, decision: Decision
     const next: EntryState = { ...base, status: proposal.kind === 'add' ? 'rejected' : entry.status };
     return ok({
       next,
-      facts: [{ type: 'vn.openlgsp.catalogue.proposal.rejected.v1', data: { ...ids, reason: decision.reason!.trim() } }],
+      facts: [
+        {
+          type: 'vn.openlgsp.catalogue.proposal.rejected.v1',
+          data: { ...ids, reason: decision.reason!.trim() },
+        },
+      ],
     });
   }
 
@@ -193,12 +248,17 @@ export function decide(entry: EntryState, proposalId: string, decision: Decision
     data: { ...ids, ...(decision.decisionRef ? { decisionRef: decision.decisionRef } : {}) },
   };
   // Version numbers count approved contents: 1 when listed, +1 per amendment; a withdrawal names the last.
-  const approvedContents = entry.decisions.filter((d) => d.outcome === 'approved' && d.kind !== 'withdraw').length;
+  const approvedContents = entry.decisions.filter(
+    (d) => d.outcome === 'approved' && d.kind !== 'withdraw',
+  ).length;
   const contentVersion = proposal.kind === 'withdraw' ? approvedContents : approvedContents + 1;
   switch (proposal.kind) {
     case 'add': {
       const next: EntryState = { ...base, status: 'listed', listedAt: now };
-      return ok({ next, facts: [approved, listed('vn.openlgsp.catalogue.entry.listed.v1', next, contentVersion)] });
+      return ok({
+        next,
+        facts: [approved, listed('vn.openlgsp.catalogue.entry.listed.v1', next, contentVersion)],
+      });
     }
     case 'amend': {
       const content = proposal.content!;
@@ -207,7 +267,10 @@ export function decide(entry: EntryState, proposalId: string, decision: Decision
         content,
         searchText: searchable(content.name, content.purpose, content.scope, content.sector),
       };
-      return ok({ next, facts: [approved, listed('vn.openlgsp.catalogue.entry.amended.v1', next, contentVersion)] });
+      return ok({
+        next,
+        facts: [approved, listed('vn.openlgsp.catalogue.entry.amended.v1', next, contentVersion)],
+      });
     }
     case 'withdraw': {
       const next: EntryState = { ...base, status: 'withdrawn', withdrawnAt: now };
@@ -233,10 +296,17 @@ export function assess(
   now: Date,
 ): Result<Change> {
   if (!isOwnerProvider(by, entry.ownerAgency) && !by.roles.includes('dic'))
-    return fail('forbidden', 'not-owner', `only a provider of ${entry.ownerAgency} or DIC records its assessments`);
-  if (entry.status !== 'listed') return fail('conflict', 'not-listed', `entry is ${entry.status}; only listed entries are assessed`);
+    return fail(
+      'forbidden',
+      'not-owner',
+      `only a provider of ${entry.ownerAgency} or DIC records its assessments`,
+    );
+  if (entry.status !== 'listed')
+    return fail('conflict', 'not-listed', `entry is ${entry.status}; only listed entries are assessed`);
   if (input.year > now.getUTCFullYear())
-    return fail('invalid', 'future-year', `cannot assess year ${input.year} before it starts`, { path: '/year' });
+    return fail('invalid', 'future-year', `cannot assess year ${input.year} before it starts`, {
+      path: '/year',
+    });
   if (entry.assessments.some((a) => a.year === input.year))
     return fail('conflict', 'already-assessed', `the ${input.year} assessment is already recorded`);
   const overall = overallOutcome(input.results);
@@ -248,7 +318,12 @@ export function assess(
     overall,
     assessedBy: by.sub,
   };
-  const next: EntryState = { ...entry, assessments: [...entry.assessments, assessment], lastAssessedAt: now, updatedAt: now };
+  const next: EntryState = {
+    ...entry,
+    assessments: [...entry.assessments, assessment],
+    lastAssessedAt: now,
+    updatedAt: now,
+  };
   return ok({
     next,
     facts: [
@@ -276,35 +351,62 @@ export function overallOutcome(results: Assessment['results']): AssessmentOutcom
 }
 
 /** A listed entry with no assessment in the last `intervalDays` is overdue (checked every year). */
-export function isAssessmentOverdue(entry: Pick<EntryState, 'status' | 'lastAssessedAt'>, now: Date, intervalDays = 365): boolean {
+export function isAssessmentOverdue(
+  entry: Pick<EntryState, 'status' | 'lastAssessedAt'>,
+  now: Date,
+  intervalDays = 365,
+): boolean {
   if (entry.status !== 'listed') return false;
   return !entry.lastAssessedAt || now.getTime() - entry.lastAssessedAt.getTime() > intervalDays * DAY_MS;
 }
 
 /** Decree 47 Điều 34: the default-sharing list is reviewed at least every six months (DIC). */
-export function review(entry: EntryState, input: { outcome: ReviewOutcome; note?: string }, by: Actor, now: Date): Result<Change> {
-  if (!by.roles.includes('dic')) return fail('forbidden', 'not-dic', 'only DIC records the six-monthly review');
-  if (entry.status !== 'listed') return fail('conflict', 'not-listed', `entry is ${entry.status}; only listed entries are reviewed`);
+export function review(
+  entry: EntryState,
+  input: { outcome: ReviewOutcome; note?: string },
+  by: Actor,
+  now: Date,
+): Result<Change> {
+  if (!by.roles.includes('dic'))
+    return fail('forbidden', 'not-dic', 'only DIC records the six-monthly review');
+  if (entry.status !== 'listed')
+    return fail('conflict', 'not-listed', `entry is ${entry.status}; only listed entries are reviewed`);
   const mode = entry.content.sharingMode;
   if (mode === 'default' && input.outcome !== 'keep-default')
-    return fail('invalid', 'review-outcome', 'an entry shared by default can only be kept as default', { path: '/outcome' });
-  if (mode === 'request' && input.outcome === 'keep-default')
-    return fail('invalid', 'review-outcome', 'an entry shared on request is kept on request or moved to default', {
+    return fail('invalid', 'review-outcome', 'an entry shared by default can only be kept as default', {
       path: '/outcome',
     });
+  if (mode === 'request' && input.outcome === 'keep-default')
+    return fail(
+      'invalid',
+      'review-outcome',
+      'an entry shared on request is kept on request or moved to default',
+      {
+        path: '/outcome',
+      },
+    );
   const next: EntryState = { ...entry, lastReviewedAt: now, updatedAt: now };
   return ok({
     next,
     facts: [
       {
         type: 'vn.openlgsp.catalogue.entry.reviewed.v1',
-        data: { entryId: entry._id, reviewedAt: now.toISOString(), outcome: input.outcome, ...(input.note ? { note: input.note } : {}) },
+        data: {
+          entryId: entry._id,
+          reviewedAt: now.toISOString(),
+          outcome: input.outcome,
+          ...(input.note ? { note: input.note } : {}),
+        },
       },
     ],
   });
 }
 
-export function isReviewDue(entry: Pick<EntryState, 'status' | 'lastReviewedAt' | 'listedAt'>, now: Date, intervalDays = 182): boolean {
+export function isReviewDue(
+  entry: Pick<EntryState, 'status' | 'lastReviewedAt' | 'listedAt'>,
+  now: Date,
+  intervalDays = 182,
+): boolean {
   if (entry.status !== 'listed') return false;
   const since = entry.lastReviewedAt ?? entry.listedAt;
   return !since || now.getTime() - since.getTime() > intervalDays * DAY_MS;
@@ -314,20 +416,38 @@ export function isReviewDue(entry: Pick<EntryState, 'status' | 'lastReviewedAt' 
 export function canSee(entry: Pick<EntryState, 'status' | 'ownerAgency'>, by: Actor | undefined): boolean {
   if (entry.status === 'listed') return true;
   if (!by) return false;
-  return by.agency === entry.ownerAgency || by.roles.includes('dic') || by.roles.includes('committee') || by.roles.includes('auditor');
+  return (
+    by.agency === entry.ownerAgency ||
+    by.roles.includes('dic') ||
+    by.roles.includes('committee') ||
+    by.roles.includes('auditor')
+  );
 }
 
 function openProposal(entry: EntryState, proposalId: string) {
   if (!entry.proposal || entry.proposal.id !== proposalId) {
     const decided = entry.decisions.find((d) => d.id === proposalId);
     return decided
-      ? fail<NonNullable<EntryState['proposal']>>('conflict', 'already-decided', `proposal ${proposalId} was already ${decided.outcome}`)
-      : fail<NonNullable<EntryState['proposal']>>('not-found', 'no-such-proposal', `entry ${entry._id} has no open proposal ${proposalId}`);
+      ? fail<NonNullable<EntryState['proposal']>>(
+          'conflict',
+          'already-decided',
+          `proposal ${proposalId} was already ${decided.outcome}`,
+        )
+      : fail<NonNullable<EntryState['proposal']>>(
+          'not-found',
+          'no-such-proposal',
+          `entry ${entry._id} has no open proposal ${proposalId}`,
+        );
   }
   return ok(entry.proposal);
 }
 
-function submitted(entry: EntryState, kind: ProposalKind, justification: string, content?: EntryContent): Fact {
+function submitted(
+  entry: EntryState,
+  kind: ProposalKind,
+  justification: string,
+  content?: EntryContent,
+): Fact {
   return {
     type: 'vn.openlgsp.catalogue.proposal.submitted.v1',
     data: {

@@ -15,11 +15,17 @@ export function open(
   by: Actor,
   now: Date,
 ): Result<ReportChange> {
-  if (entry.status !== 'listed') return fail('conflict', 'not-listed', `entry is ${entry.status}; errors are reported on listed entries`);
+  if (entry.status !== 'listed')
+    return fail('conflict', 'not-listed', `entry is ${entry.status}; errors are reported on listed entries`);
   if (by.agency === entry.ownerAgency)
-    return fail('invalid', 'own-entry', 'the owner corrects its own data directly; reports come from other agencies', {
-      source: '004 Điều 14.2.c',
-    });
+    return fail(
+      'invalid',
+      'own-entry',
+      'the owner corrects its own data directly; reports come from other agencies',
+      {
+        source: '004 Điều 14.2.c',
+      },
+    );
   if (input.field && !entry.content.dataFields.some((f) => f.name === input.field))
     return fail('invalid', 'unknown-field', `entry has no data field '${input.field}'`, { path: '/field' });
   const next: ErrorReportState = {
@@ -60,24 +66,59 @@ export function open(
 const isOwner = (report: ErrorReportState, by: Actor) =>
   by.agency === report.ownerAgency && (by.roles.includes('provider') || by.roles.includes('integrator'));
 
-export function acknowledge(report: ErrorReportState, note: string | undefined, by: Actor, now: Date): Result<ReportChange> {
-  if (!isOwner(report, by)) return fail('forbidden', 'not-owner', `only ${report.ownerAgency} acknowledges reports on its data`);
+export function acknowledge(
+  report: ErrorReportState,
+  note: string | undefined,
+  by: Actor,
+  now: Date,
+): Result<ReportChange> {
+  if (!isOwner(report, by))
+    return fail('forbidden', 'not-owner', `only ${report.ownerAgency} acknowledges reports on its data`);
   if (report.status !== 'open') return fail('conflict', 'not-open', `report is ${report.status}`);
-  const next: ErrorReportState = { ...report, status: 'acknowledged', acknowledgement: { ...(note ? { note } : {}), at: now, by: by.sub }, updatedAt: now };
+  const next: ErrorReportState = {
+    ...report,
+    status: 'acknowledged',
+    acknowledgement: { ...(note ? { note } : {}), at: now, by: by.sub },
+    updatedAt: now,
+  };
   return ok({
     next,
-    facts: [{ type: 'vn.openlgsp.catalogue.error-report.acknowledged.v1', data: { reportId: report._id, entryId: report.entryId, ...(note ? { note } : {}) } }],
+    facts: [
+      {
+        type: 'vn.openlgsp.catalogue.error-report.acknowledged.v1',
+        data: { reportId: report._id, entryId: report.entryId, ...(note ? { note } : {}) },
+      },
+    ],
   });
 }
 
 /** 000 Điều 5.6: the owner corrects the data and says what it corrected. */
-export function correct(report: ErrorReportState, correction: string, by: Actor, now: Date): Result<ReportChange> {
-  if (!isOwner(report, by)) return fail('forbidden', 'not-owner', `only ${report.ownerAgency} corrects its data`, { source: '000 Điều 5.6' });
-  if (report.status === 'corrected') return fail('conflict', 'already-corrected', 'report is already corrected');
-  const next: ErrorReportState = { ...report, status: 'corrected', correction: { text: correction, at: now, by: by.sub }, updatedAt: now };
+export function correct(
+  report: ErrorReportState,
+  correction: string,
+  by: Actor,
+  now: Date,
+): Result<ReportChange> {
+  if (!isOwner(report, by))
+    return fail('forbidden', 'not-owner', `only ${report.ownerAgency} corrects its data`, {
+      source: '000 Điều 5.6',
+    });
+  if (report.status === 'corrected')
+    return fail('conflict', 'already-corrected', 'report is already corrected');
+  const next: ErrorReportState = {
+    ...report,
+    status: 'corrected',
+    correction: { text: correction, at: now, by: by.sub },
+    updatedAt: now,
+  };
   return ok({
     next,
-    facts: [{ type: 'vn.openlgsp.catalogue.error-report.corrected.v1', data: { reportId: report._id, entryId: report.entryId, correction } }],
+    facts: [
+      {
+        type: 'vn.openlgsp.catalogue.error-report.corrected.v1',
+        data: { reportId: report._id, entryId: report.entryId, correction },
+      },
+    ],
   });
 }
 

@@ -20,14 +20,22 @@ export class ErrorReportsController {
 
   @Post(':reportId/acknowledgement')
   @Roles('provider', 'integrator')
-  acknowledge(@Param('reportId', uuid) id: string, @Body() body: AcknowledgeDto, @CurrentPrincipal() by: Principal) {
+  acknowledge(
+    @Param('reportId', uuid) id: string,
+    @Body() body: AcknowledgeDto,
+    @CurrentPrincipal() by: Principal,
+  ) {
     return this.reports.acknowledge(id, body.note, by);
   }
 
   @Post(':reportId/correction')
   @Roles('provider', 'integrator')
   @ApiOperation({ summary: 'The owner notes the correction (000 Điều 5.6)' })
-  correct(@Param('reportId', uuid) id: string, @Body() body: CorrectionDto, @CurrentPrincipal() by: Principal) {
+  correct(
+    @Param('reportId', uuid) id: string,
+    @Body() body: CorrectionDto,
+    @CurrentPrincipal() by: Principal,
+  ) {
     return this.reports.correct(id, body.correction, by);
   }
 

@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection } from 'mongoose';
 import { OutboxRelay } from '@openlgsp/events';
-import { AggregateRepository, MONGO_CONNECTION, decodeCursor, encodeCursor, type Page } from '@openlgsp/persistence';
+import {
+  AggregateRepository,
+  MONGO_CONNECTION,
+  decodeCursor,
+  encodeCursor,
+  type Page,
+} from '@openlgsp/persistence';
 import type { ErrorReportState, ErrorReportStatus } from './error-report.model.js';
 import { ErrorReportSchema } from './error-report.schema.js';
 
@@ -23,9 +29,16 @@ export class ErrorReportsRepository extends AggregateRepository<ErrorReportState
     if (filter.status) query.status = filter.status;
     if (filter.entryId) query.entryId = filter.entryId;
     if (cursor) query._id = { $gt: decodeCursor(cursor).id };
-    const rows = (await this.model.find(query as never, { outbox: 0 }).sort({ _id: 1 }).limit(limit + 1).lean()) as ErrorReportState[];
+    const rows = (await this.model
+      .find(query as never, { outbox: 0 })
+      .sort({ _id: 1 })
+      .limit(limit + 1)
+      .lean()) as ErrorReportState[];
     const items = rows.slice(0, limit);
     const last = items.at(-1);
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor({ key: last._id, id: last._id }) : null };
+    return {
+      items,
+      nextCursor: rows.length > limit && last ? encodeCursor({ key: last._id, id: last._id }) : null,
+    };
   }
 }

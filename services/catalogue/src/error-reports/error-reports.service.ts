@@ -53,7 +53,11 @@ export class ErrorReportsService {
     return this.reports.list(coordinator ? {} : { agency: by.agency }, filter, limit, cursor);
   }
 
-  private async apply(reportId: string, by: Actor, rule: (r: ErrorReportState, now: Date) => Result<ReportChange>) {
+  private async apply(
+    reportId: string,
+    by: Actor,
+    rule: (r: ErrorReportState, now: Date) => Result<ReportChange>,
+  ) {
     const report = await this.get(reportId, by);
     const change = unwrap(rule(report, this.clock()));
     const { _id, revision: _r, ...next } = change.next;

@@ -7,9 +7,15 @@ describe('search text', () => {
     const text = fold('Cơ sở dữ liệu Đất đai tỉnh Kon Tum');
     assert.equal(text, 'co so du lieu dat dai tinh kon tum');
     for (const query of ['đất đai', 'dat dai', 'DỮ LIỆU', 'kon']) {
-      assert.ok(searchPattern(query).every((p) => p.test(text)), `'${query}' should match`);
+      assert.ok(
+        searchPattern(query).every((p) => p.test(text)),
+        `'${query}' should match`,
+      );
     }
-    assert.equal(searchPattern('y tế').every((p) => p.test(text)), false);
+    assert.equal(
+      searchPattern('y tế').every((p) => p.test(text)),
+      false,
+    );
   });
 
   it('escapes regex syntax in queries', () => {

@@ -27,11 +27,18 @@ export function checkEndpoint(d: Pick<ServiceDescription, 'protocol' | 'endpoint
     return fail('invalid', 'bad-endpoint', 'endpoint is not a URL', { path: '/endpoint' });
   }
   if (!SCHEMES[d.protocol]!.includes(url.protocol))
-    return fail('invalid', 'bad-endpoint', `a ${d.protocol} endpoint uses ${SCHEMES[d.protocol]!.join(' or ')}`, {
+    return fail(
+      'invalid',
+      'bad-endpoint',
+      `a ${d.protocol} endpoint uses ${SCHEMES[d.protocol]!.join(' or ')}`,
+      {
+        path: '/endpoint',
+      },
+    );
+  if (url.username || url.password)
+    return fail('invalid', 'credentials-in-endpoint', 'endpoint must not carry credentials', {
       path: '/endpoint',
     });
-  if (url.username || url.password)
-    return fail('invalid', 'credentials-in-endpoint', 'endpoint must not carry credentials', { path: '/endpoint' });
   return ok(true);
 }
 
@@ -47,9 +54,15 @@ export function declare(
   now: Date,
 ): Result<ServiceChange> {
   if (!mayManage(by, entry.ownerAgency))
-    return fail('forbidden', 'not-owner', `only ${entry.ownerAgency} declares services for its entry`, { source: '004 Điều 5' });
+    return fail('forbidden', 'not-owner', `only ${entry.ownerAgency} declares services for its entry`, {
+      source: '004 Điều 5',
+    });
   if (entry.status !== 'listed')
-    return fail('conflict', 'not-listed', `entry is ${entry.status}; services are declared for listed entries only`);
+    return fail(
+      'conflict',
+      'not-listed',
+      `entry is ${entry.status}; services are declared for listed entries only`,
+    );
   const endpoint = checkEndpoint(input);
   if (!endpoint.ok) return endpoint;
   const { serviceId, ...description } = input;
@@ -86,7 +99,11 @@ export function update(
     (k) => changes[k] !== service[k],
   );
   if (!changed) return ok({ next: service, facts: [] });
-  const next: SharingServiceState = { ...merged, searchText: searchable(merged.name, service.searchText), updatedAt: now };
+  const next: SharingServiceState = {
+    ...merged,
+    searchText: searchable(merged.name, service.searchText),
+    updatedAt: now,
+  };
   return ok({ next, facts: [described('vn.openlgsp.catalogue.service.updated.v1', next)] });
 }
 
@@ -121,24 +138,44 @@ export function suspend(
 export function resume(service: SharingServiceState, by: Actor, now: Date): Result<ServiceChange> {
   if (!mayManage(by, service.providerAgency) && !by.roles.includes('dic'))
     return fail('forbidden', 'not-owner', `only ${service.providerAgency} or DIC resumes this service`);
-  if (service.status !== 'suspended') return fail('conflict', 'not-suspended', `service is ${service.status}`);
+  if (service.status !== 'suspended')
+    return fail('conflict', 'not-suspended', `service is ${service.status}`);
   const next: SharingServiceState = { ...service, status: 'active', suspension: null, updatedAt: now };
   return ok({
     next,
-    facts: [{ type: 'vn.openlgsp.catalogue.service.resumed.v1', data: { serviceId: service._id, entryId: service.entryId } }],
+    facts: [
+      {
+        type: 'vn.openlgsp.catalogue.service.resumed.v1',
+        data: { serviceId: service._id, entryId: service.entryId },
+      },
+    ],
   });
 }
 
 /** By its provider, or by the platform itself when the entry leaves the catalogue (`by` undefined). */
-export function retire(service: SharingServiceState, reason: string, by: Actor | undefined, now: Date): Result<ServiceChange> {
+export function retire(
+  service: SharingServiceState,
+  reason: string,
+  by: Actor | undefined,
+  now: Date,
+): Result<ServiceChange> {
   if (by && !mayManage(by, service.providerAgency) && !by.roles.includes('dic'))
     return fail('forbidden', 'not-owner', `only ${service.providerAgency} or DIC retires this service`);
   if (service.status === 'retired') return fail('conflict', 'retired', 'service is already retired');
-  const next: SharingServiceState = { ...service, status: 'retired', suspension: null, retiredReason: reason, updatedAt: now };
+  const next: SharingServiceState = {
+    ...service,
+    status: 'retired',
+    suspension: null,
+    retiredReason: reason,
+    updatedAt: now,
+  };
   return ok({
     next,
     facts: [
-      { type: 'vn.openlgsp.catalogue.service.retired.v1', data: { serviceId: service._id, entryId: service.entryId, reason } },
+      {
+        type: 'vn.openlgsp.catalogue.service.retired.v1',
+        data: { serviceId: service._id, entryId: service.entryId, reason },
+      },
     ],
   });
 }

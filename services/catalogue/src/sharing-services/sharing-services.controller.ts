@@ -36,15 +36,27 @@ export class SharingServicesController {
   @Patch(':serviceId')
   @Roles('provider', 'integrator')
   @ApiOperation({ summary: 'Update a service (000 Điều 5.7: providers notify changes)' })
-  async update(@Param('serviceId', uuid) id: string, @Body() body: UpdateServiceDto, @CurrentPrincipal() by: Principal) {
+  async update(
+    @Param('serviceId', uuid) id: string,
+    @Body() body: UpdateServiceDto,
+    @CurrentPrincipal() by: Principal,
+  ) {
     return serviceView(await this.services.update(id, body, by));
   }
 
   @Post(':serviceId/suspension')
   @HttpCode(204)
   @Roles('provider', 'integrator', 'dic')
-  async suspend(@Param('serviceId', uuid) id: string, @Body() body: SuspendServiceDto, @CurrentPrincipal() by: Principal) {
-    await this.services.suspend(id, { reason: body.reason, ...(body.until ? { until: new Date(body.until) } : {}) }, by);
+  async suspend(
+    @Param('serviceId', uuid) id: string,
+    @Body() body: SuspendServiceDto,
+    @CurrentPrincipal() by: Principal,
+  ) {
+    await this.services.suspend(
+      id,
+      { reason: body.reason, ...(body.until ? { until: new Date(body.until) } : {}) },
+      by,
+    );
   }
 
   @Post(':serviceId/resumption')
@@ -57,7 +69,11 @@ export class SharingServicesController {
   @Post(':serviceId/retirement')
   @HttpCode(204)
   @Roles('provider', 'integrator', 'dic')
-  async retire(@Param('serviceId', uuid) id: string, @Body() body: RetireServiceDto, @CurrentPrincipal() by: Principal) {
+  async retire(
+    @Param('serviceId', uuid) id: string,
+    @Body() body: RetireServiceDto,
+    @CurrentPrincipal() by: Principal,
+  ) {
     await this.services.retire(id, body.reason, by);
   }
 

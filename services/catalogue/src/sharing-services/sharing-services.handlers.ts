@@ -19,7 +19,9 @@ export class SharingServicesHandlers {
   /** A withdrawn entry takes its services with it. */
   @OnEvent('vn.openlgsp.catalogue.entry.withdrawn.v1')
   async onEntryWithdrawn(event: LgspEvent<EntryWithdrawnV1>): Promise<void> {
-    await this.services.retireAllOf(event.data.entryId, `entry withdrawn from the catalogue: ${event.data.reason}`);
+    await this.services.retireAllOf(
+      event.data.entryId,
+      `entry withdrawn from the catalogue: ${event.data.reason}`,
+    );
   }
 }
-

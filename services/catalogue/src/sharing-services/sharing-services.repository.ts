@@ -8,11 +8,19 @@ import { SharingServiceSchema } from './sharing-service.schema.js';
 @Injectable()
 export class SharingServicesRepository extends AggregateRepository<SharingServiceState> {
   constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay) {
-    super('sharing service', AggregateRepository.modelOf(connection, 'SharingService', SharingServiceSchema), relay);
+    super(
+      'sharing service',
+      AggregateRepository.modelOf(connection, 'SharingService', SharingServiceSchema),
+      relay,
+    );
   }
 
   async ofEntry(entryId: string): Promise<SharingServiceState[]> {
-    return (await this.model.find({ entryId }, { outbox: 0 }).sort({ _id: 1 }).limit(1_000).lean()) as SharingServiceState[];
+    return (await this.model
+      .find({ entryId }, { outbox: 0 })
+      .sort({ _id: 1 })
+      .limit(1_000)
+      .lean()) as SharingServiceState[];
   }
 
   get collection() {

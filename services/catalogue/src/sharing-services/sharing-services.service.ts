@@ -5,7 +5,12 @@ import { CLOCK, EventFactory, type Clock } from '@openlgsp/events';
 import { EntriesRepository } from '../entries/entries.repository.js';
 import type { Actor } from '../entries/entry.model.js';
 import { facetedSearch } from '../search/faceted-search.js';
-import type { Protocol, ServiceDescription, ServiceStatus, SharingServiceState } from './sharing-service.model.js';
+import type {
+  Protocol,
+  ServiceDescription,
+  ServiceStatus,
+  SharingServiceState,
+} from './sharing-service.model.js';
 import { declare, resume, retire, suspend, update, type ServiceChange } from './sharing-service.rules.js';
 import { SharingServicesRepository } from './sharing-services.repository.js';
 
@@ -69,13 +74,22 @@ export class SharingServicesService {
   }
 
   search(query: ServiceSearch) {
-    return facetedSearch(this.services.collection, {}, {
-      q: query.q,
-      filters: { providerAgency: query.provider, entryId: query.entryId, protocol: query.protocol, status: query.status },
-      facets: { protocol: 'protocol', status: 'status', provider: 'providerAgency' },
-      limit: query.limit,
-      cursor: query.cursor,
-    });
+    return facetedSearch(
+      this.services.collection,
+      {},
+      {
+        q: query.q,
+        filters: {
+          providerAgency: query.provider,
+          entryId: query.entryId,
+          protocol: query.protocol,
+          status: query.status,
+        },
+        facets: { protocol: 'protocol', status: 'status', provider: 'providerAgency' },
+        limit: query.limit,
+        cursor: query.cursor,
+      },
+    );
   }
 
   private async apply(
@@ -87,6 +101,11 @@ export class SharingServicesService {
     const change = unwrap(rule(service, this.clock()));
     if (!change.facts.length) return service;
     const { _id, revision: _r, ...next } = change.next;
-    return this.services.update(_id, service.revision, next, this.events.createAll(change.facts, serviceId, by));
+    return this.services.update(
+      _id,
+      service.revision,
+      next,
+      this.events.createAll(change.facts, serviceId, by),
+    );
   }
 }
