@@ -2,7 +2,6 @@ import type { Connection, Model, Schema, UpdateQuery } from 'mongoose';
 import type { LgspEvent, OutboxRelay, OutboxStore } from '@openlgsp/events';
 
 import { NotFoundError } from '@openlgsp/domain';
-import { KeyedMutex } from './keyed-mutex.js';
 
 export { NotFoundError };
 
@@ -25,7 +24,6 @@ export interface AggregateDoc {
  * relay to publish — so a crash between the two loses nothing (the sweeper finds the outbox).
  */
 export class AggregateRepository<T extends AggregateDoc> implements OutboxStore {
-  private readonly writes = new KeyedMutex();
   constructor(
     readonly name: string,
     protected readonly model: Model<T>,
@@ -82,12 +80,10 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
       $inc: { revision: 1 },
       ...(events.length ? { $push: { outbox: { $each: events } } } : {}),
     } as UpdateQuery<T>;
-    const updated = (await this.writes.run(id, () =>
-      this.model
-        // No projection: FerretDB v1's findAndModify does not take one; the outbox is dropped below.
-        .findOneAndUpdate({ _id: id, revision: expectedRevision } as never, update, { new: true })
-        .lean(),
-    )) as T | null;
+    const updated = (await this.model
+      // No projection: FerretDB v1's findAndModify does not take one; the outbox is dropped below.
+      .findOneAndUpdate({ _id: id, revision: expectedRevision } as never, update, { new: true })
+      .lean()) as T | null;
     if (!updated) {
       if (!(await this.model.exists({ _id: id } as never))) throw new NotFoundError(this.name, id);
       throw new ConflictError(`${this.name} ${id} was changed by someone else; reload and try again`);
@@ -111,14 +107,17 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
   }
 
   async markPublished(aggregateId: string, eventIds: string[]): Promise<void> {
-    await this.model.updateOne(
-      { _id: aggregateId } as never,
-      { $pull: { outbox: { id: { $in: eventIds } } } } as never,
-    );
+    // `$pullAll` of the stored events themselves, not `$pull` by a condition: FerretDB v1 ignores a
+    // conditional `$pull`. Events pushed meanwhile are not in the list, so they stay.
+    const doc = (await this.model.findById(aggregateId, { outbox: 1 }).lean()) as { outbox?: LgspEvent[] } | null;
+    const published = (doc?.outbox ?? []).filter((e) => eventIds.includes(e.id));
+    if (published.length)
+      await this.model.updateOne({ _id: aggregateId } as never, { $pullAll: { outbox: published } } as never);
     // Clear the marker only if nothing was added meanwhile.
     await this.model.updateOne(
       { _id: aggregateId, outbox: { $size: 0 } } as never,
       { $set: { outboxAt: null } } as never,
     );
   }
+
 }

@@ -4,4 +4,3 @@ export * from './aggregate.repository.js';
 export * from './processed-events.js';
 export * from './cursor.js';
 export * from './nest.js';
-export * from './keyed-mutex.js';

@@ -1,0 +1,225 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Schema, type Connection } from 'mongoose';
+import { EventPublisher, OutboxRelay, createEvent, ensureStreams, type LgspEvent } from '@openlgsp/events';
+import { AggregateRepository, ConflictError, NotFoundError, type AggregateDoc } from '../src/aggregate.repository.js';
+import { openConnection } from '../src/connection.js';
+import { outboxFields } from '../src/outbox.schema.js';
+import { loadHarness, type Engines, type Harness } from './harness.js';
+
+/**
+ * The outbox in the aggregate against a real MongoDB-wire store (FerretDB) and a real nats-server:
+ * state and events are written in one document, the relay moves the events to JetStream.
+ */
+interface Parcel extends AggregateDoc {
+  name: string;
+  area: number;
+}
+
+const parcelSchema = () =>
+  new Schema({ _id: String, revision: Number, name: String, area: Number, ...outboxFields }, { versionKey: false });
+
+/** A tiny aggregate; each test gets its own collection so that sweeps see only its documents. */
+class ParcelRepository extends AggregateRepository<Parcel> {
+  constructor(connection: Connection, relay: OutboxRelay, collection: string) {
+    super(collection, AggregateRepository.modelOf<Parcel>(connection, collection, parcelSchema()), relay);
+  }
+  /** The stored document as it is, outbox included. */
+  async stored(id: string): Promise<Parcel> {
+    const doc = (await this.model.findById(id).lean()) as Parcel | null;
+    assert.ok(doc, `expected parcel ${id} to be stored`);
+    return doc;
+  }
+}
+
+const LISTED = 'vn.openlgsp.catalogue.entry.listed.v1';
+const AMENDED = 'vn.openlgsp.catalogue.entry.amended.v1';
+const WITHDRAWN = 'vn.openlgsp.catalogue.entry.withdrawn.v1';
+
+function example(type: string): Record<string, unknown> {
+  const name = type.replace('vn.openlgsp.catalogue.', '').replace(/\.v1$/, '');
+  const file = new URL(`../../../../contracts/examples/catalogue/${name}.v1.json`, import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { data: Record<string, unknown> }).data;
+}
+
+/** A contract-valid catalogue event about aggregate `id`. */
+const eventAbout = (id: string, type: string): LgspEvent =>
+  createEvent(type, { ...example(type), entryId: id }, { source: '/openlgsp/catalogue', subject: id });
+
+const SUBJECT_OF: Record<string, string> = {
+  [LISTED]: 'lgsp.catalogue.entry.listed',
+  [AMENDED]: 'lgsp.catalogue.entry.amended',
+  [WITHDRAWN]: 'lgsp.catalogue.entry.withdrawn',
+};
+const FAR_FUTURE = () => new Date(Date.now() + 3_600_000);
+const quiet = { warn: () => undefined };
+const ids = (events: { id: string }[] | undefined) => (events ?? []).map((e) => e.id);
+
+describe('the outbox in the aggregate', () => {
+  let harness: Harness;
+  let engines: Engines;
+  let nc: NatsConnection;
+  let js: JetStreamClient;
+  let connection: Connection;
+  let publisher: EventPublisher;
+  let collections = 0;
+
+  before(async () => {
+    harness = await loadHarness();
+    engines = await harness.startEngines();
+    nc = await connect({ servers: engines.natsUrl });
+    js = jetstream(nc);
+    await ensureStreams(await jetstreamManager(nc));
+    connection = await openConnection({ url: engines.mongoUrl });
+    publisher = new EventPublisher(js, 'catalogue');
+  });
+
+  after(async () => {
+    await nc?.close();
+    await connection?.close();
+    await engines?.stop();
+  });
+
+  const running = () => new OutboxRelay(publisher, quiet, { sweepIntervalMs: 60_000, graceMs: 0, batch: 100 });
+  async function stopped(): Promise<OutboxRelay> {
+    const relay = running();
+    await relay.stop();
+    return relay;
+  }
+  const repository = (relay: OutboxRelay) => new ParcelRepository(connection, relay, `parcels_${++collections}`);
+  const parcel = (name = 'Thửa 12-345') => ({ _id: randomUUID(), name, area: 120.5 });
+
+  /** The events about one aggregate now in the CATALOGUE stream, in stream order. */
+  const streamed = async (aggregateId: string) =>
+    (await harness.readStream(js, 'CATALOGUE')).filter((e) => e.subject === aggregateId);
+
+  it('puts the events of an insert and an update into JetStream in order, about the aggregate', async () => {
+    const repo = repository(running());
+    const doc = parcel();
+    const listed = eventAbout(doc._id, LISTED);
+    const amended = eventAbout(doc._id, AMENDED);
+    const withdrawn = eventAbout(doc._id, WITHDRAWN);
+
+    await repo.insert(doc, [listed]);
+    const updated = await repo.update(doc._id, 1, { name: 'Thửa 12-346' }, [amended, withdrawn]);
+    assert.equal(updated.revision, 2, 'the update should bump the revision');
+    assert.equal(updated.name, 'Thửa 12-346');
+    assert.equal('outbox' in updated, false, 'the outbox is not part of the aggregate handed back');
+
+    const events = await streamed(doc._id);
+    assert.deepEqual(ids(events), ids([listed, amended, withdrawn]), 'the stream should hold the three events in order');
+    assert.deepEqual(
+      events.map((e) => e.natsSubject),
+      [listed, amended, withdrawn].map((e) => SUBJECT_OF[e.type]),
+      'each event should be on its contract subject',
+    );
+    assert.ok(events.every((e) => e.subject === doc._id), 'every event should name the aggregate as its subject');
+    assert.deepEqual(events[1]!.data, amended.data);
+
+    const stored = await repo.stored(doc._id);
+    assert.deepEqual(ids(stored.outbox), [], 'published events should leave the outbox');
+    assert.equal(stored.outboxAt, null, 'an empty outbox should not be marked as pending');
+    assert.deepEqual(await repo.pending(FAR_FUTURE(), 10), [], 'nothing should be left for the sweeper');
+  });
+
+  it('refuses a change made at a stale revision and writes nothing', async () => {
+    const repo = repository(running());
+    const doc = parcel();
+    await repo.insert(doc, [eventAbout(doc._id, LISTED)]);
+    await repo.update(doc._id, 1, { name: 'first change' }, [eventAbout(doc._id, AMENDED)]);
+    const before = (await streamed(doc._id)).length;
+
+    const late = eventAbout(doc._id, WITHDRAWN);
+    await assert.rejects(
+      repo.update(doc._id, 1, { name: 'stale change' }, [late]),
+      ConflictError,
+      'a change based on revision 1 should conflict with revision 2',
+    );
+
+    const stored = await repo.stored(doc._id);
+    assert.equal(stored.name, 'first change', 'the stale change should not be applied');
+    assert.equal(stored.revision, 2, 'the revision should not move');
+    assert.equal(ids(stored.outbox).includes(late.id), false, 'the stale change’s event should not be in the outbox');
+    const after = await streamed(doc._id);
+    assert.equal(after.length, before, 'no event should be published for a refused change');
+    assert.equal(ids(after).includes(late.id), false);
+  });
+
+  it('says an aggregate that does not exist is not found, rather than changed by someone else', async () => {
+    const repo = repository(running());
+    await assert.rejects(repo.update(randomUUID(), 1, { name: 'x' }, []), NotFoundError);
+  });
+
+  it('keeps the events in the document while the relay is stopped, and a new relay’s sweep publishes them exactly once', async () => {
+    const repo = repository(await stopped());
+    const doc = parcel();
+    const events = [eventAbout(doc._id, LISTED), eventAbout(doc._id, AMENDED), eventAbout(doc._id, WITHDRAWN)];
+    await repo.insert(doc, events.slice(0, 1));
+    await repo.update(doc._id, 1, { area: 99 }, events.slice(1));
+
+    const waiting = await repo.stored(doc._id);
+    assert.deepEqual(ids(waiting.outbox), ids(events), 'with the relay stopped, the events should wait in the outbox');
+    assert.ok(waiting.outboxAt instanceof Date, 'the document should be marked as having pending events');
+    assert.deepEqual(await streamed(doc._id), [], 'nothing should reach JetStream while the relay is stopped');
+
+    const next = running(); // e.g. the service after a restart
+    next.register(repo);
+    assert.equal(await next.sweep(FAR_FUTURE()), 3, 'the sweep should publish the three pending events');
+    assert.equal(await next.sweep(FAR_FUTURE()), 0, 'a second sweep should find nothing left');
+
+    const published = await streamed(doc._id);
+    assert.deepEqual(ids(published), ids(events), 'each event should be in the stream once, in order');
+    const stored = await repo.stored(doc._id);
+    assert.deepEqual(ids(stored.outbox), []);
+    assert.equal(stored.outboxAt, null);
+  });
+
+  it('does not duplicate an event a crashed relay had sent but not yet removed from the outbox', async () => {
+    const repo = repository(await stopped());
+    const doc = parcel();
+    const events = [eventAbout(doc._id, LISTED), eventAbout(doc._id, AMENDED)];
+    await repo.insert(doc, events);
+    await publisher.publish(events[0]!); // sent, then the process died before markPublished
+
+    const next = running();
+    next.register(repo);
+    await next.sweep(FAR_FUTURE());
+    assert.deepEqual(
+      ids(await streamed(doc._id)),
+      ids(events),
+      'JetStream should keep one copy of the event sent twice (its id is the message id)',
+    );
+  });
+
+  it('marks events published without losing events added to the outbox meanwhile', async () => {
+    const repo = repository(await stopped());
+    const doc = parcel();
+    const first = eventAbout(doc._id, LISTED);
+    const meanwhile = eventAbout(doc._id, AMENDED);
+    await repo.insert(doc, [first]);
+    const [pending] = await repo.pending(FAR_FUTURE(), 10);
+    assert.deepEqual(ids(pending?.events), [first.id]);
+
+    // While the relay publishes `first`, a use case adds another event.
+    await repo.update(doc._id, 1, { name: 'changed meanwhile' }, [meanwhile]);
+    await repo.markPublished(doc._id, [first.id]);
+
+    let stored = await repo.stored(doc._id);
+    assert.deepEqual(ids(stored.outbox), [meanwhile.id], 'only the published event should leave the outbox');
+    assert.ok(stored.outboxAt instanceof Date, 'the document should still be marked as having pending events');
+    assert.deepEqual(
+      (await repo.pending(FAR_FUTURE(), 10)).map((p) => ids(p.events)),
+      [[meanwhile.id]],
+      'the sweeper should still find the event added meanwhile',
+    );
+
+    await repo.markPublished(doc._id, [meanwhile.id]);
+    stored = await repo.stored(doc._id);
+    assert.deepEqual(ids(stored.outbox), []);
+    assert.equal(stored.outboxAt, null, 'with the outbox empty the pending mark should be cleared');
+  });
+});
