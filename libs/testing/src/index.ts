@@ -1,1 +1,13 @@
-export {};
+export { startEngines, type Engines } from './engines.js';
+export { startMongo } from './mongo.js';
+export { startNats } from './nats.js';
+export { freePort } from './ports.js';
+export type { EngineKind, EngineProcess, StartedEngine } from './process.js';
+export {
+  startService,
+  findEvent,
+  readStream,
+  type ServiceUnderTest,
+  type HttpAnswer,
+  type RequestOptions,
+} from './service.js';

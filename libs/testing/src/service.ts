@@ -1,0 +1,172 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Type } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { issueToken, localKeys, type LocalKeys, type Role } from '@openlgsp/auth';
+import { fromNatsMessage, type LgspEvent } from '@openlgsp/events';
+import { startTelemetry } from '@openlgsp/telemetry';
+import { startEngines, type Engines } from './engines.js';
+
+export interface HttpAnswer<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  /** Sent as is (for malformed JSON); wins over `body`. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+/** One service running in this process against real engines, as a test talks to it. */
+export interface ServiceUnderTest {
+  readonly url: string;
+  readonly engines: Engines;
+  readonly app: NestFastifyApplication;
+  /** A connection of the test's own, to watch streams and publish intake events. */
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  token(agency: string, roles: Role[], sub?: string): Promise<string>;
+  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<HttpAnswer<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Closes the app and starts it again on the same engines and port (nothing held in memory survives). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartServiceOptions {
+  service: string;
+  /** Loaded after the environment is set, because the platform module reads it. */
+  appModule: () => Promise<Type<unknown>>;
+  engines?: Engines;
+  env?: Record<string, string>;
+}
+
+export async function startService(options: StartServiceOptions): Promise<ServiceUnderTest> {
+  const engines = options.engines ?? (await startEngines());
+  const keysDir = mkdtempSync(join(tmpdir(), 'lgsp-keys-'));
+  const keys: LocalKeys = await localKeys(keysDir);
+  Object.assign(process.env, {
+    NATS_URL: engines.natsUrl,
+    MONGO_URL: engines.mongoUrl,
+    AUTH_PUBLIC_KEY_FILE: keys.publicKeyPath,
+    OUTBOX_SWEEP_MS: '200',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...options.env,
+  });
+  delete process.env.AUTH_JWKS_URL;
+  delete process.env.AUTH_PUBLIC_KEY;
+  // As in main.ts: tracing first, then the modules it instruments.
+  await startTelemetry({ serviceName: options.service });
+  const { createApp } = await import('@openlgsp/http');
+  const module = await options.appModule();
+  let app = await createApp(options.service, module);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.getHttpServer().address() as { port: number }).port;
+  const url = `http://127.0.0.1:${port}`;
+  const nc = await connect({ servers: engines.natsUrl });
+  const js = jetstream(nc);
+
+  const sut: ServiceUnderTest = {
+    url,
+    engines,
+    get app() {
+      return app;
+    },
+    nc,
+    js,
+    token: (agency, roles, sub = `${agency.toLowerCase()}-officer`) =>
+      issueToken({ sub, agency, roles, ttl: '1h' }, keys.privateKey, {
+        issuer: 'openlgsp-local',
+        audience: 'openlgsp',
+      }),
+    async request(method, path, { token, body, rawBody, headers = {} } = {}) {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: {
+          ...(body !== undefined || rawBody !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+        ...(rawBody !== undefined
+          ? { body: rawBody }
+          : body !== undefined
+            ? { body: JSON.stringify(body) }
+            : {}),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: response.status, body: parsed as never, headers: response.headers };
+    },
+    async restart() {
+      await app.close();
+      app = await createApp(options.service, module);
+      await app.listen({ port, host: '127.0.0.1' });
+    },
+    async stop() {
+      await app.close().catch(() => undefined);
+      await nc.close().catch(() => undefined);
+      if (!options.engines) await engines.stop();
+      rmSync(keysDir, { recursive: true, force: true });
+    },
+  };
+  return sut;
+}
+
+/**
+ * Reads a stream from its start and returns the first event matching `where`, waiting for it up to
+ * `waitMs` (a bound on a wait, not a timing assertion): fails with what it saw instead.
+ */
+export async function findEvent<T = unknown>(
+  js: JetStreamClient,
+  stream: string,
+  where: (event: LgspEvent<T>, subject: string) => boolean,
+  waitMs = 15_000,
+): Promise<LgspEvent<T> & { natsSubject: string }> {
+  const seen: string[] = [];
+  const deadline = Date.now() + waitMs;
+  const consumer = await js.consumers.get(stream);
+  try {
+    while (Date.now() < deadline) {
+      const m = await consumer.next({ expires: 1_000 });
+      if (!m) continue;
+      const event = fromNatsMessage(m.headers, m.data) as LgspEvent<T>;
+      seen.push(`${m.subject} ${event.type} ${event.subject ?? ''}`);
+      if (where(event, m.subject)) return Object.assign(event, { natsSubject: m.subject });
+    }
+  } finally {
+    await consumer.delete().catch(() => undefined);
+  }
+  throw new Error(
+    `no matching event on ${stream} within ${waitMs} ms; saw:\n  ${seen.join('\n  ') || '(nothing)'}`,
+  );
+}
+
+/** All events currently in a stream (for counting duplicates). */
+export async function readStream(
+  js: JetStreamClient,
+  stream: string,
+): Promise<(LgspEvent & { natsSubject: string })[]> {
+  const consumer = await js.consumers.get(stream);
+  const out: (LgspEvent & { natsSubject: string })[] = [];
+  try {
+    for (;;) {
+      const m = await consumer.next({ expires: 1_000 });
+      if (!m) break;
+      out.push(Object.assign(fromNatsMessage(m.headers, m.data), { natsSubject: m.subject }));
+    }
+  } finally {
+    await consumer.delete().catch(() => undefined);
+  }
+  return out;
+}
