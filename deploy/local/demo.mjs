@@ -1,6 +1,7 @@
 // A small realistic province walked through the catalogue's flows against the running platform
 // (`npm start` in another terminal). Prints what happened at each step.
 import { join, resolve } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
 import { issueToken, localKeys } from '@openlgsp/auth';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -171,7 +172,7 @@ step(
     await token(code('STNMT'), ['integrator'], 'land-system'),
     JSON.stringify({
       specversion: '1.0',
-      id: crypto.randomUUID(),
+      id: uuidv7(),
       type: 'vn.openlgsp.catalogue.service.changed.v1',
       source: `/agencies/${code('STNMT')}/land-system`,
       time: new Date().toISOString(),

@@ -5,6 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { validateEnvelope } from '@openlgsp/contracts';
 import { OutboxRelay, createEvent, toNatsMessage, type LgspEvent } from '@openlgsp/events';
+import { MONGO_CONNECTION } from '@openlgsp/persistence';
+import type { Connection } from 'mongoose';
 import { findEvent, readStream, startService, type ServiceUnderTest } from '@openlgsp/testing';
 import { landDatabase } from './fixtures.js';
 
@@ -450,6 +452,18 @@ describe('delivery guarantees', () => {
       (e) => e.subject === entryId && e.type.endsWith('entry.reviewed.v1'),
     );
     assert.equal((reviewed.data as { outcome: string }).outcome, 'keep-request');
+
+    // …and, once published, the events leave the document's outbox.
+    const entries = sut.app.get<Connection>(MONGO_CONNECTION).collection('entries');
+    let pending = -1;
+    for (let i = 0; i < 50 && pending !== 0; i++) {
+      const doc = await entries.findOne({ _id: entryId as never });
+      pending = (doc?.outbox as unknown[] | undefined)?.length ?? 0;
+      if (pending) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(pending, 0, 'the outbox is empty after publishing');
+    const times = (await readStream(sut.js, 'CATALOGUE')).filter((e) => e.id === reviewed.id).length;
+    assert.equal(times, 1, 'published exactly once');
   });
 
   it('retires the services of a withdrawn entry, through its own event', async () => {

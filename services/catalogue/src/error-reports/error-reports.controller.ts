@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@openlgsp/auth';
 import { AcknowledgeDto, CorrectionDto, ErrorReportQuery, OpenErrorReportDto } from './error-reports.dto.js';
@@ -19,6 +19,7 @@ export class ErrorReportsController {
   }
 
   @Post(':reportId/acknowledgement')
+  @HttpCode(200)
   @Roles('provider', 'integrator')
   acknowledge(
     @Param('reportId', uuid) id: string,
@@ -29,6 +30,7 @@ export class ErrorReportsController {
   }
 
   @Post(':reportId/correction')
+  @HttpCode(200)
   @Roles('provider', 'integrator')
   @ApiOperation({ summary: 'The owner notes the correction (000 Điều 5.6)' })
   correct(
