@@ -10,6 +10,16 @@ export class ConflictError extends Error {}
 
 export class DuplicateError extends Error {}
 
+/** A document as readers get it: without the outbox and any other storage-only fields. */
+export function withoutStorageFields<T extends object>(
+  doc: T,
+  ...more: string[]
+): Omit<T, 'outbox' | 'outboxAt'> {
+  const view = { ...doc } as Record<string, unknown>;
+  for (const key of ['outbox', 'outboxAt', ...more]) delete view[key];
+  return view as Omit<T, 'outbox' | 'outboxAt'>;
+}
+
 export interface AggregateDoc {
   _id: string;
   /** Optimistic concurrency: every write expects the revision it read and bumps it. */
@@ -109,7 +119,9 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
   async markPublished(aggregateId: string, eventIds: string[]): Promise<void> {
     // `$pullAll` of the stored events themselves, not `$pull` by a condition: FerretDB v1 ignores a
     // conditional `$pull`. Events pushed meanwhile are not in the list, so they stay.
-    const doc = (await this.model.findById(aggregateId, { outbox: 1 }).lean()) as { outbox?: LgspEvent[] } | null;
+    const doc = (await this.model.findById(aggregateId, { outbox: 1 }).lean()) as {
+      outbox?: LgspEvent[];
+    } | null;
     const published = (doc?.outbox ?? []).filter((e) => eventIds.includes(e.id));
     if (published.length)
       await this.model.updateOne({ _id: aggregateId } as never, { $pullAll: { outbox: published } } as never);
@@ -119,5 +131,4 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
       { $set: { outboxAt: null } } as never,
     );
   }
-
 }

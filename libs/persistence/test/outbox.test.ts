@@ -6,7 +6,12 @@ import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jets
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Schema, type Connection } from 'mongoose';
 import { EventPublisher, OutboxRelay, createEvent, ensureStreams, type LgspEvent } from '@openlgsp/events';
-import { AggregateRepository, ConflictError, NotFoundError, type AggregateDoc } from '../src/aggregate.repository.js';
+import {
+  AggregateRepository,
+  ConflictError,
+  NotFoundError,
+  type AggregateDoc,
+} from '../src/aggregate.repository.js';
 import { openConnection } from '../src/connection.js';
 import { outboxFields } from '../src/outbox.schema.js';
 import { loadHarness, type Engines, type Harness } from './harness.js';
@@ -21,7 +26,10 @@ interface Parcel extends AggregateDoc {
 }
 
 const parcelSchema = () =>
-  new Schema({ _id: String, revision: Number, name: String, area: Number, ...outboxFields }, { versionKey: false });
+  new Schema(
+    { _id: String, revision: Number, name: String, area: Number, ...outboxFields },
+    { versionKey: false },
+  );
 
 /** A tiny aggregate; each test gets its own collection so that sweeps see only its documents. */
 class ParcelRepository extends AggregateRepository<Parcel> {
@@ -84,13 +92,15 @@ describe('the outbox in the aggregate', () => {
     await engines?.stop();
   });
 
-  const running = () => new OutboxRelay(publisher, quiet, { sweepIntervalMs: 60_000, graceMs: 0, batch: 100 });
+  const running = () =>
+    new OutboxRelay(publisher, quiet, { sweepIntervalMs: 60_000, graceMs: 0, batch: 100 });
   async function stopped(): Promise<OutboxRelay> {
     const relay = running();
     await relay.stop();
     return relay;
   }
-  const repository = (relay: OutboxRelay) => new ParcelRepository(connection, relay, `parcels_${++collections}`);
+  const repository = (relay: OutboxRelay) =>
+    new ParcelRepository(connection, relay, `parcels_${++collections}`);
   const parcel = (name = 'Thửa 12-345') => ({ _id: randomUUID(), name, area: 120.5 });
 
   /** The events about one aggregate now in the CATALOGUE stream, in stream order. */
@@ -111,13 +121,20 @@ describe('the outbox in the aggregate', () => {
     assert.equal('outbox' in updated, false, 'the outbox is not part of the aggregate handed back');
 
     const events = await streamed(doc._id);
-    assert.deepEqual(ids(events), ids([listed, amended, withdrawn]), 'the stream should hold the three events in order');
+    assert.deepEqual(
+      ids(events),
+      ids([listed, amended, withdrawn]),
+      'the stream should hold the three events in order',
+    );
     assert.deepEqual(
       events.map((e) => e.natsSubject),
       [listed, amended, withdrawn].map((e) => SUBJECT_OF[e.type]),
       'each event should be on its contract subject',
     );
-    assert.ok(events.every((e) => e.subject === doc._id), 'every event should name the aggregate as its subject');
+    assert.ok(
+      events.every((e) => e.subject === doc._id),
+      'every event should name the aggregate as its subject',
+    );
     assert.deepEqual(events[1]!.data, amended.data);
 
     const stored = await repo.stored(doc._id);
@@ -143,7 +160,11 @@ describe('the outbox in the aggregate', () => {
     const stored = await repo.stored(doc._id);
     assert.equal(stored.name, 'first change', 'the stale change should not be applied');
     assert.equal(stored.revision, 2, 'the revision should not move');
-    assert.equal(ids(stored.outbox).includes(late.id), false, 'the stale change’s event should not be in the outbox');
+    assert.equal(
+      ids(stored.outbox).includes(late.id),
+      false,
+      'the stale change’s event should not be in the outbox',
+    );
     const after = await streamed(doc._id);
     assert.equal(after.length, before, 'no event should be published for a refused change');
     assert.equal(ids(after).includes(late.id), false);
@@ -157,14 +178,26 @@ describe('the outbox in the aggregate', () => {
   it('keeps the events in the document while the relay is stopped, and a new relay’s sweep publishes them exactly once', async () => {
     const repo = repository(await stopped());
     const doc = parcel();
-    const events = [eventAbout(doc._id, LISTED), eventAbout(doc._id, AMENDED), eventAbout(doc._id, WITHDRAWN)];
+    const events = [
+      eventAbout(doc._id, LISTED),
+      eventAbout(doc._id, AMENDED),
+      eventAbout(doc._id, WITHDRAWN),
+    ];
     await repo.insert(doc, events.slice(0, 1));
     await repo.update(doc._id, 1, { area: 99 }, events.slice(1));
 
     const waiting = await repo.stored(doc._id);
-    assert.deepEqual(ids(waiting.outbox), ids(events), 'with the relay stopped, the events should wait in the outbox');
+    assert.deepEqual(
+      ids(waiting.outbox),
+      ids(events),
+      'with the relay stopped, the events should wait in the outbox',
+    );
     assert.ok(waiting.outboxAt instanceof Date, 'the document should be marked as having pending events');
-    assert.deepEqual(await streamed(doc._id), [], 'nothing should reach JetStream while the relay is stopped');
+    assert.deepEqual(
+      await streamed(doc._id),
+      [],
+      'nothing should reach JetStream while the relay is stopped',
+    );
 
     const next = running(); // e.g. the service after a restart
     next.register(repo);
@@ -210,7 +243,10 @@ describe('the outbox in the aggregate', () => {
 
     let stored = await repo.stored(doc._id);
     assert.deepEqual(ids(stored.outbox), [meanwhile.id], 'only the published event should leave the outbox');
-    assert.ok(stored.outboxAt instanceof Date, 'the document should still be marked as having pending events');
+    assert.ok(
+      stored.outboxAt instanceof Date,
+      'the document should still be marked as having pending events',
+    );
     assert.deepEqual(
       (await repo.pending(FAR_FUTURE(), 10)).map((p) => ids(p.events)),
       [[meanwhile.id]],

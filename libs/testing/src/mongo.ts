@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Mongoose } from 'mongoose';
 import { findBinary, requireBinary } from './binaries.js';
 import { freePort } from './ports.js';
-import { ChildEngine, makeTempDir, removeTempDir, type StartedEngine } from './process.js';
+import { ChildEngine, makeTempDir, startOrDispose, type StartedEngine } from './process.js';
 
 /** The harness's own Mongoose instance, so that it never touches the tests' default one. */
 const harnessMongoose = new Mongoose();
@@ -107,11 +107,5 @@ export async function startMongo(dir?: string): Promise<StartedEngine> {
     tempDir,
     probe: () => probeMongo(url, 1_000, port),
   });
-  try {
-    await engine.start();
-  } catch (error) {
-    await engine.dispose().catch(() => removeTempDir(tempDir));
-    throw error;
-  }
-  return engine;
+  return startOrDispose(engine, tempDir);
 }

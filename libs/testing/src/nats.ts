@@ -3,7 +3,7 @@ import { connect } from '@nats-io/transport-node';
 import { join } from 'node:path';
 import { requireBinary } from './binaries.js';
 import { freePort } from './ports.js';
-import { ChildEngine, makeTempDir, removeTempDir, type StartedEngine } from './process.js';
+import { ChildEngine, makeTempDir, startOrDispose, type StartedEngine } from './process.js';
 
 /** Ready means: a client connects and the JetStream API answers. */
 async function probeNats(url: string): Promise<void> {
@@ -34,11 +34,5 @@ export async function startNats(dir?: string): Promise<StartedEngine> {
     tempDir,
     probe: () => probeNats(url),
   });
-  try {
-    await engine.start();
-  } catch (error) {
-    await engine.dispose().catch(() => removeTempDir(tempDir));
-    throw error;
-  }
-  return engine;
+  return startOrDispose(engine, tempDir);
 }

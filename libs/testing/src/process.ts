@@ -192,3 +192,14 @@ export class ChildEngine implements StartedEngine {
     );
   }
 }
+
+/** Starts a new engine; if it does not come up, removes what it left and rethrows. */
+export async function startOrDispose<E extends ChildEngine>(engine: E, tempDir: string): Promise<E> {
+  try {
+    await engine.start();
+  } catch (error) {
+    await engine.dispose().catch(() => removeTempDir(tempDir));
+    throw error;
+  }
+  return engine;
+}

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { withoutStorageFields } from '@openlgsp/persistence';
 import { CurrentPrincipal, Public, Roles, type Principal } from '@openlgsp/auth';
 import { EntriesService } from './entries.service.js';
 import type { EntryState } from './entry.model.js';
@@ -15,12 +16,9 @@ import {
 
 const uuid = new ParseUUIDPipe();
 
-/** What readers get: the entry without storage internals. */
-export function entryView(entry: EntryState) {
-  const { searchText: _s, ...view } = entry as EntryState & { outbox?: unknown; outboxAt?: unknown };
-  delete (view as { outbox?: unknown }).outbox;
-  delete (view as { outboxAt?: unknown }).outboxAt;
-  return view;
+/** What readers get: the document without storage internals. */
+export function entryView(doc: EntryState) {
+  return withoutStorageFields(doc, 'searchText');
 }
 
 @ApiTags('entries')

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { withoutStorageFields } from '@openlgsp/persistence';
 import { CurrentPrincipal, Public, Roles, type Principal } from '@openlgsp/auth';
 import type { SharingServiceState } from './sharing-service.model.js';
 import {
@@ -13,11 +14,9 @@ import { SharingServicesService } from './sharing-services.service.js';
 
 const uuid = new ParseUUIDPipe();
 
-export function serviceView(s: SharingServiceState) {
-  const { searchText: _s, ...view } = s as SharingServiceState & { outbox?: unknown; outboxAt?: unknown };
-  delete (view as { outbox?: unknown }).outbox;
-  delete (view as { outboxAt?: unknown }).outboxAt;
-  return view;
+/** What readers get: the document without storage internals. */
+export function serviceView(doc: SharingServiceState) {
+  return withoutStorageFields(doc, 'searchText');
 }
 
 /** The registry of sharing services: written by providers, readable by anyone (000 Điều 8.2). */
