@@ -251,9 +251,13 @@ export class EventConsumer {
         );
       if (event) await this.processed.add(this.spec.durable, event.id);
     } catch (err) {
-      // The rejection could not be told yet: keep the message and try again later.
-      this.logger.warn({ err, consumer: this.spec.durable }, 'could not publish a rejection; retrying');
-      return m.nak(this.delayFor(m.info.deliveryCount));
+      // The rejection could not be told yet: keep the message and try again later, up to the bound;
+      // then it goes to the dead letters (e.g. a subject whose agency token is not an agency code).
+      if (m.info.deliveryCount < this.maxDeliver) {
+        this.logger.warn({ err, consumer: this.spec.durable }, 'could not publish a rejection; retrying');
+        return m.nak(this.delayFor(m.info.deliveryCount));
+      }
+      return this.retryOrDeadLetter(m, event?.type ?? 'unknown', err);
     }
     eventMetrics.rejected.inc({ consumer: this.spec.durable, code: reasons[0]?.code ?? 'unknown' });
     this.logger.info({ consumer: this.spec.durable, eventId: event?.id, reasons }, 'event refused');

@@ -81,8 +81,13 @@ export class OutboxRelay {
             pending.reduce((n, p) => n + p.events.length, 0),
           );
           for (const { aggregateId, events } of pending) {
-            await this.publishAll(store, aggregateId, events);
-            published += events.length;
+            // One aggregate whose events cannot go out must not hold back the others behind it.
+            try {
+              await this.publishAll(store, aggregateId, events);
+              published += events.length;
+            } catch (err) {
+              this.logger.warn({ err, store: store.name, aggregateId }, 'outbox events still unpublished');
+            }
           }
         } catch (err) {
           this.logger.warn({ err, store: store.name }, 'outbox sweep failed; will retry');

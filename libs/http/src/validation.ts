@@ -5,12 +5,17 @@ import { ProblemError, problem, type FieldError } from './problem.js';
 export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   const out: FieldError[] = [];
   for (const e of errors) {
-    const path = `${parent}/${e.property}`;
+    const path = `${parent}/${pointerSegment(e.property)}`;
     for (const message of Object.values(e.constraints ?? {}))
       out.push({ path, message: humanise(message, e.property) });
     if (e.children?.length) out.push(...fieldErrors(e.children, path));
   }
   return out;
+}
+
+/** One reference token of a JSON pointer (RFC 6901): `~` and `/` escaped. */
+function pointerSegment(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 function humanise(message: string, property: string): string {
@@ -49,7 +54,8 @@ export function unsafeKeys(value: unknown, path = '', found: FieldError[] = []):
     return found;
   }
   for (const key of Object.keys(value)) {
-    const here = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (found.length >= 20) break;
+    const here = `${path}/${pointerSegment(key)}`;
     if (key.startsWith('$') || key.includes('.') || key === '__proto__' || key === 'constructor')
       found.push({ path: here, message: `field name '${key.slice(0, 64)}' is not allowed` });
     else unsafeKeys((value as Record<string, unknown>)[key], here, found);

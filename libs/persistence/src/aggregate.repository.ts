@@ -92,7 +92,7 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
     } as UpdateQuery<T>;
     const updated = (await this.model
       // No projection: FerretDB v1's findAndModify does not take one; the outbox is dropped below.
-      .findOneAndUpdate({ _id: id, revision: expectedRevision } as never, update, { new: true })
+      .findOneAndUpdate({ _id: id, revision: expectedRevision } as never, update, { returnDocument: 'after' })
       .lean()) as T | null;
     if (!updated) {
       if (!(await this.model.exists({ _id: id } as never))) throw new NotFoundError(this.name, id);

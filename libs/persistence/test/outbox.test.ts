@@ -14,7 +14,8 @@ import {
 } from '../src/aggregate.repository.js';
 import { openConnection } from '../src/connection.js';
 import { outboxFields } from '../src/outbox.schema.js';
-import { loadHarness, type Engines, type Harness } from './harness.js';
+import { fromNatsMessage } from '@openlgsp/events';
+import { readMessages, startEngines, type Engines } from '@openlgsp/testing';
 
 /**
  * The outbox in the aggregate against a real MongoDB-wire store (FerretDB) and a real nats-server:
@@ -68,7 +69,6 @@ const quiet = { warn: () => undefined };
 const ids = (events: { id: string }[] | undefined) => (events ?? []).map((e) => e.id);
 
 describe('the outbox in the aggregate', () => {
-  let harness: Harness;
   let engines: Engines;
   let nc: NatsConnection;
   let js: JetStreamClient;
@@ -77,8 +77,7 @@ describe('the outbox in the aggregate', () => {
   let collections = 0;
 
   before(async () => {
-    harness = await loadHarness();
-    engines = await harness.startEngines();
+    engines = await startEngines();
     nc = await connect({ servers: engines.natsUrl });
     js = jetstream(nc);
     await ensureStreams(await jetstreamManager(nc));
@@ -105,7 +104,9 @@ describe('the outbox in the aggregate', () => {
 
   /** The events about one aggregate now in the CATALOGUE stream, in stream order. */
   const streamed = async (aggregateId: string) =>
-    (await harness.readStream(js, 'CATALOGUE')).filter((e) => e.subject === aggregateId);
+    (await readMessages(js, 'CATALOGUE'))
+      .map((m) => Object.assign(fromNatsMessage(m.headers, m.data), { natsSubject: m.subject }))
+      .filter((e) => e.subject === aggregateId);
 
   it('puts the events of an insert and an update into JetStream in order, about the aggregate', async () => {
     const repo = repository(running());

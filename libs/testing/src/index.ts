@@ -3,11 +3,4 @@ export { startMongo } from './mongo.js';
 export { startNats } from './nats.js';
 export { freePort } from './ports.js';
 export type { EngineKind, EngineProcess, StartedEngine } from './process.js';
-export {
-  startService,
-  findEvent,
-  readStream,
-  type ServiceUnderTest,
-  type HttpAnswer,
-  type RequestOptions,
-} from './service.js';
+export { findMessage, readMessages } from './streams.js';

@@ -7,7 +7,7 @@ import { validateEnvelope } from '@openlgsp/contracts';
 import { OutboxRelay, createEvent, toNatsMessage, type LgspEvent } from '@openlgsp/events';
 import { MONGO_CONNECTION } from '@openlgsp/persistence';
 import type { Connection } from 'mongoose';
-import { findEvent, readStream, startService, type ServiceUnderTest } from '@openlgsp/testing';
+import { findEvent, readStream, startService, type ServiceUnderTest } from '@openlgsp/http/testing';
 import { landDatabase } from './fixtures.js';
 
 /**

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { issueToken, localKeys, type LocalKeys, type Role } from '@openlgsp/auth';
 import { fromNatsMessage, type LgspEvent } from '@openlgsp/events';
+import { findMessage, readMessages, startEngines, type Engines } from '@openlgsp/testing';
 import { startTelemetry } from '@openlgsp/telemetry';
-import { startEngines, type Engines } from './engines.js';
 
 export interface HttpAnswer<T = unknown> {
   status: number;
@@ -63,7 +63,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   delete process.env.AUTH_PUBLIC_KEY;
   // As in main.ts: tracing first, then the modules it instruments.
   await startTelemetry({ serviceName: options.service });
-  const { createApp } = await import('@openlgsp/http');
+  const { createApp } = await import('../bootstrap.js');
   const module = await options.appModule();
   let app = await createApp(options.service, module);
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -123,50 +123,33 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   return sut;
 }
 
-/**
- * Reads a stream from its start and returns the first event matching `where`, waiting for it up to
- * `waitMs` (a bound on a wait, not a timing assertion): fails with what it saw instead.
- */
+/** The first event on `stream` matching `where`, decoded (see `findMessage` for the waiting). */
 export async function findEvent<T = unknown>(
   js: JetStreamClient,
   stream: string,
   where: (event: LgspEvent<T>, subject: string) => boolean,
   waitMs = 15_000,
 ): Promise<LgspEvent<T> & { natsSubject: string }> {
-  const seen: string[] = [];
-  const deadline = Date.now() + waitMs;
-  const consumer = await js.consumers.get(stream);
-  try {
-    while (Date.now() < deadline) {
-      const m = await consumer.next({ expires: 1_000 });
-      if (!m) continue;
-      const event = fromNatsMessage(m.headers, m.data) as LgspEvent<T>;
-      seen.push(`${m.subject} ${event.type} ${event.subject ?? ''}`);
-      if (where(event, m.subject)) return Object.assign(event, { natsSubject: m.subject });
-    }
-  } finally {
-    await consumer.delete().catch(() => undefined);
-  }
-  throw new Error(
-    `no matching event on ${stream} within ${waitMs} ms; saw:\n  ${seen.join('\n  ') || '(nothing)'}`,
+  const decode = (m: JsMsg) => fromNatsMessage(m.headers, m.data) as LgspEvent<T>;
+  const m = await findMessage(
+    js,
+    stream,
+    (msg) => where(decode(msg), msg.subject),
+    waitMs,
+    (msg) => {
+      const e = decode(msg);
+      return `${msg.subject} ${e.type} ${e.subject ?? ''}`;
+    },
   );
+  return Object.assign(decode(m), { natsSubject: m.subject });
 }
 
-/** All events currently in a stream (for counting duplicates). */
+/** Every event now in a stream, decoded. */
 export async function readStream(
   js: JetStreamClient,
   stream: string,
 ): Promise<(LgspEvent & { natsSubject: string })[]> {
-  const consumer = await js.consumers.get(stream);
-  const out: (LgspEvent & { natsSubject: string })[] = [];
-  try {
-    for (;;) {
-      const m = await consumer.next({ expires: 1_000 });
-      if (!m) break;
-      out.push(Object.assign(fromNatsMessage(m.headers, m.data), { natsSubject: m.subject }));
-    }
-  } finally {
-    await consumer.delete().catch(() => undefined);
-  }
-  return out;
+  return (await readMessages(js, stream)).map((m) =>
+    Object.assign(fromNatsMessage(m.headers, m.data), { natsSubject: m.subject }),
+  );
 }

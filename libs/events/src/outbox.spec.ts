@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { LgspEvent } from './envelope.js';
+import { OutboxRelay, type OutboxStore } from './outbox.js';
+import type { EventPublisher } from './publisher.js';
+
+/** Outboxes kept in memory: per aggregate, its pending events and when each was written. */
+class MemoryOutbox implements OutboxStore {
+  readonly name = 'memory';
+  readonly outboxes = new Map<string, { event: LgspEvent; writtenAt: Date }[]>();
+  readonly marked: { aggregateId: string; eventIds: string[] }[] = [];
+
+  write(aggregateId: string, events: LgspEvent[], writtenAt = new Date()): LgspEvent[] {
+    const outbox = this.outboxes.get(aggregateId) ?? [];
+    outbox.push(...events.map((event) => ({ event, writtenAt })));
+    this.outboxes.set(aggregateId, outbox);
+    return events;
+  }
+
+  ids(aggregateId: string): string[] {
+    return (this.outboxes.get(aggregateId) ?? []).map((e) => e.event.id);
+  }
+
+  async pending(writtenBefore: Date, limit: number) {
+    return [...this.outboxes.entries()]
+      .filter(([, outbox]) => outbox.length > 0 && outbox[0]!.writtenAt < writtenBefore)
+      .slice(0, limit)
+      .map(([aggregateId, outbox]) => ({ aggregateId, events: outbox.map((e) => e.event) }));
+  }
+
+  async markPublished(aggregateId: string, eventIds: string[]): Promise<void> {
+    this.marked.push({ aggregateId, eventIds });
+    const outbox = (this.outboxes.get(aggregateId) ?? []).filter((e) => !eventIds.includes(e.event.id));
+    if (outbox.length) this.outboxes.set(aggregateId, outbox);
+    else this.outboxes.delete(aggregateId);
+  }
+}
+
+/** Stands in for the JetStream publisher: records what it sent and fails the ids it is told to. */
+class FakePublisher {
+  readonly sent: string[] = [];
+  readonly failing = new Set<string>();
+  async publish(event: LgspEvent): Promise<void> {
+    if (this.failing.has(event.id)) throw new Error(`broker unreachable while sending ${event.id}`);
+    this.sent.push(event.id);
+  }
+}
+
+class RecordingLogger {
+  readonly warnings: { obj: object; msg: string }[] = [];
+  warn(obj: object, msg: string): void {
+    this.warnings.push({ obj, msg });
+  }
+}
+
+function event(id: string): LgspEvent {
+  return {
+    id,
+    specversion: '1.0',
+    type: 'vn.openlgsp.catalogue.entry.amended.v1',
+    source: '/openlgsp/catalogue',
+    time: '2025-11-20T03:00:00Z',
+    datacontenttype: 'application/json',
+    data: { n: id },
+  };
+}
+
+function setup(options = { sweepIntervalMs: 60_000, graceMs: 2_000, batch: 100 }) {
+  const store = new MemoryOutbox();
+  const publisher = new FakePublisher();
+  const logger = new RecordingLogger();
+  const relay = new OutboxRelay(publisher as unknown as EventPublisher, logger, options);
+  relay.register(store);
+  return { store, publisher, logger, relay };
+}
+
+const secondsAgo = (s: number, now: Date) => new Date(now.getTime() - s * 1_000);
+
+describe('OutboxRelay', () => {
+  it('publishes an aggregate’s events in the order they were written and then removes them', async () => {
+    const { store, publisher, relay } = setup();
+    const events = store.write('agg-1', [event('e1'), event('e2'), event('e3')]);
+    await relay.flush(store, 'agg-1', events);
+    assert.deepEqual(publisher.sent, ['e1', 'e2', 'e3'], 'events should be published in order');
+    assert.deepEqual(store.ids('agg-1'), [], 'the outbox should be empty once everything is published');
+    assert.deepEqual(store.marked, [{ aggregateId: 'agg-1', eventIds: ['e1', 'e2', 'e3'] }]);
+  });
+
+  it('marks only what was published when the second of three fails, and stops there to keep the order', async () => {
+    const { store, publisher, logger, relay } = setup();
+    const events = store.write('agg-1', [event('e1'), event('e2'), event('e3')]);
+    publisher.failing.add('e2');
+    await relay.flush(store, 'agg-1', events); // must not throw at the use case
+    assert.deepEqual(publisher.sent, ['e1'], 'e3 should not overtake the failed e2');
+    assert.deepEqual(
+      store.marked,
+      [{ aggregateId: 'agg-1', eventIds: ['e1'] }],
+      'only e1 should be marked published',
+    );
+    assert.deepEqual(store.ids('agg-1'), ['e2', 'e3'], 'the unpublished events should stay in the outbox');
+    assert.equal(logger.warnings.length, 1, 'the failure should be logged once');
+    assert.match(logger.warnings[0]!.msg, /sweeper will retry/);
+  });
+
+  it('marks nothing when the first event already fails', async () => {
+    const { store, publisher, relay } = setup();
+    const events = store.write('agg-1', [event('e1'), event('e2')]);
+    publisher.failing.add('e1');
+    await relay.flush(store, 'agg-1', events);
+    assert.deepEqual(store.marked, [], 'nothing was published, so nothing should be marked');
+    assert.deepEqual(store.ids('agg-1'), ['e1', 'e2']);
+  });
+
+  it('leaves a failed flush to the sweeper, which publishes the rest in order once the broker is back', async () => {
+    const { store, publisher, relay } = setup();
+    const now = new Date();
+    const events = store.write('agg-1', [event('e1'), event('e2'), event('e3')], secondsAgo(10, now));
+    publisher.failing.add('e2');
+    await relay.flush(store, 'agg-1', events);
+    publisher.failing.clear();
+
+    const published = await relay.sweep(now);
+    assert.equal(published, 2, 'the sweep should report the two events it published');
+    assert.deepEqual(publisher.sent, ['e1', 'e2', 'e3']);
+    assert.deepEqual(store.ids('agg-1'), [], 'the outbox should be empty after the sweep');
+  });
+
+  it('sweeps only outboxes written before the grace period, leaving fresh ones to their own flush', async () => {
+    const { store, publisher, relay } = setup({ sweepIntervalMs: 60_000, graceMs: 2_000, batch: 100 });
+    const now = new Date();
+    store.write('old', [event('o1'), event('o2')], secondsAgo(5, now));
+    store.write('fresh', [event('f1')], secondsAgo(1, now));
+
+    const published = await relay.sweep(now);
+    assert.equal(published, 2);
+    assert.deepEqual(publisher.sent, ['o1', 'o2'], 'only events older than the grace period should be swept');
+    assert.deepEqual(store.ids('old'), []);
+    assert.deepEqual(store.ids('fresh'), ['f1'], 'an outbox inside the grace period should be left alone');
+  });
+
+  it('keeps sweeping the other stores when one store cannot be read', async () => {
+    const { store, publisher, logger, relay } = setup();
+    const broken: OutboxStore = {
+      name: 'broken',
+      pending: async () => {
+        throw new Error('store unreachable');
+      },
+      markPublished: async () => undefined,
+    };
+    relay.register(broken);
+    const now = new Date();
+    store.write('agg-1', [event('e1')], secondsAgo(10, now));
+    assert.equal(await relay.sweep(now), 1);
+    assert.deepEqual(publisher.sent, ['e1']);
+    assert.ok(
+      logger.warnings.some((w) => (w.obj as { store?: string }).store === 'broken'),
+      'the failing store should be logged by name',
+    );
+  });
+
+  it('sweeps the other aggregates when one aggregate’s events cannot be published', async () => {
+    const store = new MemoryOutbox();
+    const publisher = new FakePublisher();
+    const relay = new OutboxRelay(publisher as unknown as EventPublisher, new RecordingLogger(), {
+      sweepIntervalMs: 1_000,
+      graceMs: 0,
+      batch: 10,
+    });
+    relay.register(store);
+    const old = new Date(Date.now() - 60_000);
+    store.write('stuck', [event('s1')], old);
+    store.write('fine', [event('f1')], old);
+    publisher.failing.add('s1');
+    assert.equal(await relay.sweep(), 1);
+    assert.deepEqual(publisher.sent, ['f1']);
+    assert.deepEqual(store.ids('stuck'), ['s1'], 'the stuck event is kept, not lost');
+  });
+
+  it('does not publish anything on flush once stopped', async () => {
+    const { store, publisher, relay } = setup();
+    relay.start();
+    await relay.stop();
+    const events = store.write('agg-1', [event('e1')]);
+    await relay.flush(store, 'agg-1', events);
+    assert.deepEqual(publisher.sent, [], 'a stopped relay should not publish');
+    assert.deepEqual(store.ids('agg-1'), ['e1'], 'the events should stay in the outbox for a later sweep');
+  });
+
+  it('flushes nothing and marks nothing for a write that caused no events', async () => {
+    const { store, publisher, relay } = setup();
+    await relay.flush(store, 'agg-1', []);
+    assert.deepEqual(publisher.sent, []);
+    assert.deepEqual(store.marked, []);
+  });
+});

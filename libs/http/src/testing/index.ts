@@ -1,0 +1,2 @@
+// Test support for services: import from '@openlgsp/http/testing' in tests only.
+export * from './service.js';
