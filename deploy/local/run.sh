@@ -34,8 +34,11 @@ case "$cmd" in
     set -e
     say "deployment manifests"
     bash k8s/validate.sh || status=1
-    passed=$(grep -E '^ℹ pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
-    failed=$(grep -E '^ℹ fail [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+    # Each project's runner closes with "ℹ pass N" / "ℹ fail N"; add them up (colours stripped).
+    plain=$(sed -E 's/\x1b\[[0-9;]*m//g' "$log")
+    passed=$(printf '%s\n' "$plain" | awk '/^ℹ pass [0-9]+/ {s+=$3} END {print s+0}')
+    failed=$(printf '%s\n' "$plain" | awk '/^ℹ fail [0-9]+/ {s+=$3} END {print s+0}')
+    [ "$failed" -eq 0 ] || status=1
     echo
     echo "tests: $passed passed, $failed failed"
     exit "$status"

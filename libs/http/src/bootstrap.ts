@@ -7,7 +7,7 @@ import { trace } from '@opentelemetry/api';
 import { NestPinoLogger, createLogger } from '@openlgsp/telemetry';
 import { collectProcessMetrics, httpDuration } from './metrics.js';
 import { problem } from './problem.js';
-import { sendProblem, toProblem } from './problem.filter.js';
+import { sendProblem } from './problem.filter.js';
 import { unsafeKeys, validationPipe } from './validation.js';
 
 export interface HttpOptions {
@@ -84,7 +84,6 @@ export async function createApp(
       reply.elapsedTime / 1000,
     );
   });
-  fastify.setErrorHandler((err, request, reply) => sendProblem(reply, request, toProblem(err)));
 
   await app.register(helmet, {
     // Swagger UI needs its inline bootstrap script; everything else keeps helmet's defaults.
