@@ -466,7 +466,7 @@ describe('delivery guarantees', () => {
     assert.equal(times, 1, 'published exactly once');
   });
 
-  it('retires the services of a withdrawn entry, through its own event', async () => {
+  it("retires the services of a withdrawn entry through its own event, in the decision's trace", async () => {
     const entryId = await listedEntry();
     const serviceId = await declaredService(entryId);
     const { body } = await sut.request('POST', `/catalogue/entries/${entryId}/proposals`, {
@@ -477,8 +477,10 @@ describe('delivery guarantees', () => {
       token: tokens.dic,
       body: {},
     });
+    const traceId = randomBytes(16).toString('hex');
     await sut.request('POST', `/catalogue/entries/${entryId}/proposals/${body.proposalId}/decision`, {
       token: tokens.committee,
+      headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
       body: { outcome: 'approved' },
     });
     const retired = await findEvent(
@@ -487,6 +489,8 @@ describe('delivery guarantees', () => {
       (e) => e.subject === serviceId && e.type.endsWith('service.retired.v1'),
     );
     assert.match((retired.data as { reason: string }).reason, /withdrawn/);
+    // HTTP decision → entry.withdrawn on JetStream → consumer → service.retired: one trace.
+    assert.equal(retired.traceparent?.split('-')[1], traceId, "the reaction continues the decision's trace");
   });
 
   it('keeps an intake event while the store is down and applies it when it is back', async () => {
