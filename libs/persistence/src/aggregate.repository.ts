@@ -107,28 +107,45 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
   // OutboxStore
   async pending(writtenBefore: Date, limit: number): Promise<{ aggregateId: string; events: LgspEvent[] }[]> {
     const docs = (await this.model
-      .find({ outboxAt: { $ne: null, $lt: writtenBefore } } as never, { outbox: 1 })
+      .find({ outboxAt: { $ne: null, $lt: writtenBefore } } as never, { outbox: 1, revision: 1 })
       .sort({ outboxAt: 1 })
       .limit(limit)
-      .lean()) as unknown as { _id: string; outbox?: LgspEvent[] }[];
-    return docs
-      .map((d) => ({ aggregateId: String(d._id), events: (d.outbox ?? []) as LgspEvent[] }))
-      .filter((p) => p.events.length > 0);
+      .lean()) as unknown as { _id: string; revision: number; outbox?: LgspEvent[] }[];
+    const pending: { aggregateId: string; events: LgspEvent[] }[] = [];
+    for (const doc of docs) {
+      if (doc.outbox?.length) pending.push({ aggregateId: String(doc._id), events: doc.outbox });
+      // A marker left by a raced clean-up, with nothing pending: clear it (unless a write came since).
+      else
+        await this.model.updateOne(
+          { _id: doc._id, revision: doc.revision } as never,
+          {
+            $set: { outboxAt: null },
+          } as never,
+        );
+    }
+    return pending;
   }
 
   async markPublished(aggregateId: string, eventIds: string[]): Promise<void> {
+    const doc = (await this.model.findById(aggregateId, { outbox: 1, revision: 1 }).lean()) as {
+      outbox?: LgspEvent[];
+      revision: number;
+    } | null;
+    if (!doc) return;
     // `$pullAll` of the stored events themselves, not `$pull` by a condition: FerretDB v1 ignores a
     // conditional `$pull`. Events pushed meanwhile are not in the list, so they stay.
-    const doc = (await this.model.findById(aggregateId, { outbox: 1 }).lean()) as {
-      outbox?: LgspEvent[];
-    } | null;
-    const published = (doc?.outbox ?? []).filter((e) => eventIds.includes(e.id));
-    if (published.length)
-      await this.model.updateOne({ _id: aggregateId } as never, { $pullAll: { outbox: published } } as never);
-    // Clear the marker only if nothing was added meanwhile.
-    await this.model.updateOne(
-      { _id: aggregateId, outbox: { $size: 0 } } as never,
-      { $set: { outboxAt: null } } as never,
-    );
+    const published = (doc.outbox ?? []).filter((e) => eventIds.includes(e.id));
+    const pull = { $pullAll: { outbox: published } };
+    if ((doc.outbox ?? []).length === published.length) {
+      // Nothing else pending: clear the sweeper's marker in the same write, guarded by the revision
+      // (every write that adds events bumps it) — a scalar guard, because an array condition such as
+      // `outbox: { $size: 0 }` makes FerretDB v1 scan the whole collection.
+      const cleared = await this.model.updateOne(
+        { _id: aggregateId, revision: doc.revision } as never,
+        { ...pull, $set: { outboxAt: null } } as never,
+      );
+      if (cleared.matchedCount === 1) return;
+    }
+    if (published.length) await this.model.updateOne({ _id: aggregateId } as never, pull as never);
   }
 }
