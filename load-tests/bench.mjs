@@ -1,0 +1,830 @@
+#!/usr/bin/env node
+// OpenLGSP benchmark runner: `npm run bench` (builds first), or `node load-tests/bench.mjs` after a build.
+//
+//   node load-tests/bench.mjs             full run (about 1 minute on an idle 2-core machine, up to ~3 when loaded)
+//   node load-tests/bench.mjs --quick     15-30 s, a smoke check (small counts: ratios only roughly)
+//   node load-tests/bench.mjs --n=400     the base count N (README.md, "Sizes", says how each benchmark uses it)
+//   node load-tests/bench.mjs --only=1,3  a subset: 1 publish, 2 write path, 3 intake, 4 outbox sweep
+//
+// It starts its own engines (nats-server with JetStream and FerretDB, on free ports in temporary
+// directories) and the catalogue service in this process, runs each benchmark next to a baseline measured
+// in the same run against the same engines, prints a Markdown table on stdout (progress goes to stderr),
+// stops the service, removes the engines and exits (code 0, or 1 if a benchmark failed). Absolute figures
+// depend on the machine and its load; compare the ratios. load-tests/README.md says what each figure means.
+
+// As in a service's main.ts: tracing starts before the modules it instruments (http, mongodb) are loaded,
+// so the service under test makes its spans as in production (no exporter configured: made, then dropped).
+import { startTelemetry } from '@openlgsp/telemetry';
+await startTelemetry({ serviceName: 'catalogue' });
+
+const os = await import('node:os');
+const v8 = await import('node:v8');
+const vm = await import('node:vm');
+const { execFileSync } = await import('node:child_process');
+const { readFileSync, rmSync } = await import('node:fs');
+const { basename, dirname } = await import('node:path');
+const { performance } = await import('node:perf_hooks');
+const { randomBytes, randomUUID } = await import('node:crypto');
+const { setTimeout: sleep } = await import('node:timers/promises');
+const { startEngines } = await import('@openlgsp/testing');
+const { startService } = await import('@openlgsp/http/testing');
+const { EventFactory, EventPublisher, OutboxRelay, createEvent, encodeData, fromNatsMessage, toNatsMessage } =
+  await import('@openlgsp/events');
+const { contractFor, subjectFor } = await import('@openlgsp/contracts');
+const { default: mongoose } = await import('mongoose');
+const { AckPolicy, DeliverPolicy, jetstreamManager } = await import('@nats-io/jetstream');
+
+const root = new URL('..', import.meta.url);
+
+// ---------------------------------------------------------------------------------------------------
+// Options and sizes
+
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write('usage: node load-tests/bench.mjs [--quick] [--n=<count>] [--only=1,2,3,4]\n');
+  process.exit(0);
+}
+for (const a of args) {
+  if (!/^--(quick|n=\d+|only=[1-4](,[1-4])*)$/.test(a)) {
+    process.stderr.write(`unknown argument ${a}; try --help\n`);
+    process.exit(2);
+  }
+}
+const quick = args.includes('--quick');
+const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+/** The base count N: the number of store-bound operations per variant (README.md, "Sizes"). */
+const N = Number(option('n') ?? (quick ? 40 : 200));
+if (!Number.isInteger(N) || N < 10) {
+  process.stderr.write('--n must be an integer >= 10\n');
+  process.exit(2);
+}
+const only = new Set((option('only') ?? '1,2,3,4').split(',').map(Number));
+const sizes = {
+  /** Ours and the baseline alternate in this many rounds (ABBA…), so a slow spell of a noisy machine hits both. */
+  rounds: 2,
+  /** 1: events per publish mode and side (a publish is ~50× cheaper than a store-bound op). */
+  publish: 20 * N,
+  publishConcurrency: 32,
+  /** 2: HTTP requests / inserts per variant, sequential. */
+  write: N,
+  /** 2, second part: reports already stored, and the requests made on top of them. */
+  preload: 10 * N,
+  preloaded: Math.max(5, Math.round(N / 10)),
+  /** 3: intake events. */
+  intake: N,
+  intakeConcurrency: 32,
+  /** 4: sweeps of one relay batch (100 aggregates) each. */
+  sweeps: Math.max(2, Math.round(N / 50)),
+};
+sizes.warmup = Math.max(10, Math.round(N / 5));
+
+const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+
+// ---------------------------------------------------------------------------------------------------
+// Measuring
+
+// Forced GC before each heap reading, so that figures compare like with like.
+v8.setFlagsFromString('--expose-gc');
+const forceGc = vm.runInNewContext('gc');
+function heapMb() {
+  forceGc();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+/** Nearest-rank percentile of an ascending array. */
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
+}
+
+/** Runs `op(i)` for i < count with `concurrency` in flight: the wall time and each op's latency (ms). */
+async function runOps(count, concurrency, op) {
+  const latencies = new Float64Array(count);
+  let next = 0;
+  const started = performance.now();
+  async function worker() {
+    for (;;) {
+      const i = next++;
+      if (i >= count) return;
+      const t = performance.now();
+      await op(i);
+      latencies[i] = performance.now() - t;
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return { ms: performance.now() - started, latencies };
+}
+
+/** The timed runs of one side of a comparison. */
+class Sample {
+  count = 0;
+  ms = 0;
+  latencies = [];
+  /** One timed run: wall time, its ops' latencies (if meaningful), how many ops (default: one per latency). */
+  add({ ms, latencies, count }) {
+    this.count += count ?? latencies.length;
+    this.ms += ms;
+    if (latencies) for (const l of latencies) this.latencies.push(l);
+    return this;
+  }
+  get opsPerSec() {
+    return (this.count / this.ms) * 1000;
+  }
+  pct(p) {
+    return percentile(Float64Array.from(this.latencies).sort(), p);
+  }
+}
+
+/** Runs the sides in alternating order, round after round: A B C, C B A, A B C… */
+async function alternate(rounds, sides) {
+  const names = Object.keys(sides);
+  const samples = Object.fromEntries(names.map((n) => [n, new Sample()]));
+  for (let r = 0; r < rounds; r++) {
+    for (const name of r % 2 === 0 ? names : [...names].reverse()) samples[name].add(await sides[name](r));
+  }
+  return samples;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Results
+
+const rows = [];
+const heap = [];
+const notes = [];
+const int = (v) => Math.round(v).toLocaleString('en-US');
+const fmtRate = (v) => (Number.isFinite(v) ? int(v) : 'n/a');
+const fmtMs = (v) =>
+  !Number.isFinite(v) ? 'n/a' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+const fmtRatio = (v) => (Number.isFinite(v) ? `${v >= 10 ? v.toFixed(0) : v.toFixed(1)}×` : 'n/a');
+
+/** A throughput row; ratio = baseline ÷ ours (how many times the baseline's cost ours takes). */
+function rateRow(label, ours, baseline, unit) {
+  rows.push([`${label} — ${unit}`, fmtRate(ours), fmtRate(baseline), fmtRatio(baseline / ours)]);
+}
+/** A latency row, p50 / p99; ratio = ours ÷ baseline. */
+function latencyRow(label, ours, baseline, pcts = [50, 99]) {
+  const show = (s) => pcts.map((p) => fmtMs(s.pct(p))).join(' / ');
+  rows.push([
+    `${label} — ${pcts.map((p) => `p${p}`).join(' / ')} ms`,
+    show(ours),
+    baseline ? show(baseline) : '—',
+    baseline ? pcts.map((p) => fmtRatio(ours.pct(p) / baseline.pct(p))).join(' / ') : '—',
+  ]);
+}
+
+async function section(name, body) {
+  const before = heapMb();
+  const t = performance.now();
+  log(`${name}…`);
+  await body();
+  heap.push([name.split(' ')[0], before, heapMb()]);
+  log(`${name}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Fixtures and helpers
+
+/** A realistic catalogue entry, as in the catalogue's tests: the land database of STNMT. */
+const landDatabase = (owner) => ({
+  name: 'Cơ sở dữ liệu đất đai',
+  ownerAgency: owner,
+  purpose: 'Tra cứu thông tin thửa đất phục vụ thủ tục hành chính',
+  scope: 'Toàn tỉnh',
+  sector: 'land',
+  dataFields: [
+    { name: 'parcelId', description: 'Mã thửa đất', type: 'code' },
+    { name: 'ownerName', description: 'Tên chủ sử dụng', type: 'string', personal: true },
+    { name: 'area', description: 'Diện tích (m2)', type: 'number' },
+  ],
+  updateFrequency: 'daily',
+  integrationTime: 'within 24 hours of a change',
+  validityPeriod: 'P1Y',
+  sharingMode: 'request',
+  open: false,
+  masterData: true,
+  legalBasis: [{ instrument: 'Nghị định 47/2020/NĐ-CP', article: '12' }],
+  containsStateSecrets: false,
+});
+
+const OPENED = 'vn.openlgsp.catalogue.error-report.opened.v1';
+const REPORTED = 'vn.openlgsp.catalogue.data-error.reported.v1';
+const OWNER = 'STNMT';
+const REPORTER = 'SXD'; // errors are reported by agencies other than the owner
+const traceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+
+/** What an agency's system reports (contracts/examples/catalogue/data-error.reported.v1.json). */
+const reportBody = (entryId, i) => ({
+  entryId,
+  field: 'area',
+  description: 'Diện tích thửa đất khác với giấy chứng nhận.',
+  recordRef: `parcel 12-${String(i).padStart(6, '0')}`,
+});
+
+function expectStatus(answer, status, what) {
+  if (answer.status !== status)
+    throw new Error(`${what}: expected ${status}, got ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
+/** Propose → compile (DIC) → decide (Committee), as `listedEntry()` in the catalogue's tests. */
+async function listedEntry(sut, tokens) {
+  const { entryId, proposalId } = expectStatus(
+    await sut.request('POST', '/catalogue/entries/proposals', {
+      token: tokens.owner,
+      body: { content: landDatabase(OWNER), justification: 'Phục vụ thủ tục đất đai liên thông' },
+    }),
+    201,
+    'proposal',
+  );
+  const step = `/catalogue/entries/${entryId}/proposals/${proposalId}`;
+  expectStatus(
+    await sut.request('POST', `${step}/compilation`, { token: tokens.dic, body: { note: 'đủ hồ sơ' } }),
+    204,
+    'compilation',
+  );
+  expectStatus(
+    await sut.request('POST', `${step}/decision`, {
+      token: tokens.committee,
+      body: { outcome: 'approved', decisionRef: '12/QĐ-UBND' },
+    }),
+    204,
+    'decision',
+  );
+  return entryId;
+}
+
+/** The bench's own view of the catalogue's store and streams. */
+class Probe {
+  constructor(sut, conn, jsm) {
+    this.sut = sut;
+    this.db = conn.db;
+    this.jsm = jsm;
+  }
+  static async open(sut) {
+    return new Probe(
+      sut,
+      await mongoose.createConnection(sut.engines.mongoUrl).asPromise(),
+      await jetstreamManager(sut.nc),
+    );
+  }
+  reports() {
+    return this.db.collection('error_reports');
+  }
+  async pendingOutbox() {
+    const docs = await this.reports()
+      .find({ outboxAt: { $ne: null } }, { projection: { outbox: 1 } })
+      .toArray();
+    return docs.flatMap((d) => d.outbox ?? []);
+  }
+  /** Waits until the intake consumer has acked everything and no report has an event left to publish. */
+  async settle(what) {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const info = await this.jsm.consumers.info('INTAKE', 'catalogue-intake');
+      const pending = info.num_pending + info.num_ack_pending + (await this.pendingOutbox()).length;
+      if (pending === 0) return;
+      if (Date.now() > deadline)
+        throw new Error(
+          `${what}: the catalogue did not settle (${pending} messages or outbox events pending)`,
+        );
+      await sleep(100);
+    }
+  }
+  /**
+   * Every benchmark starts with no error reports stored: on FerretDB v1 some of the write path's
+   * queries scan the whole collection, so figures would otherwise depend on what ran before.
+   */
+  async reset(what) {
+    await this.settle(what);
+    await this.reports().deleteMany({});
+    await this.db.collection('processed_events').deleteMany({});
+    await this.db.collection('bench_raw_inserts').deleteMany({});
+  }
+  async countReports() {
+    return this.reports().countDocuments({});
+  }
+  async close() {
+    await this.db.client.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 1. Event publish
+
+async function benchPublish(sut) {
+  const publisher = new EventPublisher(sut.js, 'catalogue');
+  const factory = new EventFactory('/openlgsp/catalogue');
+  const subject = subjectFor(OPENED);
+  const makeEvents = (count) =>
+    Array.from({ length: count }, (_, i) => {
+      const reportId = randomUUID();
+      const data = {
+        reportId,
+        entryId: '0197a1b2-7c4d-7e8f-9a01-000000000e01',
+        ownerAgency: OWNER,
+        reporterAgency: REPORTER,
+        field: 'area',
+        description: 'Diện tích thửa đất khác với giấy chứng nhận.',
+        recordRef: `parcel 12-${i}`,
+      };
+      const event = factory.create({ type: OPENED, data }, reportId, {
+        sub: 'sxd-officer',
+        agency: REPORTER,
+      });
+      event.traceparent = traceparent(); // as if made in an HTTP request: the producer span continues it
+      return event;
+    });
+  const ours = (events) => (i) => publisher.publish(events[i]);
+  const raw = (bodies) => (i) => sut.js.publish(subject, bodies[i]);
+
+  const warm = makeEvents(sizes.warmup * 5);
+  await runOps(warm.length, 8, ours(warm));
+  await runOps(warm.length, 8, raw(warm.map((e) => encodeData(e.data))));
+
+  const perRound = Math.ceil(sizes.publish / sizes.rounds);
+  for (const [mode, concurrency] of [
+    ['sequential', 1],
+    [`${sizes.publishConcurrency} in flight`, sizes.publishConcurrency],
+  ]) {
+    const s = await alternate(sizes.rounds, {
+      ours: () => runOps(perRound, concurrency, ours(makeEvents(perRound))),
+      baseline: () => runOps(perRound, concurrency, raw(makeEvents(perRound).map((e) => encodeData(e.data)))),
+    });
+    const label = `1 · publish, ${mode} (${int(s.ours.count)} events)`;
+    rateRow(label, s.ours.opsPerSec, s.baseline.opsPerSec, 'events/s');
+    latencyRow(label, s.ours, s.baseline);
+  }
+  const { headers, body } = toNatsMessage(warm[0]);
+  const headerBytes = [...headers.keys()].reduce((n, k) => n + k.length + headers.get(k).length + 4, 0);
+  notes.push(
+    `1 · an error-report.opened event: data ${body.length} B; ours adds ${headerBytes} B of ce-* headers and Nats-Msg-Id, ` +
+      'checks the data against its JSON Schema and wraps the publish in a PRODUCER span. ' +
+      'Baseline: js.publish of the same data bytes to the same subject and stream, no headers, no check, no span.',
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 2. Write path
+
+async function benchWritePath(sut, probe, tokens, entryId) {
+  const raw = probe.db.collection('bench_raw_inserts');
+  let seq = 0;
+  const post = async () => {
+    const answer = await sut.request('POST', '/catalogue/error-reports', {
+      token: tokens.reporter,
+      body: reportBody(entryId, seq++),
+    });
+    return expectStatus(answer, 201, 'POST /catalogue/error-reports').reportId;
+  };
+  const live = async () =>
+    expectStatus(await sut.request('GET', '/catalogue/health/live'), 200, 'GET /catalogue/health/live');
+
+  // The document as the use case inserts it: the report, with its outbox holding its error-report.opened.
+  const sampleId = await post();
+  const stored = await probe.reports().findOne({ _id: sampleId });
+  const { _id, revision, ...report } = stored;
+  delete report.outbox;
+  delete report.outboxAt;
+  const opened = new EventFactory('/openlgsp/catalogue').create(
+    {
+      type: OPENED,
+      data: {
+        reportId: _id,
+        entryId,
+        ...pick(report, 'ownerAgency', 'reporterAgency', 'field', 'description', 'recordRef'),
+      },
+    },
+    _id,
+    { sub: report.reportedBy, agency: report.reporterAgency },
+  );
+  opened.traceparent = traceparent();
+  const rawDoc = () => ({
+    _id: randomUUID(),
+    revision,
+    ...report,
+    outbox: [{ ...opened, id: randomUUID() }],
+    outboxAt: new Date(),
+  });
+  const docBytes = mongoose.mongo.BSON.calculateObjectSize(rawDoc());
+  const insert = async () => raw.insertOne(rawDoc());
+
+  for (let i = 0; i < sizes.warmup; i++) await post();
+  for (let i = 0; i < sizes.warmup; i++) await insert();
+  for (let i = 0; i < sizes.warmup; i++) await live();
+  const startSize = await probe.countReports();
+
+  const perRound = Math.ceil(sizes.write / sizes.rounds);
+  const s = await alternate(sizes.rounds, {
+    ours: () => runOps(perRound, 1, post),
+    insert: () => runOps(perRound, 1, insert),
+    live: () => runOps(perRound, 1, live),
+  });
+  const endSize = await probe.countReports();
+  const label = `2 · write path: POST /catalogue/error-reports, sequential (${int(s.ours.count)})`;
+  rateRow(`${label} vs raw insertOne`, s.ours.opsPerSec, s.insert.opsPerSec, 'ops/s');
+  latencyRow(`${label} vs raw insertOne`, s.ours, s.insert);
+  rateRow(`${label} vs GET /catalogue/health/live`, s.ours.opsPerSec, s.live.opsPerSec, 'ops/s');
+  latencyRow(`${label} vs GET /catalogue/health/live`, s.ours, s.live);
+
+  // The same request on top of many stored reports (raw inserts, untimed): does a write cost more when
+  // the collection is larger? The baseline is a raw insertOne into a collection of the same size.
+  const filler = () => ({ ...rawDoc(), outbox: [], outboxAt: null });
+  const fillerIds = [];
+  for (let done = 0; done < sizes.preload; done += 500) {
+    const docs = Array.from({ length: Math.min(500, sizes.preload - done) }, filler);
+    fillerIds.push(...docs.map((d) => d._id));
+    await probe.reports().insertMany(docs);
+    await raw.insertMany(Array.from({ length: docs.length }, filler));
+  }
+  const bigSize = await probe.countReports();
+  const perBigRound = Math.ceil(sizes.preloaded / sizes.rounds);
+  const big = await alternate(sizes.rounds, {
+    ours: () => runOps(perBigRound, 1, post),
+    insert: () => runOps(perBigRound, 1, insert),
+  });
+  latencyRow(
+    `2 · the same POST with ${int(bigSize)} reports stored (${int(big.ours.count)} requests) vs raw insertOne`,
+    big.ours,
+    big.insert,
+    [50],
+  );
+  rows.push([
+    `2 · growth of that p50 from ${int(startSize)}–${int(endSize)} to ${int(bigSize)} stored documents`,
+    fmtRatio(big.ours.pct(50) / s.ours.pct(50)),
+    fmtRatio(big.insert.pct(50) / s.insert.pct(50)),
+    '—',
+  ]);
+  // One statement of that write alone, as the outbox is emptied after a publish: the update with the
+  // scalar revision guard markPublished uses, against the same update by _id alone.
+  const clear = { $set: { outboxAt: null } };
+  const someId = (i) => fillerIds[(i * 7919) % fillerIds.length];
+  const upd = await alternate(sizes.rounds, {
+    ours: () =>
+      runOps(perBigRound, 1, (i) => probe.reports().updateOne({ _id: someId(i), revision: 1 }, clear)),
+    byId: () => runOps(perBigRound, 1, (i) => probe.reports().updateOne({ _id: someId(i + 1) }, clear)),
+  });
+  latencyRow(
+    `2 · one updateOne({ _id, revision }) (outbox-clearing guard) vs updateOne({ _id }), ${int(bigSize)} documents`,
+    upd.ours,
+    upd.byId,
+    [50],
+  );
+  notes.push(
+    `2 · ours: HTTP + JWT check + DTO validation + use case (reads the entry) + one insert of the report with its outbox ` +
+      `(${docBytes} B of BSON) + publish of error-report.opened + removal from the outbox; the error_reports collection ` +
+      `held ${int(startSize)} reports at the start and ${int(endSize)} at the end. Baselines: insertOne of a same-size document ` +
+      'through the MongoDB driver into another collection of the same FerretDB database; GET /catalogue/health/live on the same ' +
+      'Fastify app with the same HTTP client (no auth, no store, not traced). The last two rows repeat the POST once the ' +
+      'collections hold many more documents (inserted directly, untimed): the growth row divides p50s. The last row times ' +
+      'one statement of the kind AggregateRepository.markPublished issues to clear the outbox marker, against the same ' +
+      'update by _id alone, both through the driver on the same collection.',
+  );
+}
+
+function pick(o, ...keys) {
+  return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 3. Intake end to end
+
+async function benchIntake(sut, probe, entryId) {
+  const intakeSubject = subjectFor(REPORTED, { agency: REPORTER });
+  const openedSubject = subjectFor(OPENED);
+  let offset = 0;
+  const makeEvents = (count) =>
+    Array.from({ length: count }, () => {
+      const event = createEvent(REPORTED, reportBody(entryId, offset++), {
+        source: `/agencies/${REPORTER}/portal`,
+        agency: REPORTER,
+        actor: `key-${REPORTER.toLowerCase()}-system`,
+        subject: entryId,
+        dataschema: contractFor(REPORTED).schemaId,
+      });
+      event.traceparent = traceparent();
+      return event;
+    });
+
+  // Outcomes, as they happen: the opened facts (a core subscription sees every message JetStream stores
+  // on the subject) and rejections, which would mean the fixture is wrong.
+  const waiting = new Map(); // intake event id (= report id) → when it was published
+  let onOpened = () => undefined;
+  const openedSub = sut.nc.subscribe(openedSubject, {
+    callback: (_err, m) => {
+      const id = m.headers?.get('ce-subject');
+      const sent = waiting.get(id);
+      if (sent === undefined) return;
+      waiting.delete(id);
+      onOpened(performance.now() - sent);
+    },
+  });
+  const refused = [];
+  const rejectedSub = sut.nc.subscribe(`lgsp.rejected.${REPORTER}`, {
+    callback: (_e, m) => refused.push(m.string()),
+  });
+  await sut.nc.flush();
+  const openedInStream = async () =>
+    (await probe.jsm.streams.info('CATALOGUE', { subjects_filter: openedSubject })).state.subjects?.[
+      openedSubject
+    ] ?? 0;
+
+  /** Publishes the events (32 in flight) and resolves once each one's error-report.opened was seen. */
+  async function ours(events) {
+    const latencies = [];
+    let watchdog;
+    const done = new Promise((resolve, reject) => {
+      onOpened = (ms) => latencies.push(ms) === events.length && resolve();
+      watchdog = setInterval(
+        () => refused.length && reject(new Error(`intake events were refused: ${refused[0]}`)),
+        100,
+      );
+    }).finally(() => clearInterval(watchdog));
+    let firstSeq = Infinity;
+    const t0 = performance.now();
+    await runOps(events.length, sizes.intakeConcurrency, async (i) => {
+      const { headers, body } = toNatsMessage(events[i]);
+      waiting.set(events[i].id, performance.now());
+      const ack = await sut.js.publish(intakeSubject, body, { headers, msgID: events[i].id });
+      firstSeq = Math.min(firstSeq, ack.seq);
+    });
+    const publishMs = performance.now() - t0;
+    const limit = 120_000;
+    const timeout = sleep(limit, undefined, { ref: false }).then(() => {
+      throw new Error(
+        `intake: ${latencies.length}/${events.length} error reports opened within ${limit / 1000} s`,
+      );
+    });
+    await Promise.race([done, timeout]);
+    return { ms: performance.now() - t0, latencies, firstSeq, publishMs };
+  }
+
+  /** The same messages again, from INTAKE: a bare durable pull consumer that parses each and acks it. */
+  async function bare(firstSeq, count) {
+    const durable = `bench-bare-${randomBytes(3).toString('hex')}`;
+    await probe.jsm.consumers.add('INTAKE', {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: firstSeq,
+      filter_subject: intakeSubject,
+      max_ack_pending: 1_000,
+    });
+    try {
+      const consumer = await sut.js.consumers.get('INTAKE', durable);
+      const t0 = performance.now();
+      const messages = await consumer.consume({ max_messages: 64 }); // as EventConsumer
+      const guard = setTimeout(() => void messages.close(), 60_000);
+      let seen = 0;
+      try {
+        for await (const m of messages) {
+          fromNatsMessage(m.headers, m.data);
+          m.ack();
+          if (++seen === count) break;
+        }
+      } finally {
+        clearTimeout(guard);
+      }
+      const ms = performance.now() - t0;
+      await messages.close();
+      if (seen !== count) throw new Error(`the bare consumer received ${seen}/${count} messages within 60 s`);
+      return { ms, latencies: null, count };
+    } finally {
+      await probe.jsm.consumers.delete('INTAKE', durable).catch(() => undefined);
+    }
+  }
+
+  try {
+    const before = await openedInStream();
+    await ours(makeEvents(sizes.warmup));
+    await probe.settle('intake warm-up');
+    const perRound = Math.ceil(sizes.intake / sizes.rounds);
+    const oursSample = new Sample();
+    const bareSample = new Sample();
+    let publishMs = 0;
+    for (let r = 0; r < sizes.rounds; r++) {
+      const result = await ours(makeEvents(perRound));
+      oursSample.add(result);
+      publishMs += result.publishMs;
+      await probe.settle('intake'); // the last writes finish their outbox after the fact was seen
+      bareSample.add(await bare(result.firstSeq, perRound));
+    }
+    const added = (await openedInStream()) - before;
+    const expected = sizes.warmup + oursSample.count;
+    if (added !== expected)
+      throw new Error(`CATALOGUE holds ${added} new error-report.opened facts, expected ${expected}`);
+    const reports = await probe.countReports();
+
+    rateRow(
+      `3 · intake end to end (${int(oursSample.count)} events) vs bare durable consumer`,
+      oursSample.opsPerSec,
+      bareSample.opsPerSec,
+      'events/s',
+    );
+    latencyRow(
+      `3 · intake, one event: publish → its error-report.opened, in a burst of ${int(perRound)}`,
+      oursSample,
+      null,
+    );
+    notes.push(
+      `3 · ours: from the first intake publish (${sizes.intakeConcurrency} in flight; published at ${fmtRate((oursSample.count / publishMs) * 1000)} events/s, ` +
+        'so the catalogue is the bottleneck) until the last error-report.opened is seen; each event is parsed, checked against ' +
+        'its contract and agency, looked up in processed_events, turned into a report (entry read, insert with outbox, publish, ' +
+        `outbox removal) and recorded as processed. CATALOGUE gained exactly ${expected} opened facts (warm-up included); ` +
+        `${int(reports)} reports were stored at the end. Baseline: a durable pull consumer (batches of 64, as EventConsumer) ` +
+        'reading the same messages from INTAKE, parsing each CloudEvent and acking it. The latency row is ours only: it includes ' +
+        'the wait behind the events published before it.',
+    );
+  } finally {
+    openedSub.unsubscribe();
+    rejectedSub.unsubscribe();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 4. Outbox sweep
+
+async function benchSweep(sut, probe, tokens, entryId) {
+  const relay = sut.app.get(OutboxRelay);
+  const K = relay.options.batch; // one sweep() takes at most `batch` aggregates of each store
+  const due = () => new Date(Date.now() + relay.options.graceMs + 1_000); // everything written is past the grace period
+  let seq = 0;
+  /** K error reports written with the relay stopped, as if the process had died after each write. */
+  async function writePending() {
+    await probe.reports().deleteMany({});
+    for (let i = 0; i < K; i++) {
+      const answer = await sut.request('POST', '/catalogue/error-reports', {
+        token: tokens.reporter,
+        body: reportBody(entryId, seq++),
+      });
+      expectStatus(answer, 201, 'POST /catalogue/error-reports');
+    }
+    const events = await probe.pendingOutbox();
+    if (events.length !== K) throw new Error(`expected ${K} pending outbox events, found ${events.length}`);
+    return events;
+  }
+  async function sweep() {
+    const t0 = performance.now();
+    const published = await relay.sweep(due());
+    const ms = performance.now() - t0;
+    if (published !== K) throw new Error(`sweep() published ${published} events, expected ${K}`);
+    const left = (await probe.pendingOutbox()).length;
+    if (left) throw new Error(`${left} outbox events left after sweep()`);
+    return { ms, latencies: [ms], count: K };
+  }
+  async function rawPublish(events) {
+    const messages = events.map((e) => ({ subject: subjectFor(e.type), body: encodeData(e.data) }));
+    const t0 = performance.now();
+    for (const { subject, body } of messages) await sut.js.publish(subject, body);
+    const ms = performance.now() - t0;
+    return { ms, latencies: [ms], count: K };
+  }
+
+  await relay.stop(); // no flush after a write, no timer: only our sweep() calls publish
+  try {
+    await writePending();
+    await sweep(); // warm-up
+    const ours = new Sample();
+    const baseline = new Sample();
+    for (let r = 0; r < sizes.sweeps; r++) {
+      const events = await writePending();
+      // Alternate which goes first; the baseline publishes copies of the events the sweep is about to publish.
+      if (r % 2) baseline.add(await rawPublish(events));
+      ours.add(await sweep());
+      if (r % 2 === 0) baseline.add(await rawPublish(events));
+    }
+    const label = `4 · outbox sweep: ${K} aggregates with one pending event each, ${sizes.sweeps} sweeps`;
+    rateRow(`${label} vs raw publish`, ours.opsPerSec, baseline.opsPerSec, 'events/s');
+    latencyRow(`4 · one sweep() of ${K} vs publishing its ${K} events`, ours, baseline, [50]);
+    notes.push(
+      `4 · ours: one relay.sweep() (the catalogue's own relay, timer stopped) finds the ${K} error reports written with the relay ` +
+        `stopped (one query per store: agencies, entries, services, reports), publishes each event through EventPublisher and ` +
+        `removes it from its document; the collection held exactly ${K} reports each time. Baseline: js.publish of the same ` +
+        "events' data bytes, sequential, no headers.",
+    );
+  } finally {
+    relay.start();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The run
+
+function describeSource() {
+  try {
+    const git = (...a) =>
+      execFileSync('git', a, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return `commit ${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? ' + uncommitted changes' : ''}`;
+  } catch {
+    return 'commit unknown';
+  }
+}
+
+function ferretVersion(info) {
+  if (info.ferretdbVersion && info.ferretdbVersion !== 'unknown') return info.ferretdbVersion;
+  try {
+    const mod = readFileSync(new URL('deploy/local/engines/ferretdb/go.mod', root), 'utf8');
+    return /FerretDB\/FerretDB (v\S+)/.exec(mod)?.[1] ?? '?';
+  } catch {
+    return '?';
+  }
+}
+
+async function main() {
+  const t0 = performance.now();
+  const loadStart = os.loadavg()[0];
+  log(`starting engines and the catalogue (N=${N}${quick ? ', quick' : ''})`);
+  const engines = await startEngines();
+  let sut;
+  let probe;
+  // Ctrl-C: @openlgsp/testing has already killed the engines and removed their directories (its handler
+  // runs first); the service cannot close cleanly without them, so only its temporary key directory
+  // (startService's, named by AUTH_PUBLIC_KEY_FILE) is removed here.
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      log(`${signal}: engines removed, exiting`);
+      const keys = process.env.AUTH_PUBLIC_KEY_FILE && dirname(process.env.AUTH_PUBLIC_KEY_FILE);
+      if (sut && keys && dirname(keys) === os.tmpdir() && basename(keys).startsWith('lgsp-keys-'))
+        rmSync(keys, { recursive: true, force: true });
+      process.exit(130);
+    });
+  }
+  try {
+    sut = await startService({
+      service: 'catalogue',
+      appModule: async () => (await import('@openlgsp/catalogue-service')).AppModule,
+      engines,
+      // Production's sweep interval (not the tests' 200 ms) and quiet logs.
+      env: { OUTBOX_SWEEP_MS: '5000', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },
+    });
+    probe = await Probe.open(sut);
+    const tokens = {
+      owner: await sut.token(OWNER, ['provider']),
+      dic: await sut.token('STTTT', ['dic']),
+      committee: await sut.token('UBND', ['committee']),
+      reporter: await sut.token(REPORTER, ['consumer']),
+    };
+    const entryId = await listedEntry(sut, tokens);
+    const buildInfo = await probe.db.admin().command({ buildInfo: 1 });
+    const store =
+      engines.mongo.engine === 'ferretdb'
+        ? `FerretDB ${ferretVersion(buildInfo)} (SQLite)`
+        : `${engines.mongo.engine} ${buildInfo.version}`;
+    const heapStart = heapMb();
+
+    if (only.has(1)) await section('1 · event publish', () => benchPublish(sut));
+    if (only.has(2))
+      await section(
+        '2 · write path',
+        async () => (await probe.reset('write path'), benchWritePath(sut, probe, tokens, entryId)),
+      );
+    if (only.has(3))
+      await section(
+        '3 · intake end to end',
+        async () => (await probe.reset('intake'), benchIntake(sut, probe, entryId)),
+      );
+    if (only.has(4))
+      await section(
+        '4 · outbox sweep',
+        async () => (await probe.reset('sweep'), benchSweep(sut, probe, tokens, entryId)),
+      );
+    const heapEnd = heapMb();
+
+    const cpus = os.cpus();
+    const out = [
+      `## OpenLGSP benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, N=${N}${quick ? ' (--quick)' : ''}, ${describeSource()}`,
+      '',
+      `Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()} ${os.arch()}; ` +
+        `Node ${process.version}; nats-server ${sut.nc.info?.version ?? '?'}; ${store}. ` +
+        `Load average (1 min): ${loadStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end.`,
+      'Client, catalogue service (in this process, telemetry on without an exporter, LOG_LEVEL=error) and engines share the machine.',
+      "Ratio: how many times the baseline's cost ours takes (baseline ÷ ours for rates, ours ÷ baseline for times); 1.0× = no overhead.",
+      '',
+      '| benchmark | ours | baseline | ratio |',
+      '|---|--:|--:|--:|',
+      ...rows.map((r) => `| ${r.join(' | ')} |`),
+      '',
+      `Heap used after a forced GC, MB: ${heapStart.toFixed(1)} with the service up; ` +
+        heap
+          .map(([name, before, after]) => `benchmark ${name}: ${before.toFixed(1)} → ${after.toFixed(1)}`)
+          .join('; ') +
+        `; ${heapEnd.toFixed(1)} at the end (RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB).`,
+      '',
+      ...notes.map((n) => `- ${n}`),
+      '',
+      `Run time: ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
+    ];
+    process.stdout.write(`${out.join('\n')}\n`);
+  } finally {
+    log('stopping the catalogue and removing the engines');
+    await probe?.close().catch(() => undefined);
+    if (sut) await sut.stop();
+    else await engines.stop();
+  }
+}
+
+try {
+  await main();
+} catch (err) {
+  log(`failed: ${err?.stack ?? err}`);
+  process.exitCode = 1;
+}
