@@ -184,27 +184,8 @@ async function section(name, body) {
 // ---------------------------------------------------------------------------------------------------
 // Fixtures and helpers
 
-/** A realistic catalogue entry, as in the catalogue's tests: the land database of STNMT. */
-const landDatabase = (owner) => ({
-  name: 'Cơ sở dữ liệu đất đai',
-  ownerAgency: owner,
-  purpose: 'Tra cứu thông tin thửa đất phục vụ thủ tục hành chính',
-  scope: 'Toàn tỉnh',
-  sector: 'land',
-  dataFields: [
-    { name: 'parcelId', description: 'Mã thửa đất', type: 'code' },
-    { name: 'ownerName', description: 'Tên chủ sử dụng', type: 'string', personal: true },
-    { name: 'area', description: 'Diện tích (m2)', type: 'number' },
-  ],
-  updateFrequency: 'daily',
-  integrationTime: 'within 24 hours of a change',
-  validityPeriod: 'P1Y',
-  sharingMode: 'request',
-  open: false,
-  masterData: true,
-  legalBasis: [{ instrument: 'Nghị định 47/2020/NĐ-CP', article: '12' }],
-  containsStateSecrets: false,
-});
+/** The catalogue tests' realistic entry: the land database of STNMT (built with the catalogue). */
+const { landDatabase } = await import('../services/catalogue/dist/test/fixtures.js');
 
 const OPENED = 'vn.openlgsp.catalogue.error-report.opened.v1';
 const REPORTED = 'vn.openlgsp.catalogue.data-error.reported.v1';

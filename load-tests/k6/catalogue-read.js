@@ -15,12 +15,9 @@
 import http from 'k6/http';
 import { check, fail } from 'k6';
 import { Trend } from 'k6/metrics';
+import { openLoad } from './lib/open-load.js';
 
 const BASE_URL = (__ENV.BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
-const RATE = Number(__ENV.RATE || 20);
-const DURATION = __ENV.DURATION || '1m';
-const VUS = Number(__ENV.VUS || 20);
-const P95_MS = Number(__ENV.P95_MS || 500);
 const params = {
   headers: { accept: 'application/json', ...(__ENV.TOKEN ? { authorization: `Bearer ${__ENV.TOKEN}` } : {}) },
 };
@@ -29,24 +26,7 @@ const searchTime = new Trend('catalogue_search_ms', true);
 const listTime = new Trend('catalogue_list_ms', true);
 const entryTime = new Trend('catalogue_entry_ms', true);
 
-export const options = {
-  scenarios: {
-    visits: {
-      executor: 'constant-arrival-rate',
-      rate: RATE,
-      timeUnit: '1s',
-      duration: DURATION,
-      preAllocatedVUs: VUS,
-      maxVUs: VUS * 5,
-    },
-  },
-  thresholds: {
-    http_req_failed: ['rate<0.01'],
-    http_req_duration: [`p(95)<${P95_MS}`],
-    checks: ['rate>0.99'],
-  },
-  summaryTrendStats: ['avg', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
-};
+export const options = openLoad('visits');
 
 const WORDS = ['đất đai', 'dat dai', 'giá đất', 'gia dat', 'dân cư', 'y tế', 'giáo dục', 'xây dựng'];
 

@@ -21,38 +21,18 @@ import http from 'k6/http';
 import { check, fail } from 'k6';
 import { randomBytes } from 'k6/crypto';
 import { Counter } from 'k6/metrics';
+import { openLoad } from './lib/open-load.js';
 
 const BASE_URL = (__ENV.BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const AGENCY = __ENV.AGENCY || 'SXD';
 const TOKEN = __ENV.TOKEN;
-const RATE = Number(__ENV.RATE || 20);
-const DURATION = __ENV.DURATION || '1m';
-const VUS = Number(__ENV.VUS || 20);
-const P95_MS = Number(__ENV.P95_MS || 500);
 const TYPE = 'vn.openlgsp.catalogue.data-error.reported.v1';
 const SCHEMA = 'https://contracts.openlgsp.vn/events/catalogue/data-error.reported.v1.json';
 
 const accepted = new Counter('intake_events_accepted');
 const refused = new Counter('intake_events_refused');
 
-export const options = {
-  scenarios: {
-    reports: {
-      executor: 'constant-arrival-rate',
-      rate: RATE,
-      timeUnit: '1s',
-      duration: DURATION,
-      preAllocatedVUs: VUS,
-      maxVUs: VUS * 5,
-    },
-  },
-  thresholds: {
-    http_req_failed: ['rate<0.01'],
-    http_req_duration: [`p(95)<${P95_MS}`],
-    checks: ['rate>0.99'],
-  },
-  summaryTrendStats: ['avg', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
-};
+export const options = openLoad('reports');
 
 /** A UUIDv7 (RFC 9562): 48-bit Unix milliseconds, version 7, variant 10, random bits. */
 function uuidv7() {
