@@ -38,13 +38,6 @@ export function decodeCursor(cursor: string): CursorPosition {
   throw new InvalidCursorError();
 }
 
-/** The filter that continues after `position` when sorting ascending by `field` then `_id`. */
-export function afterCursor(field: string, position: CursorPosition): Record<string, unknown> {
-  return {
-    $or: [{ [field]: { $gt: position.key } }, { [field]: position.key, _id: { $gt: position.id } }],
-  };
-}
-
 export function pageOf<T>(rows: T[], limit: number, positionOf: (row: T) => CursorPosition): Page<T> {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];

@@ -1,9 +1,11 @@
 import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles, type Principal } from '@openlgsp/auth';
+import { CurrentPrincipal, ROLES, Roles, type Principal, type Role } from '@openlgsp/auth';
 import { ParseAgencyCodePipe } from '../common/pipes.js';
 import { AgenciesService } from './agencies.service.js';
 import { AgencyDetailsDto, RegisterAgencyDto } from './agencies.dto.js';
+
+const AGENCY_STAFF: Role[] = ROLES.filter((r) => r !== 'public-app');
 
 @ApiTags('agencies')
 @Controller('agencies')
@@ -27,12 +29,15 @@ export class AgenciesController {
     return this.agencies.update(code, body, by);
   }
 
+  // Focal points' contacts are for state agencies, not for external apps.
   @Get()
+  @Roles(...AGENCY_STAFF)
   async list() {
     return { items: await this.agencies.all() };
   }
 
   @Get(':code')
+  @Roles(...AGENCY_STAFF)
   get(@Param('code', ParseAgencyCodePipe) code: string) {
     return this.agencies.get(code);
   }

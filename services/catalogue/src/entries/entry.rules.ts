@@ -350,14 +350,22 @@ export function overallOutcome(results: Assessment['results']): AssessmentOutcom
   return 'pass';
 }
 
+export const ASSESSMENT_INTERVAL_DAYS = 365;
+export const REVIEW_INTERVAL_DAYS = 182;
+
+/** The moment before which a last check counts as too old. */
+export function dueBefore(now: Date, intervalDays: number): Date {
+  return new Date(now.getTime() - intervalDays * DAY_MS);
+}
+
 /** A listed entry with no assessment in the last `intervalDays` is overdue (checked every year). */
 export function isAssessmentOverdue(
   entry: Pick<EntryState, 'status' | 'lastAssessedAt'>,
   now: Date,
-  intervalDays = 365,
+  intervalDays = ASSESSMENT_INTERVAL_DAYS,
 ): boolean {
   if (entry.status !== 'listed') return false;
-  return !entry.lastAssessedAt || now.getTime() - entry.lastAssessedAt.getTime() > intervalDays * DAY_MS;
+  return !entry.lastAssessedAt || entry.lastAssessedAt < dueBefore(now, intervalDays);
 }
 
 /** Decree 47 Điều 34: the default-sharing list is reviewed at least every six months (DIC). */
@@ -405,23 +413,41 @@ export function review(
 export function isReviewDue(
   entry: Pick<EntryState, 'status' | 'lastReviewedAt' | 'listedAt'>,
   now: Date,
-  intervalDays = 182,
+  intervalDays = REVIEW_INTERVAL_DAYS,
 ): boolean {
   if (entry.status !== 'listed') return false;
   const since = entry.lastReviewedAt ?? entry.listedAt;
-  return !since || now.getTime() - since.getTime() > intervalDays * DAY_MS;
+  return !since || since < dueBefore(now, intervalDays);
 }
 
-/** Who may see an entry that is not (yet, or any more) listed: its owner, DIC and the Committee. */
+/** `isAssessmentOverdue` and `isReviewDue` as store filters, for the DIC's lists. */
+export function assessmentOverdueFilter(now: Date): Record<string, unknown> {
+  const cutoff = dueBefore(now, ASSESSMENT_INTERVAL_DAYS);
+  return { status: 'listed', $or: [{ lastAssessedAt: null }, { lastAssessedAt: { $lt: cutoff } }] };
+}
+export function reviewDueFilter(now: Date): Record<string, unknown> {
+  const cutoff = dueBefore(now, REVIEW_INTERVAL_DAYS);
+  return {
+    status: 'listed',
+    $or: [{ lastReviewedAt: { $lt: cutoff } }, { lastReviewedAt: null, listedAt: { $lt: cutoff } }],
+  };
+}
+
+/** Roles that oversee the whole catalogue, listed or not. */
+const OVERSEERS = ['dic', 'committee', 'auditor'];
+
+/** Who may see an entry that is not (yet, or any more) listed: its owner and the overseers. */
 export function canSee(entry: Pick<EntryState, 'status' | 'ownerAgency'>, by: Actor | undefined): boolean {
   if (entry.status === 'listed') return true;
   if (!by) return false;
-  return (
-    by.agency === entry.ownerAgency ||
-    by.roles.includes('dic') ||
-    by.roles.includes('committee') ||
-    by.roles.includes('auditor')
-  );
+  return by.agency === entry.ownerAgency || OVERSEERS.some((r) => by.roles.includes(r));
+}
+
+/** The same rule as a store filter, for searches: `canSee` holds for every document it matches. */
+export function visibleTo(by: Actor | undefined): Record<string, unknown> {
+  if (by && OVERSEERS.some((r) => by.roles.includes(r))) return {};
+  // An agency code is never empty for an agency principal; a key with no agency sees listed entries.
+  return by?.agency ? { $or: [{ status: 'listed' }, { ownerAgency: by.agency }] } : { status: 'listed' };
 }
 
 function openProposal(entry: EntryState, proposalId: string) {

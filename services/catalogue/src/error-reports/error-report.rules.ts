@@ -122,12 +122,17 @@ export function correct(
   });
 }
 
-/** Reports are seen by the two agencies involved, and by coordinators. */
+const OVERSEERS = ['dic', 'auditor'];
+
+/** Reports are seen by the two agencies involved, and by the overseers. */
 export function canSeeReport(report: ErrorReportState, by: Actor): boolean {
-  return (
-    by.agency === report.ownerAgency ||
-    by.agency === report.reporterAgency ||
-    by.roles.includes('dic') ||
-    by.roles.includes('auditor')
-  );
+  if (OVERSEERS.some((r) => by.roles.includes(r))) return true;
+  return !!by.agency && (by.agency === report.ownerAgency || by.agency === report.reporterAgency);
+}
+
+/** The same rule as a store filter, for lists: `canSeeReport` holds for every document it matches. */
+export function reportsVisibleTo(by: Actor): Record<string, unknown> {
+  if (OVERSEERS.some((r) => by.roles.includes(r))) return {};
+  if (!by.agency) return { _id: { $in: [] } };
+  return { $or: [{ ownerAgency: by.agency }, { reporterAgency: by.agency }] };
 }

@@ -42,11 +42,13 @@ export class ErrorReportsController {
   }
 
   @Get()
+  @Roles('consumer', 'provider', 'integrator', 'dic', 'auditor')
   list(@Query() q: ErrorReportQuery, @CurrentPrincipal() by: Principal) {
     return this.reports.list(by, { status: q.status, entryId: q.entryId }, q.limit, q.cursor);
   }
 
   @Get(':reportId')
+  @Roles('consumer', 'provider', 'integrator', 'dic', 'auditor')
   get(@Param('reportId', uuid) id: string, @CurrentPrincipal() by: Principal) {
     return this.reports.get(id, by);
   }

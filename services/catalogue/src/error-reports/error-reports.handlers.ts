@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { DataErrorReportedV1 } from '@openlgsp/contracts';
-import { OnEvent, refuseOnRuleViolation, type EventContext, type LgspEvent } from '@openlgsp/events';
+import {
+  EventRejection,
+  OnEvent,
+  refuseOnRuleViolation,
+  type EventContext,
+  type LgspEvent,
+} from '@openlgsp/events';
 import { ErrorReportsService } from './error-reports.service.js';
 
 @Injectable()
@@ -12,7 +18,14 @@ export class ErrorReportsHandlers {
   async onDataErrorReported(event: LgspEvent<DataErrorReportedV1>, ctx: EventContext): Promise<void> {
     const by = { sub: event.actor ?? `system:${ctx.agency}`, agency: ctx.agency!, roles: ['integrator'] };
     await refuseOnRuleViolation(async () => {
-      if (await this.reports.exists(event.id)) return; // redelivered after the write, before the ack
+      const existing = await this.reports.find(event.id);
+      if (existing?.reporterAgency === by.agency) return; // redelivered after the write, before the ack
+      if (existing)
+        throw EventRejection.because(
+          'id-taken',
+          `event id ${event.id} is already used; send a new id`,
+          '/id',
+        );
       await this.reports.open({ ...event.data, reportId: event.id }, by);
     });
   }

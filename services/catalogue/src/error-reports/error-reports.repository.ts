@@ -5,7 +5,7 @@ import {
   AggregateRepository,
   MONGO_CONNECTION,
   decodeCursor,
-  encodeCursor,
+  pageOf,
   type Page,
 } from '@openlgsp/persistence';
 import type { ErrorReportState, ErrorReportStatus } from './error-report.model.js';
@@ -17,28 +17,22 @@ export class ErrorReportsRepository extends AggregateRepository<ErrorReportState
     super('error report', AggregateRepository.modelOf(connection, 'ErrorReport', ErrorReportSchema), relay);
   }
 
-  /** Reports visible to an agency (about its entries or by it), or all for coordinators. */
+  /** One page of the reports matching `visible` (the reader's visibility) and the filter. */
   async list(
-    scope: { agency?: string },
+    visible: Record<string, unknown>,
     filter: { status?: ErrorReportStatus; entryId?: string },
     limit: number,
     cursor?: string,
   ): Promise<Page<ErrorReportState>> {
-    const query: Record<string, unknown> = {};
-    if (scope.agency) query.$or = [{ ownerAgency: scope.agency }, { reporterAgency: scope.agency }];
-    if (filter.status) query.status = filter.status;
-    if (filter.entryId) query.entryId = filter.entryId;
-    if (cursor) query._id = { $gt: decodeCursor(cursor).id };
+    const clauses: Record<string, unknown>[] = [visible];
+    if (filter.status) clauses.push({ status: filter.status });
+    if (filter.entryId) clauses.push({ entryId: filter.entryId });
+    if (cursor) clauses.push({ _id: { $gt: decodeCursor(cursor).id } });
     const rows = (await this.model
-      .find(query as never, { outbox: 0 })
+      .find({ $and: clauses } as never, { outbox: 0, outboxAt: 0 })
       .sort({ _id: 1 })
       .limit(limit + 1)
       .lean()) as ErrorReportState[];
-    const items = rows.slice(0, limit);
-    const last = items.at(-1);
-    return {
-      items,
-      nextCursor: rows.length > limit && last ? encodeCursor({ key: last._id, id: last._id }) : null,
-    };
+    return pageOf(rows, limit, (row) => ({ key: row._id, id: row._id }));
   }
 }

@@ -6,7 +6,14 @@ import { NotFoundError } from '@openlgsp/persistence';
 import { EntriesRepository } from '../entries/entries.repository.js';
 import type { Actor } from '../entries/entry.model.js';
 import type { ErrorReportState, ErrorReportStatus } from './error-report.model.js';
-import { acknowledge, canSeeReport, correct, open, type ReportChange } from './error-report.rules.js';
+import {
+  acknowledge,
+  canSeeReport,
+  correct,
+  open,
+  reportsVisibleTo,
+  type ReportChange,
+} from './error-report.rules.js';
 import { ErrorReportsRepository } from './error-reports.repository.js';
 
 @Injectable()
@@ -30,8 +37,9 @@ export class ErrorReportsService {
     return { reportId };
   }
 
-  async exists(reportId: string): Promise<boolean> {
-    return (await this.reports.find(reportId)) !== null;
+  /** A report by id, whoever may see it: for the intake's idempotence check. */
+  find(reportId: string) {
+    return this.reports.find(reportId);
   }
 
   acknowledge(reportId: string, note: string | undefined, by: Actor) {
@@ -49,8 +57,7 @@ export class ErrorReportsService {
   }
 
   list(by: Actor, filter: { status?: ErrorReportStatus; entryId?: string }, limit: number, cursor?: string) {
-    const coordinator = by.roles.includes('dic') || by.roles.includes('auditor');
-    return this.reports.list(coordinator ? {} : { agency: by.agency }, filter, limit, cursor);
+    return this.reports.list(reportsVisibleTo(by), filter, limit, cursor);
   }
 
   private async apply(

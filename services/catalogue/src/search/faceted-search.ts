@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import { decodeCursor, encodeCursor } from '@openlgsp/persistence';
+import { decodeCursor, pageOf } from '@openlgsp/persistence';
 import { searchPattern } from './text.js';
 
 export interface FacetedQuery {
@@ -16,32 +16,42 @@ export interface FacetedQuery {
 export interface FacetedPage<T> {
   items: T[];
   nextCursor: string | null;
-  total: number;
-  facets: Record<string, Record<string, number>>;
+  /** Counted on the first page only: they do not change with the cursor. */
+  total?: number;
+  facets?: Record<string, Record<string, number>>;
 }
 
 /**
  * Search with facet counts and keyset pagination on `_id` (UUIDv7 ids sort by creation, so pages are
  * stable while documents are added). Only $match/$group/$sort: what FerretDB v1 and MongoDB share.
+ * `visible` is the reader's visibility filter: every other clause is added beside it under `$and`,
+ * so no query parameter can replace it.
  */
-export async function facetedSearch<T>(
+export async function facetedSearch<T extends { _id: string }>(
   model: Model<T>,
-  base: Record<string, unknown>,
+  visible: Record<string, unknown>,
   query: FacetedQuery,
 ): Promise<FacetedPage<T>> {
-  const filter: Record<string, unknown> = { ...base };
-  for (const [path, value] of Object.entries(query.filters)) if (value !== undefined) filter[path] = value;
-  const words = query.q ? searchPattern(query.q) : [];
-  if (words.length) filter.$and = words.map((w) => ({ searchText: { $regex: w } }));
+  const clauses: Record<string, unknown>[] = [visible];
+  for (const [path, value] of Object.entries(query.filters))
+    if (value !== undefined) clauses.push({ [path]: value });
+  for (const word of query.q ? searchPattern(query.q) : []) clauses.push({ searchText: { $regex: word } });
+  const filter = { $and: clauses };
 
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-  const pageFilter = after ? { ...filter, _id: { $gt: after.id } } : filter;
-  const [rows, total, ...facetRows] = await Promise.all([
-    model
-      .find(pageFilter as never, { outbox: 0, searchText: 0 })
-      .sort({ _id: 1 })
-      .limit(query.limit + 1)
-      .lean(),
+  const rows = (await model
+    .find((after ? { $and: [...clauses, { _id: { $gt: after.id } }] } : filter) as never, {
+      outbox: 0,
+      outboxAt: 0,
+      searchText: 0,
+    })
+    .sort({ _id: 1 })
+    .limit(query.limit + 1)
+    .lean()) as unknown as T[];
+  const page = pageOf(rows, query.limit, (row) => ({ key: row._id, id: row._id }));
+  if (after) return page;
+
+  const [total, ...facetRows] = await Promise.all([
     model.countDocuments(filter as never),
     ...Object.values(query.facets).map((path) =>
       model.aggregate<{ _id: unknown; count: number }>([
@@ -51,18 +61,9 @@ export async function facetedSearch<T>(
       ]),
     ),
   ]);
-  const items = (rows as (T & { _id: string })[]).slice(0, query.limit);
-  const last = items[items.length - 1];
-  const facets: FacetedPage<T>['facets'] = {};
+  const facets: Record<string, Record<string, number>> = {};
   Object.keys(query.facets).forEach((name, i) => {
-    facets[name] = Object.fromEntries(
-      (facetRows[i] as { _id: unknown; count: number }[]).map((r) => [String(r._id ?? 'none'), r.count]),
-    );
+    facets[name] = Object.fromEntries(facetRows[i]!.map((r) => [String(r._id ?? 'none'), r.count]));
   });
-  return {
-    items: items as T[],
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ key: last._id, id: last._id }) : null,
-    total,
-    facets,
-  };
+  return { ...page, total, facets };
 }
