@@ -6,7 +6,7 @@ import {
   type JetStreamManager,
   type JsMsg,
 } from '@nats-io/jetstream';
-import { isEventType, subjectFor, validateEventData } from '@openlgsp/contracts';
+import { isEventType, subjectFor, validateEnvelope, validateEventData } from '@openlgsp/contracts';
 import { NotFoundError, RuleViolationError } from '@openlgsp/domain';
 import { withConsumerSpan } from '@openlgsp/telemetry';
 import { MalformedEventError, fromNatsMessage } from './binding.js';
@@ -168,7 +168,7 @@ export class EventConsumer {
       ...(intakeAgency ? { agency: intakeAgency } : {}),
     };
     try {
-      if (await this.processed.has(this.spec.durable, event.id)) return m.ack();
+      if (await this.processed.has(this.spec.durable, processedKey(event))) return m.ack();
       await withConsumerSpan(
         {
           subject: m.subject,
@@ -180,7 +180,7 @@ export class EventConsumer {
         },
         () => handler(event, ctx),
       );
-      await this.processed.add(this.spec.durable, event.id);
+      await this.processed.add(this.spec.durable, processedKey(event));
       eventMetrics.consumed.inc({ consumer: this.spec.durable, type: event.type });
       m.ack();
     } catch (err) {
@@ -215,7 +215,18 @@ export class EventConsumer {
         ? 'skip'
         : [{ code: 'wrong-subject', path: '/type', message: `${event.type} is not accepted on ${subject}` }];
     const reasons: RejectionReason[] = [];
+    const { data: _data, ...attributes } = event;
+    const envelope = validateEnvelope(attributes);
+    if (!envelope.ok)
+      for (const e of envelope.errors) reasons.push({ code: 'envelope', path: e.path, message: e.message });
     if (intakeAgency !== undefined) {
+      // An event's identity is (source, id): an agency's events come from its own sources only.
+      if (!event.source.startsWith(`/agencies/${intakeAgency}/`))
+        reasons.push({
+          code: 'foreign-source',
+          path: '/source',
+          message: `source must be /agencies/${intakeAgency}/<system> for events published by ${intakeAgency}`,
+        });
       if (!event.agency)
         reasons.push({
           code: 'missing-agency',
@@ -249,7 +260,7 @@ export class EventConsumer {
           this.original(m),
           `refused: ${reasons.map((r) => r.message).join('; ')}`,
         );
-      if (event) await this.processed.add(this.spec.durable, event.id);
+      if (event) await this.processed.add(this.spec.durable, processedKey(event));
     } catch (err) {
       // The rejection could not be told yet: keep the message and try again later, up to the bound;
       // then it goes to the dead letters (e.g. a subject whose agency token is not an agency code).
@@ -295,6 +306,11 @@ export class EventConsumer {
       deliveries: m.info.deliveryCount,
     };
   }
+}
+
+/** CloudEvents identify an event by source and id together. */
+function processedKey(event: LgspEvent): string {
+  return `${event.source} ${event.id}`;
 }
 
 function expectedSubject(type: string, agency: string | undefined): string | undefined {

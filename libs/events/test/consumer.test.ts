@@ -168,9 +168,9 @@ describe('an intake consumer', () => {
       agency: 'so-tp',
     });
     assert.equal(
-      await processed.has(spec.durable, event.id),
+      await processed.has(spec.durable, `${event.source} ${event.id}`),
       true,
-      'the event id should be recorded as applied',
+      'the event (source and id) should be recorded as applied',
     );
   });
 
@@ -268,6 +268,17 @@ describe('an intake consumer', () => {
     );
   });
 
+  it('refuses an envelope that breaks the contract (an id that is not a UUIDv7, an oversized actor)', async () => {
+    const event = { ...intakeEvent(REPORTED, 'so-xd'), id: '1', actor: 'x'.repeat(5_000) };
+    const { headers, body } = toNatsMessage(event);
+    await js.publish(reportedSubject('so-xd'), body, { headers, msgID: 'envelope-test' });
+    const rejection = await findRejection((e) => e.data.eventId === '1');
+    const paths = rejection.data.reasons.map((r) => r.path);
+    assert.ok(paths.includes('/id') && paths.includes('/actor'), `expected /id and /actor, got ${paths}`);
+    await settled();
+    assert.equal(callsFor('1').length, 0, 'an invalid envelope never reaches the handler');
+  });
+
   it('refuses an event whose agency is not the agency that published it', async () => {
     const forged = intakeEvent(REPORTED, 'so-tp');
     await publisher.publish(forged, reportedSubject('so-xd')); // so-xd's credentials, so-tp's name
@@ -280,9 +291,13 @@ describe('an intake consumer', () => {
     );
     assert.deepEqual(
       rejection.data.reasons.map((r) => [r.code, r.path]),
-      [['forged-agency', '/agency']],
+      [
+        ['foreign-source', '/source'],
+        ['forged-agency', '/agency'],
+      ],
+      'both the source and the agency name another agency',
     );
-    assert.match(rejection.data.reasons[0]!.message, /claims agency 'so-tp' but was published by 'so-xd'/);
+    assert.match(rejection.data.reasons[1]!.message, /claims agency 'so-tp' but was published by 'so-xd'/);
     await settled();
     assert.equal(callsFor(forged.id).length, 0, 'a forged event should never reach the handler');
   });

@@ -61,15 +61,15 @@ export async function createApp(
     const route = request.routeOptions.url;
     if (route) trace.getActiveSpan()?.setAttribute('http.route', route);
   });
-  // `$` operators, dotted keys and prototype keys never reach a use case or the store.
+  // `$` operators, dotted keys, prototype keys and absurd nesting never reach a use case or the store.
   fastify.addHook('preValidation', async (request, reply) => {
     const errors = unsafeKeys(request.body);
     if (errors.length)
       return sendProblem(
         reply,
         request,
-        problem(400, 'The body contains field names that are not allowed.', {
-          code: 'unsafe-field-name',
+        problem(400, 'The body contains field names or nesting that are not allowed.', {
+          code: 'unsafe-body',
           errors,
         }),
       );

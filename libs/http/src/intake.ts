@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { eventContracts, isEventType, validateEnvelope } from '@openlgsp/contracts';
-import { assembleEvent, EventPublisher, MalformedEventError, type LgspEvent } from '@openlgsp/events';
+import {
+  assembleEvent,
+  ContractViolation,
+  EventPublisher,
+  MalformedEventError,
+  type LgspEvent,
+} from '@openlgsp/events';
 import type { Principal } from '@openlgsp/auth';
 import { ProblemError, problem, type FieldError } from './problem.js';
 
@@ -44,18 +50,18 @@ export class HttpIntake {
           errors: [{ path: '/agency', message: `must be ${by.agency}` }],
         }),
       );
-    const stamped: LgspEvent = { ...event, actor: event.actor ?? by.sub };
+    // The actor is who authenticated, not what the body says: the trail names the real caller.
+    const stamped: LgspEvent = { ...event, actor: by.sub };
+    const subject = this.publisher.subjectOf(stamped);
     try {
-      this.publisher.check(stamped);
+      await this.publisher.publish(stamped, subject);
     } catch (err) {
-      const reasons = (err as { reasons?: { path?: string; message: string }[] }).reasons ?? [];
+      if (!(err instanceof ContractViolation)) throw err;
       throw invalid(
         'The event data does not match its contract.',
-        reasons.map((r) => ({ path: r.path ?? '', message: r.message })),
+        err.reasons.map((r) => ({ path: r.path ?? '', message: r.message })),
       );
     }
-    const subject = this.publisher.subjectOf(stamped);
-    await this.publisher.publish(stamped, subject);
     return { id: stamped.id, subject };
   }
 

@@ -47,10 +47,17 @@ export function validationPipe(): ValidationPipe {
 }
 
 /** Keys a JSON body may never carry: store operators (`$gt`), dotted paths, prototype tricks. */
-export function unsafeKeys(value: unknown, path = '', found: FieldError[] = []): FieldError[] {
+/** How deep a JSON body may nest: far beyond any DTO here, far below the call stack's limit. */
+export const MAX_BODY_DEPTH = 32;
+
+export function unsafeKeys(value: unknown, path = '', found: FieldError[] = [], depth = 0): FieldError[] {
   if (found.length >= 20 || value === null || typeof value !== 'object') return found;
+  if (depth >= MAX_BODY_DEPTH) {
+    found.push({ path, message: `nests deeper than ${MAX_BODY_DEPTH} levels` });
+    return found;
+  }
   if (Array.isArray(value)) {
-    value.forEach((v, i) => unsafeKeys(v, `${path}/${i}`, found));
+    value.forEach((v, i) => unsafeKeys(v, `${path}/${i}`, found, depth + 1));
     return found;
   }
   for (const key of Object.keys(value)) {
@@ -58,7 +65,7 @@ export function unsafeKeys(value: unknown, path = '', found: FieldError[] = []):
     const here = `${path}/${pointerSegment(key)}`;
     if (key.startsWith('$') || key.includes('.') || key === '__proto__' || key === 'constructor')
       found.push({ path: here, message: `field name '${key.slice(0, 64)}' is not allowed` });
-    else unsafeKeys((value as Record<string, unknown>)[key], here, found);
+    else unsafeKeys((value as Record<string, unknown>)[key], here, found, depth + 1);
   }
   return found;
 }
