@@ -48,7 +48,7 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
   }
 
   async find(id: string): Promise<T | null> {
-    return (await this.model.findById(id, { outbox: 0 }).lean()) as T | null;
+    return (await this.model.findById(id, { outbox: 0, outboxAt: 0 }).lean()) as T | null;
   }
 
   async get(id: string, what = this.name): Promise<T> {
@@ -84,9 +84,13 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
     events: LgspEvent[],
     extra: UpdateQuery<T> = {},
   ): Promise<T> {
+    // A field the next state leaves `undefined` is removed from the document, not kept.
+    const cleared = Object.keys(set).filter((k) => set[k as keyof T] === undefined);
+    const kept = Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined));
     const update = {
       ...extra,
-      $set: { ...(extra.$set ?? {}), ...set, ...(events.length ? { outboxAt: new Date() } : {}) },
+      $set: { ...(extra.$set ?? {}), ...kept, ...(events.length ? { outboxAt: new Date() } : {}) },
+      ...(cleared.length ? { $unset: Object.fromEntries(cleared.map((k) => [k, 1])) } : {}),
       $inc: { revision: 1 },
       ...(events.length ? { $push: { outbox: { $each: events } } } : {}),
     } as UpdateQuery<T>;
@@ -98,7 +102,9 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
       if (!(await this.model.exists({ _id: id } as never))) throw new NotFoundError(this.name, id);
       throw new ConflictError(`${this.name} ${id} was changed by someone else; reload and try again`);
     }
-    await this.relay.flush(this, id, events);
+    // Everything still pending, in written order: an earlier failed flush never lets a newer event
+    // overtake an older one of the same aggregate.
+    if (events.length) await this.relay.flush(this, id, updated.outbox ?? events);
     delete updated.outbox;
     delete updated.outboxAt;
     return updated;
