@@ -1,4 +1,4 @@
-import { Global, Injectable, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import {
   AUTH_REFUSAL_LISTENER,
@@ -13,12 +13,15 @@ import { createLogger } from '@openlgsp/telemetry';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.js';
 import { HttpIntake } from './intake.js';
-import { ProblemFilter } from './problem.filter.js';
+import { ProblemFilter, SERVICE_NAME } from './problem.filter.js';
 
 /** Every refusal leaves a structured trace (never the credentials). */
 @Injectable()
 export class LoggingRefusalListener implements RefusalListener {
-  private readonly logger = createLogger('auth');
+  private readonly logger;
+  constructor(@Inject(SERVICE_NAME) service: string) {
+    this.logger = createLogger(service);
+  }
   onRefusal(event: RefusalEvent): void {
     this.logger.warn(
       {
@@ -57,11 +60,12 @@ export class PlatformModule {
       ],
       controllers: [HealthController, MetricsController],
       providers: [
+        { provide: SERVICE_NAME, useValue: service },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: AUTH_REFUSAL_LISTENER, useClass: LoggingRefusalListener },
         HttpIntake,
       ],
-      exports: [AUTH_REFUSAL_LISTENER, HttpIntake],
+      exports: [AUTH_REFUSAL_LISTENER, HttpIntake, SERVICE_NAME],
     };
   }
 }

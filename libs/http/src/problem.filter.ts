@@ -1,4 +1,12 @@
-import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  Inject,
+  Optional,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import { AUTH_REFUSAL_LISTENER, type Principal, type RefusalListener } from '@openlgsp/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RuleViolationError, type ViolationKind } from '@openlgsp/domain';
 import { ConflictError, DuplicateError, InvalidCursorError, NotFoundError } from '@openlgsp/persistence';
@@ -68,14 +76,45 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Pro
     .send({ ...p, instance: request.url.split('?')[0], ...(traceId ? { traceId } : {}) });
 }
 
+export const SERVICE_NAME = Symbol('SERVICE_NAME');
+
+/**
+ * Every error answer goes through here. Refusals decided by the domain (a rule's `forbidden`, a
+ * forged agency) are reported to the refusal listener, as the auth guard reports its own, so every
+ * 403 leaves a trace whichever layer said no.
+ */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
-  private readonly logger = createLogger('http');
+  private readonly logger;
+
+  constructor(
+    @Inject(SERVICE_NAME) service: string,
+    @Optional() @Inject(AUTH_REFUSAL_LISTENER) private readonly refusals?: RefusalListener,
+  ) {
+    this.logger = createLogger(service);
+  }
 
   catch(err: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest & { principal?: Principal }>();
     const p = toProblem(err);
     if (p.status >= 500) this.logger.error({ err }, 'request failed');
-    sendProblem(http.getResponse<FastifyReply>(), http.getRequest<FastifyRequest>(), p);
+    if (p.status === 403 && !(err instanceof HttpException)) this.reportRefusal(request, p);
+    sendProblem(http.getResponse<FastifyReply>(), request, p);
+  }
+
+  private reportRefusal(request: FastifyRequest & { principal?: Principal }, p: Problem): void {
+    const path = request.url.split('?')[0]!;
+    void Promise.resolve(
+      this.refusals?.onRefusal({
+        status: 403,
+        reason: p.code ?? 'forbidden',
+        detail: p.detail ?? p.title,
+        ...(request.principal ? { principal: request.principal } : {}),
+        method: request.method,
+        route: request.routeOptions?.url ?? path,
+        resource: path,
+      }),
+    ).catch((e: unknown) => this.logger.warn({ err: e }, 'refusal listener failed'));
   }
 }

@@ -1,0 +1,78 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ArgumentsHost } from '@nestjs/common';
+import { ForbiddenException } from '@nestjs/common';
+import type { RefusalEvent } from '@openlgsp/auth';
+import { RuleViolationError } from '@openlgsp/domain';
+import { ProblemFilter } from './problem.filter.js';
+
+/** A request/reply pair as Fastify hands them to the filter, recording what was sent. */
+function exchange(principal?: { sub: string; agency: string; roles: string[] }) {
+  const sent: { status?: number; body?: unknown } = {};
+  const reply = {
+    status(code: number) {
+      sent.status = code;
+      return reply;
+    },
+    header() {
+      return reply;
+    },
+    send(body: unknown) {
+      sent.body = body;
+      return reply;
+    },
+  };
+  const request = {
+    url: '/catalogue/services/x?y=1',
+    method: 'PATCH',
+    routeOptions: { url: '/catalogue/services/:id' },
+    principal,
+  };
+  const host = {
+    switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }),
+  } as unknown as ArgumentsHost;
+  return { host, sent };
+}
+
+describe('the problem filter and refusals', () => {
+  it('reports a refusal decided by a domain rule, with who, what and why', async () => {
+    const refusals: RefusalEvent[] = [];
+    const filter = new ProblemFilter('catalogue', { onRefusal: (e) => void refusals.push(e) });
+    const { host, sent } = exchange({ sub: 'minh', agency: 'SYT', roles: ['provider'] });
+    filter.catch(
+      new RuleViolationError({
+        kind: 'forbidden',
+        code: 'not-owner',
+        message: 'only STNMT updates this service',
+      }),
+      host,
+    );
+    await new Promise((r) => setImmediate(r));
+    assert.equal(sent.status, 403);
+    assert.equal(refusals.length, 1);
+    assert.deepEqual(
+      { ...refusals[0], principal: refusals[0]!.principal?.agency },
+      {
+        status: 403,
+        reason: 'not-owner',
+        detail: 'only STNMT updates this service',
+        principal: 'SYT',
+        method: 'PATCH',
+        route: '/catalogue/services/:id',
+        resource: '/catalogue/services/x',
+      },
+    );
+  });
+
+  it("leaves the guard's own refusals to the guard (no double report) and ignores other errors", async () => {
+    const refusals: RefusalEvent[] = [];
+    const filter = new ProblemFilter('catalogue', { onRefusal: (e) => void refusals.push(e) });
+    filter.catch(new ForbiddenException('requires one of roles: dic'), exchange().host);
+    filter.catch(
+      new RuleViolationError({ kind: 'conflict', code: 'not-listed', message: 'entry is proposed' }),
+      exchange().host,
+    );
+    await new Promise((r) => setImmediate(r));
+    assert.equal(refusals.length, 0);
+  });
+});
