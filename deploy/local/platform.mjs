@@ -180,6 +180,8 @@ await new Promise((done, fail) => gateway.once('error', fail).listen(gatewayPort
 say(`OpenLGSP is up at http://127.0.0.1:${gatewayPort}`);
 for (const service of routes.keys())
   say(`  ${service}: http://127.0.0.1:${gatewayPort}/${service}/docs (API docs)`);
-say(`  NATS: ${natsUrl}   store: ${mongoBase}   data: ${data}`);
+// Credentials in a given URL are never printed.
+const shown = (url) => url.replace(/\/\/[^@/]+@/, '//***@');
+say(`  NATS: ${shown(natsUrl)}   store: ${shown(mongoBase)}   data: ${data}`);
 say('  a token: npm run token -- --agency STTTT --roles dic');
 say('  Ctrl-C stops everything');

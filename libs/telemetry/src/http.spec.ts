@@ -54,7 +54,14 @@ test('an incoming request gets a SERVER span continuing the caller\u2019s trace'
 });
 
 test('health probes and metrics scrapes are not traced', async () => {
-  for (const path of ['/health/live', '/health/ready', '/metrics']) await (await fetch(base + path)).text();
+  for (const path of [
+    '/health/live',
+    '/health/ready',
+    '/metrics',
+    '/catalogue/health/live',
+    '/catalogue/metrics',
+  ])
+    await (await fetch(base + path)).text();
   await fetch(`${base}/traced`);
   await ended(SpanKind.SERVER); // ignored requests make no span at all
   assert.deepEqual(

@@ -43,7 +43,8 @@ export interface TelemetryHandle {
 }
 
 /** Paths whose incoming requests are not traced (probes and scrapes). */
-const UNTRACED_PATHS = /^\/(health(\/|$|\?)|metrics($|\?))/;
+// Probes and scrapes, at the root or under a service's prefix (`/catalogue/health/live`).
+const UNTRACED_PATHS = /^\/([^/?]+\/)?(health(\/|$|\?)|metrics($|\?))/;
 
 /** Processors attached after start (tests): the SDK 3 provider takes processors only in its constructor. */
 const lateProcessors: SpanProcessor[] = [];

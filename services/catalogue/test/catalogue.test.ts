@@ -200,6 +200,62 @@ describe('authorisation', () => {
   });
 });
 
+describe('what a reader may see', () => {
+  it('never shows an unlisted entry to an anonymous search, whatever the filters', async () => {
+    await sut.request('POST', '/catalogue/entries/proposals', {
+      token: tokens.owner,
+      body: { content: landDatabase(), justification: 'j' },
+    });
+    const proposed = await sut.request('GET', '/catalogue/entries?status=proposed');
+    assert.equal(proposed.status, 200);
+    assert.equal(proposed.body.items.length, 0, 'no proposed entry for the public');
+    const own = await sut.request('GET', '/catalogue/entries?status=proposed', { token: tokens.owner });
+    assert.ok(own.body.items.length >= 1, 'the owner sees its own proposals');
+  });
+
+  it('keeps error reports and agency contacts from external apps', async () => {
+    const app = await sut.token('portal-app', ['public-app']);
+    assert.equal((await sut.request('GET', '/catalogue/error-reports', { token: app })).status, 403);
+    assert.equal((await sut.request('GET', '/catalogue/agencies', { token: app })).status, 403);
+  });
+
+  it('removes optional agency details an update leaves out', async () => {
+    const code = `AG${Date.now().toString(36).toUpperCase()}`;
+    await sut.request('POST', '/catalogue/agencies', {
+      token: tokens.dic,
+      body: {
+        code,
+        name: 'Sở Công Thương',
+        level: 'province',
+        nationalId: '000.00.20.H34',
+        focalPoint: { name: 'A', email: 'a@b.vn' },
+      },
+    });
+    const updated = await sut.request('PUT', `/catalogue/agencies/${code}`, {
+      token: tokens.dic,
+      body: { name: 'Sở Công Thương tỉnh', level: 'province' },
+    });
+    assert.equal(updated.status, 200, JSON.stringify(updated.body));
+    const stored = await sut.request('GET', `/catalogue/agencies/${code}`, { token: tokens.dic });
+    assert.equal(stored.body.nationalId, undefined);
+    assert.equal(stored.body.focalPoint, undefined);
+    assert.equal(stored.body.outboxAt, undefined, 'no storage internals in answers');
+  });
+
+  it('finds a renamed service by its new name only', async () => {
+    const serviceId = await declaredService(await listedEntry());
+    for (const name of ['Tra cứu quy hoạch', 'Tra cứu biến động'])
+      await sut.request('PATCH', `/catalogue/services/${serviceId}`, { token: tokens.owner, body: { name } });
+    const found = await sut.request('GET', '/catalogue/services?q=bien%20dong');
+    assert.ok(
+      found.body.items.some((s: { _id: string }) => s._id === serviceId),
+      'the new name finds it',
+    );
+    const stale = await sut.request('GET', '/catalogue/services?q=quy%20hoach');
+    assert.ok(!stale.body.items.some((s: { _id: string }) => s._id === serviceId), 'an old name does not');
+  });
+});
+
 describe('bad input gets a clear problem and changes nothing', () => {
   const cases: [string, { rawBody?: string; body?: unknown }, number, RegExp | string][] = [
     ['malformed JSON', { rawBody: '{"content": ' }, 400, 'malformed-json'],
@@ -251,6 +307,13 @@ describe('bad input gets a clear problem and changes nothing', () => {
       assert.equal((await readStream(sut.js, 'CATALOGUE')).length, before, 'no event was published');
     });
   }
+
+  it('refuses absurdly nested bodies with a 400, before authentication', async () => {
+    const deep = '{"a":'.repeat(5_000) + '1' + '}'.repeat(5_000);
+    const answer = await sut.request('POST', '/catalogue/events', { rawBody: deep });
+    assert.equal(answer.status, 400, JSON.stringify(answer.body).slice(0, 300));
+    assert.equal(answer.body.code, 'unsafe-body');
+  });
 
   it('answers 404 for ids that do not exist and 400 for ids that are not ids', async () => {
     const missing = await sut.request('GET', '/catalogue/entries/0192f0c1-0000-7000-8000-000000000000');
@@ -325,7 +388,8 @@ describe('intake', () => {
       (e) => (e.data as { eventId: string }).eventId === forged.id,
     );
     assert.equal(rejection.natsSubject, 'lgsp.rejected.SYT');
-    assert.equal((rejection.data as { reasons: { code: string }[] }).reasons[0]!.code, 'forged-agency');
+    const codes = (rejection.data as { reasons: { code: string }[] }).reasons.map((r) => r.code);
+    assert.ok(codes.includes('forged-agency') && codes.includes('foreign-source'), `got ${codes}`);
   });
 
   it("refuses a change to another agency's service with the rule's reason", async () => {

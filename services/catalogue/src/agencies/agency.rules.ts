@@ -69,6 +69,10 @@ export function update(
   const next: AgencyState = {
     _id: agency._id,
     revision: agency.revision,
+    // Optional details left out of an update are removed, so the store says what the event says.
+    nationalId: details.nationalId,
+    parentCode: details.parentCode,
+    focalPoint: details.focalPoint,
     ...details,
     registeredAt: agency.registeredAt,
     updatedAt: now,

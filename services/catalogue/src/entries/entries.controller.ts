@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } fr
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { withoutStorageFields } from '@openlgsp/persistence';
 import { CurrentPrincipal, Public, Roles, type Principal } from '@openlgsp/auth';
+import { PageQuery } from '../common/dto.js';
 import { EntriesService } from './entries.service.js';
 import type { EntryState } from './entry.model.js';
 import {
@@ -96,15 +97,17 @@ export class EntriesController {
   @Get('overdue-assessments')
   @Roles('dic', 'auditor', 'committee')
   @ApiOperation({ summary: 'Listed entries with no assessment in the last year' })
-  async overdue() {
-    return { items: (await this.entries.overdueAssessments()).map(entryView) };
+  async overdue(@Query() page: PageQuery) {
+    const found = await this.entries.overdueAssessments(page);
+    return { ...found, items: found.items.map(entryView) };
   }
 
   @Get('due-reviews')
   @Roles('dic', 'auditor', 'committee')
   @ApiOperation({ summary: 'Listed entries not reviewed in the last six months' })
-  async dueReviews() {
-    return { items: (await this.entries.dueReviews()).map(entryView) };
+  async dueReviews(@Query() page: PageQuery) {
+    const found = await this.entries.dueReviews(page);
+    return { ...found, items: found.items.map(entryView) };
   }
 
   @Get()

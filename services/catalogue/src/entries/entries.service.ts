@@ -11,11 +11,12 @@ import {
   canSee,
   compile,
   decide,
-  isAssessmentOverdue,
-  isReviewDue,
+  assessmentOverdueFilter,
+  reviewDueFilter,
   proposeAddition,
   proposeChange,
   review,
+  visibleTo,
   type Change,
   type Decision,
 } from './entry.rules.js';
@@ -84,14 +85,7 @@ export class EntriesService {
   }
 
   search(query: EntrySearch, by: Actor | undefined): Promise<FacetedPage<EntryState>> {
-    const coordinator = by && ['dic', 'committee', 'auditor'].some((r) => by.roles.includes(r));
-    // Others see listed entries, plus their own agency's entries in any state.
-    const base = coordinator
-      ? {}
-      : by
-        ? { $or: [{ status: 'listed' }, { ownerAgency: by.agency }] }
-        : { status: 'listed' };
-    return facetedSearch(this.entries.collection, base, {
+    return facetedSearch(this.entries.collection, visibleTo(by), {
       q: query.q,
       filters: {
         ownerAgency: query.owner,
@@ -112,12 +106,12 @@ export class EntriesService {
     });
   }
 
-  async overdueAssessments(now = this.clock()): Promise<EntryState[]> {
-    return (await this.entries.listed()).filter((e) => isAssessmentOverdue(e, now));
+  overdueAssessments(page: { limit: number; cursor?: string }) {
+    return this.entries.page(assessmentOverdueFilter(this.clock()), page.limit, page.cursor);
   }
 
-  async dueReviews(now = this.clock()): Promise<EntryState[]> {
-    return (await this.entries.listed()).filter((e) => isReviewDue(e, now));
+  dueReviews(page: { limit: number; cursor?: string }) {
+    return this.entries.page(reviewDueFilter(this.clock()), page.limit, page.cursor);
   }
 
   private async apply(

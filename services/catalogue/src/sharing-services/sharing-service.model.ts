@@ -20,6 +20,8 @@ export interface SharingServiceState extends ServiceDescription {
   status: ServiceStatus;
   suspension: { reason: string; until?: Date } | null;
   retiredReason: string | null;
+  /** Folded name and sector of the entry the service shares, so a search for either finds it. */
+  entryText: string;
   searchText: string;
   declaredAt: Date;
   updatedAt: Date;

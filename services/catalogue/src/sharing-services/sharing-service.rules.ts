@@ -75,6 +75,7 @@ export function declare(
     status: 'active',
     suspension: null,
     retiredReason: null,
+    entryText: searchable(entry.content.name, entry.content.sector),
     searchText: searchable(description.name, entry.content.name, entry.content.sector),
     declaredAt: now,
     updatedAt: now,
@@ -101,7 +102,7 @@ export function update(
   if (!changed) return ok({ next: service, facts: [] });
   const next: SharingServiceState = {
     ...merged,
-    searchText: searchable(merged.name, service.searchText),
+    searchText: searchable(merged.name, service.entryText),
     updatedAt: now,
   };
   return ok({ next, facts: [described('vn.openlgsp.catalogue.service.updated.v1', next)] });

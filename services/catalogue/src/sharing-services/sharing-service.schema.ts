@@ -15,6 +15,7 @@ export const SharingServiceSchema: Schema = new Schema(
     status: { type: String, required: true, index: true },
     suspension: { type: Schema.Types.Mixed, default: null },
     retiredReason: { type: String, default: null },
+    entryText: { type: String, default: '' },
     searchText: { type: String, default: '' },
     declaredAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },

@@ -16,7 +16,7 @@ const uuid = new ParseUUIDPipe();
 
 /** What readers get: the document without storage internals. */
 export function serviceView(doc: SharingServiceState) {
-  return withoutStorageFields(doc, 'searchText');
+  return withoutStorageFields(doc, 'searchText', 'entryText');
 }
 
 /** The registry of sharing services: written by providers, readable by anyone (000 Điều 8.2). */
