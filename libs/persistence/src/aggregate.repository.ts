@@ -2,6 +2,7 @@ import type { Connection, Model, Schema, UpdateQuery } from 'mongoose';
 import type { LgspEvent, OutboxRelay, OutboxStore } from '@openlgsp/events';
 
 import { NotFoundError } from '@openlgsp/domain';
+import { decodeCursor, pageOf, type Page } from './cursor.js';
 
 export { NotFoundError };
 
@@ -9,6 +10,26 @@ export { NotFoundError };
 export class ConflictError extends Error {}
 
 export class DuplicateError extends Error {}
+
+/**
+ * One page of `filter`'s documents in `_id` order (UUIDv7 ids sort by creation), after `cursor`:
+ * keyset paging, stable while documents are added. Storage-only fields are left out.
+ */
+export async function findPage<T extends { _id: string }>(
+  model: Model<T>,
+  filter: Record<string, unknown>,
+  page: { limit: number; cursor?: string },
+  exclude: string[] = [],
+): Promise<Page<T>> {
+  const where = page.cursor ? { $and: [filter, { _id: { $gt: decodeCursor(page.cursor).id } }] } : filter;
+  const projection = Object.fromEntries(['outbox', 'outboxAt', ...exclude].map((k) => [k, 0]));
+  const rows = (await model
+    .find(where as never, projection)
+    .sort({ _id: 1 })
+    .limit(page.limit + 1)
+    .lean()) as unknown as T[];
+  return pageOf(rows, page.limit, (row) => ({ key: row._id, id: row._id }));
+}
 
 /** A document as readers get it: without the outbox and any other storage-only fields. */
 export function withoutStorageFields<T extends object>(
@@ -45,6 +66,11 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
   /** Schemas stay untyped (Mongoose's inferred types are heavy); the aggregate type is the contract. */
   static modelOf<T>(connection: Connection, name: string, schema: Schema): Model<T> {
     return ((connection.models[name] as unknown) ?? connection.model(name, schema)) as Model<T>;
+  }
+
+  /** One page of this aggregate's documents matching `filter` (see `findPage`). */
+  page(filter: Record<string, unknown>, page: { limit: number; cursor?: string }): Promise<Page<T>> {
+    return findPage(this.model as unknown as Model<T & { _id: string }>, filter, page) as Promise<Page<T>>;
   }
 
   async find(id: string): Promise<T | null> {

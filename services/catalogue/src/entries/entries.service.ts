@@ -107,11 +107,11 @@ export class EntriesService {
   }
 
   overdueAssessments(page: { limit: number; cursor?: string }) {
-    return this.entries.page(assessmentOverdueFilter(this.clock()), page.limit, page.cursor);
+    return this.entries.page(assessmentOverdueFilter(this.clock()), page);
   }
 
   dueReviews(page: { limit: number; cursor?: string }) {
-    return this.entries.page(reviewDueFilter(this.clock()), page.limit, page.cursor);
+    return this.entries.page(reviewDueFilter(this.clock()), page);
   }
 
   private async apply(

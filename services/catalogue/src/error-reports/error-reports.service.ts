@@ -57,7 +57,7 @@ export class ErrorReportsService {
   }
 
   list(by: Actor, filter: { status?: ErrorReportStatus; entryId?: string }, limit: number, cursor?: string) {
-    return this.reports.list(reportsVisibleTo(by), filter, limit, cursor);
+    return this.reports.list(reportsVisibleTo(by), filter, { limit, cursor });
   }
 
   private async apply(

@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import { decodeCursor, pageOf } from '@openlgsp/persistence';
+import { findPage } from '@openlgsp/persistence';
 import { searchPattern } from './text.js';
 
 export interface FacetedQuery {
@@ -38,18 +38,8 @@ export async function facetedSearch<T extends { _id: string }>(
   for (const word of query.q ? searchPattern(query.q) : []) clauses.push({ searchText: { $regex: word } });
   const filter = { $and: clauses };
 
-  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-  const rows = (await model
-    .find((after ? { $and: [...clauses, { _id: { $gt: after.id } }] } : filter) as never, {
-      outbox: 0,
-      outboxAt: 0,
-      searchText: 0,
-    })
-    .sort({ _id: 1 })
-    .limit(query.limit + 1)
-    .lean()) as unknown as T[];
-  const page = pageOf(rows, query.limit, (row) => ({ key: row._id, id: row._id }));
-  if (after) return page;
+  const page = await findPage(model, filter, query, ['searchText']);
+  if (query.cursor) return page;
 
   const [total, ...facetRows] = await Promise.all([
     model.countDocuments(filter as never),
