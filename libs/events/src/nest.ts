@@ -13,7 +13,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { createLogger } from '@openlgsp/telemetry';
 import { EventConsumer, PROCESSED_EVENTS, type EventHandlerFn, type ProcessedEvents } from './consumer.js';
-import { systemClock } from './envelope.js';
+import { systemClock, type Clock } from './envelope.js';
 import { CLOCK, EVENT_SOURCE, EventFactory } from './factory.js';
 import { OutboxRelay } from './outbox.js';
 import { EventPublisher } from './publisher.js';
@@ -155,13 +155,14 @@ export class EventsModule {
         },
         {
           provide: OutboxRelay,
-          inject: [EventPublisher],
-          useFactory: (publisher: EventPublisher) =>
-            new OutboxRelay(publisher, createLogger(options().service), {
-              sweepIntervalMs: options().sweepIntervalMs ?? 5_000,
-              graceMs: 2_000,
-              batch: 100,
-            }),
+          inject: [EventPublisher, CLOCK],
+          useFactory: (publisher: EventPublisher, clock: Clock) =>
+            new OutboxRelay(
+              publisher,
+              createLogger(options().service),
+              { sweepIntervalMs: options().sweepIntervalMs ?? 5_000, graceMs: 2_000, batch: 100 },
+              clock,
+            ),
         },
         { provide: CLOCK, useValue: systemClock },
         { provide: EVENT_SOURCE, useFactory: () => `/openlgsp/${options().service}` },

@@ -1,4 +1,4 @@
-import type { LgspEvent } from './envelope.js';
+import { systemClock, type Clock, type LgspEvent } from './envelope.js';
 import { eventMetrics } from './metrics.js';
 import type { EventPublisher } from './publisher.js';
 
@@ -33,6 +33,8 @@ export class OutboxRelay {
     private readonly publisher: EventPublisher,
     private readonly logger: OutboxLogger,
     readonly options = { sweepIntervalMs: 5_000, graceMs: 2_000, batch: 100 },
+    /** The clock that stamps events' `time`: the sweeper compares its grace period against it. */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   register(store: OutboxStore): void {
@@ -66,7 +68,7 @@ export class OutboxRelay {
   }
 
   /** One pass over every registered store; returns how many events it published. */
-  async sweep(now = new Date()): Promise<number> {
+  async sweep(now = this.clock()): Promise<number> {
     if (this.sweeping) return 0;
     let published = 0;
     const run = async () => {

@@ -3,6 +3,7 @@ import type { LgspEvent, OutboxRelay, OutboxStore } from '@openlgsp/events';
 
 import { NotFoundError } from '@openlgsp/domain';
 import { decodeCursor, pageOf, type Page } from './cursor.js';
+import { OUTBOX_INDEX } from './outbox.schema.js';
 
 export { NotFoundError };
 
@@ -22,7 +23,7 @@ export async function findPage<T extends { _id: string }>(
   exclude: string[] = [],
 ): Promise<Page<T>> {
   const where = page.cursor ? { $and: [filter, { _id: { $gt: decodeCursor(page.cursor).id } }] } : filter;
-  const projection = Object.fromEntries(['outbox', 'outboxAt', ...exclude].map((k) => [k, 0]));
+  const projection = Object.fromEntries(['outbox', ...exclude].map((k) => [k, 0]));
   const rows = (await model
     .find(where as never, projection)
     .sort({ _id: 1 })
@@ -32,13 +33,10 @@ export async function findPage<T extends { _id: string }>(
 }
 
 /** A document as readers get it: without the outbox and any other storage-only fields. */
-export function withoutStorageFields<T extends object>(
-  doc: T,
-  ...more: string[]
-): Omit<T, 'outbox' | 'outboxAt'> {
+export function withoutStorageFields<T extends object>(doc: T, ...more: string[]): Omit<T, 'outbox'> {
   const view = { ...doc } as Record<string, unknown>;
-  for (const key of ['outbox', 'outboxAt', ...more]) delete view[key];
-  return view as Omit<T, 'outbox' | 'outboxAt'>;
+  for (const key of ['outbox', ...more]) delete view[key];
+  return view as Omit<T, 'outbox'>;
 }
 
 export interface AggregateDoc {
@@ -46,7 +44,6 @@ export interface AggregateDoc {
   /** Optimistic concurrency: every write expects the revision it read and bumps it. */
   revision: number;
   outbox?: LgspEvent[];
-  outboxAt?: Date | null;
 }
 
 /**
@@ -65,7 +62,10 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
 
   /** Schemas stay untyped (Mongoose's inferred types are heavy); the aggregate type is the contract. */
   static modelOf<T>(connection: Connection, name: string, schema: Schema): Model<T> {
-    return ((connection.models[name] as unknown) ?? connection.model(name, schema)) as Model<T>;
+    const existing = connection.models[name] as unknown;
+    if (existing) return existing as Model<T>;
+    schema.index(OUTBOX_INDEX);
+    return connection.model(name, schema) as unknown as Model<T>;
   }
 
   /** One page of this aggregate's documents matching `filter` (see `findPage`). */
@@ -74,7 +74,7 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
   }
 
   async find(id: string): Promise<T | null> {
-    return (await this.model.findById(id, { outbox: 0, outboxAt: 0 }).lean()) as T | null;
+    return (await this.model.findById(id, { outbox: 0 }).lean()) as T | null;
   }
 
   async get(id: string, what = this.name): Promise<T> {
@@ -83,11 +83,8 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
     return doc;
   }
 
-  async insert(
-    doc: Omit<T, 'outbox' | 'outboxAt' | 'revision'> & { revision?: number },
-    events: LgspEvent[],
-  ): Promise<T> {
-    const record = { revision: 1, ...doc, outbox: events, outboxAt: events.length ? new Date() : null };
+  async insert(doc: Omit<T, 'outbox' | 'revision'> & { revision?: number }, events: LgspEvent[]): Promise<T> {
+    const record = { revision: 1, ...doc, outbox: events };
     try {
       await this.model.create(record as never);
     } catch (err) {
@@ -115,7 +112,7 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
     const kept = Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined));
     const update = {
       ...extra,
-      $set: { ...(extra.$set ?? {}), ...kept, ...(events.length ? { outboxAt: new Date() } : {}) },
+      $set: { ...(extra.$set ?? {}), ...kept },
       ...(cleared.length ? { $unset: Object.fromEntries(cleared.map((k) => [k, 1])) } : {}),
       $inc: { revision: 1 },
       ...(events.length ? { $push: { outbox: { $each: events } } } : {}),
@@ -132,52 +129,31 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
     // overtake an older one of the same aggregate.
     if (events.length) await this.relay.flush(this, id, updated.outbox ?? events);
     delete updated.outbox;
-    delete updated.outboxAt;
     return updated;
   }
 
   // OutboxStore
   async pending(writtenBefore: Date, limit: number): Promise<{ aggregateId: string; events: LgspEvent[] }[]> {
+    // Event times are ISO 8601 in UTC from one clock format, so they compare as strings.
     const docs = (await this.model
-      .find({ outboxAt: { $ne: null, $lt: writtenBefore } } as never, { outbox: 1, revision: 1 })
-      .sort({ outboxAt: 1 })
+      .find({ 'outbox.time': { $lt: writtenBefore.toISOString() } } as never, { outbox: 1 })
+      .sort({ _id: 1 })
       .limit(limit)
-      .lean()) as unknown as { _id: string; revision: number; outbox?: LgspEvent[] }[];
-    const pending: { aggregateId: string; events: LgspEvent[] }[] = [];
-    for (const doc of docs) {
-      if (doc.outbox?.length) pending.push({ aggregateId: String(doc._id), events: doc.outbox });
-      // A marker left by a raced clean-up, with nothing pending: clear it (unless a write came since).
-      else
-        await this.model.updateOne(
-          { _id: doc._id, revision: doc.revision } as never,
-          {
-            $set: { outboxAt: null },
-          } as never,
-        );
-    }
-    return pending;
+      .lean()) as unknown as { _id: string; outbox?: LgspEvent[] }[];
+    return docs
+      .filter((doc) => doc.outbox?.length)
+      .map((doc) => ({ aggregateId: String(doc._id), events: doc.outbox! }));
   }
 
   async markPublished(aggregateId: string, eventIds: string[]): Promise<void> {
-    const doc = (await this.model.findById(aggregateId, { outbox: 1, revision: 1 }).lean()) as {
+    const doc = (await this.model.findById(aggregateId, { outbox: 1 }).lean()) as {
       outbox?: LgspEvent[];
-      revision: number;
     } | null;
-    if (!doc) return;
     // `$pullAll` of the stored events themselves, not `$pull` by a condition: FerretDB v1 ignores a
-    // conditional `$pull`. Events pushed meanwhile are not in the list, so they stay.
-    const published = (doc.outbox ?? []).filter((e) => eventIds.includes(e.id));
-    const pull = { $pullAll: { outbox: published } };
-    if ((doc.outbox ?? []).length === published.length) {
-      // Nothing else pending: clear the sweeper's marker in the same write, guarded by the revision
-      // (every write that adds events bumps it) — a scalar guard, because an array condition such as
-      // `outbox: { $size: 0 }` makes FerretDB v1 scan the whole collection.
-      const cleared = await this.model.updateOne(
-        { _id: aggregateId, revision: doc.revision } as never,
-        { ...pull, $set: { outboxAt: null } } as never,
-      );
-      if (cleared.matchedCount === 1) return;
-    }
-    if (published.length) await this.model.updateOne({ _id: aggregateId } as never, pull as never);
+    // conditional `$pull`. Events pushed meanwhile are not in the list, so they stay; and the filter
+    // is the `_id` alone, the one FerretDB v1 serves without reading the whole collection.
+    const published = (doc?.outbox ?? []).filter((e) => eventIds.includes(e.id));
+    if (published.length)
+      await this.model.updateOne({ _id: aggregateId } as never, { $pullAll: { outbox: published } } as never);
   }
 }

@@ -12,10 +12,6 @@ export class AgenciesRepository extends AggregateRepository<AgencyState> {
   }
 
   async all(limit = 2_000): Promise<AgencyState[]> {
-    return (await this.model
-      .find({}, { outbox: 0, outboxAt: 0 })
-      .sort({ _id: 1 })
-      .limit(limit)
-      .lean()) as AgencyState[];
+    return (await this.model.find({}, { outbox: 0 }).sort({ _id: 1 }).limit(limit).lean()) as AgencyState[];
   }
 }
