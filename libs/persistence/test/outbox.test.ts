@@ -192,7 +192,11 @@ describe('the outbox in the aggregate', () => {
       ids(events),
       'with the relay stopped, the events should wait in the outbox',
     );
-    assert.equal((await repo.pending(FAR_FUTURE(), 10)).length, 1, 'the sweeper should find the waiting events');
+    assert.equal(
+      (await repo.pending(FAR_FUTURE(), 10)).length,
+      1,
+      'the sweeper should find the waiting events',
+    );
     assert.deepEqual(
       await streamed(doc._id),
       [],
