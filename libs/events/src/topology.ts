@@ -54,6 +54,21 @@ export const CONSUMERS: Record<string, ConsumerSpec[]> = {
       unhandled: 'skip',
     },
   ],
+  sharing: [
+    {
+      durable: 'sharing-intake',
+      stream: 'INTAKE',
+      filterSubjects: ['lgsp.intake.*.sharing.>'],
+      unhandled: 'reject',
+    },
+    {
+      // Sharing's own view of the catalogue is built only from catalogue facts.
+      durable: 'sharing-catalogue',
+      stream: 'CATALOGUE',
+      filterSubjects: ['lgsp.catalogue.>'],
+      unhandled: 'skip',
+    },
+  ],
 };
 
 export function streamConfig(name: StreamName, replicas: number): Partial<StreamConfig> & { name: string } {
