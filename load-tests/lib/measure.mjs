@@ -1,0 +1,108 @@
+// Measuring helpers shared by the benchmark runners (bench.mjs, sharing-bench.mjs, audit-bench.mjs):
+// same-run alternation of ours and a baseline, percentiles, and the Markdown rows they print.
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { performance } from 'node:perf_hooks';
+
+export const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+
+// ---------------------------------------------------------------------------------------------------
+// Measuring
+
+// Forced GC before each heap reading, so that figures compare like with like.
+v8.setFlagsFromString('--expose-gc');
+const forceGc = vm.runInNewContext('gc');
+export function heapMb() {
+  forceGc();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
+}
+
+/** Runs `op(i)` for i < count with `concurrency` in flight: the wall time and each op's latency (ms). */
+export async function runOps(count, concurrency, op) {
+  const latencies = new Float64Array(count);
+  let next = 0;
+  const started = performance.now();
+  async function worker() {
+    for (;;) {
+      const i = next++;
+      if (i >= count) return;
+      const t = performance.now();
+      await op(i);
+      latencies[i] = performance.now() - t;
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return { ms: performance.now() - started, latencies };
+}
+
+/** The timed runs of one side of a comparison. */
+export class Sample {
+  count = 0;
+  ms = 0;
+  latencies = [];
+  /** One timed run: wall time, its ops' latencies (if meaningful), how many ops (default: one per latency). */
+  add({ ms, latencies, count }) {
+    this.count += count ?? latencies.length;
+    this.ms += ms;
+    if (latencies) for (const l of latencies) this.latencies.push(l);
+    return this;
+  }
+  get opsPerSec() {
+    return (this.count / this.ms) * 1000;
+  }
+  pct(p) {
+    return percentile(Float64Array.from(this.latencies).sort(), p);
+  }
+}
+
+/** Runs the sides in alternating order, round after round: A B C, C B A, A B C… */
+export async function alternate(rounds, sides) {
+  const names = Object.keys(sides);
+  const samples = Object.fromEntries(names.map((n) => [n, new Sample()]));
+  for (let r = 0; r < rounds; r++) {
+    for (const name of r % 2 === 0 ? names : [...names].reverse()) samples[name].add(await sides[name](r));
+  }
+  return samples;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Results
+
+export const rows = [];
+export const heap = [];
+export const notes = [];
+export const int = (v) => Math.round(v).toLocaleString('en-US');
+export const fmtRate = (v) => (Number.isFinite(v) ? int(v) : 'n/a');
+export const fmtMs = (v) =>
+  !Number.isFinite(v) ? 'n/a' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+export const fmtRatio = (v) => (Number.isFinite(v) ? `${v >= 10 ? v.toFixed(0) : v.toFixed(1)}×` : 'n/a');
+
+/** A throughput row; ratio = baseline ÷ ours (how many times the baseline's cost ours takes). */
+export function rateRow(label, ours, baseline, unit) {
+  rows.push([`${label} — ${unit}`, fmtRate(ours), fmtRate(baseline), fmtRatio(baseline / ours)]);
+}
+/** A latency row, p50 / p99; ratio = ours ÷ baseline. */
+export function latencyRow(label, ours, baseline, pcts = [50, 99]) {
+  const show = (s) => pcts.map((p) => fmtMs(s.pct(p))).join(' / ');
+  rows.push([
+    `${label} — ${pcts.map((p) => `p${p}`).join(' / ')} ms`,
+    show(ours),
+    baseline ? show(baseline) : '—',
+    baseline ? pcts.map((p) => fmtRatio(ours.pct(p) / baseline.pct(p))).join(' / ') : '—',
+  ]);
+}
+
+export async function section(name, body) {
+  const before = heapMb();
+  const t = performance.now();
+  log(`${name}…`);
+  await body();
+  heap.push([name.split(' ')[0], before, heapMb()]);
+  log(`${name}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
