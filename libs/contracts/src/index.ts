@@ -2,7 +2,7 @@
 // (npm run contracts:generate): their TypeScript types, what each event type is, and validators.
 import type { ErrorObject } from 'ajv';
 import { agencyCodePattern, envelopeSchemaId, eventContracts } from './generated/catalog.js';
-import type { EventType } from './generated/types.js';
+import type { EventDataByType, EventType } from './generated/types.js';
 import { validators } from './generated/validators.js';
 
 export * from './generated/types.js';
@@ -112,3 +112,6 @@ function describe({ keyword, instancePath, params, message }: ErrorObject): Vali
       return { path: instancePath, message: message ?? `must satisfy '${keyword}'` };
   }
 }
+
+/** An event a rule has established, before it gets an envelope: a type and its contract-typed data. */
+export type Fact = { [T in EventType]: { type: T; data: EventDataByType[T] } }[EventType];

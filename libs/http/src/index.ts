@@ -6,3 +6,4 @@ export * from './metrics.js';
 export * from './platform.module.js';
 export * from './bootstrap.js';
 export * from './intake.js';
+export * from './dto.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, ROLES, Roles, type Principal, type Role } from '@openlgsp/auth';
-import { ParseAgencyCodePipe } from '../common/pipes.js';
+import { ParseAgencyCodePipe } from '@openlgsp/http';
 import { AgenciesService } from './agencies.service.js';
 import { AgencyDetailsDto, RegisterAgencyDto } from './agencies.dto.js';
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { AgencyCode, OneOf, OptionalText, Text } from '../common/dto.js';
+import { AgencyCode, OneOf, OptionalText, Text } from '@openlgsp/http';
 
 export class FocalPointDto {
   @Text(200)

@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from '@openlgsp/domain';
 import type { Actor } from '../entries/entry.model.js';
-import type { Fact } from '../facts.js';
+import type { Fact } from '@openlgsp/contracts';
 import type { AgencyLevel, AgencyState, FocalPoint } from './agency.model.js';
 
 export interface AgencyDetails {

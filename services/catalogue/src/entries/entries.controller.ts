@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } fr
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { withoutStorageFields } from '@openlgsp/persistence';
 import { CurrentPrincipal, Public, Roles, type Principal } from '@openlgsp/auth';
-import { PageQuery } from '../common/dto.js';
+import { PageQuery } from '@openlgsp/http';
 import { EntriesService } from './entries.service.js';
 import type { EntryState } from './entry.model.js';
 import {

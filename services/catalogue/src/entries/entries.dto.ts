@@ -14,7 +14,7 @@ import {
   ValidateNested,
   IsDefined,
 } from 'class-validator';
-import { AgencyCode, BooleanQuery, OneOf, OptionalText, PageQuery, Text } from '../common/dto.js';
+import { AgencyCode, BooleanQuery, OneOf, OptionalText, PageQuery, Text } from '@openlgsp/http';
 
 export const FIELD_TYPES = [
   'string',

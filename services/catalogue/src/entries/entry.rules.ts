@@ -1,7 +1,7 @@
 import { fail, ok, type Result } from '@openlgsp/domain';
 import type { EntryContent } from '@openlgsp/contracts';
 import { searchable } from '../search/text.js';
-import type { Fact } from '../facts.js';
+import type { Fact } from '@openlgsp/contracts';
 import {
   ASSESSMENT_AREAS,
   type Actor,

@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from '@openlgsp/domain';
 import type { Actor, EntryState } from '../entries/entry.model.js';
-import type { Fact } from '../facts.js';
+import type { Fact } from '@openlgsp/contracts';
 import type { ErrorReportState } from './error-report.model.js';
 
 export interface ReportChange {

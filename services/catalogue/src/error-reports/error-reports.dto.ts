@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
-import { OneOf, OptionalText, PageQuery, Text, UUID_PATTERN } from '../common/dto.js';
+import { OneOf, OptionalText, PageQuery, Text, UUID_PATTERN } from '@openlgsp/http';
 
 export class OpenErrorReportDto {
   @ApiProperty({ format: 'uuid' })

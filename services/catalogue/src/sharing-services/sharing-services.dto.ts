@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDateString, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { OneOf, OptionalText, PageQuery, Text, UUID_PATTERN } from '../common/dto.js';
+import { OneOf, OptionalText, PageQuery, Text, UUID_PATTERN } from '@openlgsp/http';
 import { PROTOCOLS, type Protocol } from './sharing-service.model.js';
 
 function Url(optional: boolean) {

@@ -1,7 +1,9 @@
-import { applyDecorators } from '@nestjs/common';
+// DTO building blocks every service's controllers share: bounded texts, agency codes, enums, paging.
+import { applyDecorators, Injectable, type PipeTransform } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ProblemError, problem } from './problem.js';
 
 /** Agency codes are NATS-token safe: they travel in subjects. */
 export const AGENCY_CODE = /^[A-Za-z0-9_-]{2,64}$/;
@@ -64,3 +66,17 @@ export const BooleanQuery = () =>
   Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+@Injectable()
+export class ParseAgencyCodePipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!AGENCY_CODE.test(value))
+      throw new ProblemError(
+        problem(400, 'not an agency code', {
+          code: 'invalid-request',
+          errors: [{ path: '/code', message: 'must be 2-64 letters, digits, - or _' }],
+        }),
+      );
+    return value;
+  }
+}
