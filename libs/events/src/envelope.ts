@@ -48,6 +48,18 @@ export interface EventOrigin {
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
 
+let installedClock: Clock | undefined;
+/**
+ * Installs the time source that apps created afterwards in this process resolve `CLOCK` to: an
+ * in-process test passes deadlines with it instead of waiting days. `undefined` restores the system clock.
+ */
+export function installClock(clock: Clock | undefined): void {
+  installedClock = clock;
+}
+export function currentClock(): Clock {
+  return installedClock ?? systemClock;
+}
+
 /**
  * Creates an event in the active trace: the `traceparent` is captured now, at creation, so that an
  * event published later by the outbox relay still belongs to the request that caused it.

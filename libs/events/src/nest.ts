@@ -13,7 +13,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { createLogger } from '@openlgsp/telemetry';
 import { EventConsumer, PROCESSED_EVENTS, type EventHandlerFn, type ProcessedEvents } from './consumer.js';
-import { systemClock, type Clock } from './envelope.js';
+import { currentClock, type Clock } from './envelope.js';
 import { CLOCK, EVENT_SOURCE, EventFactory } from './factory.js';
 import { OutboxRelay } from './outbox.js';
 import { EventPublisher } from './publisher.js';
@@ -164,7 +164,7 @@ export class EventsModule {
               clock,
             ),
         },
-        { provide: CLOCK, useValue: systemClock },
+        { provide: CLOCK, useFactory: currentClock },
         { provide: EVENT_SOURCE, useFactory: () => `/openlgsp/${options().service}` },
         EventFactory,
         EventRuntime,

@@ -6,7 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { issueToken, localKeys, type LocalKeys, type Role } from '@openlgsp/auth';
-import { fromNatsMessage, type LgspEvent } from '@openlgsp/events';
+import { fromNatsMessage, installClock, type Clock, type LgspEvent } from '@openlgsp/events';
 import { findMessage, readMessages, startEngines, type Engines } from '@openlgsp/testing';
 import { startTelemetry } from '@openlgsp/telemetry';
 
@@ -45,6 +45,22 @@ export interface StartServiceOptions {
   appModule: () => Promise<Type<unknown>>;
   engines?: Engines;
   env?: Record<string, string>;
+  /** The service's `CLOCK` (e.g. a `manualClock()`), for time-driven behaviour; the system clock by default. */
+  clock?: Clock;
+}
+
+/** A clock a test moves by hand. */
+export interface ManualClock extends Clock {
+  set(to: Date | string): void;
+  advance(ms: number): void;
+}
+
+export function manualClock(start: Date | string = new Date()): ManualClock {
+  let now = new Date(start).getTime();
+  const clock = (() => new Date(now)) as ManualClock;
+  clock.set = (to) => void (now = new Date(to).getTime());
+  clock.advance = (ms) => void (now += ms);
+  return clock;
 }
 
 export async function startService(options: StartServiceOptions): Promise<ServiceUnderTest> {
@@ -65,7 +81,9 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   await startTelemetry({ serviceName: options.service });
   const { createApp } = await import('../bootstrap.js');
   const module = await options.appModule();
+  installClock(options.clock);
   let app = await createApp(options.service, module);
+  installClock(undefined);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.getHttpServer().address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}`;
@@ -110,7 +128,9 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     },
     async restart() {
       await app.close();
+      installClock(options.clock);
       app = await createApp(options.service, module);
+      installClock(undefined);
       await app.listen({ port, host: '127.0.0.1' });
     },
     async stop() {
