@@ -2,9 +2,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Type } from '@nestjs/common';
+import type { Principal } from '@openlgsp/auth';
 import helmet from '@fastify/helmet';
 import { trace } from '@opentelemetry/api';
 import { NestPinoLogger, createLogger } from '@openlgsp/telemetry';
+import { AccessReporter, captureTrace, isAuditedCall } from './access.js';
 import { collectProcessMetrics, httpDuration } from './metrics.js';
 import { problem } from './problem.js';
 import { sendProblem } from './problem.filter.js';
@@ -57,9 +59,11 @@ export async function createApp(
     fastify.getDefaultJsonParser('error', 'error'),
   );
 
+  const access = accessReporter(app);
   fastify.addHook('onRequest', async (request) => {
     const route = request.routeOptions.url;
     if (route) trace.getActiveSpan()?.setAttribute('http.route', route);
+    if (access) (request as { lgspTrace?: object }).lgspTrace = captureTrace();
   });
   // `$` operators, dotted keys, prototype keys and absurd nesting never reach a use case or the store.
   fastify.addHook('preValidation', async (request, reply) => {
@@ -83,6 +87,18 @@ export async function createApp(
       },
       reply.elapsedTime / 1000,
     );
+    // Reported after the answer left, so the audit trail never slows or fails a call.
+    if (access && isAuditedCall(request.method, reply.statusCode))
+      access.report({
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        params: (request.params ?? {}) as Record<string, unknown>,
+        status: reply.statusCode,
+        principal: (request as { principal?: Principal }).principal,
+        trace: (request as { lgspTrace?: { traceparent?: string } }).lgspTrace ?? {},
+        durationMs: reply.elapsedTime,
+        at: new Date(),
+      });
   });
 
   await app.register(helmet, {
@@ -117,6 +133,16 @@ export async function createApp(
     useGlobalPrefix: false,
   });
   return app;
+}
+
+/** The app's access reporter, unless AUDIT_ACCESS_EVENTS=off or the app has none (a bare test module). */
+function accessReporter(app: NestFastifyApplication): AccessReporter | undefined {
+  if (process.env.AUDIT_ACCESS_EVENTS === 'off') return undefined;
+  try {
+    return app.get(AccessReporter, { strict: false });
+  } catch {
+    return undefined;
+  }
 }
 
 /** main.ts calls this after startTelemetry: build, listen on PORT, log where. */

@@ -6,4 +6,5 @@ export * from './metrics.js';
 export * from './platform.module.js';
 export * from './bootstrap.js';
 export * from './intake.js';
+export * from './access.js';
 export * from './dto.js';

@@ -7,9 +7,10 @@ import {
   type RefusalEvent,
   type RefusalListener,
 } from '@openlgsp/auth';
-import { EventsModule, eventsOptionsFromEnv } from '@openlgsp/events';
+import { EventsModule, eventsOptionsFromEnv, type ConsumerSpec } from '@openlgsp/events';
 import { PersistenceModule, mongoOptionsFromEnv } from '@openlgsp/persistence';
 import { createLogger } from '@openlgsp/telemetry';
+import { AccessReporter } from './access.js';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.js';
 import { HttpIntake } from './intake.js';
@@ -47,7 +48,11 @@ export class LoggingRefusalListener implements RefusalListener {
 @Global()
 @Module({})
 export class PlatformModule {
-  static forService(service: string): DynamicModule {
+  /**
+   * `consumers` replaces the service's entry in CONSUMERS for the shared EventConsumer (the audit
+   * service reads raw messages itself and passes `[]`).
+   */
+  static forService(service: string, options: { consumers?: ConsumerSpec[] } = {}): DynamicModule {
     return {
       module: PlatformModule,
       imports: [
@@ -56,6 +61,7 @@ export class PlatformModule {
         EventsModule.forRoot(() => ({
           ...eventsOptionsFromEnv(service),
           ...(process.env.OUTBOX_SWEEP_MS ? { sweepIntervalMs: Number(process.env.OUTBOX_SWEEP_MS) } : {}),
+          ...(options.consumers ? { consumers: options.consumers } : {}),
         })),
       ],
       controllers: [HealthController, MetricsController],
@@ -64,8 +70,9 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: AUTH_REFUSAL_LISTENER, useClass: LoggingRefusalListener },
         HttpIntake,
+        AccessReporter,
       ],
-      exports: [AUTH_REFUSAL_LISTENER, HttpIntake, SERVICE_NAME],
+      exports: [AUTH_REFUSAL_LISTENER, HttpIntake, SERVICE_NAME, AccessReporter],
     };
   }
 }
