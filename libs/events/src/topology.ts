@@ -69,6 +69,29 @@ export const CONSUMERS: Record<string, ConsumerSpec[]> = {
       unhandled: 'skip',
     },
   ],
+  // The audit trail reads every stream whole, raw (malformed messages are evidence too), with its
+  // own recorder rather than EventConsumer. Its own checkpoints stay out: recording them would move
+  // the head each time it is signed.
+  audit: [
+    {
+      durable: 'audit-catalogue',
+      stream: 'CATALOGUE',
+      filterSubjects: ['lgsp.catalogue.>'],
+      unhandled: 'skip',
+    },
+    { durable: 'audit-sharing', stream: 'SHARING', filterSubjects: ['lgsp.sharing.>'], unhandled: 'skip' },
+    { durable: 'audit-opendata', stream: 'OPENDATA', filterSubjects: ['lgsp.opendata.>'], unhandled: 'skip' },
+    { durable: 'audit-access', stream: 'AUDIT', filterSubjects: ['lgsp.audit.access.>'], unhandled: 'skip' },
+    {
+      durable: 'audit-incidents',
+      stream: 'INCIDENTS',
+      filterSubjects: ['lgsp.incidents.>'],
+      unhandled: 'skip',
+    },
+    { durable: 'audit-intake', stream: 'INTAKE', filterSubjects: ['lgsp.intake.>'], unhandled: 'skip' },
+    { durable: 'audit-rejected', stream: 'REJECTED', filterSubjects: ['lgsp.rejected.>'], unhandled: 'skip' },
+    { durable: 'audit-dlq', stream: 'DLQ', filterSubjects: ['lgsp.dlq.>'], unhandled: 'skip' },
+  ],
 };
 
 export function streamConfig(name: StreamName, replicas: number): Partial<StreamConfig> & { name: string } {
