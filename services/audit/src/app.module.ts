@@ -1,8 +1,25 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@openlgsp/http';
+import { CheckpointsModule } from './checkpoints/checkpoints.module.js';
+import { AuditConfigModule } from './config.module.js';
+import { ExportsModule } from './exports/exports.module.js';
+import { RetentionModule } from './retention/retention.module.js';
+import { TrailModule } from './trail/trail.module.js';
+import { VerificationModule } from './verification/verification.module.js';
 
-/** The tamper-evident audit trail (DOMAIN.md §4). */
+/**
+ * The tamper-evident audit trail (DOMAIN.md §4). The recorder reads every stream raw, so the shared
+ * EventConsumer runs no consumers here.
+ */
 @Module({
-  imports: [PlatformModule.forService('audit')],
+  imports: [
+    PlatformModule.forService('audit', { consumers: [] }),
+    AuditConfigModule,
+    TrailModule,
+    CheckpointsModule,
+    VerificationModule,
+    RetentionModule,
+    ExportsModule,
+  ],
 })
 export class AppModule {}

@@ -1,0 +1,97 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { CLOCK, EventFactory, type Clock } from '@openlgsp/events';
+import { DuplicateError } from '@openlgsp/persistence';
+import { NotFoundError } from '@openlgsp/domain';
+import { createLogger } from '@openlgsp/telemetry';
+import { AUDIT_CONFIG, type AuditConfig } from '../config.js';
+import { TrailStore } from '../trail/trail.store.js';
+import { signCheckpoint, trustedKeys, type Checkpoint, type TrustedKeys } from './checkpoint.rules.js';
+import { checkpointId } from './checkpoint.schema.js';
+import { CheckpointsRepository, checkpointOf } from './checkpoints.repository.js';
+import { loadSigningKey, type SigningKey } from './signing-key.js';
+
+export const CHECKPOINT_SIGNED = 'vn.openlgsp.audit.checkpoint.signed.v1';
+
+/** Signs the chain head at an interval and on demand, and announces each checkpoint as an event. */
+@Injectable()
+export class CheckpointsService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private key!: SigningKey;
+  private timer?: NodeJS.Timeout;
+  private readonly logger = createLogger('audit');
+
+  constructor(
+    @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly trail: TrailStore,
+    private readonly checkpoints: CheckpointsRepository,
+    private readonly events: EventFactory,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.key = await loadSigningKey(this.config.signingKey);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.checkpointIntervalMs > 0) {
+      this.timer = setInterval(
+        () =>
+          void this.signHead().catch((err: unknown) =>
+            this.logger.warn({ err }, 'interval checkpoint failed'),
+          ),
+        this.config.checkpointIntervalMs,
+      );
+      this.timer.unref();
+    }
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  publicKey() {
+    return { keyId: this.key.keyId, algorithm: 'Ed25519' as const, publicKeyPem: this.key.publicKeyPem };
+  }
+
+  trustedKeys(): TrustedKeys {
+    return trustedKeys(this.key.publicKey);
+  }
+
+  /** Signs the current head; nothing new is signed when the head is already checkpointed. */
+  async signHead(): Promise<Checkpoint | undefined> {
+    const head = await this.trail.currentHead();
+    if (head.seq === 0) return undefined;
+    return this.sign(head);
+  }
+
+  /** Signs entry `seq` (the archive signs the last entry it takes away). */
+  async signEntry(seq: number): Promise<Checkpoint> {
+    const entry = await this.trail.get(seq);
+    if (!entry) throw new NotFoundError('entry', String(seq));
+    return this.sign({ seq, hash: entry.hash });
+  }
+
+  async all(): Promise<Checkpoint[]> {
+    return this.checkpoints.all();
+  }
+
+  private async sign(head: { seq: number; hash: string }): Promise<Checkpoint> {
+    const existing = await this.checkpoints.find(checkpointId(head.seq));
+    if (existing) return checkpointOf(existing);
+    const cp = signCheckpoint(head, this.clock(), this.key.privateKey);
+    const event = this.events.create({ type: CHECKPOINT_SIGNED, data: cp }, String(cp.seq));
+    try {
+      await this.checkpoints.insert({ _id: checkpointId(cp.seq), ...cp }, [event]);
+    } catch (err) {
+      // Another instance signed the same entry at the same time: one checkpoint is enough.
+      if (!(err instanceof DuplicateError)) throw err;
+      return checkpointOf(await this.checkpoints.get(checkpointId(cp.seq)));
+    }
+    return cp;
+  }
+}

@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+/**
+ * Verifies the audit trail outside the service: the store (whole or a range) or archive files.
+ *
+ *   npm run audit:verify -- --mongo-url mongodb://…/lgsp_audit --public-key audit-public.pem [--from N] [--to M]
+ *   npm run audit:verify -- --archive a.ndjson [b.ndjson …] [--public-key audit-public.pem]
+ *
+ * Prints the report as JSON; exits 0 when the trail verifies, 1 when it is broken, 2 on bad usage.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import mongoose from 'mongoose';
+import { trustedKeys, type Checkpoint } from '../checkpoints/checkpoint.rules.js';
+import { parseArchive, verifyArchive } from '../retention/archive.format.js';
+import { ArchivesStore } from '../retention/archives.store.js';
+import { TrailStore } from '../trail/trail.store.js';
+import type { VerificationReport } from '../verification/chain.rules.js';
+import { verifyStoredTrail } from '../verification/verification.service.js';
+
+export async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      options: {
+        'mongo-url': { type: 'string' },
+        db: { type: 'string' },
+        'public-key': { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        archive: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
+  if (values.help || (!values['mongo-url'] && !values.archive)) {
+    process.stderr.write(
+      'usage: verify --mongo-url URL --public-key PEM [--db NAME] [--from N] [--to M]\n' +
+        '       verify --archive FILE [--archive FILE …] [--public-key PEM]\n',
+    );
+    return values.help ? 0 : 2;
+  }
+  const key = values['public-key']
+    ? createPublicKey(await readFile(values['public-key'], 'utf8'))
+    : undefined;
+  const report = values.archive ? await archives(values.archive, key) : await store(values, key);
+  if (!report) return 2;
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  process.stderr.write(
+    report.ok
+      ? `the trail verifies: entries ${report.fromSeq ?? '-'}..${report.toSeq ?? '-'}, ${report.checkpointsChecked} checkpoints\n`
+      : `BROKEN at entry ${report.firstBreak!.seq} (${report.firstBreak!.code}): ${report.firstBreak!.reason}\n`,
+  );
+  return report.ok ? 0 : 1;
+}
+
+async function archives(files: string[], key?: KeyObject): Promise<VerificationReport | undefined> {
+  let after: { lastSeq: number; lastHash: string } | undefined;
+  let total: VerificationReport | undefined;
+  for (const file of files) {
+    const archive = parseArchive(await readFile(file, 'utf8'));
+    if (!key) process.stderr.write(`${file}: no --public-key given; trusting the key the archive carries\n`);
+    const report = verifyArchive(
+      archive,
+      trustedKeys(key ?? createPublicKey(archive.header.publicKeyPem)),
+      after,
+    );
+    total = {
+      ...report,
+      fromSeq: total?.fromSeq ?? report.fromSeq,
+      entriesChecked: (total?.entriesChecked ?? 0) + report.entriesChecked,
+      checkpointsChecked: (total?.checkpointsChecked ?? 0) + report.checkpointsChecked,
+    };
+    if (!report.ok) return total;
+    after = { lastSeq: archive.header.toSeq, lastHash: archive.header.lastHash };
+  }
+  return total;
+}
+
+async function store(
+  values: { 'mongo-url'?: string; db?: string; from?: string; to?: string },
+  key?: KeyObject,
+): Promise<VerificationReport | undefined> {
+  if (!key) {
+    process.stderr.write(
+      '--public-key is required to verify the store (the key you trust, not one it holds)\n',
+    );
+    return undefined;
+  }
+  const range: { fromSeq?: number; toSeq?: number } = {};
+  for (const [name, field] of [
+    ['from', 'fromSeq'],
+    ['to', 'toSeq'],
+  ] as const) {
+    const raw = values[name];
+    if (raw === undefined) continue;
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || n < 1) {
+      process.stderr.write(`--${name} must be a positive whole number\n`);
+      return undefined;
+    }
+    range[field] = n;
+  }
+  const connection = await mongoose
+    .createConnection(values['mongo-url']!, {
+      ...(values.db ? { dbName: values.db } : {}),
+      retryWrites: false,
+    })
+    .asPromise();
+  try {
+    const trail = new TrailStore(connection, () => new Date());
+    const checkpoints = (await connection
+      .db!.collection('checkpoints')
+      .find({}, { projection: { _id: 0, outbox: 0, revision: 0 } })
+      .sort({ _id: 1 })
+      .toArray()) as unknown as Checkpoint[];
+    const cut = await new ArchivesStore(connection).last();
+    return await verifyStoredTrail(
+      trail,
+      { checkpoints, keys: trustedKeys(key), ...(cut ? { cut } : {}) },
+      range,
+    );
+  } finally {
+    await connection.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href)
+  process.exitCode = await main(process.argv.slice(2));
