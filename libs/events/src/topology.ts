@@ -68,6 +68,13 @@ export const CONSUMERS: Record<string, ConsumerSpec[]> = {
       filterSubjects: ['lgsp.catalogue.>'],
       unhandled: 'skip',
     },
+    {
+      // Decisions become grants through the stream: the request and the grant are two documents.
+      durable: 'sharing-reactions',
+      stream: 'SHARING',
+      filterSubjects: ['lgsp.sharing.request.approved', 'lgsp.sharing.dispute.decided'],
+      unhandled: 'skip',
+    },
   ],
   // The audit trail reads every stream whole, raw (malformed messages are evidence too), with its
   // own recorder rather than EventConsumer. Its own checkpoints stay out: recording them would move

@@ -2,7 +2,18 @@
 import { applyDecorators, Injectable, type PipeTransform } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { ProblemError, problem } from './problem.js';
 
 /** Agency codes are NATS-token safe: they travel in subjects. */
@@ -79,4 +90,44 @@ export class ParseAgencyCodePipe implements PipeTransform<string, string> {
       );
     return value;
   }
+}
+
+/** A reference to law (common.json#/$defs/legalReference): kept as data because the law moves. */
+export class LegalReferenceDto {
+  @Text(300, 'the legal instrument', 'Nghị định 47/2020/NĐ-CP')
+  instrument!: string;
+
+  @OptionalText(50)
+  article?: string;
+
+  @OptionalText(50)
+  clause?: string;
+}
+
+/** A UUID-valued body or query field (lower-case canonical form, as ids are written). */
+export function UuidField(optional = false, description?: string) {
+  return applyDecorators(
+    optional
+      ? ApiPropertyOptional({ format: 'uuid', ...(description ? { description } : {}) })
+      : ApiProperty({ format: 'uuid', ...(description ? { description } : {}) }),
+    ...(optional ? [IsOptional()] : []),
+    IsString(),
+    Matches(UUID_PATTERN, { message: '$property must be a UUID' }),
+  );
+}
+
+/** An RFC 3339 instant with its offset (e.g. 2026-03-02T08:00:00+07:00). */
+export function Instant(optional = false, description?: string) {
+  return applyDecorators(
+    optional
+      ? ApiPropertyOptional({ format: 'date-time', ...(description ? { description } : {}) })
+      : ApiProperty({ format: 'date-time', ...(description ? { description } : {}) }),
+    ...(optional ? [IsOptional()] : []),
+    IsString(),
+    MaxLength(40),
+    IsISO8601({ strict: true, strictSeparator: true }, { message: '$property must be a valid date-time' }),
+    Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, {
+      message: '$property must be an RFC 3339 date-time with an offset',
+    }),
+  );
 }

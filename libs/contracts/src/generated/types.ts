@@ -6,6 +6,15 @@
 export type AgencyCode = string;
 
 /**
+ * The officer to contact about a request.
+ */
+export interface ContactOfficer {
+  name: ShortText;
+  email?: string;
+  phone?: string;
+}
+
+/**
  * One data field of a shared database.
  */
 export interface DataField {
@@ -22,6 +31,20 @@ export interface DataField {
    * True when the field holds personal data.
    */
   personal?: boolean;
+}
+
+/**
+ * The person or organisation on whose behalf data about them is requested (QĐ 60/2021 Bình Định Điều 13.2.h): their identifier (citizen ID, tax code) and the reference of their consent.
+ */
+export interface DataSubject {
+  /**
+   * Citizen identity number (12 digits) or enterprise/tax code.
+   */
+  identifier: string;
+  /**
+   * The reference of the subject's written or electronic consent.
+   */
+  consentRef: ShortText;
 }
 
 /**
@@ -77,9 +100,25 @@ export interface EntryContent {
 }
 
 /**
+ * Data-field names of a catalogue entry, each once.
+ *
+ * @minItems 1
+ * @maxItems 200
+ */
+export type FieldList = FieldName[];
+
+/**
  * An identifier-like data-field name: a letter or '_' followed by letters, digits or '_'.
  */
 export type FieldName = string;
+
+/**
+ * The legal instruments a request, decision or refusal rests on.
+ *
+ * @minItems 1
+ * @maxItems 20
+ */
+export type LegalBasis = LegalReference[];
 
 /**
  * A reference to a legal instrument and optionally one of its articles and clauses, kept as data because the law moves (e.g. Decree 278/2025 replacing Decree 47/2020).
@@ -105,9 +144,28 @@ export interface LegalReference {
 export type NonEmptyText = string;
 
 /**
+ * A time interval: from (inclusive) until (exclusive).
+ */
+export interface Period {
+  from: Timestamp;
+  until: Timestamp;
+}
+
+/**
  * A short human-readable text (a name, a reference), not blank.
  */
 export type ShortText = string;
+
+/**
+ * A third party taking part in using the data, and the commitment it signed (Kon Tum 2022 Điều 7.2.d).
+ */
+export interface ThirdParty {
+  name: ShortText;
+  /**
+   * The reference of the signed commitment document.
+   */
+  commitmentRef: ShortText;
+}
 
 /**
  * An RFC 3339 date-time with an offset, e.g. 2025-06-30T08:15:00Z.
@@ -182,6 +240,97 @@ export interface CloudEventAttributes {
    * Structured mode only: the event data, validated against dataschema.
    */
   data?: unknown;
+}
+
+/**
+ * Access recorded (v1): `vn.openlgsp.audit.access.recorded.v1`.
+ *
+ * A service answered a state-changing HTTP call (POST, PUT, PATCH, DELETE) or refused a call (401, 403). Reported by every service after the response was sent, for the audit trail. It never carries credentials, query strings or bodies: who called, which route and resource, and the outcome. The event's agency and actor extensions repeat the caller's agency and subject when the caller was authenticated.
+ */
+export interface AccessRecordedV1 {
+  /**
+   * The service that answered, e.g. "catalogue".
+   */
+  service: string;
+  /**
+   * The HTTP method.
+   */
+  method: 'GET' | 'HEAD' | 'OPTIONS' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /**
+   * The route template, e.g. "/catalogue/entries/:id"; "unmatched" when no route matched.
+   */
+  route: string;
+  /**
+   * The route's path parameters (the ids of the resources the call was about), by parameter name.
+   */
+  resourceIds?: {
+    [k: string]: string;
+  };
+  /**
+   * The HTTP status of the answer.
+   */
+  status: number;
+  /**
+   * Who called: the authenticated principal, or anonymous when no valid credential was presented.
+   */
+  caller: {
+    /**
+     * True when no valid credential was presented.
+     */
+    anonymous: boolean;
+    /**
+     * The user (token subject) or the API key id.
+     */
+    sub?: string;
+    /**
+     * The caller's agency code; empty for an API key that belongs to no agency.
+     */
+    agency?: string;
+    /**
+     * The caller's roles.
+     *
+     * @maxItems 16
+     */
+    roles?: string[];
+    /**
+     * How the caller authenticated.
+     */
+    via?: 'token' | 'api-key';
+  };
+  /**
+   * How long the service took to answer, in milliseconds.
+   */
+  durationMs?: number;
+  at: Timestamp;
+}
+
+/**
+ * Checkpoint signed (v1): `vn.openlgsp.audit.checkpoint.signed.v1`.
+ *
+ * The audit service signed the hash of one entry of its hash-chained trail (usually the head) with its Ed25519 key. Whoever keeps these events can later prove that the trail up to that entry was not rewritten: the entry's recomputed hash must equal the signed one. The signature is over the canonical JSON of {algorithm, hash, keyId, seq, signedAt} (README.md, "How to verify the audit trail").
+ */
+export interface CheckpointSignedV1 {
+  /**
+   * The sequence number of the signed entry.
+   */
+  seq: number;
+  /**
+   * The signed entry's SHA-256 hash, lower-case hex.
+   */
+  hash: string;
+  signedAt: Timestamp;
+  /**
+   * The first 16 hex digits of the SHA-256 of the signing key's public key (SPKI DER).
+   */
+  keyId: string;
+  /**
+   * The signature algorithm.
+   */
+  algorithm: 'Ed25519';
+  /**
+   * The Ed25519 signature, base64.
+   */
+  signature: string;
 }
 
 /**
@@ -724,8 +873,525 @@ export interface EventRejectedV1 {
   rejectedAt: Timestamp;
 }
 
+/**
+ * Sharing dispute decided (v1): `vn.openlgsp.sharing.dispute.decided.v1`.
+ *
+ * DIC decided a dispute: it upheld the refusal, or ordered sharing with a scope (then a grant with the dispute id follows). The decision is final in the system.
+ */
+export interface DisputeDecidedV1 {
+  disputeId: Uuid;
+  requestId: Uuid;
+  entryId: Uuid;
+  /**
+   * The agency that owns the entry (the provider).
+   */
+  ownerAgency: AgencyCode;
+  /**
+   * The consumer agency that asked.
+   */
+  requesterAgency: AgencyCode;
+  outcome: 'upheld' | 'sharing-ordered';
+  reasons: NonEmptyText;
+  legalBasis?: LegalBasis;
+  grantId?: Uuid;
+  fields?: FieldList;
+  validity?: Period;
+  /**
+   * @maxItems 20
+   */
+  conditions?: NonEmptyText[];
+}
+
+/**
+ * Sharing dispute opened (v1): `vn.openlgsp.sharing.dispute.opened.v1`.
+ *
+ * The requester disputes a refusal or an overdue request (vướng mắc); DIC decides.
+ */
+export interface DisputeOpenedV1 {
+  disputeId: Uuid;
+  requestId: Uuid;
+  entryId: Uuid;
+  /**
+   * The agency that owns the entry (the provider).
+   */
+  ownerAgency: AgencyCode;
+  /**
+   * The consumer agency that asked.
+   */
+  requesterAgency: AgencyCode;
+  ground: 'refusal' | 'overdue';
+  statement: NonEmptyText;
+}
+
+/**
+ * Grant expired (v1): `vn.openlgsp.sharing.grant.expired.v1`.
+ *
+ * A grant reached the end of its validity.
+ */
+export interface GrantExpiredV1 {
+  grantId: Uuid;
+  entryId: Uuid;
+  /**
+   * The sharing service the grant is limited to, if any.
+   */
+  serviceId?: Uuid;
+  /**
+   * The provider.
+   */
+  ownerAgency: AgencyCode;
+  /**
+   * The consumer agency that holds the grant.
+   */
+  holderAgency: AgencyCode;
+  validUntil: Timestamp;
+}
+
+/**
+ * Grant issued (v1): `vn.openlgsp.sharing.grant.issued.v1`.
+ *
+ * A consumer agency may now use the entry's data within a scope until an expiry: by the provider's approval, by a DIC dispute decision, or at once for default-shared data.
+ */
+export interface GrantIssuedV1 {
+  grantId: Uuid;
+  entryId: Uuid;
+  /**
+   * The sharing service the grant is limited to, if any.
+   */
+  serviceId?: Uuid;
+  /**
+   * The provider.
+   */
+  ownerAgency: AgencyCode;
+  /**
+   * The consumer agency that holds the grant.
+   */
+  holderAgency: AgencyCode;
+  origin: 'approval' | 'dispute' | 'default';
+  requestId: Uuid;
+  disputeId?: Uuid;
+  fields: FieldList;
+  validity: Period;
+  /**
+   * @maxItems 20
+   */
+  conditions?: NonEmptyText[];
+}
+
+/**
+ * Grant resumed (v1): `vn.openlgsp.sharing.grant.resumed.v1`.
+ *
+ * A suspended grant is active again.
+ */
+export interface GrantResumedV1 {
+  grantId: Uuid;
+  entryId: Uuid;
+  /**
+   * The sharing service the grant is limited to, if any.
+   */
+  serviceId?: Uuid;
+  /**
+   * The provider.
+   */
+  ownerAgency: AgencyCode;
+  /**
+   * The consumer agency that holds the grant.
+   */
+  holderAgency: AgencyCode;
+}
+
+/**
+ * Grant suspended (v1): `vn.openlgsp.sharing.grant.suspended.v1`.
+ *
+ * A grant was suspended: for one consumer because of a breach of the usage rules or a security risk, or for all consumers of a service by a planned suspension.
+ */
+export interface GrantSuspendedV1 {
+  grantId: Uuid;
+  entryId: Uuid;
+  /**
+   * The sharing service the grant is limited to, if any.
+   */
+  serviceId?: Uuid;
+  /**
+   * The provider.
+   */
+  ownerAgency: AgencyCode;
+  /**
+   * The consumer agency that holds the grant.
+   */
+  holderAgency: AgencyCode;
+  cause: 'breach' | 'security-risk' | 'planned-suspension';
+  reason: NonEmptyText;
+  /**
+   * The planned suspension, when that is the cause.
+   */
+  suspensionId?: Uuid;
+  /**
+   * The expected restoration time, if known.
+   */
+  until?: Timestamp;
+}
+
+/**
+ * Grant terminated (v1): `vn.openlgsp.sharing.grant.terminated.v1`.
+ *
+ * A grant ended before its expiry: by the provider (with its reason), or because the catalogue withdrew the entry or retired the service. The holder is told by this event.
+ */
+export interface GrantTerminatedV1 {
+  grantId: Uuid;
+  entryId: Uuid;
+  /**
+   * The sharing service the grant is limited to, if any.
+   */
+  serviceId?: Uuid;
+  /**
+   * The provider.
+   */
+  ownerAgency: AgencyCode;
+  /**
+   * The consumer agency that holds the grant.
+   */
+  holderAgency: AgencyCode;
+  cause: 'provider' | 'entry-withdrawn' | 'service-retired';
+  reason: NonEmptyText;
+}
+
+/**
+ * Sharing request approved (v1): `vn.openlgsp.sharing.request.approved.v1`.
+ *
+ * The provider approved a request, fixing the scope (fields), the validity period and any conditions; a grant with the same id follows. For default-shared entries the platform approves at once (automatic).
+ */
+export interface RequestApprovedV1 {
+  requestId: Uuid;
+  entryId: Uuid;
+  /**
+   * The agency that owns the entry (the provider).
+   */
+  ownerAgency: AgencyCode;
+  /**
+   * The consumer agency that asked.
+   */
+  requesterAgency: AgencyCode;
+  serviceId?: Uuid;
+  /**
+   * The grant this approval creates.
+   */
+  grantId: Uuid;
+  /**
+   * The approved scope.
+   */
+  fields: FieldList;
+  validity: Period;
+  /**
+   * Conditions on the use of the data.
+   *
+   * @maxItems 20
+   */
+  conditions?: NonEmptyText[];
+  /**
+   * True when granted at once because the entry is default-shared.
+   */
+  automatic: boolean;
+}
+
+/**
+ * Sharing request escalated to DIC (v1): `vn.openlgsp.sharing.request.escalated.v1`.
+ *
+ * A request was not answered by its due date: it goes to DIC, the provincial coordinator.
+ */
+export interface RequestEscalatedV1 {
+  requestId: Uuid;
+  entryId: Uuid;
+  /**
+   * The agency that owns the entry (the provider).
+   */
+  ownerAgency: AgencyCode;
+  /**
+   * The consumer agency that asked.
+   */
+  requesterAgency: AgencyCode;
+  dueAt: Timestamp;
+}
+
+/**
+ * Sharing request filed — intake (v1): `vn.openlgsp.sharing.request.filed.v1`.
+ *
+ * Published by a consumer agency's system to submit a sharing request; the event id becomes the request id (a republished event files nothing twice). The sharing service then emits request.submitted, or refuses with reasons on lgsp.rejected.<agency>.
+ */
+export interface RequestFiledV1 {
+  entryId: Uuid;
+  /**
+   * A specific sharing service of the entry, if the consumer asks for one.
+   */
+  serviceId?: Uuid;
+  /**
+   * What the data will be used for; it may be used for nothing else (Kon Tum 2022 Điều 7.2.a).
+   */
+  purpose: NonEmptyText;
+  /**
+   * The specific data fields asked for.
+   */
+  fields: FieldList;
+  /**
+   * The legal basis for the request.
+   */
+  legalBasis: LegalBasis;
+  /**
+   * The period for which the data is asked.
+   */
+  period: Period;
+  thirdParty?: ThirdParty;
+  contact: ContactOfficer;
+  dataSubject?: DataSubject;
+}
+
+/**
+ * Sharing request refused (v1): `vn.openlgsp.sharing.request.refused.v1`.
+ *
+ * The provider refused a request in writing, with the reasons and the legal basis for restricting sharing; the refusal is open to dispute before DIC.
+ */
+export interface RequestRefusedV1 {
+  requestId: Uuid;
+  entryId: Uuid;
+  /**
+   * The agency that owns the entry (the provider).
+   */
+  ownerAgency: AgencyCode;
+  /**
+   * The consumer agency that asked.
+   */
+  requesterAgency: AgencyCode;
+  reasons: NonEmptyText;
+  legalBasis: LegalBasis;
+  /**
+   * True when the request was made on a data subject's behalf.
+   */
+  dataSubject?: boolean;
+}
+
+/**
+ * Sharing request answer reminder (v1): `vn.openlgsp.sharing.request.reminded.v1`.
+ *
+ * The answer to a request is due soon: a reminder to the provider.
+ */
+export interface RequestRemindedV1 {
+  requestId: Uuid;
+  entryId: Uuid;
+  /**
+   * The agency that owns the entry (the provider).
+   */
+  ownerAgency: AgencyCode;
+  /**
+   * The consumer agency that asked.
+   */
+  requesterAgency: AgencyCode;
+  dueAt: Timestamp;
+}
+
+/**
+ * Sharing request under review (v1): `vn.openlgsp.sharing.request.review-started.v1`.
+ *
+ * The provider began reviewing a request.
+ */
+export interface RequestReviewStartedV1 {
+  requestId: Uuid;
+  entryId: Uuid;
+  /**
+   * The agency that owns the entry (the provider).
+   */
+  ownerAgency: AgencyCode;
+  /**
+   * The consumer agency that asked.
+   */
+  requesterAgency: AgencyCode;
+}
+
+/**
+ * Sharing request submitted (v1): `vn.openlgsp.sharing.request.submitted.v1`.
+ *
+ * A consumer agency asked for data of a catalogue entry (request-based sharing), or asked for default-shared data (recorded for the trail and granted at once).
+ */
+export interface RequestSubmittedV1 {
+  requestId: Uuid;
+  entryId: Uuid;
+  /**
+   * The agency that owns the entry (the provider).
+   */
+  ownerAgency: AgencyCode;
+  /**
+   * The consumer agency that asked.
+   */
+  requesterAgency: AgencyCode;
+  /**
+   * A specific sharing service of the entry, if the consumer asks for one.
+   */
+  serviceId?: Uuid;
+  /**
+   * What the data will be used for; it may be used for nothing else (Kon Tum 2022 Điều 7.2.a).
+   */
+  purpose: NonEmptyText;
+  /**
+   * The specific data fields asked for.
+   */
+  fields: FieldList;
+  /**
+   * The legal basis for the request.
+   */
+  legalBasis: LegalBasis;
+  /**
+   * The period for which the data is asked.
+   */
+  period: Period;
+  thirdParty?: ThirdParty;
+  contact: ContactOfficer;
+  dataSubject?: DataSubject;
+  /**
+   * request: the provider decides; default: the entry is default-shared and the request is granted at once.
+   */
+  mode: 'request' | 'default';
+  /**
+   * When the provider's answer is due (working days, weekends and public holidays skipped).
+   */
+  dueAt?: Timestamp;
+  /**
+   * The answer period in working days.
+   */
+  workingDays?: number;
+}
+
+/**
+ * Sharing request withdrawn (v1): `vn.openlgsp.sharing.request.withdrawn.v1`.
+ *
+ * The requester withdrew its request before a decision.
+ */
+export interface RequestWithdrawnV1 {
+  requestId: Uuid;
+  entryId: Uuid;
+  /**
+   * The agency that owns the entry (the provider).
+   */
+  ownerAgency: AgencyCode;
+  /**
+   * The consumer agency that asked.
+   */
+  requesterAgency: AgencyCode;
+  reason?: NonEmptyText;
+}
+
+/**
+ * Planned service suspension announced (v1): `vn.openlgsp.sharing.service-suspension.announced.v1`.
+ *
+ * A provider announced a planned suspension of a service for all consumers (upgrade, maintenance), at least 7 working days ahead, with the expected restoration time.
+ */
+export interface ServiceSuspensionAnnouncedV1 {
+  suspensionId: Uuid;
+  serviceId: Uuid;
+  entryId: Uuid;
+  ownerAgency: AgencyCode;
+  reason: NonEmptyText;
+  startsAt: Timestamp;
+  expectedRestorationAt: Timestamp;
+}
+
+/**
+ * Planned service suspension ended (v1): `vn.openlgsp.sharing.service-suspension.ended.v1`.
+ *
+ * A planned suspension ended: the service was restored (by its provider or at the expected time), or the announcement was cancelled before it started.
+ */
+export interface ServiceSuspensionEndedV1 {
+  suspensionId: Uuid;
+  serviceId: Uuid;
+  entryId: Uuid;
+  ownerAgency: AgencyCode;
+  outcome: 'restored' | 'cancelled';
+}
+
+/**
+ * Planned service suspension started (v1): `vn.openlgsp.sharing.service-suspension.started.v1`.
+ *
+ * A planned suspension reached its start time: the service's grants are suspended until restoration.
+ */
+export interface ServiceSuspensionStartedV1 {
+  suspensionId: Uuid;
+  serviceId: Uuid;
+  entryId: Uuid;
+  ownerAgency: AgencyCode;
+  expectedRestorationAt: Timestamp;
+  grantsSuspended?: number;
+}
+
+/**
+ * Usage report answered — intake (v1): `vn.openlgsp.sharing.usage-report.answered.v1`.
+ *
+ * Published by a grant holder's system to answer a usage-report demand; the sharing service then emits usage-report.submitted.
+ */
+export interface UsageReportAnsweredV1 {
+  demandId: Uuid;
+  /**
+   * How the data was used.
+   */
+  summary: NonEmptyText;
+  /**
+   * How many requests were made in the reported period, if counted.
+   */
+  requests?: number;
+  period?: Period;
+}
+
+/**
+ * Usage report demanded (v1): `vn.openlgsp.sharing.usage-report.demanded.v1`.
+ *
+ * A provider that suspects misuse requires a grant holder to report how it uses the data, by a due date.
+ */
+export interface UsageReportDemandedV1 {
+  demandId: Uuid;
+  grantId: Uuid;
+  entryId: Uuid;
+  ownerAgency: AgencyCode;
+  holderAgency: AgencyCode;
+  reason: NonEmptyText;
+  dueAt: Timestamp;
+}
+
+/**
+ * Usage report overdue (v1): `vn.openlgsp.sharing.usage-report.overdue.v1`.
+ *
+ * A usage-report demand was not answered by its due date: flagged to DIC.
+ */
+export interface UsageReportOverdueV1 {
+  demandId: Uuid;
+  grantId: Uuid;
+  entryId: Uuid;
+  ownerAgency: AgencyCode;
+  holderAgency: AgencyCode;
+  dueAt: Timestamp;
+}
+
+/**
+ * Usage report submitted (v1): `vn.openlgsp.sharing.usage-report.submitted.v1`.
+ *
+ * The grant holder answered a usage-report demand.
+ */
+export interface UsageReportSubmittedV1 {
+  demandId: Uuid;
+  grantId: Uuid;
+  entryId: Uuid;
+  ownerAgency: AgencyCode;
+  holderAgency: AgencyCode;
+  /**
+   * How the data was used.
+   */
+  summary: NonEmptyText;
+  /**
+   * How many requests were made in the reported period, if counted.
+   */
+  requests?: number;
+  period?: Period;
+}
+
 /** The data type of each event type. */
 export interface EventDataByType {
+  'vn.openlgsp.audit.access.recorded.v1': AccessRecordedV1;
+  'vn.openlgsp.audit.checkpoint.signed.v1': CheckpointSignedV1;
   'vn.openlgsp.catalogue.agency.registered.v1': AgencyRegisteredV1;
   'vn.openlgsp.catalogue.agency.updated.v1': AgencyUpdatedV1;
   'vn.openlgsp.catalogue.data-error.reported.v1': DataErrorReportedV1;
@@ -748,5 +1414,27 @@ export interface EventDataByType {
   'vn.openlgsp.catalogue.service.suspended.v1': ServiceSuspendedV1;
   'vn.openlgsp.catalogue.service.updated.v1': ServiceUpdatedV1;
   'vn.openlgsp.platform.event.rejected.v1': EventRejectedV1;
+  'vn.openlgsp.sharing.dispute.decided.v1': DisputeDecidedV1;
+  'vn.openlgsp.sharing.dispute.opened.v1': DisputeOpenedV1;
+  'vn.openlgsp.sharing.grant.expired.v1': GrantExpiredV1;
+  'vn.openlgsp.sharing.grant.issued.v1': GrantIssuedV1;
+  'vn.openlgsp.sharing.grant.resumed.v1': GrantResumedV1;
+  'vn.openlgsp.sharing.grant.suspended.v1': GrantSuspendedV1;
+  'vn.openlgsp.sharing.grant.terminated.v1': GrantTerminatedV1;
+  'vn.openlgsp.sharing.request.approved.v1': RequestApprovedV1;
+  'vn.openlgsp.sharing.request.escalated.v1': RequestEscalatedV1;
+  'vn.openlgsp.sharing.request.filed.v1': RequestFiledV1;
+  'vn.openlgsp.sharing.request.refused.v1': RequestRefusedV1;
+  'vn.openlgsp.sharing.request.reminded.v1': RequestRemindedV1;
+  'vn.openlgsp.sharing.request.review-started.v1': RequestReviewStartedV1;
+  'vn.openlgsp.sharing.request.submitted.v1': RequestSubmittedV1;
+  'vn.openlgsp.sharing.request.withdrawn.v1': RequestWithdrawnV1;
+  'vn.openlgsp.sharing.service-suspension.announced.v1': ServiceSuspensionAnnouncedV1;
+  'vn.openlgsp.sharing.service-suspension.ended.v1': ServiceSuspensionEndedV1;
+  'vn.openlgsp.sharing.service-suspension.started.v1': ServiceSuspensionStartedV1;
+  'vn.openlgsp.sharing.usage-report.answered.v1': UsageReportAnsweredV1;
+  'vn.openlgsp.sharing.usage-report.demanded.v1': UsageReportDemandedV1;
+  'vn.openlgsp.sharing.usage-report.overdue.v1': UsageReportOverdueV1;
+  'vn.openlgsp.sharing.usage-report.submitted.v1': UsageReportSubmittedV1;
 }
 export type EventType = keyof EventDataByType;

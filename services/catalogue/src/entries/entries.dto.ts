@@ -14,7 +14,15 @@ import {
   ValidateNested,
   IsDefined,
 } from 'class-validator';
-import { AgencyCode, BooleanQuery, OneOf, OptionalText, PageQuery, Text } from '@openlgsp/http';
+import {
+  AgencyCode,
+  BooleanQuery,
+  OneOf,
+  OptionalText,
+  PageQuery,
+  Text,
+  LegalReferenceDto,
+} from '@openlgsp/http';
 
 export const FIELD_TYPES = [
   'string',
@@ -57,17 +65,6 @@ export class DataFieldDto {
   @IsOptional()
   @IsBoolean()
   personal?: boolean;
-}
-
-export class LegalReferenceDto {
-  @Text(300, 'the legal instrument', 'Nghị định 47/2020/NĐ-CP')
-  instrument!: string;
-
-  @OptionalText(50)
-  article?: string;
-
-  @OptionalText(50)
-  clause?: string;
 }
 
 /** Decree 47 Điều 12.2: what an addition to the catalogue must say. */
