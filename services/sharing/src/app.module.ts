@@ -1,8 +1,28 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@openlgsp/http';
+import { CatalogueFeedModule } from './catalogue-view/catalogue-feed.module.js';
+import { SharingConfigModule } from './config.module.js';
+import { DeadlinesModule } from './deadlines/deadlines.module.js';
+import { DisputesModule } from './disputes/disputes.module.js';
+import { GrantsModule } from './grants/grants.module.js';
+import { IntakeModule } from './intake/intake.module.js';
+import { PlannedSuspensionsModule } from './planned-suspensions/planned-suspensions.module.js';
+import { RequestsModule } from './requests/requests.module.js';
+import { UsageDemandsModule } from './usage-reports/usage-demands.module.js';
 
 /** Sharing requests, decisions, disputes and grants (DOMAIN.md §2). */
 @Module({
-  imports: [PlatformModule.forService('sharing')],
+  imports: [
+    PlatformModule.forService('sharing'),
+    SharingConfigModule,
+    CatalogueFeedModule,
+    RequestsModule,
+    DisputesModule,
+    GrantsModule,
+    PlannedSuspensionsModule,
+    UsageDemandsModule,
+    DeadlinesModule,
+    IntakeModule,
+  ],
 })
 export class AppModule {}

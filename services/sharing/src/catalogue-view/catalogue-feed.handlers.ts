@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  EntryAmendedV1,
+  EntryListedV1,
+  EntryReviewedV1,
+  EntryWithdrawnV1,
+  ServiceDeclaredV1,
+  ServiceResumedV1,
+  ServiceRetiredV1,
+  ServiceSuspendedV1,
+  ServiceUpdatedV1,
+} from '@openlgsp/contracts';
+import { OnEvent, type LgspEvent } from '@openlgsp/events';
+import { GrantsService } from '../grants/grants.service.js';
+import { CatalogueViewRepository } from './catalogue-view.repository.js';
+
+const at = (e: LgspEvent) => new Date(e.time ?? Date.now());
+
+/**
+ * The catalogue's facts, as sharing needs them: what can be requested and how it is shared. When an
+ * entry leaves the catalogue or a service is retired, the grants on it end here.
+ */
+@Injectable()
+export class CatalogueFeedHandlers {
+  constructor(
+    private readonly view: CatalogueViewRepository,
+    private readonly grants: GrantsService,
+  ) {}
+
+  @OnEvent('vn.openlgsp.catalogue.entry.listed.v1')
+  onListed(event: LgspEvent<EntryListedV1>) {
+    return this.putEntry(event);
+  }
+
+  @OnEvent('vn.openlgsp.catalogue.entry.amended.v1')
+  onAmended(event: LgspEvent<EntryAmendedV1>) {
+    return this.putEntry(event);
+  }
+
+  @OnEvent('vn.openlgsp.catalogue.entry.reviewed.v1')
+  async onReviewed(event: LgspEvent<EntryReviewedV1>) {
+    // Decree 47 Điều 34: the six-monthly review may move request-based sharing to default.
+    if (event.data.outcome === 'move-to-default')
+      await this.view.setEntry(event.data.entryId, { sharingMode: 'default', updatedAt: at(event) });
+  }
+
+  @OnEvent('vn.openlgsp.catalogue.entry.withdrawn.v1')
+  async onWithdrawn(event: LgspEvent<EntryWithdrawnV1>) {
+    await this.view.setEntry(event.data.entryId, { status: 'withdrawn', updatedAt: at(event) });
+    await this.grants.endAllOf(
+      { entryId: event.data.entryId },
+      'entry-withdrawn',
+      `entry withdrawn from the catalogue: ${event.data.reason}`,
+    );
+  }
+
+  @OnEvent('vn.openlgsp.catalogue.service.declared.v1')
+  onDeclared(event: LgspEvent<ServiceDeclaredV1>) {
+    return this.putService(event);
+  }
+
+  @OnEvent('vn.openlgsp.catalogue.service.updated.v1')
+  onUpdated(event: LgspEvent<ServiceUpdatedV1>) {
+    return this.putService(event);
+  }
+
+  @OnEvent('vn.openlgsp.catalogue.service.suspended.v1')
+  onSuspended(event: LgspEvent<ServiceSuspendedV1>) {
+    return this.view.setService(event.data.serviceId, { status: 'suspended', updatedAt: at(event) });
+  }
+
+  @OnEvent('vn.openlgsp.catalogue.service.resumed.v1')
+  onResumed(event: LgspEvent<ServiceResumedV1>) {
+    return this.view.setService(event.data.serviceId, { status: 'active', updatedAt: at(event) });
+  }
+
+  @OnEvent('vn.openlgsp.catalogue.service.retired.v1')
+  async onRetired(event: LgspEvent<ServiceRetiredV1>) {
+    await this.view.setService(event.data.serviceId, { status: 'retired', updatedAt: at(event) });
+    await this.grants.endAllOf(
+      { serviceId: event.data.serviceId },
+      'service-retired',
+      `sharing service retired: ${event.data.reason}`,
+    );
+  }
+
+  private async putEntry(event: LgspEvent<EntryListedV1 | EntryAmendedV1>) {
+    const { entryId, version, content } = event.data;
+    const current = await this.view.entry(entryId);
+    await this.view.putEntry({
+      _id: entryId,
+      version,
+      name: content.name,
+      ownerAgency: content.ownerAgency,
+      sharingMode: content.sharingMode,
+      open: content.open ?? false,
+      fields: content.dataFields.map((f) => f.name),
+      personalFields: content.dataFields.filter((f) => f.personal).map((f) => f.name),
+      // An amendment never brings back a withdrawn entry.
+      status: current?.status ?? 'listed',
+      updatedAt: at(event),
+    });
+  }
+
+  private putService(event: LgspEvent<ServiceDeclaredV1 | ServiceUpdatedV1>) {
+    const d = event.data;
+    return this.view.putService({
+      _id: d.serviceId,
+      entryId: d.entryId,
+      providerAgency: d.providerAgency,
+      name: d.name,
+      status: d.status,
+      updatedAt: at(event),
+    });
+  }
+}

@@ -1,0 +1,49 @@
+import { fail, type Result } from '@openlgsp/domain';
+
+/** Who acts: a person or key of an agency, with its roles. Time-driven steps act as the platform (no actor). */
+export interface Actor {
+  sub: string;
+  agency: string;
+  roles: readonly string[];
+}
+
+export function hasRole(by: Actor, ...roles: string[]): boolean {
+  return roles.some((r) => by.roles.includes(r));
+}
+
+/** The provider side of an agency: its officers (provider) or its systems (integrator). */
+export function actsAsProviderOf(by: Actor, agency: string): boolean {
+  return by.agency === agency && hasRole(by, 'provider', 'integrator');
+}
+
+/** The consumer side of an agency: its officers (consumer) or its systems (integrator). */
+export function actsAsConsumerOf(by: Actor, agency: string): boolean {
+  return by.agency === agency && hasRole(by, 'consumer', 'integrator');
+}
+
+/** DIC coordinates sharing across the province; auditors read everything. */
+export function seesEverything(by: Actor): boolean {
+  return hasRole(by, 'dic', 'auditor');
+}
+
+export function forbidden<T>(code: string, message: string, source?: string): Result<T> {
+  return fail('forbidden', code, message, source ? { source } : {});
+}
+
+/** Which documents an agency may read: its own as either party, everything for DIC and auditors. */
+export function partyFilter(
+  by: Actor,
+  providerField: string,
+  consumerField: string,
+): Record<string, unknown> | null {
+  if (seesEverything(by)) return {};
+  const sides: Record<string, string>[] = [];
+  if (hasRole(by, 'provider', 'integrator')) sides.push({ [providerField]: by.agency });
+  if (hasRole(by, 'consumer', 'integrator')) sides.push({ [consumerField]: by.agency });
+  if (sides.length === 0) return null;
+  return sides.length === 1 ? sides[0]! : { $or: sides };
+}
+
+export function isParty(by: Actor, ...agencies: string[]): boolean {
+  return seesEverything(by) || agencies.includes(by.agency);
+}

@@ -1,0 +1,36 @@
+import { Conditions, FieldList, LegalBasis, NestedPeriod, type PeriodDto } from '../common/dto.js';
+import { OneOf, PageQuery, Text, UuidField, type LegalReferenceDto } from '@openlgsp/http';
+
+export class OpenDisputeDto {
+  @UuidField(false, 'the refused or overdue request')
+  requestId!: string;
+
+  @Text(4000, 'what the requester disputes, and why')
+  statement!: string;
+}
+
+export class DecideDisputeDto {
+  @OneOf(['upheld', 'sharing-ordered'] as const)
+  outcome!: 'upheld' | 'sharing-ordered';
+
+  @Text(4000, "DIC's reasons")
+  reasons!: string;
+
+  @LegalBasis(true)
+  legalBasis?: LegalReferenceDto[];
+
+  /** For an order to share: the scope (at most what was requested) and validity. */
+  @FieldList(true)
+  fields?: string[];
+
+  @NestedPeriod(true)
+  validity?: PeriodDto;
+
+  @Conditions()
+  conditions?: string[];
+}
+
+export class DisputeQuery extends PageQuery {
+  @OneOf(['open', 'decided'] as const, true)
+  status?: 'open' | 'decided';
+}

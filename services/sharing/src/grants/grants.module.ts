@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { CatalogueViewModule } from '../catalogue-view/catalogue-view.module.js';
+import { PlannedSuspensionsRepository } from '../planned-suspensions/planned-suspensions.repository.js';
+import { GrantsController } from './grants.controller.js';
+import { GrantsHandlers } from './grants.handlers.js';
+import { GrantsRepository } from './grants.repository.js';
+import { GrantsService } from './grants.service.js';
+
+@Module({
+  imports: [CatalogueViewModule],
+  controllers: [GrantsController],
+  // The check reads whether a planned suspension is in effect; the repository is the only shared piece.
+  providers: [GrantsRepository, GrantsService, GrantsHandlers, PlannedSuspensionsRepository],
+  exports: [GrantsRepository, GrantsService, PlannedSuspensionsRepository],
+})
+export class GrantsModule {}

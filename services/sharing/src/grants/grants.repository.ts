@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Connection } from 'mongoose';
+import { OutboxRelay } from '@openlgsp/events';
+import { AggregateRepository, MONGO_CONNECTION } from '@openlgsp/persistence';
+import { DUE_BATCH } from '../common/due.js';
+import type { GrantState } from './grant.model.js';
+import { GrantSchema } from './grant.schema.js';
+
+const LIVE = { $in: ['active', 'suspended'] as GrantState['status'][] };
+
+@Injectable()
+export class GrantsRepository extends AggregateRepository<GrantState> {
+  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay) {
+    super('grant', AggregateRepository.modelOf(connection, 'Grant', GrantSchema), relay);
+  }
+
+  /** The check endpoint's read: every grant of one holder for one entry (a handful). */
+  async ofHolder(holderAgency: string, entryId: string): Promise<GrantState[]> {
+    return (await this.model
+      .find({ holderAgency, entryId }, { outbox: 0 })
+      .limit(100)
+      .lean()) as GrantState[];
+  }
+
+  async liveOfEntry(entryId: string): Promise<GrantState[]> {
+    return (await this.model
+      .find({ entryId, status: LIVE }, { outbox: 0 })
+      .limit(DUE_BATCH)
+      .lean()) as GrantState[];
+  }
+
+  async liveOfService(serviceId: string): Promise<GrantState[]> {
+    return (await this.model
+      .find({ serviceId, status: LIVE }, { outbox: 0 })
+      .limit(DUE_BATCH)
+      .lean()) as GrantState[];
+  }
+
+  async activeOfService(serviceId: string): Promise<GrantState[]> {
+    return (await this.model
+      .find({ serviceId, status: 'active' }, { outbox: 0 })
+      .limit(DUE_BATCH)
+      .lean()) as GrantState[];
+  }
+
+  async suspendedFor(suspensionId: string): Promise<GrantState[]> {
+    return (await this.model
+      .find({ status: 'suspended', 'suspension.suspensionId': suspensionId }, { outbox: 0 })
+      .limit(DUE_BATCH)
+      .lean()) as GrantState[];
+  }
+
+  async expiriesDue(now: Date): Promise<GrantState[]> {
+    return (await this.model
+      .find({ status: LIVE, 'validity.until': { $lte: now } }, { outbox: 0 })
+      .limit(DUE_BATCH)
+      .lean()) as GrantState[];
+  }
+}

@@ -1,0 +1,160 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { unwrap } from '@openlgsp/domain';
+import { CLOCK, EventFactory, type Clock } from '@openlgsp/events';
+import { DuplicateError } from '@openlgsp/persistence';
+import { CatalogueViewRepository } from '../catalogue-view/catalogue-view.repository.js';
+import {
+  actsAsConsumerOf,
+  actsAsProviderOf,
+  forbidden,
+  hasRole,
+  isParty,
+  partyFilter,
+  type Actor,
+} from '../common/actor.js';
+import { applyDue, applyRule } from '../common/apply.js';
+import { PlannedSuspensionsRepository } from '../planned-suspensions/planned-suspensions.repository.js';
+import type { GrantState, GrantStatus, SuspensionCause, TerminationCause } from './grant.model.js';
+import {
+  answerAccess,
+  expire,
+  issue,
+  resume,
+  suspend,
+  suspendForPlannedSuspension,
+  terminate,
+  type AccessQuestion,
+  type GrantTerms,
+} from './grant.rules.js';
+import { GrantsRepository } from './grants.repository.js';
+
+export interface GrantFilters {
+  status?: GrantStatus;
+  entryId?: string;
+  holderAgency?: string;
+  ownerAgency?: string;
+}
+
+/** Grants' use cases: issue, suspend, resume, terminate, expire, and the access check. */
+@Injectable()
+export class GrantsService {
+  constructor(
+    private readonly grants: GrantsRepository,
+    private readonly catalogue: CatalogueViewRepository,
+    private readonly plannedSuspensions: PlannedSuspensionsRepository,
+    private readonly events: EventFactory,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Idempotent: the grant's id is its request's, so a redelivered decision issues nothing twice. */
+  async issue(terms: GrantTerms, by: Actor | undefined): Promise<void> {
+    if (await this.grants.find(terms.grantId)) return;
+    const change = issue(terms, this.clock());
+    try {
+      await this.grants.insert(change.next, this.events.createAll(change.facts, terms.grantId, by));
+    } catch (err) {
+      if (!(err instanceof DuplicateError)) throw err;
+    }
+  }
+
+  async get(grantId: string, by: Actor): Promise<GrantState> {
+    const grant = await this.grants.get(grantId);
+    if (!isParty(by, grant.ownerAgency, grant.holderAgency))
+      unwrap(forbidden('not-party', 'only the provider, the holder, DIC and auditors see a grant'));
+    return grant;
+  }
+
+  list(by: Actor, filters: GrantFilters, page: { limit: number; cursor?: string }) {
+    const scope = partyFilter(by, 'ownerAgency', 'holderAgency');
+    if (!scope) return unwrap(forbidden('no-sharing-role', 'no role of yours reads grants'));
+    const where = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
+    return this.grants.page({ $and: [scope, where] }, page);
+  }
+
+  /**
+   * Asked by the provider's system before it serves data (or by the holder about itself, or DIC).
+   * Reads one entry, one service, and the holder's grants for the entry.
+   */
+  async check(q: AccessQuestion, by: Actor) {
+    const entry = await this.catalogue.entry(q.entryId);
+    const mayAsk =
+      hasRole(by, 'dic', 'auditor') ||
+      (entry && actsAsProviderOf(by, entry.ownerAgency)) ||
+      actsAsConsumerOf(by, q.holderAgency);
+    if (!mayAsk)
+      unwrap(
+        forbidden('not-party', "only the entry's provider, the holder itself, DIC and auditors check access"),
+      );
+    const [service, serviceUnderPlannedSuspension, grants] = await Promise.all([
+      q.serviceId ? this.catalogue.service(q.serviceId) : null,
+      q.serviceId ? this.plannedSuspensions.inEffectFor(q.serviceId) : false,
+      this.grants.ofHolder(q.holderAgency, q.entryId),
+    ]);
+    const now = this.clock();
+    return {
+      ...answerAccess(q, { entry, service, serviceUnderPlannedSuspension, grants }, now),
+      checkedAt: now.toISOString(),
+    };
+  }
+
+  suspend(
+    grantId: string,
+    input: { cause: Exclude<SuspensionCause, 'planned-suspension'>; reason: string; until?: Date },
+    by: Actor,
+  ) {
+    return applyRule(this.grants, this.events, grantId, by, (g) => suspend(g, input, by, this.clock()));
+  }
+
+  resume(grantId: string, by: Actor) {
+    return applyRule(this.grants, this.events, grantId, by, (g) => resume(g, by, this.clock()));
+  }
+
+  terminate(grantId: string, reason: string, by: Actor) {
+    return applyRule(this.grants, this.events, grantId, by, (g) =>
+      terminate(g, { cause: 'provider', reason }, by, this.clock()),
+    );
+  }
+
+  /** The catalogue withdrew the entry or retired the service: its grants end, holders told by event. */
+  async endAllOf(
+    scope: { entryId: string } | { serviceId: string },
+    cause: Exclude<TerminationCause, 'provider'>,
+    reason: string,
+  ): Promise<number> {
+    const live =
+      'entryId' in scope
+        ? await this.grants.liveOfEntry(scope.entryId)
+        : await this.grants.liveOfService(scope.serviceId);
+    let ended = 0;
+    for (const g of live)
+      if (
+        await applyDue(this.grants, this.events, g._id, (doc) =>
+          terminate(doc, { cause, reason }, undefined, this.clock()),
+        )
+      )
+        ended++;
+    return ended;
+  }
+
+  async expireDue(now: Date): Promise<number> {
+    let expired = 0;
+    for (const g of await this.grants.expiriesDue(now))
+      if (await applyDue(this.grants, this.events, g._id, (doc) => expire(doc, now))) expired++;
+    return expired;
+  }
+
+  async suspendForPlan(
+    plan: { suspensionId: string; serviceId: string; reason: string; until: Date },
+    now: Date,
+  ) {
+    for (const g of await this.grants.activeOfService(plan.serviceId))
+      await applyDue(this.grants, this.events, g._id, (doc) => suspendForPlannedSuspension(doc, plan, now));
+  }
+
+  async resumeAfterPlan(suspensionId: string, now: Date) {
+    for (const g of await this.grants.suspendedFor(suspensionId))
+      await applyDue(this.grants, this.events, g._id, (doc) =>
+        resume(doc, { plannedSuspensionId: suspensionId }, now),
+      );
+  }
+}

@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import { unwrap } from '@openlgsp/domain';
+import { CLOCK, EventFactory, type Clock } from '@openlgsp/events';
+import { CatalogueViewRepository } from '../catalogue-view/catalogue-view.repository.js';
+import type { Actor } from '../common/actor.js';
+import { applyDue, applyRule } from '../common/apply.js';
+import { SHARING_CONFIG, type SharingConfig } from '../config.js';
+import { GrantsService } from '../grants/grants.service.js';
+import type { PlannedSuspensionState } from './planned-suspension.model.js';
+import { announce, end, start } from './planned-suspension.rules.js';
+import { PlannedSuspensionsRepository } from './planned-suspensions.repository.js';
+
+/** Planned suspensions of a service for all its consumers (Decree 47 Điều 43). */
+@Injectable()
+export class PlannedSuspensionsService {
+  constructor(
+    private readonly suspensions: PlannedSuspensionsRepository,
+    private readonly catalogue: CatalogueViewRepository,
+    private readonly grants: GrantsService,
+    private readonly events: EventFactory,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SHARING_CONFIG) private readonly config: SharingConfig,
+  ) {}
+
+  async announce(
+    input: { serviceId: string; reason: string; startsAt: Date; expectedRestorationAt: Date },
+    by: Actor,
+  ) {
+    const service = await this.catalogue.requireService(input.serviceId);
+    const { serviceId: _s, ...plan } = input;
+    const change = unwrap(announce(uuidv7(), service, plan, by, this.clock(), this.config));
+    await this.suspensions.insert(change.next, this.events.createAll(change.facts, change.next._id, by));
+    return { suspensionId: change.next._id };
+  }
+
+  end(suspensionId: string, by: Actor) {
+    return applyRule(this.suspensions, this.events, suspensionId, by, (s) => end(s, by, this.clock()));
+  }
+
+  get(suspensionId: string): Promise<PlannedSuspensionState> {
+    return this.suspensions.get(suspensionId);
+  }
+
+  list(
+    filters: { serviceId?: string; status?: PlannedSuspensionState['status'] },
+    page: { limit: number; cursor?: string },
+  ) {
+    const where = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
+    return this.suspensions.page(where, page);
+  }
+
+  /**
+   * Time-driven: plans that start take effect, those past their restoration end; then the grants of
+   * each follow (a separate, repeatable step, so a crash between the two only delays it).
+   */
+  async runDeadlines(now: Date): Promise<{ started: number; restored: number }> {
+    let started = 0;
+    for (const s of await this.suspensions.startsDue(now))
+      if (await applyDue(this.suspensions, this.events, s._id, (doc) => start(doc, now))) started++;
+    let restored = 0;
+    for (const s of await this.suspensions.restorationsDue(now))
+      if (await applyDue(this.suspensions, this.events, s._id, (doc) => end(doc, undefined, now))) restored++;
+    for (const s of await this.suspensions.grantsToSuspend()) {
+      await this.grants.suspendForPlan(
+        { suspensionId: s._id, serviceId: s.serviceId, reason: s.reason, until: s.expectedRestorationAt },
+        now,
+      );
+      await this.suspensions.markDone(s._id, 'grantsSuspended');
+    }
+    for (const s of await this.suspensions.grantsToResume()) {
+      await this.grants.resumeAfterPlan(s._id, now);
+      await this.suspensions.markDone(s._id, 'grantsResumed');
+    }
+    return { started, restored };
+  }
+}

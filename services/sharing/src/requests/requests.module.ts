@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { CatalogueViewModule } from '../catalogue-view/catalogue-view.module.js';
+import { RequestsController } from './requests.controller.js';
+import { RequestsHandlers } from './requests.handlers.js';
+import { RequestsRepository } from './requests.repository.js';
+import { RequestsService } from './requests.service.js';
+
+@Module({
+  imports: [CatalogueViewModule],
+  controllers: [RequestsController],
+  providers: [RequestsRepository, RequestsService, RequestsHandlers],
+  exports: [RequestsRepository, RequestsService],
+})
+export class RequestsModule {}
