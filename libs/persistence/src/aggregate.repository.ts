@@ -64,7 +64,9 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
   static modelOf<T>(connection: Connection, name: string, schema: Schema): Model<T> {
     const existing = connection.models[name] as unknown;
     if (existing) return existing as Model<T>;
-    schema.index(OUTBOX_INDEX);
+    // A restarted app builds its models again on a new connection, from the same schema object.
+    const indexed = schema.indexes().some(([fields]) => Object.keys(fields).join() === 'outbox.time');
+    if (!indexed) schema.index(OUTBOX_INDEX);
     return connection.model(name, schema) as unknown as Model<T>;
   }
 
