@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -172,4 +172,26 @@ export async function readStream(
   return (await readMessages(js, stream)).map((m) =>
     Object.assign(fromNatsMessage(m.headers, m.data), { natsSubject: m.subject }),
   );
+}
+
+/**
+ * contracts/openapi/<service>.json is what integrators read: it must be what the service serves.
+ * Returns both texts for the test to compare; `UPDATE_CONTRACTS=1` rewrites the file first.
+ */
+export async function publishedOpenApi(
+  sut: ServiceUnderTest,
+  service: string,
+): Promise<{ served: string; published: string; file: string }> {
+  let dir = process.cwd();
+  while (!existsSync(join(dir, 'contracts', 'openapi'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('contracts/openapi not found above the working directory');
+    dir = up;
+  }
+  const file = join(dir, 'contracts', 'openapi', `${service}.json`);
+  const answer = await sut.request('GET', `/${service}/openapi.json`);
+  if (answer.status !== 200) throw new Error(`/${service}/openapi.json answered ${answer.status}`);
+  const served = `${JSON.stringify(answer.body, null, 2)}\n`;
+  if (process.env.UPDATE_CONTRACTS === '1') writeFileSync(file, served);
+  return { served, published: existsSync(file) ? readFileSync(file, 'utf8') : '', file };
 }
