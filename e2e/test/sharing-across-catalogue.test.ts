@@ -1,0 +1,170 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { findEvent, startService, type ServiceUnderTest } from '@openlgsp/http/testing';
+import { startEngines, type Engines } from '@openlgsp/testing';
+
+/**
+ * The catalogue and sharing services together, in this process, on one nats-server and one FerretDB:
+ * an entry approved in the catalogue becomes requestable in sharing (through catalogue events only),
+ * an approval issues a grant, and withdrawing the entry ends the grant — each step one trace across
+ * both services.
+ */
+let engines: Engines;
+let catalogue: ServiceUnderTest;
+let sharing: ServiceUnderTest;
+
+before(async () => {
+  engines = await startEngines();
+  catalogue = await startService({
+    service: 'catalogue',
+    appModule: async () => (await import('@openlgsp/catalogue-service')).AppModule,
+    engines,
+  });
+  sharing = await startService({
+    service: 'sharing',
+    appModule: async () => (await import('@openlgsp/sharing-service')).AppModule,
+    engines,
+  });
+});
+after(async () => {
+  await sharing?.stop();
+  await catalogue?.stop();
+  await engines?.stop();
+});
+
+const traceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+const traceOf = (tp: string | undefined) => tp?.split('-')[1];
+
+function landDatabase() {
+  return {
+    name: 'Cơ sở dữ liệu đất đai',
+    ownerAgency: 'STNMT',
+    purpose: 'Tra cứu thông tin thửa đất phục vụ thủ tục hành chính',
+    scope: 'Toàn tỉnh',
+    sector: 'land',
+    dataFields: [
+      { name: 'parcelId', description: 'Mã thửa đất', type: 'code' },
+      { name: 'ownerName', description: 'Tên chủ sử dụng', type: 'string', personal: true },
+      { name: 'area', description: 'Diện tích (m2)', type: 'number' },
+    ],
+    updateFrequency: 'daily',
+    integrationTime: 'trong 24 giờ',
+    validityPeriod: 'P1Y',
+    sharingMode: 'request',
+    open: false,
+    masterData: true,
+    legalBasis: [{ instrument: 'Nghị định 47/2020/NĐ-CP', article: '12' }],
+    containsStateSecrets: false,
+  };
+}
+
+/** Proposal → DIC compiles → the Committee decides (with the decision's trace). */
+async function decideProposal(body: Record<string, unknown>, entryId: string | undefined, tp: string) {
+  const owner = await catalogue.token('STNMT', ['provider']);
+  const path = entryId ? `/catalogue/entries/${entryId}/proposals` : '/catalogue/entries/proposals';
+  const proposed = await catalogue.request('POST', path, { token: owner, body });
+  assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
+  const id = entryId ?? proposed.body.entryId;
+  const step = `/catalogue/entries/${id}/proposals/${proposed.body.proposalId}`;
+  const compiled = await catalogue.request('POST', `${step}/compilation`, {
+    token: await catalogue.token('STTTT', ['dic']),
+    body: { note: 'đủ hồ sơ' },
+  });
+  assert.equal(compiled.status, 204, JSON.stringify(compiled.body));
+  const decided = await catalogue.request('POST', `${step}/decision`, {
+    token: await catalogue.token('UBND', ['committee']),
+    body: { outcome: 'approved', decisionRef: '12/QĐ-UBND' },
+    headers: { traceparent: tp },
+  });
+  assert.equal(decided.status, 204, JSON.stringify(decided.body));
+  return id as string;
+}
+
+describe('sharing across the catalogue', () => {
+  it('listed → requestable → approved → granted → withdrawn → grant ended, one trace per step', async () => {
+    // 1. The Committee lists the entry in the catalogue.
+    const listing = traceparent();
+    const entryId = await decideProposal(
+      { content: landDatabase(), justification: 'Phục vụ thủ tục đất đai liên thông' },
+      undefined,
+      listing,
+    );
+    const listed = await findEvent(
+      catalogue.js,
+      'CATALOGUE',
+      (e) => e.subject === entryId && e.type.endsWith('entry.listed.v1'),
+    );
+    assert.equal(traceOf(listed.traceparent), traceOf(listing));
+
+    // 2. It becomes requestable in sharing, which knows it only from that event.
+    const consumer = await sharing.token('SXD', ['consumer']);
+    const body = {
+      entryId,
+      purpose: 'Xác minh thửa đất khi cấp giấy phép xây dựng',
+      fields: ['parcelId', 'area'],
+      legalBasis: [{ instrument: 'Nghị định 47/2020/NĐ-CP', article: '38' }],
+      period: {
+        from: new Date().toISOString(),
+        until: new Date(Date.now() + 180 * 86_400_000).toISOString(),
+      },
+      contact: { name: 'Nguyễn Văn An' },
+    };
+    let submitted;
+    for (let i = 0; i < 200; i++) {
+      submitted = await sharing.request('POST', '/sharing/requests', { token: consumer, body });
+      if (submitted.status !== 404) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(submitted?.status, 201, JSON.stringify(submitted?.body));
+    const { requestId } = submitted!.body;
+
+    // 3. The owner approves; the grant is issued by sharing's reaction, in the approval's trace.
+    const approval = traceparent();
+    const approved = await sharing.request('POST', `/sharing/requests/${requestId}/approval`, {
+      token: await sharing.token('STNMT', ['provider']),
+      body: { fields: ['area'] },
+      headers: { traceparent: approval },
+    });
+    assert.equal(approved.status, 200, JSON.stringify(approved.body));
+    const approvedEvent = await findEvent(
+      sharing.js,
+      'SHARING',
+      (e) => e.subject === requestId && e.type.endsWith('request.approved.v1'),
+    );
+    const issued = await findEvent(
+      sharing.js,
+      'SHARING',
+      (e) => e.subject === requestId && e.type.endsWith('grant.issued.v1'),
+    );
+    assert.equal(traceOf(approvedEvent.traceparent), traceOf(approval));
+    assert.equal(traceOf(issued.traceparent), traceOf(approval));
+    const checker = await sharing.token('STNMT', ['integrator'], 'stnmt-land-system');
+    const check = () =>
+      sharing.request('GET', `/sharing/grants/check?holder=SXD&entryId=${entryId}&fields=area`, {
+        token: checker,
+      });
+    assert.equal((await check()).body.allowed, true);
+
+    // 4. The entry is withdrawn from the catalogue: sharing ends the grant, in the withdrawal's trace.
+    const withdrawal = traceparent();
+    await decideProposal({ kind: 'withdraw', justification: 'Thay bằng CSDL quốc gia' }, entryId, withdrawal);
+    const withdrawn = await findEvent(
+      catalogue.js,
+      'CATALOGUE',
+      (e) => e.subject === entryId && e.type.endsWith('entry.withdrawn.v1'),
+    );
+    const ended = await findEvent<{ cause: string; holderAgency: string }>(
+      sharing.js,
+      'SHARING',
+      (e) => e.subject === requestId && e.type.endsWith('grant.terminated.v1'),
+    );
+    assert.equal(ended.data.cause, 'entry-withdrawn');
+    assert.equal(ended.data.holderAgency, 'SXD');
+    assert.equal(traceOf(withdrawn.traceparent), traceOf(withdrawal));
+    assert.equal(traceOf(ended.traceparent), traceOf(withdrawal));
+    const after = await check();
+    assert.equal(after.body.allowed, false);
+    assert.equal(after.body.reasons[0].code, 'entry-withdrawn');
+  });
+});
