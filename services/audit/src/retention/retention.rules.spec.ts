@@ -100,7 +100,7 @@ describe('CSV export', () => {
         stream: 'INTAKE',
         streamSeq: 1,
         subject: 'lgsp.intake.X',
-        headers: [['ce-subject', '-1,2']],
+        headers: [{ name: 'ce-subject', value: '-1,2' }],
         data: new Uint8Array(),
       },
       { seq: 0, hash: GENESIS_HASH },

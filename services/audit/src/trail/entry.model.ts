@@ -6,9 +6,14 @@ export interface ReceivedMessage {
   stream: string;
   streamSeq: number;
   subject: string;
-  /** Header name/value pairs in the order received (a name may repeat). */
-  headers: [string, string][];
+  /** Headers in the order received (a name may repeat); objects, as the store holds no nested arrays. */
+  headers: MessageHeader[];
   data: Uint8Array;
+}
+
+export interface MessageHeader {
+  name: string;
+  value: string;
 }
 
 /** What the message says about itself, read at record time; covered by the hash like the rest. */
@@ -42,7 +47,7 @@ export interface TrailEntry extends EntryFacts {
   stream: string;
   streamSeq: number;
   natsSubject: string;
-  headers: [string, string][];
+  headers: MessageHeader[];
   /** The message body as received, base64. */
   data: string;
 }

@@ -18,7 +18,7 @@ import {
 } from '@openlgsp/events';
 import { createLogger, withConsumerSpan } from '@openlgsp/telemetry';
 import { Counter, register } from 'prom-client';
-import type { ReceivedMessage } from './entry.model.js';
+import type { MessageHeader, ReceivedMessage } from './entry.model.js';
 import { TrailStore } from './trail.store.js';
 
 const recorded =
@@ -38,9 +38,10 @@ const storeFailures =
 
 /** The message exactly as JetStream delivered it: every header value in order, and the body's bytes. */
 export function received(m: JsMsg): ReceivedMessage {
-  const headers: [string, string][] = [];
+  const headers: MessageHeader[] = [];
   if (m.headers)
-    for (const name of m.headers.keys()) for (const v of m.headers.values(name)) headers.push([name, v]);
+    for (const name of m.headers.keys())
+      for (const value of m.headers.values(name)) headers.push({ name, value });
   return {
     stream: m.info.stream,
     streamSeq: m.info.streamSequence,
@@ -50,7 +51,8 @@ export function received(m: JsMsg): ReceivedMessage {
   };
 }
 
-const MAX_WAIT_MS = 10_000;
+/** How long a delivered message stays ours unacknowledged (AUDIT_ACK_WAIT_MS, default 30 s). */
+const ackWaitMs = () => Math.max(1_000, Number(process.env.AUDIT_ACK_WAIT_MS ?? 30_000));
 
 /**
  * Reads every stream with durable pull consumers and records each message in the trail, then acks.
@@ -85,7 +87,7 @@ export class TrailRecorder implements OnApplicationBootstrap, OnApplicationShutd
         deliver_policy: DeliverPolicy.All,
         filter_subjects: spec.filterSubjects,
         max_deliver: -1,
-        ack_wait: 60_000_000_000,
+        ack_wait: ackWaitMs() * 1_000_000,
         max_ack_pending: 256,
       };
       try {
@@ -112,6 +114,11 @@ export class TrailRecorder implements OnApplicationBootstrap, OnApplicationShutd
         const messages = await consumer.consume({ max_messages: 128 });
         this.open.add(messages);
         for await (const m of messages) {
+          // Messages fetched but not recorded before a shutdown go back at once, not after ack_wait.
+          if (this.stopped) {
+            m.nak();
+            continue;
+          }
           await this.record(m, spec.durable);
           eventMetrics.consumerLag.set({ consumer: spec.durable }, m.info.pending);
         }
@@ -155,7 +162,7 @@ export class TrailRecorder implements OnApplicationBootstrap, OnApplicationShutd
             'could not record a message; retrying (it waits in JetStream)',
           );
         m.working(); // keep the message ours while the store is away
-        await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** Math.min(attempt, 6), MAX_WAIT_MS)));
+        await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** Math.min(attempt, 6), ackWaitMs() / 2)));
       }
     }
   }

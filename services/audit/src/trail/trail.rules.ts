@@ -15,7 +15,7 @@ const bounded = (value: string | undefined, max = 512) =>
 /** Reads who, what, when and the trace from a message; a message that is no CloudEvent still yields what it has. */
 export function factsOf(message: Pick<ReceivedMessage, 'headers' | 'data'>): EntryFacts {
   const attributes: Record<string, string> = {};
-  for (const [name, value] of message.headers) {
+  for (const { name, value } of message.headers) {
     const lower = name.toLowerCase();
     if (lower.startsWith('ce-')) attributes[lower.slice(3)] ??= value;
     else if (lower === 'content-type') attributes.datacontenttype ??= value;

@@ -10,20 +10,19 @@ import { ChainVerifier, type ChainExpectations } from './chain.rules.js';
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const keys = trustedKeys(publicKey);
 
-function message(i: number, extra: [string, string][] = []): ReceivedMessage {
+function message(i: number): ReceivedMessage {
   return {
     stream: 'CATALOGUE',
     streamSeq: i,
     subject: 'lgsp.catalogue.entry.listed',
     headers: [
-      ['ce-id', `0197a1b2-8000-7000-8000-${String(i).padStart(12, '0')}`],
-      ['ce-specversion', '1.0'],
-      ['ce-type', 'vn.openlgsp.catalogue.entry.listed.v1'],
-      ['ce-source', '/openlgsp/catalogue'],
-      ['ce-agency', 'STNMT'],
-      ['ce-traceparent', `00-${'a'.repeat(31)}${i % 10}-${'b'.repeat(16)}-01`],
-      ['content-type', 'application/json'],
-      ...extra,
+      { name: 'ce-id', value: `0197a1b2-8000-7000-8000-${String(i).padStart(12, '0')}` },
+      { name: 'ce-specversion', value: '1.0' },
+      { name: 'ce-type', value: 'vn.openlgsp.catalogue.entry.listed.v1' },
+      { name: 'ce-source', value: '/openlgsp/catalogue' },
+      { name: 'ce-agency', value: 'STNMT' },
+      { name: 'ce-traceparent', value: `00-${'a'.repeat(31)}${i % 10}-${'b'.repeat(16)}-01` },
+      { name: 'content-type', value: 'application/json' },
     ],
     data: new TextEncoder().encode(JSON.stringify({ n: i })),
   };
@@ -86,7 +85,10 @@ describe('what an entry says about its message', () => {
     assert.equal(facts.traceId, `${'a'.repeat(31)}3`);
   });
   it('keeps a malformed message as evidence, saying why it is malformed', () => {
-    const facts = factsOf({ headers: [['x-thing', '1']], data: new TextEncoder().encode('not json') });
+    const facts = factsOf({
+      headers: [{ name: 'x-thing', value: '1' }],
+      data: new TextEncoder().encode('not json'),
+    });
     assert.equal(facts.wellFormed, false);
     assert.ok(facts.problems!.some((p) => p.startsWith('missing-attribute')));
     assert.ok(facts.problems!.some((p) => p.startsWith('malformed-data')));
