@@ -534,7 +534,9 @@ func checkNATS(c *checker, dir string, services []string, chartVersion, confOut,
 				c.check(len(pub) > 0 && len(sub) > 0, "service user %s has no explicit permissions", user)
 				for _, p := range pub {
 					if strings.HasPrefix(p, "lgsp.") {
-						c.check(strings.HasPrefix(p, "lgsp."+user+".") || p == "lgsp.rejected.>" || p == "lgsp.dlq."+user,
+						// Every service reports its HTTP calls to the audit trail (libs/http access events).
+						c.check(strings.HasPrefix(p, "lgsp."+user+".") || p == "lgsp.rejected.>" || p == "lgsp.dlq."+user ||
+							p == "lgsp.audit.access.recorded",
 							"service user %s may publish %s (outside its own context)", user, p)
 					}
 				}
