@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,10 +10,8 @@ import { MONGO_CONNECTION } from '@openlgsp/persistence';
 import { findEvent, manualClock, startService, type ServiceUnderTest } from '@openlgsp/http/testing';
 import type { Connection } from 'mongoose';
 import { main as verifyCli } from '../src/cli/verify.js';
-import type { Checkpoint } from '../src/checkpoints/checkpoint.rules.js';
+import { trustedKeys, type Checkpoint } from '../src/checkpoints/checkpoint.rules.js';
 import { parseArchive, verifyArchive } from '../src/retention/archive.format.js';
-import { trustedKeys } from '../src/checkpoints/checkpoint.rules.js';
-import { createPublicKey } from 'node:crypto';
 import type { TrailEntry } from '../src/trail/entry.model.js';
 import { TrailStore } from '../src/trail/trail.store.js';
 import { CheckpointsService } from '../src/checkpoints/checkpoints.service.js';
@@ -378,5 +376,22 @@ describe('retention', () => {
     assert.equal(again.body.archived, 0, 'nothing young is archived');
     const archived = await sut.request('GET', '/audit/verification?fromSeq=1', { token: dic });
     assert.equal(archived.status, 422);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  // contracts/openapi/audit.json is what integrators read; it must be what the service serves.
+  const file = new URL('../../../../contracts/openapi/audit.json', import.meta.url);
+
+  it('is served at /audit/openapi.json and matches contracts/openapi/audit.json', async () => {
+    const served = await sut.request('GET', '/audit/openapi.json');
+    assert.equal(served.status, 200);
+    const text = `${JSON.stringify(served.body, null, 2)}\n`;
+    if (process.env.UPDATE_CONTRACTS === '1') writeFileSync(file, text);
+    assert.equal(
+      readFileSync(file, 'utf8'),
+      text,
+      'contracts/openapi/audit.json is stale: run UPDATE_CONTRACTS=1 npm test and commit it',
+    );
   });
 });
