@@ -52,7 +52,12 @@ case "$cmd" in
     ;;
   bench)
     build
-    exec node load-tests/bench.mjs "$@"
+    # The platform benchmarks, then each service's own (load-tests/<service>-bench.mjs), which take
+    # --quick and --n= only.
+    node load-tests/bench.mjs "$@"
+    service_args=()
+    for a in "$@"; do [[ "$a" == --quick || "$a" == --n=* ]] && service_args+=("$a"); done
+    for b in load-tests/*-bench.mjs; do node "$b" "${service_args[@]}"; done
     ;;
   *)
     echo "usage: npm start | npm test | npm run demo | npm run token -- --agency CODE --roles r1,r2 | npm run bench" >&2

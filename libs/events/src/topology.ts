@@ -75,6 +75,13 @@ export const CONSUMERS: Record<string, ConsumerSpec[]> = {
       filterSubjects: ['lgsp.sharing.request.approved', 'lgsp.sharing.dispute.decided'],
       unhandled: 'skip',
     },
+    {
+      // The access check's holdings follow every grant event (a repair path; the use case writes them first).
+      durable: 'sharing-holdings',
+      stream: 'SHARING',
+      filterSubjects: ['lgsp.sharing.grant.>'],
+      unhandled: 'skip',
+    },
   ],
   // The audit trail reads every stream whole, raw (malformed messages are evidence too), with its
   // own recorder rather than EventConsumer. Its own checkpoints stay out: recording them would move

@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { validateEnvelope } from '@openlgsp/contracts';
 import { createEvent, toNatsMessage, type LgspEvent } from '@openlgsp/events';
+import { MONGO_CONNECTION } from '@openlgsp/persistence';
+import type { Connection } from 'mongoose';
+import { v7 as uuidv7 } from 'uuid';
 import {
   findEvent,
   manualClock,
@@ -370,6 +373,27 @@ describe('disputes, suspension, termination and usage reports', () => {
       204,
     );
     assert.equal((await check({ holder: 'SXD', entryId })).reasons[0]?.code, 'grant-terminated');
+  });
+
+  it("repairs the check's holdings from the grant's events after a crash between the two writes", async () => {
+    const { entryId, grant } = await approvedGrant();
+    const db = sut.app.get<Connection>(MONGO_CONNECTION).db!;
+    // As if the service stopped after writing the grant and before writing the holdings:
+    await db.collection<{ _id: string }>('grant_holdings').deleteOne({ _id: `SXD|${entryId}` });
+    assert.equal((await check({ holder: 'SXD', entryId })).reasons[0]?.code, 'no-grant');
+    // The grant's event reaches the holdings consumer (here a second copy of it, as a sweep would send).
+    const issued = await findEvent(
+      sut.js,
+      'SHARING',
+      (e) => e.subject === grant._id && e.type.endsWith('grant.issued.v1'),
+    );
+    const copy = { ...issued, id: uuidv7() } as LgspEvent;
+    delete (copy as { natsSubject?: string }).natsSubject;
+    const { headers, body } = toNatsMessage(copy);
+    await sut.js.publish('lgsp.sharing.grant.issued', body, { headers, msgID: copy.id });
+    await waitFor('the repaired holdings', async () =>
+      (await check({ holder: 'SXD', entryId })).allowed ? true : undefined,
+    );
   });
 
   it('a withdrawn entry ends its grants, and the holder is told by event', async () => {

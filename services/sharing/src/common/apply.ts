@@ -34,9 +34,11 @@ export async function applyDue<T extends AggregateDoc>(
   events: EventFactory,
   id: string,
   rule: (doc: T) => Result<{ next: T; facts: Fact[] }>,
+  applied?: (doc: T) => Promise<void>,
 ): Promise<boolean> {
   try {
-    await applyRule(repository, events, id, undefined, rule);
+    const doc = await applyRule(repository, events, id, undefined, rule);
+    await applied?.(doc);
     return true;
   } catch (err) {
     if (isLostRace(err)) return false;

@@ -209,7 +209,10 @@ export function answerAccess(
     entry: CatalogueEntryView | null;
     service: CatalogueServiceView | null;
     serviceUnderPlannedSuspension: boolean;
-    grants: GrantState[];
+    grants: Pick<
+      GrantState,
+      '_id' | 'serviceId' | 'holderAgency' | 'entryId' | 'fields' | 'validity' | 'status'
+    >[];
   },
   now: Date,
 ): AccessAnswer {

@@ -26,6 +26,4 @@ export const GrantSchema: Schema = new Schema(
   },
   { versionKey: false, minimize: false, collection: 'grants' },
 );
-// The check endpoint's question: this holder, this entry.
-GrantSchema.index({ holderAgency: 1, entryId: 1 });
 GrantSchema.index({ entryId: 1, status: 1 });

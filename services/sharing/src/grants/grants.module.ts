@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { CatalogueViewModule } from '../catalogue-view/catalogue-view.module.js';
 import { PlannedSuspensionsRepository } from '../planned-suspensions/planned-suspensions.repository.js';
 import { GrantsController } from './grants.controller.js';
+import { GrantHoldingsHandlers } from './grant-holdings.handlers.js';
+import { GrantHoldingsRepository } from './grant-holdings.repository.js';
 import { GrantsHandlers } from './grants.handlers.js';
 import { GrantsRepository } from './grants.repository.js';
 import { GrantsService } from './grants.service.js';
@@ -10,7 +12,14 @@ import { GrantsService } from './grants.service.js';
   imports: [CatalogueViewModule],
   controllers: [GrantsController],
   // The check reads whether a planned suspension is in effect; the repository is the only shared piece.
-  providers: [GrantsRepository, GrantsService, GrantsHandlers, PlannedSuspensionsRepository],
+  providers: [
+    GrantsRepository,
+    GrantHoldingsRepository,
+    GrantsService,
+    GrantsHandlers,
+    GrantHoldingsHandlers,
+    PlannedSuspensionsRepository,
+  ],
   exports: [GrantsRepository, GrantsService, PlannedSuspensionsRepository],
 })
 export class GrantsModule {}

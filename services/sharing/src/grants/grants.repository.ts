@@ -14,14 +14,6 @@ export class GrantsRepository extends AggregateRepository<GrantState> {
     super('grant', AggregateRepository.modelOf(connection, 'Grant', GrantSchema), relay);
   }
 
-  /** The check endpoint's read: every grant of one holder for one entry (a handful). */
-  async ofHolder(holderAgency: string, entryId: string): Promise<GrantState[]> {
-    return (await this.model
-      .find({ holderAgency, entryId }, { outbox: 0 })
-      .limit(100)
-      .lean()) as GrantState[];
-  }
-
   async liveOfEntry(entryId: string): Promise<GrantState[]> {
     return (await this.model
       .find({ entryId, status: LIVE }, { outbox: 0 })

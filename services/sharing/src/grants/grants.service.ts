@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { unwrap } from '@openlgsp/domain';
+import { unwrap, type Result } from '@openlgsp/domain';
 import { CLOCK, EventFactory, type Clock } from '@openlgsp/events';
 import { DuplicateError } from '@openlgsp/persistence';
 import { CatalogueViewRepository } from '../catalogue-view/catalogue-view.repository.js';
@@ -24,8 +24,10 @@ import {
   suspendForPlannedSuspension,
   terminate,
   type AccessQuestion,
+  type GrantChange,
   type GrantTerms,
 } from './grant.rules.js';
+import { GrantHoldingsRepository } from './grant-holdings.repository.js';
 import { GrantsRepository } from './grants.repository.js';
 
 export interface GrantFilters {
@@ -40,6 +42,7 @@ export interface GrantFilters {
 export class GrantsService {
   constructor(
     private readonly grants: GrantsRepository,
+    private readonly holdings: GrantHoldingsRepository,
     private readonly catalogue: CatalogueViewRepository,
     private readonly plannedSuspensions: PlannedSuspensionsRepository,
     private readonly events: EventFactory,
@@ -54,7 +57,15 @@ export class GrantsService {
       await this.grants.insert(change.next, this.events.createAll(change.facts, terms.grantId, by));
     } catch (err) {
       if (!(err instanceof DuplicateError)) throw err;
+      return;
     }
+    await this.holdings.record(change.next);
+  }
+
+  /** From a grant event: the holdings get the grant's current state (repairs a crash between two writes). */
+  async refreshHoldings(grantId: string): Promise<void> {
+    const grant = await this.grants.find(grantId);
+    if (grant) await this.holdings.record(grant);
   }
 
   async get(grantId: string, by: Actor): Promise<GrantState> {
@@ -88,7 +99,7 @@ export class GrantsService {
     const [service, serviceUnderPlannedSuspension, grants] = await Promise.all([
       q.serviceId ? this.catalogue.service(q.serviceId) : null,
       q.serviceId ? this.plannedSuspensions.inEffectFor(q.serviceId) : false,
-      this.grants.ofHolder(q.holderAgency, q.entryId),
+      this.holdings.of(q.holderAgency, q.entryId),
     ]);
     const now = this.clock();
     return {
@@ -102,17 +113,15 @@ export class GrantsService {
     input: { cause: Exclude<SuspensionCause, 'planned-suspension'>; reason: string; until?: Date },
     by: Actor,
   ) {
-    return applyRule(this.grants, this.events, grantId, by, (g) => suspend(g, input, by, this.clock()));
+    return this.change(grantId, by, (g) => suspend(g, input, by, this.clock()));
   }
 
   resume(grantId: string, by: Actor) {
-    return applyRule(this.grants, this.events, grantId, by, (g) => resume(g, by, this.clock()));
+    return this.change(grantId, by, (g) => resume(g, by, this.clock()));
   }
 
   terminate(grantId: string, reason: string, by: Actor) {
-    return applyRule(this.grants, this.events, grantId, by, (g) =>
-      terminate(g, { cause: 'provider', reason }, by, this.clock()),
-    );
+    return this.change(grantId, by, (g) => terminate(g, { cause: 'provider', reason }, by, this.clock()));
   }
 
   /** The catalogue withdrew the entry or retired the service: its grants end, holders told by event. */
@@ -127,19 +136,14 @@ export class GrantsService {
         : await this.grants.liveOfService(scope.serviceId);
     let ended = 0;
     for (const g of live)
-      if (
-        await applyDue(this.grants, this.events, g._id, (doc) =>
-          terminate(doc, { cause, reason }, undefined, this.clock()),
-        )
-      )
-        ended++;
+      if (await this.due(g._id, (doc) => terminate(doc, { cause, reason }, undefined, this.clock()))) ended++;
     return ended;
   }
 
   async expireDue(now: Date): Promise<number> {
     let expired = 0;
     for (const g of await this.grants.expiriesDue(now))
-      if (await applyDue(this.grants, this.events, g._id, (doc) => expire(doc, now))) expired++;
+      if (await this.due(g._id, (doc) => expire(doc, now))) expired++;
     return expired;
   }
 
@@ -148,13 +152,21 @@ export class GrantsService {
     now: Date,
   ) {
     for (const g of await this.grants.activeOfService(plan.serviceId))
-      await applyDue(this.grants, this.events, g._id, (doc) => suspendForPlannedSuspension(doc, plan, now));
+      await this.due(g._id, (doc) => suspendForPlannedSuspension(doc, plan, now));
   }
 
   async resumeAfterPlan(suspensionId: string, now: Date) {
     for (const g of await this.grants.suspendedFor(suspensionId))
-      await applyDue(this.grants, this.events, g._id, (doc) =>
-        resume(doc, { plannedSuspensionId: suspensionId }, now),
-      );
+      await this.due(g._id, (doc) => resume(doc, { plannedSuspensionId: suspensionId }, now));
+  }
+
+  private async change(grantId: string, by: Actor, rule: (g: GrantState) => Result<GrantChange>) {
+    const grant = await applyRule(this.grants, this.events, grantId, by, rule);
+    await this.holdings.record(grant);
+    return grant;
+  }
+
+  private due(grantId: string, rule: (g: GrantState) => Result<GrantChange>) {
+    return applyDue(this.grants, this.events, grantId, rule, (g) => this.holdings.record(g));
   }
 }

@@ -1,19 +1,31 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Connection } from 'mongoose';
+import { Schema, type Connection, type Model } from 'mongoose';
 import { OutboxRelay } from '@openlgsp/events';
 import { AggregateRepository, MONGO_CONNECTION } from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { PlannedSuspensionState } from './planned-suspension.model.js';
 import { PlannedSuspensionSchema } from './planned-suspension.schema.js';
 
+const ServiceUnderSuspensionSchema = new Schema(
+  { _id: { type: String, required: true }, suspensionId: { type: String, required: true } },
+  { versionKey: false, collection: 'services_under_suspension' },
+);
+
 @Injectable()
 export class PlannedSuspensionsRepository extends AggregateRepository<PlannedSuspensionState> {
+  private readonly flags: Model<{ _id: string; suspensionId: string }>;
+
   constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay) {
     super(
       'planned suspension',
       AggregateRepository.modelOf(connection, 'PlannedSuspension', PlannedSuspensionSchema),
       relay,
     );
+    this.flags = (connection.models.ServiceUnderSuspension ??
+      connection.model('ServiceUnderSuspension', ServiceUnderSuspensionSchema)) as Model<{
+      _id: string;
+      suspensionId: string;
+    }>;
   }
 
   private due(filter: Record<string, unknown>): Promise<PlannedSuspensionState[]> {
@@ -39,8 +51,18 @@ export class PlannedSuspensionsRepository extends AggregateRepository<PlannedSus
     return this.due({ status: 'restored', grantsResumed: false });
   }
 
+  /**
+   * Whether a planned suspension is in effect for a service: one document per service, read by `_id`
+   * (the check's path), set and cleared in the same repeatable steps that suspend and resume grants.
+   */
   async inEffectFor(serviceId: string): Promise<boolean> {
-    return (await this.model.countDocuments({ serviceId, status: 'in-effect' })) > 0;
+    return (await this.flags.exists({ _id: serviceId })) !== null;
+  }
+
+  async flagService(serviceId: string, suspensionId: string | null): Promise<void> {
+    if (suspensionId)
+      await this.flags.updateOne({ _id: serviceId }, { $set: { suspensionId } }, { upsert: true });
+    else await this.flags.deleteOne({ _id: serviceId });
   }
 
   async markDone(id: string, flag: 'grantsSuspended' | 'grantsResumed'): Promise<void> {

@@ -62,6 +62,7 @@ export class PlannedSuspensionsService {
     for (const s of await this.suspensions.restorationsDue(now))
       if (await applyDue(this.suspensions, this.events, s._id, (doc) => end(doc, undefined, now))) restored++;
     for (const s of await this.suspensions.grantsToSuspend()) {
+      await this.suspensions.flagService(s.serviceId, s._id);
       await this.grants.suspendForPlan(
         { suspensionId: s._id, serviceId: s.serviceId, reason: s.reason, until: s.expectedRestorationAt },
         now,
@@ -69,6 +70,7 @@ export class PlannedSuspensionsService {
       await this.suspensions.markDone(s._id, 'grantsSuspended');
     }
     for (const s of await this.suspensions.grantsToResume()) {
+      await this.suspensions.flagService(s.serviceId, null);
       await this.grants.resumeAfterPlan(s._id, now);
       await this.suspensions.markDone(s._id, 'grantsResumed');
     }
