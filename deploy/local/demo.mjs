@@ -1,4 +1,4 @@
-// A small realistic province walked through the catalogue's flows against the running platform
+// A small realistic province walked through the catalogue's and sharing's flows against the running platform
 // (`npm start` in another terminal). Prints what happened at each step.
 import { join, resolve } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
@@ -247,6 +247,112 @@ const found = step(
 console.log(
   `  found: ${found.items.map((e) => e.content.name).join('; ')}; by sharing mode: ${JSON.stringify(found.facets.sharingMode)}`,
 );
+console.log('\n— Sharing requests and grants (Decree 47 Điều 37–39, 43; 004 Điều 13, 15)');
+const period = {
+  from: new Date().toISOString(),
+  until: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+};
+const ask = (entryId, fields, extra = {}) => ({
+  entryId,
+  purpose: 'Xác minh thông tin thửa đất khi cấp giấy phép xây dựng',
+  fields,
+  legalBasis: [{ instrument: 'Nghị định 47/2020/NĐ-CP', article: '38' }],
+  period,
+  contact: { name: 'Nguyễn Văn An', email: 'an.nv@sxd.kontum.gov.vn' },
+  ...extra,
+});
+// Sharing learns of listed entries from the catalogue's events, a moment after the decision.
+async function requestWhenKnown(tok, body) {
+  for (let i = 0; ; i++) {
+    const a = await call('POST', '/sharing/requests', tok, body);
+    if (a.status !== 404 || i > 100) return a;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const request = step(
+  'the construction department asks for parcel id and area of the land database',
+  await requestWhenKnown(construction, ask(listed[0], ['parcelId', 'area'])),
+);
+console.log(`  due ${request.dueAt} (10 working days, weekends and holidays skipped)`);
+step(
+  '  the land department starts its review',
+  await call('POST', `/sharing/requests/${request.requestId}/review`, land),
+);
+const approval = step(
+  '  and approves the area only, for the requested period',
+  await call('POST', `/sharing/requests/${request.requestId}/approval`, land, {
+    fields: ['area'],
+    conditions: ['Chỉ dùng cho thủ tục cấp giấy phép xây dựng'],
+  }),
+);
+await new Promise((r) => setTimeout(r, 500)); // the grant follows the approval event
+const landSystem = await token(code('STNMT'), ['integrator'], 'land-system');
+const checkAccess = (fields) =>
+  call(
+    'GET',
+    `/sharing/grants/check?holder=${code('SXD')}&entryId=${listed[0]}&fields=${fields}`,
+    landSystem,
+  );
+const allowed = step('the land system checks SXD before serving "area"', await checkAccess('area'));
+console.log(`  allowed: ${allowed.allowed} (grant ${approval.grantId})`);
+const denied = step('  and before serving "parcelId"', await checkAccess('parcelId'));
+console.log(`  allowed: ${denied.allowed} — ${denied.reasons.map((r) => r.code).join(', ')}`);
+const byDefault = step(
+  'the construction department asks for the default-shared land prices (granted at once)',
+  await requestWhenKnown(construction, ask(listed[1], ['zone', 'price'])),
+);
+console.log(`  ${byDefault.status}, grant ${byDefault.grantId}`);
+
+const healthAsConsumer = await token(code('SYT'), ['consumer']);
+const refusedRequest = step(
+  'the health department asks for parcel data',
+  await requestWhenKnown(healthAsConsumer, ask(listed[0], ['parcelId'])),
+);
+step(
+  '  the land department refuses without a legal basis (refused itself, Decree 194/2025 Điều 16.2)',
+  await call('POST', `/sharing/requests/${refusedRequest.requestId}/refusal`, land, {
+    reasons: 'Không cần thiết',
+  }),
+);
+step(
+  '  and refuses in writing, with reasons and legal basis',
+  await call('POST', `/sharing/requests/${refusedRequest.requestId}/refusal`, land, {
+    reasons: 'Mục đích không thuộc phạm vi chia sẻ của cơ sở dữ liệu',
+    legalBasis: [{ instrument: 'Nghị định 47/2020/NĐ-CP', article: '40' }],
+  }),
+);
+step(
+  '  the health department disputes the refusal before DIC (vướng mắc)',
+  await call('POST', '/sharing/disputes', healthAsConsumer, {
+    requestId: refusedRequest.requestId,
+    statement: 'Dữ liệu cần cho cấp phép cơ sở khám chữa bệnh',
+  }),
+);
+step(
+  '  DIC orders sharing of parcel ids (final; the grant follows)',
+  await call('POST', `/sharing/disputes/${refusedRequest.requestId}/decision`, dic, {
+    outcome: 'sharing-ordered',
+    reasons: 'Dữ liệu phục vụ thủ tục hành chính',
+    fields: ['parcelId'],
+  }),
+);
+const demand = step(
+  'the land department suspects misuse and demands a usage report from construction',
+  await call('POST', '/sharing/usage-report-demands', land, {
+    grantId: approval.grantId,
+    reason: 'Lượt truy vấn tăng bất thường',
+  }),
+);
+step(
+  '  construction reports its use',
+  await call('POST', `/sharing/usage-report-demands/${demand.demandId}/report`, construction, {
+    summary: 'Chỉ dùng để xác minh hồ sơ cấp phép xây dựng',
+    requests: 412,
+  }),
+);
+const overview = step('DIC lists every request', await call('GET', '/sharing/requests?limit=200', dic));
+console.log(`  ${overview.items.length} request(s): ${overview.items.map((r) => r.status).join(', ')}`);
+
 console.log(
-  `\nDone. Events are on NATS streams CATALOGUE, INTAKE and REJECTED; API docs at ${base}/catalogue/docs`,
+  `\nDone. Events are on NATS streams CATALOGUE, SHARING, INTAKE and REJECTED; API docs at ${base}/catalogue/docs and ${base}/sharing/docs`,
 );
