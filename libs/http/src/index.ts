@@ -8,3 +8,4 @@ export * from './bootstrap.js';
 export * from './intake.js';
 export * from './access.js';
 export * from './dto.js';
+export * from './intake.controller.js';

@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule } from '@openlgsp/http';
+import { intakeModuleFor, PlatformModule } from '@openlgsp/http';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { EntriesModule } from './entries/entries.module.js';
 import { ErrorReportsModule } from './error-reports/error-reports.module.js';
-import { IntakeModule } from './intake/intake.module.js';
 import { SharingServicesModule } from './sharing-services/sharing-services.module.js';
 
 /** The catalogue of shared databases and the registry of sharing services (DOMAIN.md §1). */
@@ -14,7 +13,7 @@ import { SharingServicesModule } from './sharing-services/sharing-services.modul
     EntriesModule,
     SharingServicesModule,
     ErrorReportsModule,
-    IntakeModule,
+    intakeModuleFor('catalogue', 'a service changed, a data error reported'),
   ],
 })
 export class AppModule {}

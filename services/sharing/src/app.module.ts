@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule } from '@openlgsp/http';
+import { intakeModuleFor, PlatformModule } from '@openlgsp/http';
 import { CatalogueFeedModule } from './catalogue-view/catalogue-feed.module.js';
 import { SharingConfigModule } from './config.module.js';
 import { DeadlinesModule } from './deadlines/deadlines.module.js';
 import { DisputesModule } from './disputes/disputes.module.js';
 import { GrantsModule } from './grants/grants.module.js';
-import { IntakeModule } from './intake/intake.module.js';
 import { PlannedSuspensionsModule } from './planned-suspensions/planned-suspensions.module.js';
 import { RequestsModule } from './requests/requests.module.js';
 import { UsageDemandsModule } from './usage-reports/usage-demands.module.js';
@@ -22,7 +21,7 @@ import { UsageDemandsModule } from './usage-reports/usage-demands.module.js';
     PlannedSuspensionsModule,
     UsageDemandsModule,
     DeadlinesModule,
-    IntakeModule,
+    intakeModuleFor('sharing', 'file a request, answer a usage-report demand'),
   ],
 })
 export class AppModule {}
