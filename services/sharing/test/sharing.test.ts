@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { validateEnvelope } from '@openlgsp/contracts';
 import { createEvent, toNatsMessage, type LgspEvent } from '@openlgsp/events';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { MONGO_CONNECTION } from '@openlgsp/persistence';
 import type { Connection } from 'mongoose';
 import { v7 as uuidv7 } from 'uuid';
@@ -378,6 +379,12 @@ describe('disputes, suspension, termination and usage reports', () => {
   it("repairs the check's holdings from the grant's events after a crash between the two writes", async () => {
     const { entryId, grant } = await approvedGrant();
     const db = sut.app.get<Connection>(MONGO_CONNECTION).db!;
+    // Let the holdings consumer apply the issue first (it would otherwise rewrite what is deleted next).
+    const jsm = await jetstreamManager(sut.nc);
+    await waitFor('the holdings consumer to settle', async () => {
+      const info = await jsm.consumers.info('SHARING', 'sharing-holdings');
+      return info.num_pending + info.num_ack_pending === 0 ? true : undefined;
+    });
     // As if the service stopped after writing the grant and before writing the holdings:
     await db.collection<{ _id: string }>('grant_holdings').deleteOne({ _id: `SXD|${entryId}` });
     assert.equal((await check({ holder: 'SXD', entryId })).reasons[0]?.code, 'no-grant');

@@ -1,4 +1,5 @@
 // Test fixtures for the pure rules' specs (no Nest, no store).
+import type { Result } from '@openlgsp/domain';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import type { CatalogueEntryView, CatalogueServiceView } from '../catalogue-view/catalogue-view.model.js';
 import type { RequestDetails } from '../requests/request.model.js';
@@ -63,3 +64,6 @@ export const consumer: Actor = { sub: 'sxd-officer', agency: 'SXD', roles: ['con
 export const provider: Actor = { sub: 'stnmt-officer', agency: 'STNMT', roles: ['provider'] };
 export const otherProvider: Actor = { sub: 'syt-officer', agency: 'SYT', roles: ['provider'] };
 export const dic: Actor = { sub: 'dic-officer', agency: 'STTTT', roles: ['dic'] };
+
+/** A rule's answer in one word: ok, or the violation's kind and code (e.g. forbidden:not-owner). */
+export const violation = (r: Result<unknown>) => (r.ok ? 'ok' : `${r.violation.kind}:${r.violation.code}`);

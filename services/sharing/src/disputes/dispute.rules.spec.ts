@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { unwrap, type Result } from '@openlgsp/domain';
+import { unwrap } from '@openlgsp/domain';
 import {
   config,
   consumer,
@@ -11,11 +11,11 @@ import {
   MONDAY,
   provider,
   REQUEST_ID,
+  violation,
 } from '../common/fixtures.js';
 import { refuse, submit } from '../requests/request.rules.js';
 import { decide, open } from './dispute.rules.js';
 
-const violation = (r: Result<unknown>) => (r.ok ? 'ok' : `${r.violation.kind}:${r.violation.code}`);
 const request = () => unwrap(submit(REQUEST_ID, landEntry(), null, details(), consumer, MONDAY, config)).next;
 const refused = () =>
   unwrap(refuse(request(), { reasons: 'không', legalBasis: request().legalBasis }, provider, MONDAY)).next;

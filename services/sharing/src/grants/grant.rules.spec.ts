@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { unwrap, type Result } from '@openlgsp/domain';
+import { unwrap } from '@openlgsp/domain';
 import {
   dic,
   ENTRY_ID,
@@ -12,6 +12,7 @@ import {
   provider,
   REQUEST_ID,
   SERVICE_ID,
+  violation,
 } from '../common/fixtures.js';
 import type { GrantState } from './grant.model.js';
 import {
@@ -24,7 +25,6 @@ import {
   terminate,
 } from './grant.rules.js';
 
-const violation = (r: Result<unknown>) => (r.ok ? 'ok' : `${r.violation.kind}:${r.violation.code}`);
 const UNTIL = local('2026-09-01T00:00:00');
 
 function grant(over: Partial<GrantState> = {}): GrantState {

@@ -3,26 +3,27 @@ import { fail, ok, type Result } from '@openlgsp/domain';
 import type { CatalogueEntryView, CatalogueServiceView } from '../catalogue-view/catalogue-view.model.js';
 import { actsAsProviderOf, forbidden, hasRole, type Actor } from '../common/actor.js';
 import { periodData } from '../common/scope.js';
-import type { GrantOrigin, GrantState, SuspensionCause, TerminationCause } from './grant.model.js';
+import type { GrantState, SuspensionCause, TerminationCause } from './grant.model.js';
 
 export interface GrantChange {
   next: GrantState;
   facts: Fact[];
 }
 
-export interface GrantTerms {
-  grantId: string;
-  origin: GrantOrigin;
-  requestId: string;
-  disputeId?: string;
-  entryId: string;
-  serviceId?: string;
-  ownerAgency: string;
-  holderAgency: string;
-  fields: string[];
-  validity: { from: Date; until: Date };
-  conditions: string[];
-}
+/** What a decision fixes; the rest of a grant's state starts with its issue. */
+export type GrantTerms = { grantId: string } & Pick<
+  GrantState,
+  | 'origin'
+  | 'requestId'
+  | 'disputeId'
+  | 'entryId'
+  | 'serviceId'
+  | 'ownerAgency'
+  | 'holderAgency'
+  | 'fields'
+  | 'validity'
+  | 'conditions'
+>;
 
 const who = (g: GrantState) => ({
   grantId: g._id,

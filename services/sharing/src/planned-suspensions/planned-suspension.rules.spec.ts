@@ -1,10 +1,18 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { unwrap, type Result } from '@openlgsp/domain';
-import { config, dic, local, MONDAY, otherProvider, parcelService, provider } from '../common/fixtures.js';
+import { unwrap } from '@openlgsp/domain';
+import {
+  config,
+  dic,
+  local,
+  MONDAY,
+  otherProvider,
+  parcelService,
+  provider,
+  violation,
+} from '../common/fixtures.js';
 import { announce, end, start } from './planned-suspension.rules.js';
 
-const violation = (r: Result<unknown>) => (r.ok ? 'ok' : `${r.violation.kind}:${r.violation.code}`);
 const plan = (startsAt: Date, hours = 8) => ({
   reason: 'nâng cấp máy chủ',
   startsAt,

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { unwrap, type Result } from '@openlgsp/domain';
+import { unwrap } from '@openlgsp/domain';
 import {
   consumer,
   config,
@@ -13,6 +13,7 @@ import {
   parcelService,
   provider,
   REQUEST_ID,
+  violation,
 } from '../common/fixtures.js';
 import {
   approve,
@@ -27,7 +28,6 @@ import {
 
 const submitted = () =>
   unwrap(submit(REQUEST_ID, landEntry(), null, details(), consumer, MONDAY, config)).next;
-const violation = (r: Result<unknown>) => (r.ok ? 'ok' : `${r.violation.kind}:${r.violation.code}`);
 
 describe('sharing request rules', () => {
   it('submits with a due date 10 working days ahead and a reminder 2 working days before it', () => {

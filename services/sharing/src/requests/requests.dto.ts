@@ -109,11 +109,6 @@ export class WithdrawDto {
   reason?: string;
 }
 
-export class DisputeDto {
-  @Text(4000, 'what the requester disputes, and why')
-  statement!: string;
-}
-
 export class RequestQuery extends PageQuery {
   @OneOf(['submitted', 'under-review', 'approved', 'refused', 'withdrawn'] as const, true)
   status?: 'submitted' | 'under-review' | 'approved' | 'refused' | 'withdrawn';

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { unwrap, type Result } from '@openlgsp/domain';
+import { unwrap } from '@openlgsp/domain';
 import {
   config,
   consumer,
@@ -10,11 +10,11 @@ import {
   otherProvider,
   provider,
   REQUEST_ID,
+  violation,
 } from '../common/fixtures.js';
 import { issue } from '../grants/grant.rules.js';
 import { answer, demand, flagOverdue } from './usage-demand.rules.js';
 
-const violation = (r: Result<unknown>) => (r.ok ? 'ok' : `${r.violation.kind}:${r.violation.code}`);
 const grant = issue(
   {
     grantId: REQUEST_ID,
