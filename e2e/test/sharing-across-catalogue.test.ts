@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { findEvent, startService, type ServiceUnderTest } from '@openlgsp/http/testing';
 import { startEngines, type Engines } from '@openlgsp/testing';
+import { landDatabase } from '@openlgsp/catalogue-service/test/fixtures';
 
 /**
  * The catalogue and sharing services together, in this process, on one nats-server and one FerretDB:
@@ -35,29 +36,6 @@ after(async () => {
 
 const traceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 const traceOf = (tp: string | undefined) => tp?.split('-')[1];
-
-function landDatabase() {
-  return {
-    name: 'Cơ sở dữ liệu đất đai',
-    ownerAgency: 'STNMT',
-    purpose: 'Tra cứu thông tin thửa đất phục vụ thủ tục hành chính',
-    scope: 'Toàn tỉnh',
-    sector: 'land',
-    dataFields: [
-      { name: 'parcelId', description: 'Mã thửa đất', type: 'code' },
-      { name: 'ownerName', description: 'Tên chủ sử dụng', type: 'string', personal: true },
-      { name: 'area', description: 'Diện tích (m2)', type: 'number' },
-    ],
-    updateFrequency: 'daily',
-    integrationTime: 'trong 24 giờ',
-    validityPeriod: 'P1Y',
-    sharingMode: 'request',
-    open: false,
-    masterData: true,
-    legalBasis: [{ instrument: 'Nghị định 47/2020/NĐ-CP', article: '12' }],
-    containsStateSecrets: false,
-  };
-}
 
 /** Proposal → DIC compiles → the Committee decides (with the decision's trace). */
 async function decideProposal(body: Record<string, unknown>, entryId: string | undefined, tp: string) {
