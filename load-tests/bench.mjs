@@ -91,6 +91,8 @@ const {
   rateRow,
   latencyRow,
   section,
+  machineLine,
+  printReport,
 } = await import('./lib/measure.mjs');
 
 // ---------------------------------------------------------------------------------------------------
@@ -680,31 +682,20 @@ async function main() {
       );
     const heapEnd = heapMb();
 
-    const cpus = os.cpus();
-    const out = [
-      `## OpenLGSP benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, N=${N}${quick ? ' (--quick)' : ''}, ${describeSource()}`,
-      '',
-      `Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()} ${os.arch()}; ` +
-        `Node ${process.version}; nats-server ${sut.nc.info?.version ?? '?'}; ${store}. ` +
-        `Load average (1 min): ${loadStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end.`,
-      'Client, catalogue service (in this process, telemetry on without an exporter, LOG_LEVEL=error) and engines share the machine.',
-      "Ratio: how many times the baseline's cost ours takes (baseline ÷ ours for rates, ours ÷ baseline for times); 1.0× = no overhead.",
-      '',
-      '| benchmark | ours | baseline | ratio |',
-      '|---|--:|--:|--:|',
-      ...rows.map((r) => `| ${r.join(' | ')} |`),
-      '',
-      `Heap used after a forced GC, MB: ${heapStart.toFixed(1)} with the service up; ` +
+    printReport({
+      title: `## OpenLGSP benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, N=${N}${quick ? ' (--quick)' : ''}, ${describeSource()}`,
+      context: [
+        machineLine({ nats: sut.nc.info?.version, store, loadStart }),
+        'Client, catalogue service (in this process, telemetry on without an exporter, LOG_LEVEL=error) and engines share the machine.',
+      ],
+      heapLine:
+        `Heap used after a forced GC, MB: ${heapStart.toFixed(1)} with the service up; ` +
         heap
           .map(([name, before, after]) => `benchmark ${name}: ${before.toFixed(1)} → ${after.toFixed(1)}`)
           .join('; ') +
         `; ${heapEnd.toFixed(1)} at the end (RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB).`,
-      '',
-      ...notes.map((n) => `- ${n}`),
-      '',
-      `Run time: ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
-    ];
-    process.stdout.write(`${out.join('\n')}\n`);
+      startedAt: t0,
+    });
   } finally {
     log('stopping the catalogue and removing the engines');
     await probe?.close().catch(() => undefined);

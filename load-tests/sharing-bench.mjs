@@ -18,8 +18,20 @@ const { setTimeout: sleep } = await import('node:timers/promises');
 const { startEngines } = await import('@openlgsp/testing');
 const { startService } = await import('@openlgsp/http/testing');
 const { default: mongoose } = await import('mongoose');
-const { log, heapMb, runOps, alternate, rows, notes, int, fmtRatio, rateRow, latencyRow } =
-  await import('./lib/measure.mjs');
+const {
+  log,
+  heapMb,
+  runOps,
+  alternate,
+  rows,
+  notes,
+  int,
+  fmtRatio,
+  rateRow,
+  latencyRow,
+  machineLine,
+  printReport,
+} = await import('./lib/measure.mjs');
 const { listEntryWithService } = await import('../services/sharing/dist/test/catalogue-feed.js');
 
 const args = process.argv.slice(2);
@@ -211,26 +223,15 @@ async function main() {
     );
     const heapEnd = heapMb();
 
-    const cpus = os.cpus();
-    const out = [
-      `## OpenLGSP sharing benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, N=${N}${quick ? ' (--quick)' : ''}`,
-      '',
-      `Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}; Node ${process.version}; nats-server ${sut.nc.info?.version ?? '?'}; store ${engines.mongo.engine}. ` +
-        `Load average (1 min): ${loadStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end.`,
-      'Client, sharing service (in this process, telemetry on without an exporter, LOG_LEVEL=error) and engines share the machine.',
-      "Ratio: how many times the baseline's cost ours takes (baseline ÷ ours for rates, ours ÷ baseline for times).",
-      '',
-      '| benchmark | ours | baseline | ratio |',
-      '|---|--:|--:|--:|',
-      ...rows.map((r) => `| ${r.join(' | ')} |`),
-      '',
-      `Heap used after a forced GC, MB: ${heapStart.toFixed(1)} before, ${heapEnd.toFixed(1)} after (RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB).`,
-      '',
-      ...notes.map((n) => `- ${n}`),
-      '',
-      `Run time: ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
-    ];
-    process.stdout.write(`${out.join('\n')}\n`);
+    printReport({
+      title: `## OpenLGSP sharing benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, N=${N}${quick ? ' (--quick)' : ''}`,
+      context: [
+        machineLine({ nats: sut.nc.info?.version, store: `store ${engines.mongo.engine}`, loadStart }),
+        'Client, sharing service (in this process, telemetry on without an exporter, LOG_LEVEL=error) and engines share the machine.',
+      ],
+      heapLine: `Heap used after a forced GC, MB: ${heapStart.toFixed(1)} before, ${heapEnd.toFixed(1)} after (RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB).`,
+      startedAt: t0,
+    });
   } finally {
     log('stopping the sharing service and removing the engines');
     await conn?.close().catch(() => undefined);

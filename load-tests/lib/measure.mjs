@@ -2,6 +2,7 @@
 // same-run alternation of ours and a baseline, percentiles, and the Markdown rows they print.
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 export const log = (line) => process.stderr.write(`[bench] ${line}\n`);
@@ -105,4 +106,35 @@ export async function section(name, body) {
   await body();
   heap.push([name.split(' ')[0], before, heapMb()]);
   log(`${name}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+
+/** The machine and its load, the same line in every runner's report. */
+export function machineLine({ nats, store, loadStart }) {
+  const cpus = os.cpus();
+  return (
+    `Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()} ${os.arch()}; ` +
+    `Node ${process.version}; nats-server ${nats ?? '?'}; ${store}. ` +
+    `Load average (1 min): ${loadStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end.`
+  );
+}
+
+/** Prints a runner's report on stdout: title, context lines, the table of `rows`, heap, `notes`, time. */
+export function printReport({ title, context, heapLine, startedAt }) {
+  const out = [
+    title,
+    '',
+    ...context,
+    "Ratio: how many times the baseline's cost ours takes (baseline ÷ ours for rates, ours ÷ baseline for times); 1.0× = no overhead.",
+    '',
+    '| benchmark | ours | baseline | ratio |',
+    '|---|--:|--:|--:|',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    heapLine,
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '',
+    `Run time: ${((performance.now() - startedAt) / 1000).toFixed(0)} s.`,
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
 }
