@@ -7,7 +7,6 @@ import {
 } from '@nestjs/common';
 import { CLOCK, EventFactory, type Clock } from '@openlgsp/events';
 import { DuplicateError } from '@openlgsp/persistence';
-import { NotFoundError } from '@openlgsp/domain';
 import { createLogger } from '@openlgsp/telemetry';
 import { AUDIT_CONFIG, type AuditConfig } from '../config.js';
 import { TrailStore } from '../trail/trail.store.js';
@@ -69,11 +68,9 @@ export class CheckpointsService implements OnModuleInit, OnApplicationBootstrap,
     return this.sign(head);
   }
 
-  /** Signs entry `seq` (the archive signs the last entry it takes away). */
-  async signEntry(seq: number): Promise<Checkpoint> {
-    const entry = await this.trail.get(seq);
-    if (!entry) throw new NotFoundError('entry', String(seq));
-    return this.sign({ seq, hash: entry.hash });
+  /** Signs entry `seq`, whose hash the caller read (the archive signs the last entry it takes away). */
+  signEntry(entry: { seq: number; hash: string }): Promise<Checkpoint> {
+    return this.sign(entry);
   }
 
   async all(): Promise<Checkpoint[]> {

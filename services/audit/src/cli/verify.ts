@@ -11,8 +11,9 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
+import { RuleViolationError } from '@openlgsp/domain';
 import { trustedKeys, type Checkpoint } from '../checkpoints/checkpoint.rules.js';
-import { parseArchive, verifyArchive } from '../retention/archive.format.js';
+import { ArchiveFormatError, parseArchive, verifyArchive } from '../retention/archive.format.js';
 import { ArchivesStore } from '../retention/archives.store.js';
 import { TrailStore } from '../trail/trail.store.js';
 import type { VerificationReport } from '../verification/chain.rules.js';
@@ -48,7 +49,15 @@ export async function main(argv: string[]): Promise<number> {
   const key = values['public-key']
     ? createPublicKey(await readFile(values['public-key'], 'utf8'))
     : undefined;
-  const report = values.archive ? await archives(values.archive, key) : await store(values, key);
+  let report: VerificationReport | undefined;
+  try {
+    report = values.archive ? await archives(values.archive, key) : await store(values, key);
+  } catch (err) {
+    // A range that reaches into the archives, an unreadable archive: say so, not a stack trace.
+    if (!(err instanceof RuleViolationError) && !(err instanceof ArchiveFormatError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return 2;
+  }
   if (!report) return 2;
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   process.stderr.write(

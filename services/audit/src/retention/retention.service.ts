@@ -71,12 +71,15 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
       const run = archivableRun(candidates, firstStoredSeq, cutoff, MAX_PER_ARCHIVE);
       if (!run) return { archived: 0, cutoff: cutoff.toISOString() };
 
-      const checkpoint = await this.checkpoints.signEntry(run.toSeq);
+      const entries: TrailEntry[] = [];
+      for await (const e of this.trail.range(run.fromSeq, run.toSeq)) entries.push(e);
+      const final = entries[entries.length - 1];
+      if (final?.seq !== run.toSeq)
+        throw new Error(`entries ${run.fromSeq}..${run.toSeq} are not all in the store`);
+      const checkpoint = await this.checkpoints.signEntry(final);
       const covering = (await this.checkpoints.all()).filter(
         (cp) => cp.seq >= run.fromSeq && cp.seq <= run.toSeq,
       );
-      const entries: TrailEntry[] = [];
-      for await (const e of this.trail.range(run.fromSeq, run.toSeq)) entries.push(e);
       const header: ArchiveHeader = {
         kind: 'archive',
         format: 1,

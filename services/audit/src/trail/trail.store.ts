@@ -1,15 +1,27 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Connection, mongo } from 'mongoose';
 import { CLOCK, type Clock } from '@openlgsp/events';
 import { MONGO_CONNECTION } from '@openlgsp/persistence';
+import { createLogger } from '@openlgsp/telemetry';
 import { GENESIS_HASH, type ChainHead, type ReceivedMessage, type TrailEntry } from './entry.model.js';
 import { nextEntry } from './trail.rules.js';
 
 export type EntryDoc = TrailEntry & { _id: number };
+
+/** Who is writing the next entry: one writer at a time holds the claim. */
+interface Claim {
+  seq: number;
+  by: string;
+  /** Epoch ms (the process's real clock: a claim's age is about crashes, not about the trail's time). */
+  at: number;
+}
 interface HeadDoc {
   _id: string;
   seq: number;
   hash: string;
+  pending: Claim | null;
 }
 
 export function entriesOf(connection: Connection): mongo.Collection<EntryDoc> {
@@ -23,21 +35,43 @@ export function toEntry(doc: EntryDoc): TrailEntry {
 
 const isDuplicateKey = (err: unknown) => (err as { code?: number })?.code === 11000;
 
+/** A claim older than this is a crashed writer's: another may settle it (by then the writer has long given up). */
+const STALE_CLAIM_MS = 30_000;
+const IDLE_RELEASE_MS = 200;
+const MAX_HOLD_MS = 1_000;
+
 /**
- * The append-only trail. One writer at a time by construction: an entry's `_id` is its sequence
- * number, so two appenders (two instances, or two consumers of one) racing for the same place cannot
- * both win; the loser learns the new head from the winner's entry and links after it. The chain
- * therefore never forks, and no lock or transaction is needed (FerretDB has neither).
+ * The append-only trail, written by one writer at a time even with several audit instances.
+ *
+ * The chain's head is one document, `{ seq, hash, pending }`. To append, a writer claims the next
+ * place with a conditional update of that document (only one claim can match), inserts the entry
+ * with `_id` = its sequence number, and advances the head, releasing the claim. An entry's place is
+ * unique (`_id`) and so is its key (the event's identity), so neither a fork nor a second copy of
+ * an event can be stored; holding the claim is what tells the two refusals apart: a duplicate-key
+ * error under our own claim means the event is already in the trail.
+ *
+ * Why a head document rather than reading the last entry: on FerretDB (the local and test store) a
+ * lookup by `_id` scans the collection, while uniqueness checks on insert use the index; so the
+ * steady path reads nothing but the one-document head (FerretDB has no transactions either).
  */
 @Injectable()
 export class TrailStore implements OnModuleInit, OnApplicationShutdown {
   readonly entries: mongo.Collection<EntryDoc>;
   private readonly chain: mongo.Collection<HeadDoc>;
-  /** This process's idea of the head; wrong only by lagging, which an append corrects. */
+  /** The archive manifests (RetentionService writes them); read here only to continue after a cut. */
+  private readonly archives: mongo.Collection<{ _id: string; toSeq: number; lastHash: string }>;
+  private readonly writer = randomUUID();
+  /** The head as this process last saw it: a guess a failed claim corrects. */
   private head?: ChainHead;
-  private persistedSeq = 0;
+  /** The place whose claim this writer holds: kept from one append to the next while messages queue. */
+  private holds?: number;
+  /** Since when this writer holds claims back to back, and the timer that frees the place when idle. */
+  private heldSince = 0;
+  private idle?: NodeJS.Timeout;
+  /** An insert whose outcome is unknown (the store failed mid-way): settled on the next attempt. */
+  private uncertain?: { seq: number; key: string };
   private queue: Promise<unknown> = Promise.resolve();
-  private timer?: NodeJS.Timeout;
+  private readonly logger = createLogger('audit');
 
   constructor(
     @Inject(MONGO_CONNECTION) connection: Connection,
@@ -45,19 +79,18 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.entries = entriesOf(connection);
     this.chain = connection.db!.collection<HeadDoc>('chain');
+    this.archives = connection.db!.collection('archives');
   }
 
   async onModuleInit(): Promise<void> {
     // The unique key makes "exactly once per event" hold even across instances and crashes.
     await this.entries.createIndex({ key: 1 }, { unique: true, name: 'entry_key' });
-    this.timer = setInterval(() => void this.persistHead().catch(() => undefined), 1_000);
-    this.timer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    clearTimeout(this.idle);
     await this.queue.catch(() => undefined);
-    await this.persistHead().catch(() => undefined);
+    await this.freeIdleClaim().catch(() => undefined);
   }
 
   /**
@@ -65,70 +98,152 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
    * Appends of this process run one after another, in arrival order.
    */
   append(message: ReceivedMessage): Promise<{ entry?: TrailEntry; duplicate: boolean }> {
+    clearTimeout(this.idle);
     const run = this.queue.then(() => this.appendNow(message));
     this.queue = run.catch(() => undefined);
+    // Idle for a moment: free the place for other instances (through the queue, after any append).
+    this.idle = setTimeout(() => {
+      this.queue = this.queue.then(() => this.freeIdleClaim()).catch(() => undefined);
+    }, IDLE_RELEASE_MS);
+    this.idle.unref();
     return run;
   }
 
   private async appendNow(message: ReceivedMessage): Promise<{ entry?: TrailEntry; duplicate: boolean }> {
     for (;;) {
       const head = (this.head ??= await this.currentHead());
+      if (this.holds !== head.seq + 1) {
+        if (!(await this.claim(head))) {
+          this.head = await this.settle();
+          continue;
+        }
+        this.holds = head.seq + 1;
+        this.heldSince = Date.now();
+      }
       const entry = nextEntry(message, head, this.clock());
       try {
         await this.entries.insertOne({ _id: entry.seq, ...entry });
       } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        const taken = await this.entries.findOne({ _id: entry.seq });
-        if (taken) {
-          // Another writer got this place first: continue after its entry.
-          this.head = { seq: taken.seq, hash: taken.hash };
-          continue;
+        if (!isDuplicateKey(err)) {
+          this.uncertain = { seq: entry.seq, key: entry.key };
+          this.holds = undefined; // renew the claim on the next attempt
+          throw err;
         }
+        if (this.uncertain?.seq === entry.seq) {
+          // An earlier attempt may have landed before the store failed: look (a scan, but rare).
+          const landed = await this.entries.findOne({ _id: entry.seq });
+          this.uncertain = undefined;
+          if (landed) {
+            await this.advance(head.seq, landed);
+            return { entry: toEntry(landed), duplicate: landed.key !== entry.key };
+          }
+        }
+        // Our claim keeps the place free, so the refusal is the key's: the event is already recorded.
+        await this.release(head.seq);
         return { duplicate: true };
       }
-      this.head = { seq: entry.seq, hash: entry.hash };
-      if (entry.seq - this.persistedSeq >= 100) await this.persistHead();
+      this.uncertain = undefined;
+      await this.advance(head.seq, entry);
       return { entry, duplicate: false };
     }
   }
 
-  /**
-   * The head as stored: the recorded head, then forward while entries follow it (the record lags by
-   * design: it is written every hundred entries and every second, not on each append).
-   */
-  async currentHead(): Promise<ChainHead> {
-    const recorded = await this.chain.findOne({ _id: 'head' });
-    let head: ChainHead = recorded
-      ? { seq: recorded.seq, hash: recorded.hash }
-      : { seq: 0, hash: GENESIS_HASH };
-    for (;;) {
-      const next = await this.entries.findOne({ _id: head.seq + 1 }, { projection: { seq: 1, hash: 1 } });
-      if (!next) return head;
-      head = { seq: next.seq, hash: next.hash };
+  /** Claims place head.seq + 1 (or renews our own claim); false when another writer holds it or moved on. */
+  private async claim(head: ChainHead): Promise<boolean> {
+    const pending: Claim = { seq: head.seq + 1, by: this.writer, at: Date.now() };
+    const claimed = await this.chain.updateOne(
+      { _id: 'head', seq: head.seq, $or: [{ pending: null }, { 'pending.by': this.writer }] },
+      { $set: { pending } },
+    );
+    if (claimed.matchedCount === 1) return true;
+    if (await this.chain.findOne({ _id: 'head' }, { projection: { _id: 1 } })) return false;
+    try {
+      await this.chain.insertOne({ _id: 'head', seq: head.seq, hash: head.hash, pending });
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
     }
   }
 
-  /** The recorded head (it may lag the true head, never lead it). */
+  /** After a lost claim: the head as it now is, once its writer is done (or found dead). */
+  private async settle(): Promise<ChainHead> {
+    const doc = await this.chain.findOne({ _id: 'head' });
+    if (!doc) return this.lastCut();
+    const claim = doc.pending;
+    if (claim && claim.by !== this.writer) {
+      if (Date.now() - claim.at < STALE_CLAIM_MS) await sleep(10);
+      else await this.recover(doc, claim);
+    }
+    return { seq: doc.seq, hash: doc.hash };
+  }
+
+  /** A writer died holding the claim: keep its entry if it wrote one, and free the place. */
+  private async recover(doc: HeadDoc, claim: Claim): Promise<void> {
+    this.logger.warn({ claim }, 'a writer of the trail left a stale claim; settling it');
+    const written = await this.entries.findOne({ _id: claim.seq });
+    await this.chain.updateOne(
+      { _id: 'head', seq: doc.seq, 'pending.by': claim.by, 'pending.at': claim.at },
+      { $set: written ? { seq: written.seq, hash: written.hash, pending: null } : { pending: null } },
+    );
+  }
+
+  /**
+   * Moves the head to `entry` and, in the same write, claims the next place: a busy writer spends two
+   * writes per entry (insert, advance). It lets go after a moment of idleness, and at least every
+   * second under load, so another instance gets its turn.
+   */
+  private async advance(fromSeq: number, entry: { seq: number; hash: string }): Promise<void> {
+    const next = this.keepClaiming() ? { seq: entry.seq + 1, by: this.writer, at: Date.now() } : null;
+    const moved = await this.chain.updateOne(
+      { _id: 'head', seq: fromSeq, 'pending.by': this.writer },
+      { $set: { seq: entry.seq, hash: entry.hash, pending: next } },
+    );
+    // Not moved: our claim was taken as stale; whoever took it settles our entry. Re-read next time.
+    this.head = moved.matchedCount === 1 ? { seq: entry.seq, hash: entry.hash } : undefined;
+    this.holds = moved.matchedCount === 1 && next ? next.seq : undefined;
+  }
+
+  private keepClaiming(): boolean {
+    return Date.now() - this.heldSince < MAX_HOLD_MS;
+  }
+
+  private async freeIdleClaim(): Promise<void> {
+    if (this.holds === undefined) return;
+    await this.chain.updateOne(
+      { _id: 'head', seq: this.holds - 1, 'pending.by': this.writer },
+      { $set: { pending: null } },
+    );
+    this.holds = undefined;
+  }
+
+  private async release(seq: number): Promise<void> {
+    const next = this.keepClaiming() ? { seq: seq + 1, by: this.writer, at: Date.now() } : null;
+    const kept = await this.chain.updateOne(
+      { _id: 'head', seq, 'pending.by': this.writer },
+      { $set: { pending: next } },
+    );
+    this.holds = kept.matchedCount === 1 && next ? next.seq : undefined;
+  }
+
+  /** The head as recorded: the last entry's sequence number and hash. */
+  async currentHead(): Promise<ChainHead> {
+    return (await this.recordedHead()) ?? this.lastCut();
+  }
+
+  /** The recorded head; undefined before the first entry. */
   async recordedHead(): Promise<ChainHead | undefined> {
     const recorded = await this.chain.findOne({ _id: 'head' });
     return recorded ? { seq: recorded.seq, hash: recorded.hash } : undefined;
   }
 
-  private async persistHead(): Promise<void> {
-    const head = this.head;
-    if (!head || head.seq <= this.persistedSeq) return;
-    try {
-      await this.chain.updateOne(
-        { _id: 'head', seq: { $lt: head.seq } },
-        { $set: { seq: head.seq, hash: head.hash } },
-        { upsert: true },
-      );
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err; // another instance recorded a later head
-    }
-    this.persistedSeq = Math.max(this.persistedSeq, head.seq);
+  /** Without a recorded head, the chain continues after the last archive, if any, never from genesis again. */
+  private async lastCut(): Promise<ChainHead> {
+    const [cut] = await this.archives.find({}).sort({ _id: -1 }).limit(1).toArray();
+    return cut ? { seq: cut.toSeq, hash: cut.lastHash } : { seq: 0, hash: GENESIS_HASH };
   }
 
+  /** One entry by sequence number (a scan on FerretDB: for single reads, not for loops). */
   async get(seq: number): Promise<TrailEntry | undefined> {
     const doc = await this.entries.findOne({ _id: seq });
     return doc ? toEntry(doc) : undefined;
@@ -141,15 +256,5 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
       .sort({ _id: 1 })
       .batchSize(1_000);
     for await (const doc of cursor) yield toEntry(doc);
-  }
-
-  /** The lowest sequence number still in the store. */
-  async firstStoredSeq(): Promise<number | undefined> {
-    const [doc] = await this.entries
-      .find({}, { projection: { _id: 1 } })
-      .sort({ _id: 1 })
-      .limit(1)
-      .toArray();
-    return doc?._id;
   }
 }
