@@ -69,9 +69,8 @@ async function waitForHead(trail, seq, timeoutMs) {
   for (;;) {
     const head = await trail.currentHead();
     if (head.seq >= seq) return head;
-    if (process.env.BENCH_DEBUG) log(`head ${head.seq} at ${new Date().toISOString()}`);
     if (Date.now() > until) throw new Error(`the trail reached ${head.seq} of ${seq} entries in time`);
-    await sleep(process.env.BENCH_DEBUG ? 2000 : 50);
+    await sleep(50);
   }
 }
 
@@ -134,7 +133,7 @@ async function main() {
     if (!report.ok) throw new Error(`the chain does not verify: ${JSON.stringify(report.firstBreak)}`);
     const r = performance.now();
     let read = 0;
-    for await (const _ of trail.range(1, Number.MAX_SAFE_INTEGER)) read++;
+    for await (const entry of trail.range(1, Number.MAX_SAFE_INTEGER)) if (entry) read++;
     const readMs = performance.now() - r;
     const perMillion = (ms, n) => ((ms / n) * 1e6) / 1000;
     rows.push([
@@ -147,8 +146,7 @@ async function main() {
     const c = performance.now();
     const verifier = new ChainVerifier({ firstSeq: 1, checkpoints: [], trustedKeys: new Map() });
     for (const d of docs) {
-      const { _id, ...entry } = d;
-      verifier.push(entry);
+      verifier.push(d); // the hash covers the named fields only; _id is ignored
     }
     const cpuMs = performance.now() - c;
     rows.push([
