@@ -113,10 +113,26 @@ async function main() {
     await scratch.deleteMany({});
     const raw = await runOps(docs.length, 1, (i) => scratch.insertOne({ ...docs[i] }));
     await scratch.drop().catch(() => undefined);
+    // Second baseline: the two writes a chained append needs at least (the entry, then the head moved
+    // conditionally), with nothing else: what the hash chain costs in the store, before JetStream and hashing.
+    const head = db.collection('bench_raw_head');
+    await head.insertOne({ _id: 'head', seq: 0, hash: '' });
+    const twoWrites = await runOps(docs.length, 1, async (i) => {
+      await scratch.insertOne({ ...docs[i] });
+      await head.updateOne({ _id: 'head', seq: i }, { $set: { seq: i + 1, hash: docs[i].hash } });
+    });
+    await scratch.drop().catch(() => undefined);
+    await head.drop().catch(() => undefined);
     rateRow(
       'recording through NATS (hash chain, one writer) vs raw insertOne of the same documents',
       N / (recordMs / 1000),
       docs.length / (raw.ms / 1000),
+      'entries/s',
+    );
+    rateRow(
+      'recording through NATS vs insertOne + conditional head update of the same documents',
+      N / (recordMs / 1000),
+      docs.length / (twoWrites.ms / 1000),
       'entries/s',
     );
     notes.push(

@@ -353,6 +353,35 @@ step(
 const overview = step('DIC lists every request', await call('GET', '/sharing/requests?limit=200', dic));
 console.log(`  ${overview.items.length} request(s): ${overview.items.map((r) => r.status).join(', ')}`);
 
+console.log('\n— The audit trail (DOMAIN.md §4)');
+await new Promise((r) => setTimeout(r, 1_000)); // the trail records what just happened, a moment later
+const auditor = await token(`TTCP${suffix}`, ['auditor']);
+const latest = step(
+  'an auditor reads the latest entries',
+  await call('GET', '/audit/entries?limit=5', auditor),
+);
+console.log(`  ${latest.items.map((e) => `#${e.seq} ${e.type ?? '(not a CloudEvent)'}`).join('\n  ')}`);
+const own = step(
+  'the land department reads the entries about itself',
+  await call('GET', `/audit/entries?agency=${code('STNMT')}&limit=200`, land),
+);
 console.log(
-  `\nDone. Events are on NATS streams CATALOGUE, SHARING, INTAKE and REJECTED; API docs at ${base}/catalogue/docs and ${base}/sharing/docs`,
+  `  ${own.items.length} entries, e.g. ${own.items.find((e) => e.type?.includes('access'))?.payload?.route ?? '—'}`,
+);
+step(
+  "  but not construction's (refused, and the refusal is itself recorded)",
+  await call('GET', `/audit/entries?agency=${code('SXD')}`, land),
+);
+const checkpoint = step('DIC signs the head of the chain', await call('POST', '/audit/checkpoints', dic));
+console.log(`  checkpoint #${checkpoint.seq} ${checkpoint.hash.slice(0, 16)}…, key ${checkpoint.keyId}`);
+const verified = step(
+  'the auditor verifies the whole chain',
+  await call('GET', '/audit/verification', auditor),
+);
+console.log(
+  `  ${verified.ok ? 'verified' : `BROKEN: ${verified.firstBreak.reason}`}: ${verified.entriesChecked} entries, ${verified.checkpointsChecked} checkpoint(s)`,
+);
+
+console.log(
+  `\nDone. Events are on NATS streams CATALOGUE, SHARING, INTAKE and REJECTED, all in the audit trail; API docs at ${base}/catalogue/docs, ${base}/sharing/docs and ${base}/audit/docs`,
 );
