@@ -25,7 +25,8 @@ const { setTimeout: sleep } = await import('node:timers/promises');
 const { startEngines } = await import('@openlgsp/testing');
 const { startService } = await import('@openlgsp/http/testing');
 const { createEvent, toNatsMessage } = await import('@openlgsp/events');
-const { log, runOps, rows, notes, int, fmtRate, fmtRatio, rateRow } = await import('./lib/measure.mjs');
+const { log, heapMb, runOps, rows, notes, int, fmtRate, fmtRatio, rateRow, machineLine, printReport } =
+  await import('./lib/measure.mjs');
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
@@ -95,6 +96,7 @@ async function main() {
     });
     const { TrailStore, VerificationService, ChainVerifier } = await import(audit);
     const trail = sut.app.get(TrailStore);
+    const heapStart = heapMb();
     const db = trail.entries.db;
 
     // 1 · recording: publish N events (64 in flight) while the recorder drains them into the chain.
@@ -176,25 +178,15 @@ async function main() {
         'per million is that time × 1,000,000 / N: one streaming pass, linear in the entries, not measured at a million.',
     );
 
-    const cpus = os.cpus();
-    const out = [
-      `## OpenLGSP audit benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, N=${N}${quick ? ' (--quick)' : ''}`,
-      '',
-      `Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()} ${os.arch()}; ` +
-        `Node ${process.version}; nats-server ${sut.nc.info?.version ?? '?'}; ${engines.mongo.engine}. ` +
-        `Load average (1 min): ${loadStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end.`,
-      'Client, audit service (in this process, LOG_LEVEL=error) and engines share the machine.',
-      "Ratio: how many times the baseline's cost ours takes; 1.0× = no overhead.",
-      '',
-      '| benchmark | ours | baseline | ratio |',
-      '|---|--:|--:|--:|',
-      ...rows.map((row) => `| ${row.join(' | ')} |`),
-      '',
-      ...notes.map((n) => `- ${n}`),
-      '',
-      `Run time: ${((performance.now() - t0) / 1000).toFixed(0)} s.`,
-    ];
-    process.stdout.write(`${out.join('\n')}\n`);
+    printReport({
+      title: `## OpenLGSP audit benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, N=${N}${quick ? ' (--quick)' : ''}`,
+      context: [
+        machineLine({ nats: sut.nc.info?.version, store: `store ${engines.mongo.engine}`, loadStart }),
+        'Client, audit service (in this process, LOG_LEVEL=error) and engines share the machine.',
+      ],
+      heapLine: `Heap used after a forced GC, MB: ${heapStart.toFixed(1)} with the service up, ${heapMb().toFixed(1)} at the end (RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB).`,
+      startedAt: t0,
+    });
   } finally {
     log('stopping the audit service and removing the engines');
     if (sut) await sut.stop();
