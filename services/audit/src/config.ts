@@ -13,6 +13,8 @@ export interface AuditConfig {
   /** The longest period one export may cover. */
   maxExportDays: number;
   signingKey: { pem?: string; file?: string; devDir: string; production: boolean };
+  /** PEM public keys of earlier signing keys (AUDIT_PREVIOUS_PUBLIC_KEYS_FILE): their checkpoints still verify after a rotation. */
+  previousPublicKeysFile?: string;
 }
 
 export const AUDIT_CONFIG = Symbol('AUDIT_CONFIG');
@@ -48,5 +50,8 @@ export function auditConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuditC
       devDir: env.LGSP_DATA ? join(env.LGSP_DATA, 'keys') : resolve('.lgsp', 'keys'),
       production: env.NODE_ENV === 'production',
     },
+    ...(env.AUDIT_PREVIOUS_PUBLIC_KEYS_FILE
+      ? { previousPublicKeysFile: env.AUDIT_PREVIOUS_PUBLIC_KEYS_FILE }
+      : {}),
   };
 }

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import {
   Inject,
   Injectable,
@@ -13,7 +14,7 @@ import { TrailStore } from '../trail/trail.store.js';
 import { signCheckpoint, trustedKeys, type Checkpoint, type TrustedKeys } from './checkpoint.rules.js';
 import { checkpointId } from './checkpoint.schema.js';
 import { CheckpointsRepository, checkpointOf } from './checkpoints.repository.js';
-import { loadSigningKey, type SigningKey } from './signing-key.js';
+import { loadPublicKeys, loadSigningKey, type SigningKey } from './signing-key.js';
 
 export const CHECKPOINT_SIGNED = 'vn.openlgsp.audit.checkpoint.signed.v1';
 
@@ -21,6 +22,7 @@ export const CHECKPOINT_SIGNED = 'vn.openlgsp.audit.checkpoint.signed.v1';
 @Injectable()
 export class CheckpointsService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private key!: SigningKey;
+  private previousKeys: KeyObject[] = [];
   private timer?: NodeJS.Timeout;
   private readonly logger = createLogger('audit');
 
@@ -34,6 +36,8 @@ export class CheckpointsService implements OnModuleInit, OnApplicationBootstrap,
 
   async onModuleInit(): Promise<void> {
     this.key = await loadSigningKey(this.config.signingKey);
+    if (this.config.previousPublicKeysFile)
+      this.previousKeys = await loadPublicKeys(this.config.previousPublicKeysFile);
   }
 
   onApplicationBootstrap(): void {
@@ -58,7 +62,7 @@ export class CheckpointsService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   trustedKeys(): TrustedKeys {
-    return trustedKeys(this.key.publicKey);
+    return trustedKeys(this.key.publicKey, ...this.previousKeys);
   }
 
   /** Signs the current head; nothing new is signed when the head is already checkpointed. */

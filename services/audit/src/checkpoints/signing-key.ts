@@ -13,6 +13,19 @@ export interface SigningKey {
 
 const DEV_KEY_FILE = 'audit-signing-private.pem';
 
+/** Every PEM public key in a file (a rotated-out key's checkpoints keep verifying). */
+export async function loadPublicKeys(file: string): Promise<KeyObject[]> {
+  const text = await readFile(file, 'utf8');
+  const blocks = text.match(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g) ?? [];
+  if (!blocks.length) throw new AuditConfigError(`${file} holds no PEM public key`);
+  return blocks.map((pem) => {
+    const key = createPublicKey(pem);
+    if (key.asymmetricKeyType !== 'ed25519')
+      throw new AuditConfigError(`${file}: previous signing keys must be Ed25519`);
+    return key;
+  });
+}
+
 /**
  * The checkpoint signing key: AUDIT_SIGNING_KEY (PEM) or AUDIT_SIGNING_KEY_FILE; outside production,
  * a development key generated once into the local keys directory (as the auth library does).
