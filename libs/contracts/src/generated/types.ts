@@ -264,6 +264,10 @@ export interface AccessRecordedV1 {
    * The route's path parameters (the ids of the resources the call was about), by parameter name.
    */
   resourceIds?: {
+    /**
+     * This interface was referenced by `undefined`'s JSON-Schema definition
+     * via the `patternProperty` "^[A-Za-z_][A-Za-z0-9_]{0,63}$".
+     */
     [k: string]: string;
   };
   /**

@@ -594,7 +594,7 @@ return errors === 0;
 validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const v1 = validate61;
-const schema25 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/events/audit/access.recorded.v1.json","title":"Access recorded (v1)","description":"A service answered a state-changing HTTP call (POST, PUT, PATCH, DELETE) or refused a call (401, 403). Reported by every service after the response was sent, for the audit trail. It never carries credentials, query strings or bodies: who called, which route and resource, and the outcome. The event's agency and actor extensions repeat the caller's agency and subject when the caller was authenticated.","x-lgsp":{"type":"vn.openlgsp.audit.access.recorded.v1","kind":"domain","subject":"lgsp.audit.access.recorded","summary":"A privileged HTTP call or a refusal, as the answering service saw it.","source":"TT 12/2022/TT-BTTTT (002) Điều 4.4: an agency keeps the logs of its systems for monitoring, analysis and investigation"},"type":"object","additionalProperties":false,"required":["service","method","route","status","caller","at"],"properties":{"service":{"description":"The service that answered, e.g. \"catalogue\".","type":"string","minLength":2,"maxLength":64,"pattern":"^[a-z][a-z0-9-]{1,63}$"},"method":{"description":"The HTTP method.","type":"string","enum":["GET","HEAD","OPTIONS","POST","PUT","PATCH","DELETE"]},"route":{"description":"The route template, e.g. \"/catalogue/entries/:id\"; \"unmatched\" when no route matched.","type":"string","minLength":1,"maxLength":512},"resourceIds":{"description":"The route's path parameters (the ids of the resources the call was about), by parameter name.","type":"object","maxProperties":16,"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]{0,63}$"},"additionalProperties":{"type":"string","maxLength":256}},"status":{"description":"The HTTP status of the answer.","type":"integer","minimum":100,"maximum":599},"caller":{"description":"Who called: the authenticated principal, or anonymous when no valid credential was presented.","type":"object","additionalProperties":false,"required":["anonymous"],"properties":{"anonymous":{"description":"True when no valid credential was presented.","type":"boolean"},"sub":{"description":"The user (token subject) or the API key id.","type":"string","minLength":1,"maxLength":256},"agency":{"description":"The caller's agency code; empty for an API key that belongs to no agency.","type":"string","maxLength":64},"roles":{"description":"The caller's roles.","type":"array","maxItems":16,"items":{"type":"string","minLength":1,"maxLength":32}},"via":{"description":"How the caller authenticated.","type":"string","enum":["token","api-key"]}}},"durationMs":{"description":"How long the service took to answer, in milliseconds.","type":"number","minimum":0},"at":{"$ref":"../_defs/common.json#/$defs/timestamp"}}};
+const schema25 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/events/audit/access.recorded.v1.json","title":"Access recorded (v1)","description":"A service answered a state-changing HTTP call (POST, PUT, PATCH, DELETE) or refused a call (401, 403). Reported by every service after the response was sent, for the audit trail. It never carries credentials, query strings or bodies: who called, which route and resource, and the outcome. The event's agency and actor extensions repeat the caller's agency and subject when the caller was authenticated.","x-lgsp":{"type":"vn.openlgsp.audit.access.recorded.v1","kind":"domain","subject":"lgsp.audit.access.recorded","summary":"A privileged HTTP call or a refusal, as the answering service saw it.","source":"TT 12/2022/TT-BTTTT (002) Điều 4.4: an agency keeps the logs of its systems for monitoring, analysis and investigation"},"type":"object","additionalProperties":false,"required":["service","method","route","status","caller","at"],"properties":{"service":{"description":"The service that answered, e.g. \"catalogue\".","type":"string","minLength":2,"maxLength":64,"pattern":"^[a-z][a-z0-9-]{1,63}$"},"method":{"description":"The HTTP method.","type":"string","enum":["GET","HEAD","OPTIONS","POST","PUT","PATCH","DELETE"]},"route":{"description":"The route template, e.g. \"/catalogue/entries/:id\"; \"unmatched\" when no route matched.","type":"string","minLength":1,"maxLength":512},"resourceIds":{"description":"The route's path parameters (the ids of the resources the call was about), by parameter name.","type":"object","maxProperties":16,"additionalProperties":false,"patternProperties":{"^[A-Za-z_][A-Za-z0-9_]{0,63}$":{"type":"string","maxLength":256}}},"status":{"description":"The HTTP status of the answer.","type":"integer","minimum":100,"maximum":599},"caller":{"description":"Who called: the authenticated principal, or anonymous when no valid credential was presented.","type":"object","additionalProperties":false,"required":["anonymous"],"properties":{"anonymous":{"description":"True when no valid credential was presented.","type":"boolean"},"sub":{"description":"The user (token subject) or the API key id.","type":"string","minLength":1,"maxLength":256},"agency":{"description":"The caller's agency code; empty for an API key that belongs to no agency.","type":"string","maxLength":64},"roles":{"description":"The caller's roles.","type":"array","maxItems":16,"items":{"type":"string","minLength":1,"maxLength":32}},"via":{"description":"How the caller authenticated.","type":"string","enum":["token","api-key"]}}},"durationMs":{"description":"How long the service took to answer, in milliseconds.","type":"number","minimum":0},"at":{"$ref":"../_defs/common.json#/$defs/timestamp"}}};
 const pattern8 = new RegExp("^[a-z][a-z0-9-]{1,63}$", "u");
 const pattern9 = new RegExp("^[A-Za-z_][A-Za-z0-9_]{0,63}$", "u");
 
@@ -847,10 +847,8 @@ vErrors.push(err16);
 errors++;
 }
 for(const key1 in data3){
-const _errs11 = errors;
-if(typeof key1 === "string"){
-if(!pattern9.test(key1)){
-const err17 = {instancePath:instancePath+"/resourceIds",schemaPath:"#/properties/resourceIds/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]{0,63}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]{0,63}$"+"\"",propertyName:key1};
+if(!(pattern9.test(key1))){
+const err17 = {instancePath:instancePath+"/resourceIds",schemaPath:"#/properties/resourceIds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -860,9 +858,12 @@ vErrors.push(err17);
 errors++;
 }
 }
-var valid1 = _errs11 === errors;
-if(!valid1){
-const err18 = {instancePath:instancePath+"/resourceIds",schemaPath:"#/properties/resourceIds/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+for(const key2 in data3){
+if(pattern9.test(key2)){
+let data4 = data3[key2];
+if(typeof data4 === "string"){
+if(func2(data4) > 256){
+const err18 = {instancePath:instancePath+"/resourceIds/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/resourceIds/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D%7B0%2C63%7D%24/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -872,11 +873,8 @@ vErrors.push(err18);
 errors++;
 }
 }
-for(const key2 in data3){
-let data4 = data3[key2];
-if(typeof data4 === "string"){
-if(func2(data4) > 256){
-const err19 = {instancePath:instancePath+"/resourceIds/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/resourceIds/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+else {
+const err19 = {instancePath:instancePath+"/resourceIds/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/resourceIds/patternProperties/%5E%5BA-Za-z_%5D%5BA-Za-z0-9_%5D%7B0%2C63%7D%24/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -886,8 +884,10 @@ vErrors.push(err19);
 errors++;
 }
 }
+}
+}
 else {
-const err20 = {instancePath:instancePath+"/resourceIds/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/resourceIds/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err20 = {instancePath:instancePath+"/resourceIds",schemaPath:"#/properties/resourceIds/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -897,9 +897,10 @@ vErrors.push(err20);
 errors++;
 }
 }
-}
-else {
-const err21 = {instancePath:instancePath+"/resourceIds",schemaPath:"#/properties/resourceIds/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.status !== undefined){
+let data5 = data.status;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err21 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -908,11 +909,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data.status !== undefined){
-let data5 = data.status;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err22 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 599 || isNaN(data5)){
+const err22 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -921,24 +920,13 @@ vErrors.push(err22);
 }
 errors++;
 }
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 599 || isNaN(data5)){
-const err23 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
+if(data5 < 100 || isNaN(data5)){
+const err23 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
 if(vErrors === null){
 vErrors = [err23];
 }
 else {
 vErrors.push(err23);
-}
-errors++;
-}
-if(data5 < 100 || isNaN(data5)){
-const err24 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
 }
 errors++;
 }
@@ -948,7 +936,18 @@ if(data.caller !== undefined){
 let data6 = data.caller;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.anonymous === undefined){
-const err25 = {instancePath:instancePath+"/caller",schemaPath:"#/properties/caller/required",keyword:"required",params:{missingProperty: "anonymous"},message:"must have required property '"+"anonymous"+"'"};
+const err24 = {instancePath:instancePath+"/caller",schemaPath:"#/properties/caller/required",keyword:"required",params:{missingProperty: "anonymous"},message:"must have required property '"+"anonymous"+"'"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+for(const key3 in data6){
+if(!(((((key3 === "anonymous") || (key3 === "sub")) || (key3 === "agency")) || (key3 === "roles")) || (key3 === "via"))){
+const err25 = {instancePath:instancePath+"/caller",schemaPath:"#/properties/caller/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -957,9 +956,10 @@ vErrors.push(err25);
 }
 errors++;
 }
-for(const key3 in data6){
-if(!(((((key3 === "anonymous") || (key3 === "sub")) || (key3 === "agency")) || (key3 === "roles")) || (key3 === "via"))){
-const err26 = {instancePath:instancePath+"/caller",schemaPath:"#/properties/caller/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+}
+if(data6.anonymous !== undefined){
+if(typeof data6.anonymous !== "boolean"){
+const err26 = {instancePath:instancePath+"/caller/anonymous",schemaPath:"#/properties/caller/properties/anonymous/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -969,9 +969,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data6.anonymous !== undefined){
-if(typeof data6.anonymous !== "boolean"){
-const err27 = {instancePath:instancePath+"/caller/anonymous",schemaPath:"#/properties/caller/properties/anonymous/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data6.sub !== undefined){
+let data8 = data6.sub;
+if(typeof data8 === "string"){
+if(func2(data8) > 256){
+const err27 = {instancePath:instancePath+"/caller/sub",schemaPath:"#/properties/caller/properties/sub/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -980,12 +982,8 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-if(data6.sub !== undefined){
-let data8 = data6.sub;
-if(typeof data8 === "string"){
-if(func2(data8) > 256){
-const err28 = {instancePath:instancePath+"/caller/sub",schemaPath:"#/properties/caller/properties/sub/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(func2(data8) < 1){
+const err28 = {instancePath:instancePath+"/caller/sub",schemaPath:"#/properties/caller/properties/sub/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -994,8 +992,9 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(func2(data8) < 1){
-const err29 = {instancePath:instancePath+"/caller/sub",schemaPath:"#/properties/caller/properties/sub/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err29 = {instancePath:instancePath+"/caller/sub",schemaPath:"#/properties/caller/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1005,8 +1004,11 @@ vErrors.push(err29);
 errors++;
 }
 }
-else {
-const err30 = {instancePath:instancePath+"/caller/sub",schemaPath:"#/properties/caller/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data6.agency !== undefined){
+let data9 = data6.agency;
+if(typeof data9 === "string"){
+if(func2(data9) > 64){
+const err30 = {instancePath:instancePath+"/caller/agency",schemaPath:"#/properties/caller/properties/agency/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1016,11 +1018,8 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data6.agency !== undefined){
-let data9 = data6.agency;
-if(typeof data9 === "string"){
-if(func2(data9) > 64){
-const err31 = {instancePath:instancePath+"/caller/agency",schemaPath:"#/properties/caller/properties/agency/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+else {
+const err31 = {instancePath:instancePath+"/caller/agency",schemaPath:"#/properties/caller/properties/agency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1030,8 +1029,11 @@ vErrors.push(err31);
 errors++;
 }
 }
-else {
-const err32 = {instancePath:instancePath+"/caller/agency",schemaPath:"#/properties/caller/properties/agency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data6.roles !== undefined){
+let data10 = data6.roles;
+if(Array.isArray(data10)){
+if(data10.length > 16){
+const err32 = {instancePath:instancePath+"/caller/roles",schemaPath:"#/properties/caller/properties/roles/maxItems",keyword:"maxItems",params:{limit: 16},message:"must NOT have more than 16 items"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1040,12 +1042,12 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-if(data6.roles !== undefined){
-let data10 = data6.roles;
-if(Array.isArray(data10)){
-if(data10.length > 16){
-const err33 = {instancePath:instancePath+"/caller/roles",schemaPath:"#/properties/caller/properties/roles/maxItems",keyword:"maxItems",params:{limit: 16},message:"must NOT have more than 16 items"};
+const len0 = data10.length;
+for(let i0=0; i0<len0; i0++){
+let data11 = data10[i0];
+if(typeof data11 === "string"){
+if(func2(data11) > 32){
+const err33 = {instancePath:instancePath+"/caller/roles/" + i0,schemaPath:"#/properties/caller/properties/roles/items/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1054,12 +1056,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-const len0 = data10.length;
-for(let i0=0; i0<len0; i0++){
-let data11 = data10[i0];
-if(typeof data11 === "string"){
-if(func2(data11) > 32){
-const err34 = {instancePath:instancePath+"/caller/roles/" + i0,schemaPath:"#/properties/caller/properties/roles/items/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
+if(func2(data11) < 1){
+const err34 = {instancePath:instancePath+"/caller/roles/" + i0,schemaPath:"#/properties/caller/properties/roles/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1068,8 +1066,9 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(func2(data11) < 1){
-const err35 = {instancePath:instancePath+"/caller/roles/" + i0,schemaPath:"#/properties/caller/properties/roles/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err35 = {instancePath:instancePath+"/caller/roles/" + i0,schemaPath:"#/properties/caller/properties/roles/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1079,8 +1078,9 @@ vErrors.push(err35);
 errors++;
 }
 }
+}
 else {
-const err36 = {instancePath:instancePath+"/caller/roles/" + i0,schemaPath:"#/properties/caller/properties/roles/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err36 = {instancePath:instancePath+"/caller/roles",schemaPath:"#/properties/caller/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -1090,9 +1090,10 @@ vErrors.push(err36);
 errors++;
 }
 }
-}
-else {
-const err37 = {instancePath:instancePath+"/caller/roles",schemaPath:"#/properties/caller/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data6.via !== undefined){
+let data12 = data6.via;
+if(typeof data12 !== "string"){
+const err37 = {instancePath:instancePath+"/caller/via",schemaPath:"#/properties/caller/properties/via/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -1101,11 +1102,8 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-if(data6.via !== undefined){
-let data12 = data6.via;
-if(typeof data12 !== "string"){
-const err38 = {instancePath:instancePath+"/caller/via",schemaPath:"#/properties/caller/properties/via/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data12 === "token") || (data12 === "api-key"))){
+const err38 = {instancePath:instancePath+"/caller/via",schemaPath:"#/properties/caller/properties/via/enum",keyword:"enum",params:{allowedValues: schema25.properties.caller.properties.via.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -1114,8 +1112,10 @@ vErrors.push(err38);
 }
 errors++;
 }
-if(!((data12 === "token") || (data12 === "api-key"))){
-const err39 = {instancePath:instancePath+"/caller/via",schemaPath:"#/properties/caller/properties/via/enum",keyword:"enum",params:{allowedValues: schema25.properties.caller.properties.via.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/caller",schemaPath:"#/properties/caller/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -1125,9 +1125,11 @@ vErrors.push(err39);
 errors++;
 }
 }
-}
-else {
-const err40 = {instancePath:instancePath+"/caller",schemaPath:"#/properties/caller/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.durationMs !== undefined){
+let data13 = data.durationMs;
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 < 0 || isNaN(data13)){
+const err40 = {instancePath:instancePath+"/durationMs",schemaPath:"#/properties/durationMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -1137,27 +1139,13 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data.durationMs !== undefined){
-let data13 = data.durationMs;
-if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 < 0 || isNaN(data13)){
-const err41 = {instancePath:instancePath+"/durationMs",schemaPath:"#/properties/durationMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+else {
+const err41 = {instancePath:instancePath+"/durationMs",schemaPath:"#/properties/durationMs/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err41];
 }
 else {
 vErrors.push(err41);
-}
-errors++;
-}
-}
-else {
-const err42 = {instancePath:instancePath+"/durationMs",schemaPath:"#/properties/durationMs/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
 }
 errors++;
 }
@@ -1170,12 +1158,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err43 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err42 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err43];
+vErrors = [err42];
 }
 else {
-vErrors.push(err43);
+vErrors.push(err42);
 }
 errors++;
 }
@@ -1186,9 +1174,9 @@ validate61.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const v2 = validate64;
 const schema27 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/events/audit/checkpoint.signed.v1.json","title":"Checkpoint signed (v1)","description":"The audit service signed the hash of one entry of its hash-chained trail (usually the head) with its Ed25519 key. Whoever keeps these events can later prove that the trail up to that entry was not rewritten: the entry's recomputed hash must equal the signed one. The signature is over the canonical JSON of {algorithm, hash, keyId, seq, signedAt} (README.md, \"How to verify the audit trail\").","x-lgsp":{"type":"vn.openlgsp.audit.checkpoint.signed.v1","kind":"domain","subject":"lgsp.audit.checkpoint.signed","summary":"The audit trail's head was signed.","source":"TT 12/2022/TT-BTTTT (002) Điều 7.9: information about incidents is not hidden from the inspecting authorities"},"type":"object","additionalProperties":false,"required":["seq","hash","signedAt","keyId","algorithm","signature"],"properties":{"seq":{"description":"The sequence number of the signed entry.","type":"integer","minimum":1},"hash":{"description":"The signed entry's SHA-256 hash, lower-case hex.","type":"string","pattern":"^[0-9a-f]{64}$","minLength":64,"maxLength":64},"signedAt":{"$ref":"../_defs/common.json#/$defs/timestamp"},"keyId":{"description":"The first 16 hex digits of the SHA-256 of the signing key's public key (SPKI DER).","type":"string","pattern":"^[0-9a-f]{16}$","minLength":16,"maxLength":16},"algorithm":{"description":"The signature algorithm.","type":"string","enum":["Ed25519"]},"signature":{"description":"The Ed25519 signature, base64.","type":"string","minLength":80,"maxLength":100,"pattern":"^[A-Za-z0-9+/]+={0,2}$"}}};
-const pattern10 = new RegExp("^[0-9a-f]{64}$", "u");
-const pattern11 = new RegExp("^[0-9a-f]{16}$", "u");
-const pattern12 = new RegExp("^[A-Za-z0-9+/]+={0,2}$", "u");
+const pattern11 = new RegExp("^[0-9a-f]{64}$", "u");
+const pattern12 = new RegExp("^[0-9a-f]{16}$", "u");
+const pattern13 = new RegExp("^[A-Za-z0-9+/]+={0,2}$", "u");
 
 function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1370,7 +1358,7 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!pattern10.test(data1)){
+if(!pattern11.test(data1)){
 const err11 = {instancePath:instancePath+"/hash",schemaPath:"#/properties/hash/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -1421,7 +1409,7 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(!pattern11.test(data3)){
+if(!pattern12.test(data3)){
 const err15 = {instancePath:instancePath+"/keyId",schemaPath:"#/properties/keyId/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{16}$"},message:"must match pattern \""+"^[0-9a-f]{16}$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
@@ -1489,7 +1477,7 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(!pattern12.test(data5)){
+if(!pattern13.test(data5)){
 const err21 = {instancePath:instancePath+"/signature",schemaPath:"#/properties/signature/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9+/]+={0,2}$"},message:"must match pattern \""+"^[A-Za-z0-9+/]+={0,2}$"+"\""};
 if(vErrors === null){
 vErrors = [err21];
@@ -1588,7 +1576,7 @@ return errors === 0;
 validate68.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 const schema31 = {"title":"ShortText","description":"A short human-readable text (a name, a reference), not blank.","type":"string","minLength":1,"maxLength":300,"pattern":"\\S"};
-const pattern15 = new RegExp("\\S", "u");
+const pattern16 = new RegExp("\\S", "u");
 
 function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1621,7 +1609,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -1647,8 +1635,8 @@ return errors === 0;
 }
 validate70.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const pattern14 = new RegExp("^[0-9A-Za-z]{1,16}([.][0-9A-Za-z]{1,16}){0,7}$", "u");
-const pattern16 = new RegExp("^[+]?[0-9][0-9 ().-]{4,22}[0-9]$", "u");
+const pattern15 = new RegExp("^[0-9A-Za-z]{1,16}([.][0-9A-Za-z]{1,16}){0,7}$", "u");
+const pattern17 = new RegExp("^[+]?[0-9][0-9 ().-]{4,22}[0-9]$", "u");
 const formats8 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
 function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -1734,7 +1722,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!pattern14.test(data1)){
+if(!pattern15.test(data1)){
 const err6 = {instancePath:instancePath+"/nationalId",schemaPath:"#/properties/nationalId/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,16}([.][0-9A-Za-z]{1,16}){0,7}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,16}([.][0-9A-Za-z]{1,16}){0,7}$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -1896,7 +1884,7 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!pattern16.test(data9)){
+if(!pattern17.test(data9)){
 const err18 = {instancePath:instancePath+"/focalPoint/phone",schemaPath:"#/properties/focalPoint/properties/phone/pattern",keyword:"pattern",params:{pattern: "^[+]?[0-9][0-9 ().-]{4,22}[0-9]$"},message:"must match pattern \""+"^[+]?[0-9][0-9 ().-]{4,22}[0-9]$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -2038,7 +2026,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -2148,7 +2136,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!pattern14.test(data1)){
+if(!pattern15.test(data1)){
 const err6 = {instancePath:instancePath+"/nationalId",schemaPath:"#/properties/nationalId/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z]{1,16}([.][0-9A-Za-z]{1,16}){0,7}$"},message:"must match pattern \""+"^[0-9A-Za-z]{1,16}([.][0-9A-Za-z]{1,16}){0,7}$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -2310,7 +2298,7 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!pattern16.test(data9)){
+if(!pattern17.test(data9)){
 const err18 = {instancePath:instancePath+"/focalPoint/phone",schemaPath:"#/properties/focalPoint/properties/phone/pattern",keyword:"pattern",params:{pattern: "^[+]?[0-9][0-9 ().-]{4,22}[0-9]$"},message:"must match pattern \""+"^[+]?[0-9][0-9 ().-]{4,22}[0-9]$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -2363,7 +2351,7 @@ validate75.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 const v5 = validate83;
 const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/events/catalogue/data-error.reported.v1.json","title":"Data error reported — intake (v1)","description":"Published by a consumer agency's system to report an error in shared data; the catalogue service opens an error report with the publishing agency as reporter (then emits error-report.opened).","x-lgsp":{"type":"vn.openlgsp.catalogue.data-error.reported.v1","kind":"intake","subject":"lgsp.intake.{agency}.catalogue.data-error.reported","summary":"An agency system reports an error in shared data.","source":"Quy chế CSDL tỉnh Kon Tum (2022) Điều 7.2.đ; QĐ 60/2021/QĐ-UBND (Bình Định) Điều 14.2.c"},"type":"object","additionalProperties":false,"required":["entryId","description"],"properties":{"entryId":{"$ref":"../_defs/common.json#/$defs/uuid"},"field":{"$ref":"../_defs/common.json#/$defs/fieldName","description":"The data field concerned, if known."},"description":{"$ref":"../_defs/common.json#/$defs/nonEmptyText","description":"What is wrong."},"recordRef":{"$ref":"../_defs/common.json#/$defs/shortText","description":"A reference to the erroneous record in the owner's system."}}};
 const schema36 = {"title":"Uuid","description":"A UUID of any version, in the canonical lower-case 8-4-4-4-12 form (RFC 9562).","type":"string","minLength":36,"maxLength":36,"pattern":"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"};
-const pattern21 = new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", "u");
+const pattern22 = new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", "u");
 
 function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2396,7 +2384,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -2514,7 +2502,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -2572,7 +2560,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -2717,7 +2705,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -2776,7 +2764,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -2892,7 +2880,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -3060,7 +3048,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!pattern15.test(data1)){
+if(!pattern16.test(data1)){
 const err6 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -3191,7 +3179,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(!pattern15.test(data0)){
+if(!pattern16.test(data0)){
 const err4 = {instancePath:instancePath+"/instrument",schemaPath:"#/properties/instrument/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -3236,7 +3224,7 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!pattern15.test(data1)){
+if(!pattern16.test(data1)){
 const err8 = {instancePath:instancePath+"/article",schemaPath:"#/properties/article/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -3281,7 +3269,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!pattern15.test(data2)){
+if(!pattern16.test(data2)){
 const err12 = {instancePath:instancePath+"/clause",schemaPath:"#/properties/clause/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -3319,8 +3307,8 @@ return errors === 0;
 }
 validate107.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern29 = new RegExp("^[a-z0-9]+(-[a-z0-9]+)*$", "u");
-const pattern33 = new RegExp("^P([0-9]{1,4}Y)?([0-9]{1,4}M)?([0-9]{1,4}D)?$|^P[0-9]{1,4}W$", "u");
+const pattern30 = new RegExp("^[a-z0-9]+(-[a-z0-9]+)*$", "u");
+const pattern34 = new RegExp("^P([0-9]{1,4}Y)?([0-9]{1,4}M)?([0-9]{1,4}D)?$|^P[0-9]{1,4}W$", "u");
 
 function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3522,7 +3510,7 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!pattern29.test(data4)){
+if(!pattern30.test(data4)){
 const err16 = {instancePath:instancePath+"/sector",schemaPath:"#/properties/sector/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z0-9]+(-[a-z0-9]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -3632,7 +3620,7 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(!pattern15.test(data8)){
+if(!pattern16.test(data8)){
 const err25 = {instancePath:instancePath+"/integrationTime",schemaPath:"#/properties/integrationTime/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err25];
@@ -3677,7 +3665,7 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(!pattern33.test(data9)){
+if(!pattern34.test(data9)){
 const err29 = {instancePath:instancePath+"/validityPeriod",schemaPath:"#/properties/validityPeriod/pattern",keyword:"pattern",params:{pattern: "^P([0-9]{1,4}Y)?([0-9]{1,4}M)?([0-9]{1,4}D)?$|^P[0-9]{1,4}W$"},message:"must match pattern \""+"^P([0-9]{1,4}Y)?([0-9]{1,4}M)?([0-9]{1,4}D)?$|^P[0-9]{1,4}W$"+"\""};
 if(vErrors === null){
 vErrors = [err29];
@@ -3956,7 +3944,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -4100,7 +4088,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -4505,7 +4493,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -4732,7 +4720,7 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!pattern29.test(data4)){
+if(!pattern30.test(data4)){
 const err16 = {instancePath:instancePath+"/sector",schemaPath:"#/properties/sector/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z0-9]+(-[a-z0-9]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -4842,7 +4830,7 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(!pattern15.test(data8)){
+if(!pattern16.test(data8)){
 const err25 = {instancePath:instancePath+"/integrationTime",schemaPath:"#/properties/integrationTime/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err25];
@@ -4887,7 +4875,7 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(!pattern33.test(data9)){
+if(!pattern34.test(data9)){
 const err29 = {instancePath:instancePath+"/validityPeriod",schemaPath:"#/properties/validityPeriod/pattern",keyword:"pattern",params:{pattern: "^P([0-9]{1,4}Y)?([0-9]{1,4}M)?([0-9]{1,4}D)?$|^P[0-9]{1,4}W$"},message:"must match pattern \""+"^P([0-9]{1,4}Y)?([0-9]{1,4}M)?([0-9]{1,4}D)?$|^P[0-9]{1,4}W$"+"\""};
 if(vErrors === null){
 vErrors = [err29];
@@ -5166,7 +5154,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -5272,7 +5260,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -5444,7 +5432,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -5502,7 +5490,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -5680,7 +5668,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -5738,7 +5726,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -5877,7 +5865,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -5935,7 +5923,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -6084,7 +6072,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -6258,7 +6246,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -6316,7 +6304,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -6509,7 +6497,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -6567,7 +6555,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -6625,7 +6613,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -6803,7 +6791,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -6861,7 +6849,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -7000,7 +6988,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -7058,7 +7046,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -7240,7 +7228,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -7356,7 +7344,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -7583,7 +7571,7 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!pattern29.test(data4)){
+if(!pattern30.test(data4)){
 const err16 = {instancePath:instancePath+"/sector",schemaPath:"#/properties/sector/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(-[a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z0-9]+(-[a-z0-9]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -7693,7 +7681,7 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(!pattern15.test(data8)){
+if(!pattern16.test(data8)){
 const err25 = {instancePath:instancePath+"/integrationTime",schemaPath:"#/properties/integrationTime/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err25];
@@ -7738,7 +7726,7 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(!pattern33.test(data9)){
+if(!pattern34.test(data9)){
 const err29 = {instancePath:instancePath+"/validityPeriod",schemaPath:"#/properties/validityPeriod/pattern",keyword:"pattern",params:{pattern: "^P([0-9]{1,4}Y)?([0-9]{1,4}M)?([0-9]{1,4}D)?$|^P[0-9]{1,4}W$"},message:"must match pattern \""+"^P([0-9]{1,4}Y)?([0-9]{1,4}M)?([0-9]{1,4}D)?$|^P[0-9]{1,4}W$"+"\""};
 if(vErrors === null){
 vErrors = [err29];
@@ -8142,7 +8130,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -8200,7 +8188,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -8399,7 +8387,7 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(!pattern15.test(data5)){
+if(!pattern16.test(data5)){
 const err13 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err13];
@@ -8471,7 +8459,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -8587,7 +8575,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -8858,7 +8846,7 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(!pattern15.test(data7)){
+if(!pattern16.test(data7)){
 const err19 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err19];
@@ -8953,7 +8941,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -9086,7 +9074,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -9144,7 +9132,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -9293,7 +9281,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -9351,7 +9339,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -9554,7 +9542,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -9670,7 +9658,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -9941,7 +9929,7 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(!pattern15.test(data7)){
+if(!pattern16.test(data7)){
 const err19 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err19];
@@ -10004,7 +9992,7 @@ validate243.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 const v24 = validate251;
 const schema112 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/events/platform/event.rejected.v1.json","title":"Event rejected (v1)","description":"A service refused an event (malformed envelope, data not matching its contract, or not authorised). Published on the sending agency's rejection subject so its integrator can subscribe and see why. The refused event's attributes are copied as received, so they are bounded but not otherwise constrained.","x-lgsp":{"type":"vn.openlgsp.platform.event.rejected.v1","kind":"rejection","subject":"lgsp.rejected.{agency}","summary":"An event was refused; carries its id and the reasons.","source":"QĐ 60/2021/QĐ-UBND (Bình Định) Điều 13.1.e (a refusal states its reason)"},"type":"object","additionalProperties":false,"required":["eventId","reasons","rejectedBy","rejectedAt"],"properties":{"eventId":{"description":"The refused event's id, as received (it need not be a valid UUID: that may be why it was refused).","type":"string","minLength":1,"maxLength":256},"eventType":{"description":"The refused event's type, as received.","type":"string","minLength":1,"maxLength":256},"source":{"description":"The refused event's source, as received.","type":"string","minLength":1,"maxLength":512},"natsSubject":{"description":"The NATS subject the event arrived on.","type":"string","minLength":1,"maxLength":512},"reasons":{"description":"Why the event was refused.","type":"array","minItems":1,"maxItems":50,"items":{"description":"One reason.","type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"description":"A machine-readable reason code, e.g. \"invalid-data\", \"forbidden\".","type":"string","minLength":1,"maxLength":64,"pattern":"^[a-z][a-z0-9-]{0,63}$"},"path":{"description":"A JSON pointer to the offending attribute or data member, e.g. \"/data/content/name\"; empty for the whole event.","type":"string","maxLength":1024},"message":{"description":"A human-readable explanation.","type":"string","minLength":1,"maxLength":2000}}}},"rejectedBy":{"description":"The service that refused the event, e.g. \"catalogue\".","type":"string","minLength":2,"maxLength":64,"pattern":"^[a-z][a-z0-9-]{1,63}$"},"rejectedAt":{"$ref":"../_defs/common.json#/$defs/timestamp"}}};
-const pattern85 = new RegExp("^[a-z][a-z0-9-]{0,63}$", "u");
+const pattern86 = new RegExp("^[a-z][a-z0-9-]{0,63}$", "u");
 
 function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -10340,7 +10328,7 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(!pattern85.test(data6)){
+if(!pattern86.test(data6)){
 const err24 = {instancePath:instancePath+"/reasons/" + i0+"/code",schemaPath:"#/properties/reasons/items/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{0,63}$"+"\""};
 if(vErrors === null){
 vErrors = [err24];
@@ -10547,7 +10535,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -10663,7 +10651,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -11203,7 +11191,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -11319,7 +11307,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -11549,7 +11537,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -11842,7 +11830,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -12105,7 +12093,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -12395,7 +12383,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -12624,7 +12612,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -12740,7 +12728,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -13020,7 +13008,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -13136,7 +13124,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -13356,7 +13344,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -13619,7 +13607,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -13892,7 +13880,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -14179,7 +14167,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -14237,7 +14225,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -14539,7 +14527,7 @@ return errors === 0;
 validate390.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema165 = {"title":"ContactOfficer","description":"The officer to contact about a request.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/$defs/shortText"},"email":{"type":"string","format":"email","maxLength":254},"phone":{"type":"string","minLength":3,"maxLength":32,"pattern":"^[0-9+() .-]{3,32}$"}}};
-const pattern113 = new RegExp("^[0-9+() .-]{3,32}$", "u");
+const pattern114 = new RegExp("^[0-9+() .-]{3,32}$", "u");
 
 function validate394(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -14638,7 +14626,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!pattern113.test(data2)){
+if(!pattern114.test(data2)){
 const err7 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/pattern",keyword:"pattern",params:{pattern: "^[0-9+() .-]{3,32}$"},message:"must match pattern \""+"^[0-9+() .-]{3,32}$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -14677,7 +14665,7 @@ return errors === 0;
 validate394.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema166 = {"title":"DataSubject","description":"The person or organisation on whose behalf data about them is requested (QĐ 60/2021 Bình Định Điều 13.2.h): their identifier (citizen ID, tax code) and the reference of their consent.","type":"object","additionalProperties":false,"required":["identifier","consentRef"],"properties":{"identifier":{"type":"string","minLength":9,"maxLength":20,"pattern":"^[0-9A-Za-z-]{9,20}$","description":"Citizen identity number (12 digits) or enterprise/tax code."},"consentRef":{"$ref":"#/$defs/shortText","description":"The reference of the subject's written or electronic consent."}}};
-const pattern114 = new RegExp("^[0-9A-Za-z-]{9,20}$", "u");
+const pattern115 = new RegExp("^[0-9A-Za-z-]{9,20}$", "u");
 
 function validate397(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -14745,7 +14733,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!pattern114.test(data0)){
+if(!pattern115.test(data0)){
 const err5 = {instancePath:instancePath+"/identifier",schemaPath:"#/properties/identifier/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z-]{9,20}$"},message:"must match pattern \""+"^[0-9A-Za-z-]{9,20}$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -14978,7 +14966,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -15094,7 +15082,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -15358,7 +15346,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -15645,7 +15633,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -15868,7 +15856,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -15984,7 +15972,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -16382,7 +16370,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!pattern113.test(data2)){
+if(!pattern114.test(data2)){
 const err7 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/pattern",keyword:"pattern",params:{pattern: "^[0-9+() .-]{3,32}$"},message:"must match pattern \""+"^[0-9+() .-]{3,32}$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -16487,7 +16475,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!pattern114.test(data0)){
+if(!pattern115.test(data0)){
 const err5 = {instancePath:instancePath+"/identifier",schemaPath:"#/properties/identifier/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z-]{9,20}$"},message:"must match pattern \""+"^[0-9A-Za-z-]{9,20}$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -16890,7 +16878,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -17006,7 +16994,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -17177,7 +17165,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -17293,7 +17281,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -17554,7 +17542,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -17810,7 +17798,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -18122,7 +18110,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -18180,7 +18168,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -18426,7 +18414,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -18542,7 +18530,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -18803,7 +18791,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -19106,7 +19094,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern21.test(data)){
+if(!pattern22.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -19222,7 +19210,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern16.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
