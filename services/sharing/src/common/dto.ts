@@ -83,3 +83,15 @@ export function NestedPeriod(optional = false) {
   ];
   return applyDecorators(...decorators);
 }
+
+/** The scope a decision fixes: fields (at most those requested), validity, conditions. */
+export class ScopeDto {
+  @FieldList(true)
+  fields?: string[];
+
+  @NestedPeriod(true)
+  validity?: PeriodDto;
+
+  @Conditions()
+  conditions?: string[];
+}

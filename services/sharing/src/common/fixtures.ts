@@ -2,6 +2,8 @@
 import type { Result } from '@openlgsp/domain';
 import { WorkingCalendar } from '../calendar/working-calendar.js';
 import type { CatalogueEntryView, CatalogueServiceView } from '../catalogue-view/catalogue-view.model.js';
+import type { GrantState } from '../grants/grant.model.js';
+import { issue } from '../grants/grant.rules.js';
 import type { RequestDetails } from '../requests/request.model.js';
 import type { Actor } from './actor.js';
 
@@ -67,3 +69,22 @@ export const dic: Actor = { sub: 'dic-officer', agency: 'STTTT', roles: ['dic'] 
 
 /** A rule's answer in one word: ok, or the violation's kind and code (e.g. forbidden:not-owner). */
 export const violation = (r: Result<unknown>) => (r.ok ? 'ok' : `${r.violation.kind}:${r.violation.code}`);
+
+/** SXD's grant on the land entry, issued on MONDAY from an approval. */
+export function issuedGrant(over: Partial<GrantState> = {}): GrantState {
+  const { next } = issue(
+    {
+      grantId: REQUEST_ID,
+      origin: 'approval',
+      requestId: REQUEST_ID,
+      entryId: ENTRY_ID,
+      ownerAgency: 'STNMT',
+      holderAgency: 'SXD',
+      fields: ['parcelId', 'area'],
+      validity: { from: MONDAY, until: local('2026-09-01T00:00:00') },
+      conditions: [],
+    },
+    MONDAY,
+  );
+  return { ...next, ...over };
+}

@@ -1,4 +1,4 @@
-import { Conditions, FieldList, LegalBasis, NestedPeriod, type PeriodDto } from '../common/dto.js';
+import { LegalBasis, ScopeDto } from '../common/dto.js';
 import { OneOf, PageQuery, Text, UuidField, type LegalReferenceDto } from '@openlgsp/http';
 
 export class OpenDisputeDto {
@@ -9,7 +9,8 @@ export class OpenDisputeDto {
   statement!: string;
 }
 
-export class DecideDisputeDto {
+/** For an order to share, the scope (at most what was requested) and validity. */
+export class DecideDisputeDto extends ScopeDto {
   @OneOf(['upheld', 'sharing-ordered'] as const)
   outcome!: 'upheld' | 'sharing-ordered';
 
@@ -18,16 +19,6 @@ export class DecideDisputeDto {
 
   @LegalBasis(true)
   legalBasis?: LegalReferenceDto[];
-
-  /** For an order to share: the scope (at most what was requested) and validity. */
-  @FieldList(true)
-  fields?: string[];
-
-  @NestedPeriod(true)
-  validity?: PeriodDto;
-
-  @Conditions()
-  conditions?: string[];
 }
 
 export class DisputeQuery extends PageQuery {

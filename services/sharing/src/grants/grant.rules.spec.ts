@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { unwrap } from '@openlgsp/domain';
+import type { GrantState } from './grant.model.js';
 import {
   dic,
   ENTRY_ID,
@@ -13,12 +14,11 @@ import {
   REQUEST_ID,
   SERVICE_ID,
   violation,
+  issuedGrant,
 } from '../common/fixtures.js';
-import type { GrantState } from './grant.model.js';
 import {
   answerAccess,
   expire,
-  issue,
   resume,
   suspend,
   suspendForPlannedSuspension,
@@ -27,23 +27,7 @@ import {
 
 const UNTIL = local('2026-09-01T00:00:00');
 
-function grant(over: Partial<GrantState> = {}): GrantState {
-  const { next } = issue(
-    {
-      grantId: REQUEST_ID,
-      origin: 'approval',
-      requestId: REQUEST_ID,
-      entryId: ENTRY_ID,
-      ownerAgency: 'STNMT',
-      holderAgency: 'SXD',
-      fields: ['parcelId', 'area'],
-      validity: { from: MONDAY, until: UNTIL },
-      conditions: [],
-    },
-    MONDAY,
-  );
-  return { ...next, ...over };
-}
+const grant = issuedGrant;
 
 describe('grant rules', () => {
   it('moves active → suspended → active → terminated, each with its event', () => {

@@ -10,7 +10,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { BooleanQuery, OneOf, OptionalText, PageQuery, Text, UuidField, AgencyCode } from '@openlgsp/http';
-import { Conditions, FieldList, LegalBasis, NestedPeriod, type PeriodDto } from '../common/dto.js';
+import { FieldList, LegalBasis, NestedPeriod, ScopeDto, type PeriodDto } from '../common/dto.js';
 import type { LegalReferenceDto } from '@openlgsp/http';
 
 export class ContactDto {
@@ -85,16 +85,7 @@ export class SubmitRequestDto {
   dataSubject?: DataSubjectDto;
 }
 
-export class ApproveDto {
-  @FieldList(true)
-  fields?: string[];
-
-  @NestedPeriod(true)
-  validity?: PeriodDto;
-
-  @Conditions()
-  conditions?: string[];
-}
+export class ApproveDto extends ScopeDto {}
 
 export class RefuseDto {
   @Text(4000, 'why (Decree 194/2025 Điều 16.2)')

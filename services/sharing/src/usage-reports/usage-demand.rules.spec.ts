@@ -4,31 +4,19 @@ import { unwrap } from '@openlgsp/domain';
 import {
   config,
   consumer,
-  ENTRY_ID,
   local,
   MONDAY,
   otherProvider,
   provider,
-  REQUEST_ID,
   violation,
+  issuedGrant,
 } from '../common/fixtures.js';
-import { issue } from '../grants/grant.rules.js';
 import { answer, demand, flagOverdue } from './usage-demand.rules.js';
 
-const grant = issue(
-  {
-    grantId: REQUEST_ID,
-    origin: 'approval',
-    requestId: REQUEST_ID,
-    entryId: ENTRY_ID,
-    ownerAgency: 'STNMT',
-    holderAgency: 'SXD',
-    fields: ['area'],
-    validity: { from: MONDAY, until: local('2027-01-01T00:00:00') },
-    conditions: [],
-  },
-  MONDAY,
-).next;
+const grant = issuedGrant({
+  fields: ['area'],
+  validity: { from: MONDAY, until: local('2027-01-01T00:00:00') },
+});
 
 describe('usage-report demand rules (004 Điều 13.1.g)', () => {
   it('is demanded by the provider, due in 10 working days, answered by the holder', () => {
