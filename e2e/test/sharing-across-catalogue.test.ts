@@ -1,9 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { findEvent, startService, type ServiceUnderTest } from '@openlgsp/http/testing';
-import { startEngines, type Engines } from '@openlgsp/testing';
+import { findEvent, type ServiceUnderTest } from '@openlgsp/http/testing';
 import { landDatabase } from '@openlgsp/catalogue-service/test/fixtures';
+import { startPlatform } from './platform.js';
 
 /**
  * The catalogue and sharing services together, in this process, on one nats-server and one FerretDB:
@@ -11,28 +11,15 @@ import { landDatabase } from '@openlgsp/catalogue-service/test/fixtures';
  * an approval issues a grant, and withdrawing the entry ends the grant — each step one trace across
  * both services.
  */
-let engines: Engines;
+let platform: Awaited<ReturnType<typeof startPlatform<'catalogue' | 'sharing'>>>;
 let catalogue: ServiceUnderTest;
 let sharing: ServiceUnderTest;
 
 before(async () => {
-  engines = await startEngines();
-  catalogue = await startService({
-    service: 'catalogue',
-    appModule: async () => (await import('@openlgsp/catalogue-service')).AppModule,
-    engines,
-  });
-  sharing = await startService({
-    service: 'sharing',
-    appModule: async () => (await import('@openlgsp/sharing-service')).AppModule,
-    engines,
-  });
+  platform = await startPlatform(['catalogue', 'sharing']);
+  ({ catalogue, sharing } = platform.services);
 });
-after(async () => {
-  await sharing?.stop();
-  await catalogue?.stop();
-  await engines?.stop();
-});
+after(async () => platform?.stop());
 
 const traceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 const traceOf = (tp: string | undefined) => tp?.split('-')[1];

@@ -5,49 +5,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { landDatabase } from '@openlgsp/catalogue-service/test/fixtures';
-import { startService, type ServiceUnderTest } from '@openlgsp/http/testing';
-import { startEngines, type Engines } from '@openlgsp/testing';
+import { startPlatform } from './platform.js';
+import type { ServiceUnderTest } from '@openlgsp/http/testing';
 
 /**
  * Catalogue, sharing and audit together on one nats-server and one FerretDB: what the first two do
  * appears in the audit trail — their events and their access events — under the traces of the calls
  * that caused it, and the chain verifies.
  */
-let engines: Engines;
+const dir = mkdtempSync(join(tmpdir(), 'lgsp-e2e-audit-'));
+let platform: Awaited<ReturnType<typeof startPlatform<'audit' | 'catalogue' | 'sharing'>>>;
 let catalogue: ServiceUnderTest;
 let sharing: ServiceUnderTest;
 let audit: ServiceUnderTest;
-const dir = mkdtempSync(join(tmpdir(), 'lgsp-e2e-audit-'));
 
 before(async () => {
-  engines = await startEngines();
-  audit = await startService({
-    service: 'audit',
-    appModule: async () => (await import('@openlgsp/audit-service')).AppModule,
-    engines,
-    env: {
+  platform = await startPlatform(['audit', 'catalogue', 'sharing'], {
+    audit: {
       LGSP_DATA: dir,
       AUDIT_ARCHIVE_DIR: join(dir, 'archive'),
       AUDIT_CHECKPOINT_INTERVAL_MS: '0',
       AUDIT_ARCHIVE_INTERVAL_MS: '0',
     },
   });
-  catalogue = await startService({
-    service: 'catalogue',
-    appModule: async () => (await import('@openlgsp/catalogue-service')).AppModule,
-    engines,
-  });
-  sharing = await startService({
-    service: 'sharing',
-    appModule: async () => (await import('@openlgsp/sharing-service')).AppModule,
-    engines,
-  });
+  ({ catalogue, sharing, audit } = platform.services);
 });
 after(async () => {
-  await sharing?.stop();
-  await catalogue?.stop();
-  await audit?.stop();
-  await engines?.stop();
+  await platform?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
