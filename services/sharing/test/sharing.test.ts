@@ -16,6 +16,7 @@ import {
   type ManualClock,
   type ServiceUnderTest,
 } from '@openlgsp/http/testing';
+import { DUE_BATCH } from '../src/common/due.js';
 import { DeadlinesScheduler } from '../src/deadlines/deadlines.scheduler.js';
 import { listEntryWithService, publishCatalogueEvent } from './catalogue-feed.js';
 
@@ -421,6 +422,51 @@ describe('disputes, suspension, termination and usage reports', () => {
     assert.equal((await check({ holder: 'SXD', entryId })).reasons[0]?.code, 'entry-withdrawn');
     const refused = await submit(entryId);
     assert.equal(refused.status, 409);
+  });
+
+  it('a withdrawn entry ends every grant on it, more than one batch of them', async () => {
+    const { entryId } = await listed();
+    await submit(entryId);
+    const db = sut.app.get<Connection>(MONGO_CONNECTION).db!;
+    const count = DUE_BATCH + 5;
+    const validity = { from: START, until: new Date(START.getTime() + 90 * DAY) };
+    await db.collection<{ _id: string }>('grants').insertMany(
+      Array.from({ length: count }, (_, i) => {
+        const id = uuidv7();
+        return {
+          _id: id,
+          revision: 1,
+          origin: 'approval',
+          requestId: id,
+          entryId,
+          ownerAgency: 'STNMT',
+          holderAgency: `H${i}`,
+          fields: ['area'],
+          validity,
+          conditions: [],
+          status: 'active',
+          suspension: null,
+          ended: null,
+          issuedAt: START,
+          updatedAt: START,
+          outbox: [],
+        };
+      }),
+    );
+    await publishCatalogueEvent(
+      sut.js,
+      'vn.openlgsp.catalogue.entry.withdrawn.v1',
+      { entryId, version: 2, reason: 'Thay thế' },
+      entryId,
+    );
+    await waitFor(
+      'every grant to end',
+      async () =>
+        (await db.collection('grants').countDocuments({ entryId, status: 'terminated' })) === count
+          ? true
+          : undefined,
+      60_000,
+    );
   });
 
   it('a provider demands a usage report; the holder answers through NATS intake', async () => {

@@ -132,32 +132,33 @@ export class GrantsService {
   ): Promise<number> {
     const live =
       'entryId' in scope
-        ? await this.grants.liveOfEntry(scope.entryId)
-        : await this.grants.liveOfService(scope.serviceId);
-    let ended = 0;
-    for (const g of live)
-      if (await this.due(g._id, (doc) => terminate(doc, { cause, reason }, undefined, this.clock()))) ended++;
-    return ended;
+        ? () => this.grants.liveOfEntry(scope.entryId)
+        : () => this.grants.liveOfService(scope.serviceId);
+    return this.dueAll(live, (doc) => terminate(doc, { cause, reason }, undefined, this.clock()));
   }
 
   async expireDue(now: Date): Promise<number> {
-    let expired = 0;
-    for (const g of await this.grants.expiriesDue(now))
-      if (await this.due(g._id, (doc) => expire(doc, now))) expired++;
-    return expired;
+    return this.dueAll(
+      () => this.grants.expiriesDue(now),
+      (doc) => expire(doc, now),
+    );
   }
 
   async suspendForPlan(
     plan: { suspensionId: string; serviceId: string; reason: string; until: Date },
     now: Date,
   ) {
-    for (const g of await this.grants.activeOfService(plan.serviceId))
-      await this.due(g._id, (doc) => suspendForPlannedSuspension(doc, plan, now));
+    await this.dueAll(
+      () => this.grants.activeOfService(plan.serviceId),
+      (doc) => suspendForPlannedSuspension(doc, plan, now),
+    );
   }
 
   async resumeAfterPlan(suspensionId: string, now: Date) {
-    for (const g of await this.grants.suspendedFor(suspensionId))
-      await this.due(g._id, (doc) => resume(doc, { plannedSuspensionId: suspensionId }, now));
+    await this.dueAll(
+      () => this.grants.suspendedFor(suspensionId),
+      (doc) => resume(doc, { plannedSuspensionId: suspensionId }, now),
+    );
   }
 
   private async change(grantId: string, by: Actor, rule: (g: GrantState) => Result<GrantChange>) {
@@ -166,7 +167,24 @@ export class GrantsService {
     return grant;
   }
 
-  private due(grantId: string, rule: (g: GrantState) => Result<GrantChange>) {
-    return applyDue(this.grants, this.events, grantId, rule, (g) => this.holdings.record(g));
+  /**
+   * Applies `rule` to every grant `find` returns, batch after batch (each query is bounded), until none
+   * is left or a whole batch went to other instances: a withdrawn entry with more grants than one
+   * batch still ends them all. Returns how many this instance changed.
+   */
+  private async dueAll(
+    find: () => Promise<GrantState[]>,
+    rule: (g: GrantState) => Result<GrantChange>,
+  ): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const batch = await find();
+      let applied = 0;
+      for (const g of batch)
+        if (await applyDue(this.grants, this.events, g._id, rule, (doc) => this.holdings.record(doc)))
+          applied++;
+      total += applied;
+      if (applied === 0) return total;
+    }
   }
 }
