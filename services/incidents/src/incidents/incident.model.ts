@@ -1,5 +1,6 @@
 import type {
   AffectedSystem,
+  Fact,
   AttachmentReference,
   ContactOfficer,
   IncidentAssignee,
@@ -115,5 +116,5 @@ export interface IncidentState extends IncidentReport {
 /** What a rule returns: the next state and the facts (events) to emit with it, in one write. */
 export interface IncidentChange {
   next: IncidentState;
-  facts: import('@openlgsp/contracts').Fact[];
+  facts: Fact[];
 }

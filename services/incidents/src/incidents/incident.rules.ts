@@ -1,4 +1,5 @@
 import type {
+  Fact,
   IncidentAssignee,
   IncidentCategory,
   IncidentObservable,
@@ -358,8 +359,13 @@ function advance(
   const data = who(incident, by, note);
   if (phase !== 'resolved') {
     const next = step(incident, phase, phase, note, by, now);
-    const type = `vn.openlgsp.incidents.incident.${phase}.v1` as const;
-    return ok({ next, facts: [{ type, data }] as IncidentChange['facts'] });
+    const fact: Fact =
+      phase === 'contained'
+        ? { type: 'vn.openlgsp.incidents.incident.contained.v1', data }
+        : phase === 'eradicated'
+          ? { type: 'vn.openlgsp.incidents.incident.eradicated.v1', data }
+          : { type: 'vn.openlgsp.incidents.incident.recovered.v1', data };
+    return ok({ next, facts: [fact] });
   }
   const clocks = {
     ...meet(incident.clocks, 'resolution', now),
