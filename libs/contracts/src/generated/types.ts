@@ -1534,10 +1534,6 @@ export interface IncidentReportedV1 {
   withheldObservables: number;
   attachments: AttachmentList;
   /**
-   * The report's fingerprint: SHA-256 (hex) of its agency, category and canonical observables, order-insensitive.
-   */
-  fingerprint: string;
-  /**
    * When triage is due (the target configured for the severity).
    */
   acknowledgementDueAt: Timestamp;

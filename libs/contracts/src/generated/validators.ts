@@ -18484,7 +18484,7 @@ return errors === 0;
 validate425.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const v42 = validate434;
-const schema208 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/events/incidents/incident.reported.v1.json","title":"Incident reported (v1)","description":"A network or security incident was reported by one of three doors (an agency officer, a monitoring system, DIC's hotline on the agency's behalf) and opened; the due times of its clocks are set. Agency-internal: read by the incidents service, DIC and the audit trail, never by other agencies; it never carries TLP:RED observables (they stay in the incidents service's store).","x-lgsp":{"type":"vn.openlgsp.incidents.incident.reported.v1","kind":"domain","subject":"lgsp.incidents.incident.reported","summary":"An incident was reported and opened.","source":"QĐ 26/2014/QĐ-UBND (Quảng Bình) Điều 7.5, 8.2, 12.2.b; Thông tư 20/2017/TT-BTTTT"},"type":"object","additionalProperties":false,"required":["incidentId","agency","door","reportedBy","contact","category","severity","affectedSystems","detectedAt","description","observables","withheldObservables","attachments","fingerprint","acknowledgementDueAt","notificationDueAt","resolutionDueAt"],"properties":{"incidentId":{"$ref":"../_defs/common.json#/$defs/uuid"},"agency":{"$ref":"../_defs/common.json#/$defs/agencyCode","description":"The agency the incident belongs to (the reporting agency)."},"door":{"description":"How the report came in: an agency officer through the API, a monitoring system through NATS intake, or DIC's hotline staff on the agency's behalf (QĐ 26/2014 Quảng Bình Điều 8.2).","type":"string","enum":["agency-officer","monitoring","hotline"]},"reportedBy":{"description":"Who reported: the officer's user id, the monitoring system's key id, or the hotline staff member's user id.","type":"string","minLength":1,"maxLength":256,"pattern":"\\S"},"takenBy":{"description":"Hotline reports only: the DIC staff member who took the call.","type":"string","minLength":1,"maxLength":256,"pattern":"\\S"},"source":{"description":"The reporting system (for monitoring systems, the CloudEvent source), with sourceRef the deduplication key.","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"sourceRef":{"description":"The report's reference in its source system (e.g. the alert id).","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"contact":{"$ref":"../_defs/common.json#/$defs/contactOfficer","description":"The reporting agency's contact for this incident."},"category":{"$ref":"../_defs/common.json#/$defs/incidentCategory"},"severity":{"$ref":"../_defs/common.json#/$defs/incidentSeverity"},"affectedSystems":{"$ref":"../_defs/common.json#/$defs/affectedSystemList"},"accessPoint":{"$ref":"../_defs/common.json#/$defs/networkAccessPoint","description":"The affected point of the special-use data network, if any."},"detectedAt":{"$ref":"../_defs/common.json#/$defs/timestamp","description":"When the incident was discovered: the clocks of Thông tư 20/2017 run from it."},"description":{"$ref":"../_defs/common.json#/$defs/incidentDescription"},"observables":{"description":"The report's observables other than TLP:RED, canonicalised.","type":"array","maxItems":500,"items":{"$ref":"../_defs/common.json#/$defs/incidentObservable"}},"withheldObservables":{"description":"How many TLP:RED observables the incidents service keeps without sending them.","type":"integer","minimum":0,"maximum":500},"attachments":{"$ref":"../_defs/common.json#/$defs/attachmentList"},"fingerprint":{"description":"The report's fingerprint: SHA-256 (hex) of its agency, category and canonical observables, order-insensitive.","type":"string","minLength":64,"maxLength":64,"pattern":"^[0-9a-f]{64}$"},"acknowledgementDueAt":{"$ref":"../_defs/common.json#/$defs/timestamp","description":"When triage is due (the target configured for the severity)."},"notificationDueAt":{"$ref":"../_defs/common.json#/$defs/timestamp","description":"When the written notification to the system owner and the coordinating bodies is due: 5 days after discovery (Thông tư 20/2017/TT-BTTTT)."},"resolutionDueAt":{"$ref":"../_defs/common.json#/$defs/timestamp","description":"When resolution is due (the target configured for the severity)."}}};
+const schema208 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/events/incidents/incident.reported.v1.json","title":"Incident reported (v1)","description":"A network or security incident was reported by one of three doors (an agency officer, a monitoring system, DIC's hotline on the agency's behalf) and opened; the due times of its clocks are set. Agency-internal: read by the incidents service, DIC and the audit trail, never by other agencies; it never carries TLP:RED observables (they stay in the incidents service's store).","x-lgsp":{"type":"vn.openlgsp.incidents.incident.reported.v1","kind":"domain","subject":"lgsp.incidents.incident.reported","summary":"An incident was reported and opened.","source":"QĐ 26/2014/QĐ-UBND (Quảng Bình) Điều 7.5, 8.2, 12.2.b; Thông tư 20/2017/TT-BTTTT"},"type":"object","additionalProperties":false,"required":["incidentId","agency","door","reportedBy","contact","category","severity","affectedSystems","detectedAt","description","observables","withheldObservables","attachments","acknowledgementDueAt","notificationDueAt","resolutionDueAt"],"properties":{"incidentId":{"$ref":"../_defs/common.json#/$defs/uuid"},"agency":{"$ref":"../_defs/common.json#/$defs/agencyCode","description":"The agency the incident belongs to (the reporting agency)."},"door":{"description":"How the report came in: an agency officer through the API, a monitoring system through NATS intake, or DIC's hotline staff on the agency's behalf (QĐ 26/2014 Quảng Bình Điều 8.2).","type":"string","enum":["agency-officer","monitoring","hotline"]},"reportedBy":{"description":"Who reported: the officer's user id, the monitoring system's key id, or the hotline staff member's user id.","type":"string","minLength":1,"maxLength":256,"pattern":"\\S"},"takenBy":{"description":"Hotline reports only: the DIC staff member who took the call.","type":"string","minLength":1,"maxLength":256,"pattern":"\\S"},"source":{"description":"The reporting system (for monitoring systems, the CloudEvent source), with sourceRef the deduplication key.","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"sourceRef":{"description":"The report's reference in its source system (e.g. the alert id).","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"contact":{"$ref":"../_defs/common.json#/$defs/contactOfficer","description":"The reporting agency's contact for this incident."},"category":{"$ref":"../_defs/common.json#/$defs/incidentCategory"},"severity":{"$ref":"../_defs/common.json#/$defs/incidentSeverity"},"affectedSystems":{"$ref":"../_defs/common.json#/$defs/affectedSystemList"},"accessPoint":{"$ref":"../_defs/common.json#/$defs/networkAccessPoint","description":"The affected point of the special-use data network, if any."},"detectedAt":{"$ref":"../_defs/common.json#/$defs/timestamp","description":"When the incident was discovered: the clocks of Thông tư 20/2017 run from it."},"description":{"$ref":"../_defs/common.json#/$defs/incidentDescription"},"observables":{"description":"The report's observables other than TLP:RED, canonicalised.","type":"array","maxItems":500,"items":{"$ref":"../_defs/common.json#/$defs/incidentObservable"}},"withheldObservables":{"description":"How many TLP:RED observables the incidents service keeps without sending them.","type":"integer","minimum":0,"maximum":500},"attachments":{"$ref":"../_defs/common.json#/$defs/attachmentList"},"acknowledgementDueAt":{"$ref":"../_defs/common.json#/$defs/timestamp","description":"When triage is due (the target configured for the severity)."},"notificationDueAt":{"$ref":"../_defs/common.json#/$defs/timestamp","description":"When the written notification to the system owner and the coordinating bodies is due: 5 days after discovery (Thông tư 20/2017/TT-BTTTT)."},"resolutionDueAt":{"$ref":"../_defs/common.json#/$defs/timestamp","description":"When resolution is due (the target configured for the severity)."}}};
 
 function validate435(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -19392,8 +19392,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(data.fingerprint === undefined){
-const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fingerprint"},message:"must have required property '"+"fingerprint"+"'"};
+if(data.acknowledgementDueAt === undefined){
+const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "acknowledgementDueAt"},message:"must have required property '"+"acknowledgementDueAt"+"'"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -19402,8 +19402,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data.acknowledgementDueAt === undefined){
-const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "acknowledgementDueAt"},message:"must have required property '"+"acknowledgementDueAt"+"'"};
+if(data.notificationDueAt === undefined){
+const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "notificationDueAt"},message:"must have required property '"+"notificationDueAt"+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -19412,8 +19412,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data.notificationDueAt === undefined){
-const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "notificationDueAt"},message:"must have required property '"+"notificationDueAt"+"'"};
+if(data.resolutionDueAt === undefined){
+const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resolutionDueAt"},message:"must have required property '"+"resolutionDueAt"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -19422,24 +19422,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data.resolutionDueAt === undefined){
-const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resolutionDueAt"},message:"must have required property '"+"resolutionDueAt"+"'"};
+for(const key0 in data){
+if(!(func1.call(schema208.properties, key0))){
+const err16 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err16];
 }
 else {
 vErrors.push(err16);
-}
-errors++;
-}
-for(const key0 in data){
-if(!(func1.call(schema208.properties, key0))){
-const err17 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
 }
 errors++;
 }
@@ -19459,7 +19449,17 @@ errors = vErrors.length;
 if(data.door !== undefined){
 let data2 = data.door;
 if(typeof data2 !== "string"){
-const err18 = {instancePath:instancePath+"/door",schemaPath:"#/properties/door/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err17 = {instancePath:instancePath+"/door",schemaPath:"#/properties/door/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(!(((data2 === "agency-officer") || (data2 === "monitoring")) || (data2 === "hotline"))){
+const err18 = {instancePath:instancePath+"/door",schemaPath:"#/properties/door/enum",keyword:"enum",params:{allowedValues: schema208.properties.door.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -19468,8 +19468,12 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(!(((data2 === "agency-officer") || (data2 === "monitoring")) || (data2 === "hotline"))){
-const err19 = {instancePath:instancePath+"/door",schemaPath:"#/properties/door/enum",keyword:"enum",params:{allowedValues: schema208.properties.door.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.reportedBy !== undefined){
+let data3 = data.reportedBy;
+if(typeof data3 === "string"){
+if(func2(data3) > 256){
+const err19 = {instancePath:instancePath+"/reportedBy",schemaPath:"#/properties/reportedBy/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -19478,12 +19482,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-}
-if(data.reportedBy !== undefined){
-let data3 = data.reportedBy;
-if(typeof data3 === "string"){
-if(func2(data3) > 256){
-const err20 = {instancePath:instancePath+"/reportedBy",schemaPath:"#/properties/reportedBy/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(func2(data3) < 1){
+const err20 = {instancePath:instancePath+"/reportedBy",schemaPath:"#/properties/reportedBy/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -19492,8 +19492,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(func2(data3) < 1){
-const err21 = {instancePath:instancePath+"/reportedBy",schemaPath:"#/properties/reportedBy/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!pattern16.test(data3)){
+const err21 = {instancePath:instancePath+"/reportedBy",schemaPath:"#/properties/reportedBy/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -19502,8 +19502,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(!pattern16.test(data3)){
-const err22 = {instancePath:instancePath+"/reportedBy",schemaPath:"#/properties/reportedBy/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+}
+else {
+const err22 = {instancePath:instancePath+"/reportedBy",schemaPath:"#/properties/reportedBy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -19513,8 +19514,11 @@ vErrors.push(err22);
 errors++;
 }
 }
-else {
-const err23 = {instancePath:instancePath+"/reportedBy",schemaPath:"#/properties/reportedBy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.takenBy !== undefined){
+let data4 = data.takenBy;
+if(typeof data4 === "string"){
+if(func2(data4) > 256){
+const err23 = {instancePath:instancePath+"/takenBy",schemaPath:"#/properties/takenBy/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -19523,12 +19527,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-if(data.takenBy !== undefined){
-let data4 = data.takenBy;
-if(typeof data4 === "string"){
-if(func2(data4) > 256){
-const err24 = {instancePath:instancePath+"/takenBy",schemaPath:"#/properties/takenBy/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(func2(data4) < 1){
+const err24 = {instancePath:instancePath+"/takenBy",schemaPath:"#/properties/takenBy/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -19537,8 +19537,8 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(func2(data4) < 1){
-const err25 = {instancePath:instancePath+"/takenBy",schemaPath:"#/properties/takenBy/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!pattern16.test(data4)){
+const err25 = {instancePath:instancePath+"/takenBy",schemaPath:"#/properties/takenBy/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -19547,8 +19547,9 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(!pattern16.test(data4)){
-const err26 = {instancePath:instancePath+"/takenBy",schemaPath:"#/properties/takenBy/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+}
+else {
+const err26 = {instancePath:instancePath+"/takenBy",schemaPath:"#/properties/takenBy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -19558,8 +19559,11 @@ vErrors.push(err26);
 errors++;
 }
 }
-else {
-const err27 = {instancePath:instancePath+"/takenBy",schemaPath:"#/properties/takenBy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.source !== undefined){
+let data5 = data.source;
+if(typeof data5 === "string"){
+if(func2(data5) > 200){
+const err27 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -19568,12 +19572,8 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-if(data.source !== undefined){
-let data5 = data.source;
-if(typeof data5 === "string"){
-if(func2(data5) > 200){
-const err28 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(func2(data5) < 1){
+const err28 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -19582,8 +19582,8 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(func2(data5) < 1){
-const err29 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!pattern16.test(data5)){
+const err29 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -19592,8 +19592,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(!pattern16.test(data5)){
-const err30 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+}
+else {
+const err30 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -19603,8 +19604,11 @@ vErrors.push(err30);
 errors++;
 }
 }
-else {
-const err31 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.sourceRef !== undefined){
+let data6 = data.sourceRef;
+if(typeof data6 === "string"){
+if(func2(data6) > 200){
+const err31 = {instancePath:instancePath+"/sourceRef",schemaPath:"#/properties/sourceRef/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -19613,12 +19617,8 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-if(data.sourceRef !== undefined){
-let data6 = data.sourceRef;
-if(typeof data6 === "string"){
-if(func2(data6) > 200){
-const err32 = {instancePath:instancePath+"/sourceRef",schemaPath:"#/properties/sourceRef/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(func2(data6) < 1){
+const err32 = {instancePath:instancePath+"/sourceRef",schemaPath:"#/properties/sourceRef/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -19627,8 +19627,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(func2(data6) < 1){
-const err33 = {instancePath:instancePath+"/sourceRef",schemaPath:"#/properties/sourceRef/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(!pattern16.test(data6)){
+const err33 = {instancePath:instancePath+"/sourceRef",schemaPath:"#/properties/sourceRef/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -19637,24 +19637,14 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(!pattern16.test(data6)){
-const err34 = {instancePath:instancePath+"/sourceRef",schemaPath:"#/properties/sourceRef/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+}
+else {
+const err34 = {instancePath:instancePath+"/sourceRef",schemaPath:"#/properties/sourceRef/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err34];
 }
 else {
 vErrors.push(err34);
-}
-errors++;
-}
-}
-else {
-const err35 = {instancePath:instancePath+"/sourceRef",schemaPath:"#/properties/sourceRef/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
 }
 errors++;
 }
@@ -19705,12 +19695,12 @@ if(data.observables !== undefined){
 let data14 = data.observables;
 if(Array.isArray(data14)){
 if(data14.length > 500){
-const err36 = {instancePath:instancePath+"/observables",schemaPath:"#/properties/observables/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items"};
+const err35 = {instancePath:instancePath+"/observables",schemaPath:"#/properties/observables/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items"};
 if(vErrors === null){
-vErrors = [err36];
+vErrors = [err35];
 }
 else {
-vErrors.push(err36);
+vErrors.push(err35);
 }
 errors++;
 }
@@ -19723,7 +19713,20 @@ errors = vErrors.length;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/observables",schemaPath:"#/properties/observables/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err36 = {instancePath:instancePath+"/observables",schemaPath:"#/properties/observables/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data.withheldObservables !== undefined){
+let data16 = data.withheldObservables;
+if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
+const err37 = {instancePath:instancePath+"/withheldObservables",schemaPath:"#/properties/withheldObservables/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -19732,11 +19735,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-if(data.withheldObservables !== undefined){
-let data16 = data.withheldObservables;
-if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-const err38 = {instancePath:instancePath+"/withheldObservables",schemaPath:"#/properties/withheldObservables/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 > 500 || isNaN(data16)){
+const err38 = {instancePath:instancePath+"/withheldObservables",schemaPath:"#/properties/withheldObservables/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -19745,24 +19746,13 @@ vErrors.push(err38);
 }
 errors++;
 }
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 500 || isNaN(data16)){
-const err39 = {instancePath:instancePath+"/withheldObservables",schemaPath:"#/properties/withheldObservables/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(data16 < 0 || isNaN(data16)){
+const err39 = {instancePath:instancePath+"/withheldObservables",schemaPath:"#/properties/withheldObservables/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err39];
 }
 else {
 vErrors.push(err39);
-}
-errors++;
-}
-if(data16 < 0 || isNaN(data16)){
-const err40 = {instancePath:instancePath+"/withheldObservables",schemaPath:"#/properties/withheldObservables/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
 }
 errors++;
 }
@@ -19772,51 +19762,6 @@ if(data.attachments !== undefined){
 if(!(validate461(data.attachments, {instancePath:instancePath+"/attachments",parentData:data,parentDataProperty:"attachments",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate461.errors : vErrors.concat(validate461.errors);
 errors = vErrors.length;
-}
-}
-if(data.fingerprint !== undefined){
-let data18 = data.fingerprint;
-if(typeof data18 === "string"){
-if(func2(data18) > 64){
-const err41 = {instancePath:instancePath+"/fingerprint",schemaPath:"#/properties/fingerprint/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-if(func2(data18) < 64){
-const err42 = {instancePath:instancePath+"/fingerprint",schemaPath:"#/properties/fingerprint/minLength",keyword:"minLength",params:{limit: 64},message:"must NOT have fewer than 64 characters"};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-if(!pattern11.test(data18)){
-const err43 = {instancePath:instancePath+"/fingerprint",schemaPath:"#/properties/fingerprint/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{64}$"},message:"must match pattern \""+"^[0-9a-f]{64}$"+"\""};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-}
-else {
-const err44 = {instancePath:instancePath+"/fingerprint",schemaPath:"#/properties/fingerprint/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
 }
 }
 if(data.acknowledgementDueAt !== undefined){
@@ -19839,12 +19784,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err45 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err45];
+vErrors = [err40];
 }
 else {
-vErrors.push(err45);
+vErrors.push(err40);
 }
 errors++;
 }
@@ -22837,7 +22782,7 @@ validate514.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 
 const v49 = validate536;
 const schema254 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/events/platform/event.rejected.v1.json","title":"Event rejected (v1)","description":"A service refused an event (malformed envelope, data not matching its contract, or not authorised). Published on the sending agency's rejection subject so its integrator can subscribe and see why. The refused event's attributes are copied as received, so they are bounded but not otherwise constrained.","x-lgsp":{"type":"vn.openlgsp.platform.event.rejected.v1","kind":"rejection","subject":"lgsp.rejected.{agency}","summary":"An event was refused; carries its id and the reasons.","source":"QĐ 60/2021/QĐ-UBND (Bình Định) Điều 13.1.e (a refusal states its reason)"},"type":"object","additionalProperties":false,"required":["eventId","reasons","rejectedBy","rejectedAt"],"properties":{"eventId":{"description":"The refused event's id, as received (it need not be a valid UUID: that may be why it was refused).","type":"string","minLength":1,"maxLength":256},"eventType":{"description":"The refused event's type, as received.","type":"string","minLength":1,"maxLength":256},"source":{"description":"The refused event's source, as received.","type":"string","minLength":1,"maxLength":512},"natsSubject":{"description":"The NATS subject the event arrived on.","type":"string","minLength":1,"maxLength":512},"reasons":{"description":"Why the event was refused.","type":"array","minItems":1,"maxItems":50,"items":{"description":"One reason.","type":"object","additionalProperties":false,"required":["code","message"],"properties":{"code":{"description":"A machine-readable reason code, e.g. \"invalid-data\", \"forbidden\".","type":"string","minLength":1,"maxLength":64,"pattern":"^[a-z][a-z0-9-]{0,63}$"},"path":{"description":"A JSON pointer to the offending attribute or data member, e.g. \"/data/content/name\"; empty for the whole event.","type":"string","maxLength":1024},"message":{"description":"A human-readable explanation.","type":"string","minLength":1,"maxLength":2000}}}},"rejectedBy":{"description":"The service that refused the event, e.g. \"catalogue\".","type":"string","minLength":2,"maxLength":64,"pattern":"^[a-z][a-z0-9-]{1,63}$"},"rejectedAt":{"$ref":"../_defs/common.json#/$defs/timestamp"}}};
-const pattern202 = new RegExp("^[a-z][a-z0-9-]{0,63}$", "u");
+const pattern201 = new RegExp("^[a-z][a-z0-9-]{0,63}$", "u");
 
 function validate537(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -23173,7 +23118,7 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(!pattern202.test(data6)){
+if(!pattern201.test(data6)){
 const err24 = {instancePath:instancePath+"/reasons/" + i0+"/code",schemaPath:"#/properties/reasons/items/properties/code/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9-]{0,63}$"+"\""};
 if(vErrors === null){
 vErrors = [err24];
@@ -27508,7 +27453,7 @@ return errors === 0;
 validate679.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema308 = {"title":"DataSubject","description":"The person or organisation on whose behalf data about them is requested (QĐ 60/2021 Bình Định Điều 13.2.h): their identifier (citizen ID, tax code) and the reference of their consent.","type":"object","additionalProperties":false,"required":["identifier","consentRef"],"properties":{"identifier":{"type":"string","minLength":9,"maxLength":20,"pattern":"^[0-9A-Za-z-]{9,20}$","description":"Citizen identity number (12 digits) or enterprise/tax code."},"consentRef":{"$ref":"#/$defs/shortText","description":"The reference of the subject's written or electronic consent."}}};
-const pattern231 = new RegExp("^[0-9A-Za-z-]{9,20}$", "u");
+const pattern230 = new RegExp("^[0-9A-Za-z-]{9,20}$", "u");
 
 function validate682(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -27576,7 +27521,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!pattern231.test(data0)){
+if(!pattern230.test(data0)){
 const err5 = {instancePath:instancePath+"/identifier",schemaPath:"#/properties/identifier/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z-]{9,20}$"},message:"must match pattern \""+"^[0-9A-Za-z-]{9,20}$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -29318,7 +29263,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!pattern231.test(data0)){
+if(!pattern230.test(data0)){
 const err5 = {instancePath:instancePath+"/identifier",schemaPath:"#/properties/identifier/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z-]{9,20}$"},message:"must match pattern \""+"^[0-9A-Za-z-]{9,20}$"+"\""};
 if(vErrors === null){
 vErrors = [err5];

@@ -130,7 +130,6 @@ export function report(
           observables: shown.observables,
           withheldObservables: shown.withheld,
           attachments: next.attachments,
-          fingerprint: next.fingerprint,
           acknowledgementDueAt: acknowledgement!.dueAt.toISOString(),
           notificationDueAt: notification!.dueAt.toISOString(),
           resolutionDueAt: resolution!.dueAt.toISOString(),

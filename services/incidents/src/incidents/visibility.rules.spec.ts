@@ -34,6 +34,14 @@ const byOfficer = (): IncidentState => {
 const values = (i: IncidentState, viewer: Actor) => viewOf(i, viewer)?.observables.map((o) => o.value);
 
 describe('who sees an incident', () => {
+  it('keeps the fingerprint from anyone who does not see every observable (a RED one could be guessed from it)', () => {
+    const i = byOfficer();
+    assert.equal(viewOf(i, dic)?.fingerprint, i.fingerprint);
+    assert.equal(viewOf(i, colleague)?.fingerprint, undefined);
+    const noRed = { ...i, observables: i.observables.filter((o) => o.tlp !== 'RED') };
+    assert.equal(viewOf(noRed, colleague)?.fingerprint, i.fingerprint);
+  });
+
   it('shows DIC responders and the reporter everything, TLP:RED included', () => {
     const i = byOfficer();
     assert.deepEqual(values(i, dic), [AMBER, RED, 'bad.example.net']);
@@ -57,6 +65,7 @@ describe('who sees an incident', () => {
         !JSON.stringify(viewOf(i, viewer) ?? {}).includes(RED),
         `${viewer.sub} saw the RED observable`,
       );
+    assert.ok(JSON.stringify(viewOf(i, dic)).includes(RED));
   });
 
   it('lets the police read incidents marked for them only, without AMBER', () => {

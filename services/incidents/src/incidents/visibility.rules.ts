@@ -9,9 +9,11 @@ import type { IncidentState } from './incident.model.js';
  * incident; AMBER and AMBER+STRICT within the agency and DIC; RED only DIC responders and the
  * reporter. Withheld observables are counted, so a reader knows there is more to ask DIC for.
  */
-export type IncidentView = Omit<IncidentState, 'revision' | 'observables'> & {
+export type IncidentView = Omit<IncidentState, 'revision' | 'observables' | 'fingerprint'> & {
   observables: Observable[];
   withheldObservables: number;
+  /** Only for those who see every observable: from the others' indicators, a RED one could be guessed back from it. */
+  fingerprint?: string;
 };
 
 type Audience = 'dic' | 'reporter' | 'agency' | 'auditor' | 'police';
@@ -38,10 +40,11 @@ const MARKINGS_FOR: Readonly<Record<Audience, readonly Tlp[]>> = {
 export function viewOf(incident: IncidentState, viewer: Actor): IncidentView | null {
   const audience = audienceOf(incident, viewer);
   if (!audience) return null;
-  const { revision: _revision, observables, ...rest } = incident;
+  const { revision: _revision, observables, fingerprint, ...rest } = incident;
   const allowed = MARKINGS_FOR[audience];
   const shown = observables.filter((o) => allowed.includes(o.tlp));
-  return { ...rest, observables: shown, withheldObservables: observables.length - shown.length };
+  const withheld = observables.length - shown.length;
+  return { ...rest, ...(withheld ? {} : { fingerprint }), observables: shown, withheldObservables: withheld };
 }
 
 /**
