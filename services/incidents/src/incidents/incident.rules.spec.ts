@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { validateEventData } from '@openlgsp/contracts';
 import type { Result } from '@openlgsp/domain';
 import { alert, config, dic, ID, now, officer, otherAgency, siem, colleague } from './fixtures.js';
@@ -16,6 +17,7 @@ import {
   referToPolice,
   reopen,
   report,
+  reportFromAlert,
   resolve,
   submitReport,
 } from './incident.rules.js';
@@ -110,6 +112,23 @@ describe('reporting an incident', () => {
       violation(report(ID, alert({ detectedAt: later(5) }), siem, now, config))?.path,
       '/detectedAt',
     );
+  });
+});
+
+describe('a monitoring alert (intake)', () => {
+  it('becomes a report of the agency and source it arrived with, whatever the alert says', () => {
+    const example = JSON.parse(
+      readFileSync(
+        new URL('../../../../../contracts/examples/incidents/alert.raised.v1.json', import.meta.url),
+        'utf8',
+      ),
+    );
+    const input = reportFromAlert(example.data, { agency: 'so-nnmt', source: '/agencies/so-nnmt/siem' });
+    assert.equal(input.door, 'monitoring');
+    assert.equal(input.sourceRef, 'ALERT-2025-11-20-0042');
+    assert.equal(input.detectedAt.toISOString(), '2025-11-20T02:40:00.000Z');
+    const { next } = conforming(value(report(ID, input, siem, now, config)));
+    assert.equal(next.agency, 'so-nnmt');
   });
 });
 

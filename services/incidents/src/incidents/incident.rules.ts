@@ -1,4 +1,5 @@
 import type {
+  AlertRaisedV1,
   Fact,
   IncidentAssignee,
   IncidentCategory,
@@ -61,6 +62,31 @@ function mayReport(report: IncidentReport, by: Actor): Result<true> {
         ? ok(true)
         : forbidden('not-hotline', "only DIC's hotline staff report on an agency's behalf", '002 Điều 8.2');
   }
+}
+
+/**
+ * The report a monitoring system's alert makes (intake `alert.raised`): the agency is the one of the
+ * subject it arrived on and the source the CloudEvent's, never fields of the data.
+ */
+export function reportFromAlert(
+  alert: AlertRaisedV1,
+  arrival: { agency: string; source: string },
+): IncidentReport {
+  return {
+    door: 'monitoring',
+    agency: arrival.agency,
+    source: arrival.source,
+    sourceRef: alert.sourceRef,
+    contact: alert.contact,
+    category: alert.category,
+    severity: alert.severity,
+    affectedSystems: alert.affectedSystems ?? [],
+    ...(alert.accessPoint ? { accessPoint: alert.accessPoint } : {}),
+    detectedAt: new Date(alert.detectedAt),
+    description: alert.description,
+    observables: alert.observables,
+    attachments: alert.attachments ?? [],
+  };
 }
 
 /**
