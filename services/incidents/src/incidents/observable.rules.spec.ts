@@ -37,6 +37,7 @@ describe('observables', () => {
   it('lower-cases domains, drops the root dot and converts international names to ASCII', () => {
     assert.equal(canonicalDomain('Bad.Example.NET.'), 'bad.example.net');
     assert.equal(canonicalDomain('quảngbình.vn'), 'xn--qungbnh-3ya3759d.vn');
+    assert.equal(canonicalDomain('_dmarc.Example.net'), '_dmarc.example.net');
     assert.equal(canonicalDomain('localhost'), null);
     assert.equal(canonicalDomain('-bad.example.net'), null);
     assert.equal(canonicalDomain('1.2.3.4'), null);

@@ -76,7 +76,8 @@ export function canonicalDomain(value: string): string | null {
   if (!ascii || ascii.length > 253) return null;
   const labels = ascii.split('.');
   if (labels.length < 2) return null;
-  const label = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+  // Underscores occur in real host names (service records, malware hosts), so they are kept.
+  const label = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
   if (!labels.every((l) => label.test(l))) return null;
   // The top-level domain is never all digits (that would be an IP address).
   if (/^[0-9]+$/.test(labels[labels.length - 1]!)) return null;
