@@ -104,6 +104,8 @@ export class S3ObjectStore implements ObjectStore {
     try {
       await upload.done();
     } catch (error) {
+      // The server failed: stop taking from the source (unpiped, left to its owner).
+      meter.destroy();
       throw failure ?? error;
     }
     if (failure) throw failure;

@@ -73,6 +73,23 @@ describe('s3: multipart and configuration', () => {
     assert.deepEqual(await pendingUploads(), []);
   });
 
+  // (head() cannot tell: a HEAD answer carries no error code, only its 404.)
+  test('a missing bucket is a fault for get and put, not an absent object', async () => {
+    const lost = new S3ObjectStore({
+      bucket: 'no-such-bucket',
+      endpoint: s3.endpoint,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
+    try {
+      await assert.rejects(lost.get('x'), /NoSuchBucket|bucket/i);
+      const source = generated(8, 1024 * 1024); // more than a part: the failure comes midway
+      await assert.rejects(lost.put('x', source), /NoSuchBucket|bucket/i);
+      assert.equal(source.destroyed, false);
+    } finally {
+      lost.close();
+    }
+  });
+
   test('keys live under the prefix, so services can share a bucket', async () => {
     await store.put('prefixed.txt', generated(1, 10));
     const listed = await store.client.send(
