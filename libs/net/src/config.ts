@@ -8,6 +8,13 @@ import {
 
 type Env = Record<string, string | undefined>;
 
+/** What a service hands to safeFetch() and checkUrl(), read once at start. */
+export type OutboundOptions = Required<
+  Pick<SafeFetchOptions, 'maxRedirects' | 'timeoutMs' | 'maxResponseBytes'>
+> & {
+  allow: AllowList;
+};
+
 function whole(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
@@ -24,11 +31,7 @@ function whole(env: Env, name: string, fallback: number, min: number, max: numbe
  *   OUTBOUND_MAX_REDIRECTS       (default 5)
  *   OUTBOUND_MAX_RESPONSE_BYTES  (default 1048576)
  */
-export function outboundOptionsFromEnv(
-  env: Env = process.env,
-): Required<Pick<SafeFetchOptions, 'maxRedirects' | 'timeoutMs' | 'maxResponseBytes'>> & {
-  allow: AllowList;
-} {
+export function outboundOptionsFromEnv(env: Env = process.env): OutboundOptions {
   return {
     allow: AllowList.parse((env['OUTBOUND_ALLOW_LIST'] ?? '').split(/[\s,]+/)),
     timeoutMs: whole(env, 'OUTBOUND_TIMEOUT_MS', DEFAULT_TIMEOUT_MS, 1, 600_000),

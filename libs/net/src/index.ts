@@ -18,4 +18,4 @@ export {
   type SafeRequest,
   type SafeResponse,
 } from './safe-fetch.js';
-export { outboundOptionsFromEnv } from './config.js';
+export { outboundOptionsFromEnv, type OutboundOptions } from './config.js';
