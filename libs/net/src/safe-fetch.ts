@@ -65,10 +65,13 @@ export async function safeFetch(
   for (;;) {
     let target: CheckedUrl;
     try {
-      target = await checkUrl(url, { allow, resolve: options.resolve });
+      // The deadline covers name resolution too (a resolver may take long to give up).
+      target = await untilAborted(checkUrl(url, { allow, resolve: options.resolve }), signal);
     } catch (error) {
       if (error instanceof SsrfRefusedError && redirects.length)
         throw new SsrfRefusedError(url, `${error.reason} (redirected from ${redirects.at(-1)})`);
+      if (deadline.aborted)
+        throw new OutboundRequestError('timeout', url, `no answer within ${timeoutMs} ms`, { cause: error });
       throw error;
     }
     const agent = pinnedAgent(target, timeoutMs);
@@ -117,6 +120,15 @@ export async function safeFetch(
       agent.destroy().catch(() => undefined);
     }
   }
+}
+
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /**

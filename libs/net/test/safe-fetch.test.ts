@@ -226,6 +226,14 @@ describe('safeFetch against local receivers', () => {
     );
   });
 
+  test('the deadline covers a resolver that does not answer', async () => {
+    const never: Resolver = () => new Promise(() => undefined);
+    await assert.rejects(
+      safeFetch('http://slow-dns.test/', {}, { resolve: never, timeoutMs: 200 }),
+      isFailure('timeout'),
+    );
+  });
+
   test('a closed port is unreachable, not refused', async () => {
     const closed = await receiver(() => undefined);
     await close(closed);
