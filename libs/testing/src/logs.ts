@@ -9,14 +9,14 @@ import {
   writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 
 const TAIL_LINES = 30;
 const TAIL_BYTES = 64 * 1024;
 
 /**
  * Sends the logs of the services a test suite runs to one file instead of the runner's output
- * (`LGSP_LOG_FILE`, read by `createLogger`): `$LGSP_DATA/test-logs/<project>-<suite>.log`, where
+ * (`LGSP_LOG_FILE`, read by `createLogger`): `$LGSP_DATA/test-logs/<test file>.log`, where
  * `LGSP_DATA` defaults to the repository's `.lgsp` as for `npm start`. A passing suite prints only
  * the runner's lines; a failing one prints the file's path and its last lines when the process
  * exits. `LGSP_LOG_FILE` set beforehand wins (`-` keeps the logs on stdout). Returns the file, or
@@ -36,22 +36,30 @@ export function logToSuiteFile(): string | undefined {
   return file;
 }
 
-/** Where `npm start` and `npm test` keep data (`<repository>/.lgsp`): one folder per clone or worktree. */
-function defaultDataDir(): string {
+/** The repository this process runs in (where `nx.json` is), if any. */
+function repositoryRoot(): string | undefined {
   for (let dir = process.cwd(); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'nx.json'))) return join(dir, '.lgsp');
-    if (dirname(dir) === dir) return join(tmpdir(), 'lgsp');
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+    if (dirname(dir) === dir) return undefined;
   }
 }
 
-/** `<project>-<test file>`: e.g. `persistence-test-outbox.test` for libs/persistence/dist/test/outbox.test.js. */
+/** Where `npm start` and `npm test` keep data (`<repository>/.lgsp`): one folder per clone or worktree. */
+function defaultDataDir(): string {
+  const root = repositoryRoot();
+  return root ? join(root, '.lgsp') : join(tmpdir(), 'lgsp');
+}
+
+/** The test file's path in the repository: e.g. `libs-persistence-test-outbox.test` for its dist/ copy. */
 function suiteName(): string {
   const script = process.argv[1];
   if (!script) return `pid-${process.pid}`;
-  const project = basename(process.cwd());
-  const rel = relative(process.cwd(), script).replace(/^dist[\\/]/, '');
-  const name = rel.startsWith('..') ? basename(script) : rel;
-  return `${project}-${name.replace(/\.[cm]?js$/, '').replace(/[\\/]/g, '-')}`;
+  const rel = relative(repositoryRoot() ?? dirname(script), script);
+  return rel
+    .split(sep)
+    .filter((part) => part !== 'dist' && part !== '..')
+    .join('-')
+    .replace(/\.[cm]?js$/, '');
 }
 
 function failureNote(file: string): string {
