@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { findEvent, type ServiceUnderTest } from '@openlgsp/http/testing';
-import { landDatabase } from '@openlgsp/catalogue-service/test/fixtures';
-import { startPlatform, type ServiceName } from './platform.js';
+import { landDatabase, landService } from '@openlgsp/catalogue-service/test/fixtures';
+import { decideProposal, startPlatform, type ServiceName } from './platform.js';
 import {
   curlRequest,
   expandWords,
@@ -167,39 +167,17 @@ async function nats(command: ReadmeCommand): Promise<void> {
   }
 }
 
-/** A listed entry of STNMT with an active service, made through the catalogue's API; their ids. */
+/** A listed entry of STNMT with an active service, made through the catalogue's API: their ids. */
 async function entryWithService(
   catalogue: ServiceUnderTest,
 ): Promise<{ entryId: string; serviceId: string }> {
-  const owner = await catalogue.token('STNMT', ['provider']);
-  const proposed = await catalogue.request('POST', '/catalogue/entries/proposals', {
-    token: owner,
-    body: { content: landDatabase('STNMT'), justification: 'Phục vụ thủ tục đất đai liên thông' },
+  const entryId = await decideProposal(catalogue, {
+    content: landDatabase('STNMT'),
+    justification: 'Phục vụ thủ tục đất đai liên thông',
   });
-  assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
-  const { entryId, proposalId } = proposed.body;
-  const step = `/catalogue/entries/${entryId}/proposals/${proposalId}`;
-  const steps = [
-    [`${step}/compilation`, await catalogue.token('STTTT', ['dic']), { note: 'đủ hồ sơ' }],
-    [
-      `${step}/decision`,
-      await catalogue.token('UBND', ['committee']),
-      { outcome: 'approved', decisionRef: '12/QĐ-UBND' },
-    ],
-  ] as const;
-  for (const [path, token, body] of steps) {
-    const answer = await catalogue.request('POST', path, { token, body });
-    assert.equal(answer.status, 204, `${path}: ${JSON.stringify(answer.body)}`);
-  }
   const declared = await catalogue.request('POST', '/catalogue/services', {
-    token: owner,
-    body: {
-      entryId,
-      name: 'Tra cứu thửa đất',
-      protocol: 'rest',
-      endpoint: 'https://lgsp.example.vn/land/v1',
-      version: '1.0.0',
-    },
+    token: await catalogue.token('STNMT', ['provider']),
+    body: landService(entryId),
   });
   assert.equal(declared.status, 201, JSON.stringify(declared.body));
   return { entryId, serviceId: declared.body.serviceId };

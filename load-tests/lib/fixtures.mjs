@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { contractFor } from '@openlgsp/contracts';
-import { createEvent, toNatsMessage } from '@openlgsp/events';
+import { EventPublisher, createEvent } from '@openlgsp/events';
 
 const examples = new URL('../../contracts/examples/', import.meta.url);
 
@@ -20,17 +20,12 @@ export function entryContent(owner, overrides = {}) {
 /** What a provider proposes for the catalogue: that content, declared free of state secrets. */
 export const proposedContent = (owner) => ({ ...entryContent(owner), containsStateSecrets: false });
 
-/** Publishes a catalogue fact on the CATALOGUE stream, as the catalogue service would. */
-async function publishCatalogueFact(js, type, data, subject, agency) {
-  const event = createEvent(type, data, {
-    source: '/openlgsp/catalogue',
-    subject,
-    dataschema: contractFor(type).schemaId,
-    agency,
-    actor: 'load-tests',
-  });
-  const { headers, body } = toNatsMessage(event);
-  await js.publish(contractFor(type).subject, body, { headers, msgID: event.id });
+/** Publishes a catalogue fact on the CATALOGUE stream, as the catalogue service does (contract-checked). */
+function publishCatalogueFact(js, type, data, subject, agency) {
+  const origin = { source: '/openlgsp/catalogue', subject, dataschema: contractFor(type).schemaId };
+  return new EventPublisher(js, 'catalogue').publish(
+    createEvent(type, data, { ...origin, agency, actor: 'load-tests' }),
+  );
 }
 
 /**
