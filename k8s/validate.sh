@@ -124,9 +124,10 @@ validate_tree() {
     echo "nats      FAILED: nats-server $NATS_SERVER_VERSION -t rejects the accounts config" >>"$out/summary"
     failed=1
   fi
-  # (c) every services/<name> (an npm workspace) has k8s/base/services/<name>, and back.
+  # (c) every deployable services/<name> (one with an entry point, src/main.ts) has
+  # k8s/base/services/<name>, and back. A package holding only its pure rules so far is not one.
   local code manifests
-  code="$(cd "$services" && for d in */; do [ -f "$d/package.json" ] && printf '%s ' "${d%/}"; done; true)"
+  code="$(cd "$services" && for d in */; do [ -f "$d/src/main.ts" ] && printf '%s ' "${d%/}"; done; true)"
   manifests="$(cd "$k8s/base/services" && for d in */; do [ -f "$d/kustomization.yaml" ] && printf '%s ' "${d%/}"; done; true)"
   if [ -n "$code" ] && [ "$code" = "$manifests" ]; then
     echo "services  ${code% }: each has k8s/base/services/<name> (rendered, routed, with NATS user: see policy)" >>"$out/summary"
@@ -152,7 +153,7 @@ if [ "${1:-}" = "--self-test" ]; then
     local label="$1" stage="$2" mutate="$3" dir="$WORK/self-$RANDOM"
     mkdir -p "$dir" && cp -r "$K8S_DIR" "$dir/k8s" && mkdir -p "$dir/services"
     for s in "$REPO_DIR"/services/*/; do
-      [ -f "$s/package.json" ] && mkdir -p "$dir/services/$(basename "$s")" && cp "$s/package.json" "$dir/services/$(basename "$s")/"
+      [ -f "$s/src/main.ts" ] && mkdir -p "$dir/services/$(basename "$s")/src" && cp "$s/src/main.ts" "$dir/services/$(basename "$s")/src/"
     done
     (cd "$dir" && eval "$mutate")
     if validate_tree "$dir/k8s" "$dir/services" "$dir/out" >/dev/null 2>&1; then
@@ -172,7 +173,7 @@ if [ "${1:-}" = "--self-test" ]; then
   selftest "no default-deny NetworkPolicy" policy \
     "sed -i '0,/podSelector: {}/s//podSelector: {matchLabels: {none: none}}/' k8s/base/platform/networkpolicies.yaml"
   selftest "a services/ folder without manifests" services \
-    "mkdir -p services/newsvc && echo '{}' > services/newsvc/package.json"
+    "mkdir -p services/newsvc/src && touch services/newsvc/src/main.ts"
   selftest "production STREAM_REPLICAS left at 1" policy \
     "sed -i 's|/data/STREAM_REPLICAS, value: \"3\"|/data/STREAM_REPLICAS, value: \"1\"|' k8s/overlays/production/kustomization.yaml"
   selftest "agency may publish outside its intake subject" policy \

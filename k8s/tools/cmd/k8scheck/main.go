@@ -82,9 +82,11 @@ func main() {
 
 // ─── (c) every service folder is deployed ────────────────────────────────────────────────
 
+// A service is deployable once it has an application entry point (src/main.ts); a package that
+// holds only its pure rules so far has nothing to run in a pod yet.
 func repoServices(c *checker, servicesDir, k8sDir string) []string {
 	c.scope = "services"
-	code := dirsWith(servicesDir, "package.json")
+	code := dirsWith(servicesDir, filepath.Join("src", "main.ts"))
 	manifests := dirsWith(filepath.Join(k8sDir, "base", "services"), "kustomization.yaml")
 	c.check(len(code) > 0, "no service found under %s", servicesDir)
 	for _, s := range code {
