@@ -18,7 +18,11 @@ const theme = (code: string, vi: string, en: string): Theme => ({
 });
 
 export const THEMES: readonly Theme[] = Object.freeze([
-  theme('AGRI', 'Nông nghiệp, thủy sản, lâm nghiệp và thực phẩm', 'Agriculture, fisheries, forestry and food'),
+  theme(
+    'AGRI',
+    'Nông nghiệp, thủy sản, lâm nghiệp và thực phẩm',
+    'Agriculture, fisheries, forestry and food',
+  ),
   theme('ECON', 'Kinh tế và tài chính', 'Economy and finance'),
   theme('EDUC', 'Giáo dục, văn hóa và thể thao', 'Education, culture and sport'),
   theme('ENER', 'Năng lượng', 'Energy'),
@@ -26,7 +30,11 @@ export const THEMES: readonly Theme[] = Object.freeze([
   theme('GOVE', 'Chính phủ và khu vực công', 'Government and public sector'),
   theme('HEAL', 'Y tế', 'Health'),
   theme('INTR', 'Các vấn đề quốc tế', 'International issues'),
-  theme('JUST', 'Tư pháp, hệ thống pháp luật và an toàn công cộng', 'Justice, legal system and public safety'),
+  theme(
+    'JUST',
+    'Tư pháp, hệ thống pháp luật và an toàn công cộng',
+    'Justice, legal system and public safety',
+  ),
   theme('REGI', 'Vùng và đô thị', 'Regions and cities'),
   theme('SOCI', 'Dân số và xã hội', 'Population and society'),
   theme('TECH', 'Khoa học và công nghệ', 'Science and technology'),
