@@ -6,3 +6,7 @@ export * from './datasets/dataset.rules.js';
 export * from './datasets/metadata.rules.js';
 export * from './datasets/freshness.rules.js';
 export * from './distributions/distribution.rules.js';
+export * from './distributions/table-schema.js';
+export * from './distributions/csv-check.js';
+export * from './feedback/feedback.model.js';
+export * from './feedback/feedback.rules.js';
