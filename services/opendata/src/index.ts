@@ -10,3 +10,7 @@ export * from './distributions/table-schema.js';
 export * from './distributions/csv-check.js';
 export * from './feedback/feedback.model.js';
 export * from './feedback/feedback.rules.js';
+export * from './dcat/dcat.context.js';
+export * from './dcat/dcat.serialiser.js';
+export * from './dcat/schema-org.js';
+export * from './dcat/shapes.js';
