@@ -14,3 +14,7 @@ export * from './dcat/dcat.context.js';
 export * from './dcat/dcat.serialiser.js';
 export * from './dcat/schema-org.js';
 export * from './dcat/shapes.js';
+export * from './ckan/ckan.envelope.js';
+export * from './ckan/ckan.mapping.js';
+export * from './ckan/package-search.params.js';
+export * from './ckan/facets.js';
