@@ -10,6 +10,7 @@ import type {
   SpatialCoverage,
   TemporalCoverage,
 } from '@openlgsp/contracts';
+import type { TableSchema } from '../distributions/table-schema.js';
 
 /**
  * An open dataset (tập dữ liệu mở) published for a catalogue entry marked open. Its owner drafts it;
@@ -60,6 +61,8 @@ export interface FileDistributionDraft extends DistributionBase {
   mediaType: string;
   byteSize: number;
   sha256: string;
+  /** The Frictionless Table Schema its rows must match, when the owner declares one. */
+  tableSchema?: TableSchema;
   /** Null until a tabular file has been checked. */
   check: FileCheckSummary | null;
 }

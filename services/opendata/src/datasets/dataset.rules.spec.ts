@@ -106,6 +106,10 @@ describe('dataset rules', () => {
     assert.equal(violation(publish(s, schoolsEntry(), context(), owner, MONDAY)), 'forbidden:not-editor');
     assert.equal(violation(publish(s, schoolsEntry(), context(), dic, MONDAY)), 'forbidden:not-editor');
     assert.equal(violation(returnToAgency(s, ['  '], editor, MONDAY)), 'invalid:reasons-required');
+    assert.equal(
+      violation(returnToAgency(s, ['x'.repeat(4001)], editor, MONDAY)),
+      'invalid:reasons-too-long',
+    );
     const returned = unwrap(returnToAgency(s, ['Thiếu mô tả cột dữ liệu'], editor, MONDAY)).next;
     assert.equal(returned.status, 'returned');
     assert.deepEqual(returned.returned?.reasons, ['Thiếu mô tả cột dữ liệu']);
@@ -173,6 +177,7 @@ describe('dataset rules', () => {
     const p = published();
     assert.equal(violation(retract(p, 'x', stranger, MONDAY)), 'forbidden:not-owner');
     assert.equal(violation(retract(p, ' ', owner, MONDAY)), 'invalid:reason-required');
+    assert.equal(violation(retract(p, 'x'.repeat(4001), owner, MONDAY)), 'invalid:reason-too-long');
     assert.equal(violation(retract(draft(), 'x', owner, MONDAY)), 'conflict:never-published');
     const byDic = unwrap(retract(p, 'Dữ liệu sai', dic, MONDAY));
     assert.equal(byDic.next.status, 'retracted');

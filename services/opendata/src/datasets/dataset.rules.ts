@@ -36,6 +36,9 @@ export interface PublicationContext {
 
 const OPEN_DATA = '000 Điều 9.2';
 const REVIEW = '003 Điều 7';
+/** The contracts' nonEmptyText bound. */
+const MAX_TEXT = 4000;
+const MAX_REASONS = 20;
 
 /**
  * A catalogue entry may be published as open data while it is listed and its owner marked it open
@@ -208,12 +211,21 @@ export function returnToAgency(
   if (!isEditor(by)) return forbidden('not-editor', "only the portal's editors review open data", REVIEW);
   if (dataset.status !== 'submitted')
     return fail('conflict', 'not-submitted', `a ${dataset.status} dataset is not under review`);
-  const given = reasons.map((r) => r.trim()).filter(Boolean);
+  const given = reasons.map((r) => r.normalize('NFC').trim()).filter(Boolean);
   if (!given.length)
     return fail('invalid', 'reasons-required', 'a return states its reasons', {
       path: '/reasons',
       source: REVIEW,
     });
+  if (given.length > MAX_REASONS || given.some((r) => r.length > MAX_TEXT))
+    return fail(
+      'invalid',
+      'reasons-too-long',
+      `at most ${MAX_REASONS} reasons of ${MAX_TEXT} characters each`,
+      {
+        path: '/reasons',
+      },
+    );
   return ok({
     next: {
       ...dataset,
@@ -275,11 +287,15 @@ export function retract(dataset: DatasetState, reason: string, by: Actor, now: D
     return forbidden('not-owner', `only ${dataset.ownerAgency} or DIC retracts this dataset`, OPEN_DATA);
   if (!reason.trim())
     return fail('invalid', 'reason-required', 'a retraction states its reason', { path: '/reason' });
+  if (reason.trim().length > MAX_TEXT)
+    return fail('invalid', 'reason-too-long', `a reason has at most ${MAX_TEXT} characters`, {
+      path: '/reason',
+    });
   if (dataset.status === 'retracted')
     return fail('conflict', 'retracted', 'the dataset is already retracted');
   if (dataset.latestVersion === 0)
     return fail('conflict', 'never-published', 'a dataset never published has nothing to retract');
-  return ok(retracted(dataset, cause, reason.trim(), by.sub, now));
+  return ok(retracted(dataset, cause, reason.normalize('NFC').trim(), by.sub, now));
 }
 
 /**

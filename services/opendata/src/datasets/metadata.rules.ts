@@ -86,7 +86,7 @@ export function checkMetadata(draft: DraftMetadata, ctx: MetadataContext): Metad
   const themes = draft.themes ?? [];
   if (!themes.length) problem('/themes', 'required', 'at least one EU data theme is required');
   themes.forEach((t, i) => {
-    if (!THEME_CODES.includes(t))
+    if (!(THEME_CODES as readonly string[]).includes(t))
       problem(`/themes/${i}`, 'unknown-theme', `'${t}' is not an EU data theme (${THEME_CODES.join(', ')})`);
   });
   if (new Set(themes).size !== themes.length) problem('/themes', 'duplicate', 'a theme appears twice');
@@ -126,7 +126,7 @@ export function checkMetadata(draft: DraftMetadata, ctx: MetadataContext): Metad
 
   if (!draft.accrualPeriodicity)
     problem('/accrualPeriodicity', 'required', 'the update frequency is required');
-  else if (!FREQUENCY_CODES.includes(draft.accrualPeriodicity))
+  else if (!(FREQUENCY_CODES as readonly string[]).includes(draft.accrualPeriodicity))
     problem(
       '/accrualPeriodicity',
       'unknown-frequency',

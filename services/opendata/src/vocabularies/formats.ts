@@ -2,12 +2,14 @@
  * File formats a distribution may have: the EU file-type vocabulary (DCAT-AP 3: dct:format) and the
  * IANA media type (dcat:mediaType), with the file extensions that announce them.
  */
+import type { FileTypeCode } from '@openlgsp/contracts';
+
 export const FILE_TYPE_SCHEME = 'http://publications.europa.eu/resource/authority/file-type';
 export const IANA_MEDIA_TYPES = 'https://www.iana.org/assignments/media-types';
 
 export interface FileFormat {
   /** The EU file-type code, e.g. CSV. */
-  code: string;
+  code: FileTypeCode;
   iri: string;
   mediaType: string;
   extensions: readonly string[];
@@ -15,7 +17,12 @@ export interface FileFormat {
   tabular: boolean;
 }
 
-const format = (code: string, mediaType: string, extensions: string[], tabular = false): FileFormat => ({
+const format = (
+  code: FileTypeCode,
+  mediaType: string,
+  extensions: string[],
+  tabular = false,
+): FileFormat => ({
   code,
   iri: `${FILE_TYPE_SCHEME}/${code}`,
   mediaType,
@@ -32,7 +39,7 @@ export const FILE_FORMATS: readonly FileFormat[] = Object.freeze([
   format('XML', 'application/xml', ['xml']),
 ]);
 
-export const FILE_FORMAT_CODES: readonly string[] = FILE_FORMATS.map((f) => f.code);
+export const FILE_FORMAT_CODES: readonly FileTypeCode[] = FILE_FORMATS.map((f) => f.code);
 
 export function formatByCode(code: string): FileFormat | undefined {
   return FILE_FORMATS.find((f) => f.code === code);

@@ -3,19 +3,21 @@
  * implies for the next update. Continuous, irregular, unknown and never have no next-update date.
  * https://op.europa.eu/en/web/eu-vocabularies/concept-scheme/-/resource?uri=http://publications.europa.eu/resource/authority/frequency
  */
+import type { FrequencyCode } from '@openlgsp/contracts';
+
 export const FREQUENCY_SCHEME = 'http://publications.europa.eu/resource/authority/frequency';
 
 /** A calendar step in local days or months; `null` when the frequency sets no due date. */
 export type CalendarStep = { days: number } | { months: number } | null;
 
 export interface Frequency {
-  code: string;
+  code: FrequencyCode;
   iri: string;
   label: { vi: string; en: string };
   step: CalendarStep;
 }
 
-const frequency = (code: string, vi: string, en: string, step: CalendarStep): Frequency => ({
+const frequency = (code: FrequencyCode, vi: string, en: string, step: CalendarStep): Frequency => ({
   code,
   iri: `${FREQUENCY_SCHEME}/${code}`,
   label: { vi, en },
@@ -40,7 +42,7 @@ export const FREQUENCIES: readonly Frequency[] = Object.freeze([
   frequency('NEVER', 'Không cập nhật', 'Never', null),
 ]);
 
-export const FREQUENCY_CODES: readonly string[] = FREQUENCIES.map((f) => f.code);
+export const FREQUENCY_CODES: readonly FrequencyCode[] = FREQUENCIES.map((f) => f.code);
 
 export function frequencyByCode(code: string): Frequency | undefined {
   return FREQUENCIES.find((f) => f.code === code);

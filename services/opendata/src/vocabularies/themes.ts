@@ -3,15 +3,18 @@
  * shows in Vietnamese and English (003 Điều 11: the portal is bilingual).
  * https://op.europa.eu/en/web/eu-vocabularies/concept-scheme/-/resource?uri=http://publications.europa.eu/resource/authority/data-theme
  */
+import type { DataThemeCode } from '@openlgsp/contracts';
+
 export const THEME_SCHEME = 'http://publications.europa.eu/resource/authority/data-theme';
 
 export interface Theme {
-  code: string;
+  /** The codes are the contract's (contracts/events/opendata: DataThemeCode), so the two cannot drift. */
+  code: DataThemeCode;
   iri: string;
   label: { vi: string; en: string };
 }
 
-const theme = (code: string, vi: string, en: string): Theme => ({
+const theme = (code: DataThemeCode, vi: string, en: string): Theme => ({
   code,
   iri: `${THEME_SCHEME}/${code}`,
   label: { vi, en },
@@ -41,7 +44,7 @@ export const THEMES: readonly Theme[] = Object.freeze([
   theme('TRAN', 'Giao thông vận tải', 'Transport'),
 ]);
 
-export const THEME_CODES: readonly string[] = THEMES.map((t) => t.code);
+export const THEME_CODES: readonly DataThemeCode[] = THEMES.map((t) => t.code);
 
 export function themeByCode(code: string): Theme | undefined {
   return THEMES.find((t) => t.code === code);
