@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { unwrap } from '@openlgsp/domain';
 import {
   context,
+  dcatLinks,
   DATASET_ID,
   editor,
   FILE_ID,
@@ -12,7 +13,7 @@ import {
   schoolsEntry,
 } from '../common/fixtures.js';
 import { createDraft, publish, submit } from '../datasets/dataset.rules.js';
-import type { CatalogDataset, DcatLinks } from '../dcat/dcat.serialiser.js';
+import type { CatalogDataset } from '../dcat/dcat.serialiser.js';
 import { DEFAULT_LICENCES } from '../vocabularies/licences.js';
 import { CKAN_ERROR_STATUS, ckanFailure, ckanSuccess, helpUrl } from './ckan.envelope.js';
 import {
@@ -27,14 +28,7 @@ import { shapeFacets } from './facets.js';
 import { describeErrors, parsePackageSearch, type PackageQuery } from './package-search.params.js';
 
 const BASE = 'https://opendata.example.gov.vn';
-const links: DcatLinks = {
-  catalog: `${BASE}/catalog`,
-  homepage: BASE,
-  dataset: (id) => `${BASE}/datasets/${id}`,
-  distribution: (id, d) => `${BASE}/datasets/${id}/distributions/${d}`,
-  agency: (code) => `${BASE}/agencies/${code}`,
-  catalogPage: (n) => `${BASE}/catalog?page=${n}`,
-};
+const links = dcatLinks;
 const agency = { code: 'SGDDT', name: 'Sở Giáo dục và Đào tạo', nationalId: '000.00.12.H41' };
 const mapping = { links, licences: DEFAULT_LICENCES, organization: { agency, created: MONDAY } };
 

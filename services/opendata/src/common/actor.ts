@@ -1,15 +1,4 @@
-import { fail, type Result } from '@openlgsp/domain';
-
-/** Who acts: a person or key of an agency, with its roles. Catalogue reactions act as the platform. */
-export interface Actor {
-  sub: string;
-  agency: string;
-  roles: readonly string[];
-}
-
-export function hasRole(by: Actor, ...roles: string[]): boolean {
-  return roles.some((r) => by.roles.includes(r));
-}
+import { fail, hasRole, type Actor, type Result } from '@openlgsp/domain';
 
 /** The owning agency's side: its officers (provider) or its systems (integrator) (Kon Tum 2022 Điều 9.2). */
 export function actsAsOwnerOf(by: Actor, agency: string): boolean {

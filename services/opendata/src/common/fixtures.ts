@@ -1,10 +1,10 @@
 // Test fixtures for the pure rules' specs (no Nest, no store).
-import type { Result } from '@openlgsp/domain';
+import type { Actor, Result } from '@openlgsp/domain';
 import type { CatalogueEntryView, CatalogueServiceView } from '../catalogue-view/catalogue-view.model.js';
 import type { DatasetContent, DatasetState, PortalLinks } from '../datasets/dataset.model.js';
 import type { PublicationContext } from '../datasets/dataset.rules.js';
+import type { DcatLinks } from '../dcat/dcat.serialiser.js';
 import { DEFAULT_LICENCE_ID, DEFAULT_LICENCES } from '../vocabularies/licences.js';
-import type { Actor } from './actor.js';
 
 export const local = (s: string) => new Date(`${s}+07:00`);
 export const MONDAY = local('2026-03-02T09:00:00');
@@ -52,6 +52,16 @@ export const links: PortalLinks = {
   dataset: (id) => `https://opendata.example.gov.vn/datasets/${id}`,
   download: (id, version, dist, name) =>
     `https://opendata.example.gov.vn/datasets/${id}/versions/${version}/distributions/${dist}/${name}`,
+};
+
+/** The portal's IRIs as the DCAT and CKAN specs expect them. */
+export const dcatLinks: DcatLinks = {
+  catalog: 'https://opendata.example.gov.vn/catalog',
+  homepage: 'https://opendata.example.gov.vn',
+  dataset: (id) => `https://opendata.example.gov.vn/datasets/${id}`,
+  distribution: (id, d) => `https://opendata.example.gov.vn/datasets/${id}/distributions/${d}`,
+  agency: (code) => `https://opendata.example.gov.vn/agencies/${code}`,
+  catalogPage: (n) => `https://opendata.example.gov.vn/catalog?page=${n}`,
 };
 
 export function context(over: Partial<PublicationContext> = {}): PublicationContext {

@@ -1,6 +1,6 @@
 import { validateEventData, type Fact } from '@openlgsp/contracts';
-import { fail, ok, type Result } from '@openlgsp/domain';
-import { actsAsOwnerOf, forbidden, isDic, isEditor, type Actor } from '../common/actor.js';
+import { fail, ok, type Actor, type Result } from '@openlgsp/domain';
+import { actsAsOwnerOf, forbidden, isDic, isEditor } from '../common/actor.js';
 import type {
   AgencyView,
   CatalogueEntryView,

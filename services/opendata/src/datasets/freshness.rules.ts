@@ -1,5 +1,5 @@
-import { fail, ok, type Result } from '@openlgsp/domain';
-import { isDic, type Actor } from '../common/actor.js';
+import { fail, ok, type Actor, type Result } from '@openlgsp/domain';
+import { isDic } from '../common/actor.js';
 import { frequencyByCode, type CalendarStep } from '../vocabularies/frequencies.js';
 import type { DatasetState } from './dataset.model.js';
 

@@ -8,6 +8,7 @@ import SHACLValidator from 'rdf-validate-shacl';
 import { unwrap } from '@openlgsp/domain';
 import {
   context,
+  dcatLinks,
   DATASET_ID,
   editor,
   MONDAY,
@@ -33,14 +34,7 @@ import { DCAT_SHAPES_PATH } from './shapes.js';
 const BASE = 'https://opendata.example.gov.vn';
 const ctx: DcatContext = {
   licences: DEFAULT_LICENCES,
-  links: {
-    catalog: `${BASE}/catalog`,
-    homepage: BASE,
-    dataset: (id) => `${BASE}/datasets/${id}`,
-    distribution: (id, d) => `${BASE}/datasets/${id}/distributions/${d}`,
-    agency: (code) => `${BASE}/agencies/${code}`,
-    catalogPage: (n) => `${BASE}/catalog?page=${n}`,
-  },
+  links: dcatLinks,
 };
 const info: CatalogInfo = {
   title: { vi: 'Dữ liệu mở tỉnh Kon Tum', en: 'Kon Tum open data' },

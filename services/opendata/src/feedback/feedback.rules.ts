@@ -1,6 +1,6 @@
 import type { Fact } from '@openlgsp/contracts';
-import { fail, ok, type Result } from '@openlgsp/domain';
-import { actsAsOwnerOf, forbidden, isDic, type Actor } from '../common/actor.js';
+import { fail, ok, type Actor, type Result } from '@openlgsp/domain';
+import { actsAsOwnerOf, forbidden, isDic } from '../common/actor.js';
 import { normaliseText } from '../datasets/metadata.rules.js';
 import type { FeedbackState, FeedbackSubject, PublicFeedback, SenderContact } from './feedback.model.js';
 
