@@ -9,7 +9,7 @@ export interface CatalogueEntryView {
   version: number;
   name: string;
   ownerAgency: string;
-  /** The owner decided the data is open (Kon Tum 2022 Điều 9.2). */
+  /** The owner decided the data is open (000 Điều 9.2). */
   open: boolean;
   status: 'listed' | 'withdrawn';
   updatedAt: Date;

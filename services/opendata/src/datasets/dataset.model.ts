@@ -14,7 +14,7 @@ import type { TableSchema } from '../distributions/table-schema.js';
 
 /**
  * An open dataset (tập dữ liệu mở) published for a catalogue entry marked open. Its owner drafts it;
- * a DIC editor reviews every change before it is published (Khánh Hòa 2018 Điều 7); each publication
+ * a DIC editor reviews every change before it is published (003 Điều 7); each publication
  * is an immutable, numbered version, and earlier versions stay downloadable.
  *
  *   draft ──submit──▶ submitted ──publish──▶ published ──edit──▶ draft (version N stays public)

@@ -42,7 +42,7 @@ const MAX_REASONS = 20;
 
 /**
  * A catalogue entry may be published as open data while it is listed and its owner marked it open
- * (Kon Tum 2022 Điều 9.2: the owner decides what is open).
+ * (000 Điều 9.2: the owner decides what is open).
  */
 export function checkPublishable(entry: CatalogueEntryView): Result<CatalogueEntryView> {
   if (entry.status !== 'listed')
@@ -201,7 +201,7 @@ export function submit(
   return ok({ next: { ...dataset, status: 'submitted', submittedAt: now, updatedAt: now }, facts: [] });
 }
 
-/** An editor sends the submission back to the agency, with reasons (Khánh Hòa 2018 Điều 7). */
+/** An editor sends the submission back to the agency, with reasons (003 Điều 7). */
 export function returnToAgency(
   dataset: DatasetState,
   reasons: readonly string[],
@@ -238,8 +238,8 @@ export function returnToAgency(
 }
 
 /**
- * An editor publishes the submission as the next immutable version (Khánh Hòa 2018 Điều 7; Kon Tum
- * 2022 Điều 9.1: open data is published on the provincial portal). The entry must still be open and
+ * An editor publishes the submission as the next immutable version (003 Điều 7; 000 Điều 9.1:
+ * open data is published on the provincial portal). The entry must still be open and
  * the check must still pass: the catalogue or a service may have changed since the submission.
  */
 export function publish(
@@ -305,7 +305,8 @@ export function retract(dataset: DatasetState, reason: string, by: Actor, now: D
  */
 export function retractForWithdrawnEntry(dataset: DatasetState, reason: string, now: Date): DatasetChange {
   if (dataset.status === 'retracted') return { next: dataset, facts: [] };
-  const why = `The catalogue entry was withdrawn: ${reason.trim() || 'no reason given'}`;
+  // The cause says what happened; the reason is the catalogue's own, quoted as given.
+  const why = reason.trim() || 'the catalogue entry was withdrawn';
   if (dataset.latestVersion === 0)
     return {
       next: {

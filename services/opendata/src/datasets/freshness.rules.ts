@@ -27,7 +27,7 @@ export function addStep(day: string, step: NonNullable<CalendarStep>): string {
 
 /**
  * The local day the next update is due by, from the last publication and the update frequency
- * (Khánh Hòa 2018 Điều 3: information is kept timely). Continuous, irregular, unknown and never set
+ * (003 Điều 3: information is kept timely). Continuous, irregular, unknown and never set
  * no due day.
  */
 export function nextUpdateDue(lastPublishedAt: Date, frequency: string): string | null {

@@ -28,7 +28,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DAY = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
 
 /**
- * Text is stored in Unicode NFC (Khánh Hòa 2018 Điều 11: TCVN 6909:2001): "Đất đai" typed with
+ * Text is stored in Unicode NFC (003 Điều 11: TCVN 6909:2001): "Đất đai" typed with
  * combining marks and precomposed reads, sorts and searches as one word.
  */
 export function normaliseText<T>(value: T): T {

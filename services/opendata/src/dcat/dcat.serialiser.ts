@@ -32,7 +32,7 @@ export interface CatalogDataset {
 export interface CatalogInfo {
   title: { vi: string; en: string };
   description: { vi: string; en: string };
-  /** DIC, which runs the portal (Kon Tum 2022 Điều 10). */
+  /** DIC, which runs the portal (000 Điều 10). */
   publisher: { code: string; name: string };
   province: { code: string; name: string };
   modified: Date;

@@ -2,7 +2,7 @@ import type { FeedbackTarget } from '@openlgsp/contracts';
 
 /**
  * Feedback from a person or organisation about an open dataset or a sharing service, routed to the
- * owning agency, which answers (Kon Tum 2022 Điều 10.5). The text, status and answer are public; the
+ * owning agency, which answers (000 Điều 10.5). The text, status and answer are public; the
  * sender's contact details are kept for the owner and DIC only, never published nor put on an event.
  */
 export interface FeedbackState {

@@ -82,7 +82,7 @@ export function receive(
   });
 }
 
-/** The owning agency answers, once; the answer is public (Kon Tum 2022 Điều 10.5). */
+/** The owning agency answers, once; the answer is public (000 Điều 10.5). */
 export function answer(feedback: FeedbackState, text: string, by: Actor, now: Date): Result<FeedbackChange> {
   if (!actsAsOwnerOf(by, feedback.ownerAgency))
     return forbidden(
