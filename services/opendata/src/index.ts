@@ -1,6 +1,7 @@
 // The opendata service's pure domain modules; the Nest/HTTP/event wiring follows.
 export * from './vocabularies/index.js';
 export * from './catalogue-view/catalogue-view.model.js';
+export * from './catalogue-view/catalogue-view.rules.js';
 export * from './datasets/dataset.model.js';
 export * from './datasets/dataset.rules.js';
 export * from './datasets/metadata.rules.js';
