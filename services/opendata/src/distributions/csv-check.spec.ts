@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { checkCsv, isFormulaLike, MAX_REPORTED, previewCsv } from './csv-check.js';
+import { checkCsv, checkSummary, isFormulaLike, MAX_REPORTED, previewCsv } from './csv-check.js';
 import type { TableSchema } from './table-schema.js';
 
 const csv = (...chunks: (string | Buffer)[]) =>
@@ -125,6 +125,8 @@ describe('CSV check', () => {
     assert.equal(result.rows, 20_000);
     assert.equal(result.problems.length, MAX_REPORTED);
     assert.equal(result.problemCount, 200);
+    const at = new Date('2026-03-02T02:00:00Z');
+    assert.deepEqual(checkSummary(result, at), { checkedAt: at, rows: 20_000, problems: 200 });
   });
 
   it('reports a malformed file and an empty one', async () => {

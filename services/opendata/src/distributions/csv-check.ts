@@ -1,6 +1,7 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { CsvError, parse, type Info } from 'csv-parse';
+import type { FileCheckSummary } from '../datasets/dataset.model.js';
 import {
   castsTo,
   checkTableSchema,
@@ -247,6 +248,11 @@ function checkHeader(
 /** Cells are quoted back shortened, so one huge cell cannot swell the report. */
 function preview(cell: string): string {
   return cell.length > 40 ? `${cell.slice(0, 40)}…` : cell;
+}
+
+/** What the file distribution keeps of a check: publication needs a check with no problems (004 Điều 8.1). */
+export function checkSummary(result: CsvCheckResult, checkedAt: Date): FileCheckSummary {
+  return { checkedAt, rows: result.rows, problems: result.problemCount };
 }
 
 export interface CsvPreview {
