@@ -9,6 +9,11 @@ export const Role = {
   Dic: 'dic',
   /** The Provincial People's Committee: decides on catalogue changes and network registrations. */
   Committee: 'committee',
+  /**
+   * A DIC officer who reviews open data before each publication (Khánh Hòa 2018 Điều 7); granted to
+   * DIC staff only, apart from `dic` so that running the platform and editing the portal stay separate.
+   */
+  Editor: 'editor',
   /** An officer of a provider agency (owns databases and sharing services). */
   Provider: 'provider',
   /** An officer of a consumer agency (uses shared data). */

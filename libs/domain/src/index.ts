@@ -1,2 +1,3 @@
 export * from './result.js';
 export * from './not-found.js';
+export * from './actor.js';

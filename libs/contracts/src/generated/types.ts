@@ -1724,6 +1724,358 @@ export interface WarningIssuedV1 {
 }
 
 /**
+ * The owning agency's public contact for the dataset (an office, not a private person's details).
+ */
+export interface DatasetContactPoint {
+  name: ShortText;
+  email: string;
+  phone?: string;
+  url?: string;
+}
+
+/**
+ * A code of the EU data-theme vocabulary (http://publications.europa.eu/resource/authority/data-theme/<code>).
+ */
+export type DataThemeCode =
+  | 'AGRI'
+  | 'ECON'
+  | 'EDUC'
+  | 'ENER'
+  | 'ENVI'
+  | 'GOVE'
+  | 'HEAL'
+  | 'INTR'
+  | 'JUST'
+  | 'REGI'
+  | 'SOCI'
+  | 'TECH'
+  | 'TRAN';
+
+/**
+ * A long text (a description) in Vietnamese and English, optionally Russian (Quy chế Cổng TTĐT tỉnh Khánh Hòa (2018, dự thảo) Điều 11).
+ */
+export interface DatasetLongText {
+  /**
+   * In Vietnamese (TCVN 6909:2001 Unicode, NFC).
+   */
+  vi: string;
+  /**
+   * In English.
+   */
+  en: string;
+  /**
+   * In Russian, where the province publishes it (Quy chế Cổng TTĐT tỉnh Khánh Hòa (2018, dự thảo) Điều 11).
+   */
+  ru?: string;
+}
+
+/**
+ * A short text (a title) in Vietnamese and English, optionally Russian (Quy chế Cổng TTĐT tỉnh Khánh Hòa (2018, dự thảo) Điều 11).
+ */
+export interface DatasetText {
+  /**
+   * In Vietnamese (TCVN 6909:2001 Unicode, NFC).
+   */
+  vi: string;
+  /**
+   * In English.
+   */
+  en: string;
+  /**
+   * In Russian, where the province publishes it (Quy chế Cổng TTĐT tỉnh Khánh Hòa (2018, dự thảo) Điều 11).
+   */
+  ru?: string;
+}
+
+/**
+ * One way to get the data: a file uploaded to the platform (kind file: downloadURL, byteSize, checksum), a sharing service of the registry (kind service: serviceId), or an agency's external URL (kind url).
+ */
+export interface DatasetDistribution {
+  distributionId: Uuid;
+  kind: 'file' | 'service' | 'url';
+  title: DatasetText;
+  description?: DatasetLongText;
+  /**
+   * Where the data is reached (the file's page on the portal, the service's endpoint or the external URL).
+   */
+  accessURL: string;
+  /**
+   * The file itself (kind file).
+   */
+  downloadURL?: string;
+  format?: FileTypeCode;
+  /**
+   * The IANA media type, e.g. text/csv.
+   */
+  mediaType?: string;
+  /**
+   * The file's size in bytes (kind file).
+   */
+  byteSize?: number;
+  /**
+   * The file's SHA-256, lower-case hex (kind file).
+   */
+  sha256?: string;
+  /**
+   * The sharing service of the registry (kind service).
+   */
+  serviceId?: Uuid;
+}
+
+/**
+ * A code of the EU file-type vocabulary (http://publications.europa.eu/resource/authority/file-type/<code>).
+ */
+export type FileTypeCode = 'CSV' | 'JSON' | 'GEOJSON' | 'XLSX' | 'PDF' | 'XML';
+
+/**
+ * A code of the EU frequency vocabulary (http://publications.europa.eu/resource/authority/frequency/<code>).
+ */
+export type FrequencyCode =
+  | 'DAILY'
+  | 'WEEKLY'
+  | 'BIWEEKLY'
+  | 'MONTHLY'
+  | 'BIMONTHLY'
+  | 'QUARTERLY'
+  | 'ANNUAL_2'
+  | 'ANNUAL'
+  | 'BIENNIAL'
+  | 'TRIENNIAL'
+  | 'CONT'
+  | 'UPDATE_CONT'
+  | 'IRREG'
+  | 'UNKNOWN'
+  | 'NEVER';
+
+/**
+ * Keywords per language; at least one in Vietnamese.
+ */
+export interface DatasetKeywords {
+  /**
+   * @minItems 1
+   * @maxItems 30
+   */
+  vi: string[];
+  /**
+   * @minItems 0
+   * @maxItems 30
+   */
+  en?: string[];
+  /**
+   * @minItems 0
+   * @maxItems 30
+   */
+  ru?: string[];
+}
+
+/**
+ * A dataset's DCAT-AP 3 metadata as published.
+ */
+export interface DatasetMetadata {
+  title: DatasetText;
+  description: DatasetLongText;
+  keywords: DatasetKeywords;
+  /**
+   * EU data themes.
+   *
+   * @minItems 1
+   * @maxItems 13
+   */
+  themes: DataThemeCode[];
+  publisher: DatasetPublisher;
+  contactPoint: DatasetContactPoint;
+  spatial: SpatialCoverage;
+  temporal?: TemporalCoverage;
+  accrualPeriodicity: FrequencyCode;
+  /**
+   * The licence's SPDX identifier, from the portal's configured list of open licences (default CC-BY-4.0).
+   */
+  license: string;
+  legalBasis: LegalBasis;
+  /**
+   * Open data is public.
+   */
+  accessRights: 'public';
+}
+
+/**
+ * The owning agency, which publishes the dataset.
+ */
+export interface DatasetPublisher {
+  agency: AgencyCode;
+  name: ShortText;
+  /**
+   * The national agency identifier (mã định danh), e.g. 000.00.31.H41.
+   */
+  nationalId?: string;
+}
+
+/**
+ * The area the data covers: the province, and a district and commune when narrower.
+ */
+export interface SpatialCoverage {
+  /**
+   * The province.
+   */
+  province: {
+    /**
+     * The administrative unit's code (mã đơn vị hành chính, Decision 124/2004/QĐ-TTg).
+     */
+    code: string;
+    name: ShortText;
+  };
+  /**
+   * The district, when the data covers one.
+   */
+  district?: {
+    /**
+     * The administrative unit's code (mã đơn vị hành chính, Decision 124/2004/QĐ-TTg).
+     */
+    code: string;
+    name: ShortText;
+  };
+  /**
+   * The commune (ward, town), when the data covers one.
+   */
+  commune?: {
+    /**
+     * The administrative unit's code (mã đơn vị hành chính, Decision 124/2004/QĐ-TTg).
+     */
+    code: string;
+    name: ShortText;
+  };
+}
+
+/**
+ * The period the data covers, as local dates (YYYY-MM-DD); either end may be open.
+ */
+export interface TemporalCoverage {
+  /**
+   * First day covered.
+   */
+  start?: string;
+  /**
+   * Last day covered.
+   */
+  end?: string;
+}
+
+/**
+ * Dataset published (v1): `vn.openlgsp.opendata.dataset.published.v1`.
+ *
+ * A dataset was published for the first time, after editorial review: its version 1, complete (DCAT-AP 3 metadata and distributions), so the change feed alone rebuilds the open-data catalogue.
+ */
+export interface DatasetPublishedV1 {
+  datasetId: Uuid;
+  /**
+   * The catalogue entry (marked open) the dataset publishes.
+   */
+  entryId: Uuid;
+  ownerAgency: AgencyCode;
+  /**
+   * The version's number: 1 for the first publication, then one more for each reviewed change. A version never changes once published; earlier versions stay downloadable.
+   */
+  version: number;
+  publishedAt: Timestamp;
+  metadata: DatasetMetadata;
+  /**
+   * @minItems 1
+   * @maxItems 100
+   */
+  distributions: DatasetDistribution[];
+}
+
+/**
+ * Dataset retracted (v1): `vn.openlgsp.opendata.dataset.retracted.v1`.
+ *
+ * A published dataset was retracted: by its owner or DIC with a reason, or because the catalogue withdrew its entry. It stays listed as retracted; its versions are no longer offered as current.
+ */
+export interface DatasetRetractedV1 {
+  datasetId: Uuid;
+  entryId: Uuid;
+  ownerAgency: AgencyCode;
+  /**
+   * The last published version.
+   */
+  version: number;
+  /**
+   * owner: the owning agency retracted it; dic: DIC did; entry-withdrawn: the catalogue withdrew the entry.
+   */
+  cause: 'owner' | 'dic' | 'entry-withdrawn';
+  reason: NonEmptyText;
+  retractedAt: Timestamp;
+}
+
+/**
+ * Dataset updated (v1): `vn.openlgsp.opendata.dataset.updated.v1`.
+ *
+ * A published dataset's reviewed change was published as a new version, complete like dataset.published.v1; the earlier versions stay downloadable.
+ */
+export interface DatasetUpdatedV1 {
+  datasetId: Uuid;
+  /**
+   * The catalogue entry (marked open) the dataset publishes.
+   */
+  entryId: Uuid;
+  ownerAgency: AgencyCode;
+  /**
+   * The new version's number (2 or more); the previous one stays downloadable.
+   */
+  version: number;
+  publishedAt: Timestamp;
+  metadata: DatasetMetadata;
+  /**
+   * @minItems 1
+   * @maxItems 100
+   */
+  distributions: DatasetDistribution[];
+  /**
+   * What changed from the previous version, as JSON pointers into this data (e.g. /metadata/title, /distributions).
+   *
+   * @minItems 1
+   * @maxItems 50
+   */
+  changes: string[];
+}
+
+/**
+ * Feedback answered (v1): `vn.openlgsp.opendata.feedback.answered.v1`.
+ *
+ * The owning agency answered public feedback; the answer is public. Never carries the sender's contact details.
+ */
+export interface FeedbackAnsweredV1 {
+  feedbackId: Uuid;
+  target: FeedbackTarget;
+  ownerAgency: AgencyCode;
+  answer: NonEmptyText;
+  answeredAt: Timestamp;
+}
+
+/**
+ * What the feedback is about: an open dataset or a sharing service of the registry.
+ */
+export interface FeedbackTarget {
+  kind: 'dataset' | 'service';
+  id: Uuid;
+}
+
+/**
+ * Feedback received (v1): `vn.openlgsp.opendata.feedback.received.v1`.
+ *
+ * A person or organisation sent feedback about an open dataset or a sharing service; it is routed to the owning agency. The text and status are public; the sender's contact details are kept by the opendata service and never published.
+ */
+export interface FeedbackReceivedV1 {
+  feedbackId: Uuid;
+  target: FeedbackTarget;
+  /**
+   * The agency the feedback is routed to.
+   */
+  ownerAgency: AgencyCode;
+  text: NonEmptyText;
+  receivedAt: Timestamp;
+}
+
+/**
  * Event rejected (v1): `vn.openlgsp.platform.event.rejected.v1`.
  *
  * A service refused an event (malformed envelope, data not matching its contract, or not authorised). Published on the sending agency's rejection subject so its integrator can subscribe and see why. The refused event's attributes are copied as received, so they are bounded but not otherwise constrained.
@@ -2339,6 +2691,11 @@ export interface EventDataByType {
   'vn.openlgsp.incidents.registration.requested.v1': RegistrationRequestedV1;
   'vn.openlgsp.incidents.report.submitted.v1': ReportSubmittedV1;
   'vn.openlgsp.incidents.warning.issued.v1': WarningIssuedV1;
+  'vn.openlgsp.opendata.dataset.published.v1': DatasetPublishedV1;
+  'vn.openlgsp.opendata.dataset.retracted.v1': DatasetRetractedV1;
+  'vn.openlgsp.opendata.dataset.updated.v1': DatasetUpdatedV1;
+  'vn.openlgsp.opendata.feedback.answered.v1': FeedbackAnsweredV1;
+  'vn.openlgsp.opendata.feedback.received.v1': FeedbackReceivedV1;
   'vn.openlgsp.platform.event.rejected.v1': EventRejectedV1;
   'vn.openlgsp.sharing.dispute.decided.v1': DisputeDecidedV1;
   'vn.openlgsp.sharing.dispute.opened.v1': DisputeOpenedV1;
