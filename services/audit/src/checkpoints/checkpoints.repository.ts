@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection } from 'mongoose';
-import { OutboxRelay } from '@openlgsp/events';
+import { EventFactory, OutboxRelay } from '@openlgsp/events';
 import { AggregateRepository, MONGO_CONNECTION, type AggregateDoc } from '@openlgsp/persistence';
 import type { Checkpoint } from './checkpoint.rules.js';
 import { CheckpointSchema } from './checkpoint.schema.js';
@@ -10,8 +10,13 @@ export type CheckpointDoc = Checkpoint & AggregateDoc;
 /** Checkpoints and the events announcing them, written together (the outbox publishes them). */
 @Injectable()
 export class CheckpointsRepository extends AggregateRepository<CheckpointDoc> {
-  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay) {
-    super('checkpoint', AggregateRepository.modelOf(connection, 'Checkpoint', CheckpointSchema), relay);
+  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay, events: EventFactory) {
+    super(
+      'checkpoint',
+      AggregateRepository.modelOf(connection, 'Checkpoint', CheckpointSchema),
+      relay,
+      events,
+    );
   }
 
   /** Every checkpoint in sequence order (a few a day: small). */

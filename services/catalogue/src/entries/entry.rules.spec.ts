@@ -1,7 +1,8 @@
+import type { Actor } from '@openlgsp/domain';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { landDatabase } from '../../test/fixtures.js';
-import type { Actor, EntryState } from './entry.model.js';
+import type { EntryState } from './entry.model.js';
 import {
   assess,
   canSee,

@@ -1,10 +1,9 @@
-import { fail, ok, type Result } from '@openlgsp/domain';
+import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
 import type { EntryContent } from '@openlgsp/contracts';
 import { searchable } from '../search/text.js';
 import type { Fact } from '@openlgsp/contracts';
 import {
   ASSESSMENT_AREAS,
-  type Actor,
   type Assessment,
   type AssessmentOutcome,
   type ClosedProposal,
@@ -13,12 +12,6 @@ import {
   type ProposedContent,
   type ReviewOutcome,
 } from './entry.model.js';
-
-/** A rule's answer: the next state and the facts (future events) it establishes. */
-export interface Change {
-  next: EntryState;
-  facts: Fact[];
-}
 
 const isOwnerProvider = (by: Actor, agency: string) => by.agency === agency && by.roles.includes('provider');
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -48,7 +41,7 @@ export function proposeAddition(
   input: { entryId: string; proposalId: string; content: ProposedContent; justification: string },
   by: Actor,
   now: Date,
-): Result<Change> {
+): Result<Change<EntryState>> {
   if (!isOwnerProvider(by, input.content.ownerAgency))
     return fail(
       'forbidden',
@@ -104,7 +97,7 @@ export function proposeChange(
   },
   by: Actor,
   now: Date,
-): Result<Change> {
+): Result<Change<EntryState>> {
   if (!isOwnerProvider(by, entry.ownerAgency))
     return fail(
       'forbidden',
@@ -166,7 +159,7 @@ export function compile(
   note: string | undefined,
   by: Actor,
   now: Date,
-): Result<Change> {
+): Result<Change<EntryState>> {
   if (!by.roles.includes('dic'))
     return fail('forbidden', 'not-dic', 'only DIC compiles proposals for the Committee', {
       source: '004 Điều 4.2',
@@ -204,7 +197,7 @@ export function decide(
   decision: Decision,
   by: Actor,
   now: Date,
-): Result<Change> {
+): Result<Change<EntryState>> {
   if (!by.roles.includes('committee'))
     return fail('forbidden', 'not-committee', "only the People's Committee decides on the catalogue", {
       source: '004 Điều 4.2',
@@ -294,7 +287,7 @@ export function assess(
   input: { assessmentId: string; year: number; results: Assessment['results'] },
   by: Actor,
   now: Date,
-): Result<Change> {
+): Result<Change<EntryState>> {
   if (!isOwnerProvider(by, entry.ownerAgency) && !by.roles.includes('dic'))
     return fail(
       'forbidden',
@@ -374,7 +367,7 @@ export function review(
   input: { outcome: ReviewOutcome; note?: string },
   by: Actor,
   now: Date,
-): Result<Change> {
+): Result<Change<EntryState>> {
   if (!by.roles.includes('dic'))
     return fail('forbidden', 'not-dic', 'only DIC records the six-monthly review');
   if (entry.status !== 'listed')

@@ -1,12 +1,6 @@
-import { fail, ok, type Result } from '@openlgsp/domain';
-import type { Actor, EntryState } from '../entries/entry.model.js';
-import type { Fact } from '@openlgsp/contracts';
+import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
+import type { EntryState } from '../entries/entry.model.js';
 import type { ErrorReportState } from './error-report.model.js';
-
-export interface ReportChange {
-  next: ErrorReportState;
-  facts: Fact[];
-}
 
 /** Another agency tells the owner its shared data is wrong; the field, if named, must exist. */
 export function open(
@@ -14,7 +8,7 @@ export function open(
   input: { reportId: string; field?: string; description: string; recordRef?: string },
   by: Actor,
   now: Date,
-): Result<ReportChange> {
+): Result<Change<ErrorReportState>> {
   if (entry.status !== 'listed')
     return fail('conflict', 'not-listed', `entry is ${entry.status}; errors are reported on listed entries`);
   if (by.agency === entry.ownerAgency)
@@ -71,7 +65,7 @@ export function acknowledge(
   note: string | undefined,
   by: Actor,
   now: Date,
-): Result<ReportChange> {
+): Result<Change<ErrorReportState>> {
   if (!isOwner(report, by))
     return fail('forbidden', 'not-owner', `only ${report.ownerAgency} acknowledges reports on its data`);
   if (report.status !== 'open') return fail('conflict', 'not-open', `report is ${report.status}`);
@@ -98,7 +92,7 @@ export function correct(
   correction: string,
   by: Actor,
   now: Date,
-): Result<ReportChange> {
+): Result<Change<ErrorReportState>> {
   if (!isOwner(report, by))
     return fail('forbidden', 'not-owner', `only ${report.ownerAgency} corrects its data`, {
       source: '000 Điều 5.6',

@@ -1,13 +1,8 @@
-import { fail, ok, type Result } from '@openlgsp/domain';
-import type { Actor, EntryState } from '../entries/entry.model.js';
+import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
+import type { EntryState } from '../entries/entry.model.js';
 import type { Fact } from '@openlgsp/contracts';
 import { searchable } from '../search/text.js';
 import type { ServiceDescription, SharingServiceState } from './sharing-service.model.js';
-
-export interface ServiceChange {
-  next: SharingServiceState;
-  facts: Fact[];
-}
 
 const SCHEMES: Record<string, string[]> = {
   rest: ['https:', 'http:'],
@@ -52,7 +47,7 @@ export function declare(
   input: { serviceId: string } & ServiceDescription,
   by: Actor,
   now: Date,
-): Result<ServiceChange> {
+): Result<Change<SharingServiceState>> {
   if (!mayManage(by, entry.ownerAgency))
     return fail('forbidden', 'not-owner', `only ${entry.ownerAgency} declares services for its entry`, {
       source: '004 Điều 5',
@@ -89,7 +84,7 @@ export function update(
   changes: Partial<ServiceDescription>,
   by: Actor,
   now: Date,
-): Result<ServiceChange> {
+): Result<Change<SharingServiceState>> {
   if (!mayManage(by, service.providerAgency))
     return fail('forbidden', 'not-owner', `only ${service.providerAgency} updates this service`);
   if (service.status === 'retired') return fail('conflict', 'retired', 'a retired service cannot change');
@@ -113,7 +108,7 @@ export function suspend(
   input: { reason: string; until?: Date },
   by: Actor,
   now: Date,
-): Result<ServiceChange> {
+): Result<Change<SharingServiceState>> {
   if (!mayManage(by, service.providerAgency) && !by.roles.includes('dic'))
     return fail('forbidden', 'not-owner', `only ${service.providerAgency} or DIC suspends this service`);
   if (service.status !== 'active') return fail('conflict', 'not-active', `service is ${service.status}`);
@@ -136,7 +131,11 @@ export function suspend(
   });
 }
 
-export function resume(service: SharingServiceState, by: Actor, now: Date): Result<ServiceChange> {
+export function resume(
+  service: SharingServiceState,
+  by: Actor,
+  now: Date,
+): Result<Change<SharingServiceState>> {
   if (!mayManage(by, service.providerAgency) && !by.roles.includes('dic'))
     return fail('forbidden', 'not-owner', `only ${service.providerAgency} or DIC resumes this service`);
   if (service.status !== 'suspended')
@@ -159,7 +158,7 @@ export function retire(
   reason: string,
   by: Actor | undefined,
   now: Date,
-): Result<ServiceChange> {
+): Result<Change<SharingServiceState>> {
   if (by && !mayManage(by, service.providerAgency) && !by.roles.includes('dic'))
     return fail('forbidden', 'not-owner', `only ${service.providerAgency} or DIC retires this service`);
   if (service.status === 'retired') return fail('conflict', 'retired', 'service is already retired');

@@ -1,17 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection } from 'mongoose';
-import { OutboxRelay } from '@openlgsp/events';
+import { EventFactory, OutboxRelay } from '@openlgsp/events';
 import { AggregateRepository, MONGO_CONNECTION } from '@openlgsp/persistence';
 import type { SharingServiceState } from './sharing-service.model.js';
 import { SharingServiceSchema } from './sharing-service.schema.js';
 
 @Injectable()
 export class SharingServicesRepository extends AggregateRepository<SharingServiceState> {
-  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay) {
+  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay, events: EventFactory) {
     super(
       'sharing service',
       AggregateRepository.modelOf(connection, 'SharingService', SharingServiceSchema),
       relay,
+      events,
     );
   }
 

@@ -1,11 +1,4 @@
-import { fail, type Result } from '@openlgsp/domain';
-
-/** Who acts: a person or key of an agency, with its roles. Time-driven steps act as the platform (no actor). */
-export interface Actor {
-  sub: string;
-  agency: string;
-  roles: readonly string[];
-}
+import { fail, type Actor, type Result } from '@openlgsp/domain';
 
 export function hasRole(by: Actor, ...roles: string[]): boolean {
   return roles.some((r) => by.roles.includes(r));

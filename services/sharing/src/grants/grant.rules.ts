@@ -1,14 +1,9 @@
 import type { Fact } from '@openlgsp/contracts';
-import { fail, ok, type Result } from '@openlgsp/domain';
+import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
 import type { CatalogueEntryView, CatalogueServiceView } from '../catalogue-view/catalogue-view.model.js';
-import { actsAsProviderOf, forbidden, hasRole, type Actor } from '../common/actor.js';
+import { actsAsProviderOf, forbidden, hasRole } from '../common/actor.js';
 import { periodData } from '../common/scope.js';
 import type { GrantState, SuspensionCause, TerminationCause } from './grant.model.js';
-
-export interface GrantChange {
-  next: GrantState;
-  facts: Fact[];
-}
 
 /** What a decision fixes; the rest of a grant's state starts with its issue. */
 export type GrantTerms = { grantId: string } & Pick<
@@ -37,7 +32,7 @@ const LIVE = ['active', 'suspended'] as const;
 const isLive = (g: GrantState) => (LIVE as readonly string[]).includes(g.status);
 
 /** Issued from an approval, a DIC order, or default sharing (000 Điều 5.5; 004 Điều 11.2, 15). */
-export function issue(terms: GrantTerms, now: Date): GrantChange {
+export function issue(terms: GrantTerms, now: Date): Change<GrantState> {
   const { grantId, ...rest } = terms;
   const next: GrantState = {
     _id: grantId,
@@ -80,7 +75,7 @@ export function suspend(
   input: { cause: Exclude<SuspensionCause, 'planned-suspension'>; reason: string; until?: Date },
   by: Actor,
   now: Date,
-): Result<GrantChange> {
+): Result<Change<GrantState>> {
   const may = mayManage(grant, by);
   if (!may.ok) return may;
   if (grant.status !== 'active') return fail('conflict', 'not-active', `grant is ${grant.status}`);
@@ -94,7 +89,7 @@ export function suspendForPlannedSuspension(
   grant: GrantState,
   plan: { suspensionId: string; reason: string; until: Date },
   now: Date,
-): Result<GrantChange> {
+): Result<Change<GrantState>> {
   if (grant.status !== 'active') return fail('conflict', 'not-active', `grant is ${grant.status}`);
   return ok(suspended(grant, { cause: 'planned-suspension', ...plan, at: now }, now));
 }
@@ -123,7 +118,7 @@ export function resume(
   grant: GrantState,
   by: Actor | { plannedSuspensionId: string },
   now: Date,
-): Result<GrantChange> {
+): Result<Change<GrantState>> {
   if (grant.status !== 'suspended') return fail('conflict', 'not-suspended', `grant is ${grant.status}`);
   if ('plannedSuspensionId' in by) {
     if (grant.suspension?.suspensionId !== by.plannedSuspensionId)
@@ -144,7 +139,7 @@ export function terminate(
   input: { cause: TerminationCause; reason: string },
   by: Actor | undefined,
   now: Date,
-): Result<GrantChange> {
+): Result<Change<GrantState>> {
   if (by) {
     const may = mayManage(grant, by);
     if (!may.ok) return may;
@@ -164,7 +159,7 @@ export function terminate(
 }
 
 /** Time-driven: the validity has run out. */
-export function expire(grant: GrantState, now: Date): Result<GrantChange> {
+export function expire(grant: GrantState, now: Date): Result<Change<GrantState>> {
   if (!isLive(grant)) return fail('conflict', 'ended', `grant is ${grant.status}`);
   if (grant.validity.until > now) return fail('conflict', 'not-yet', 'the grant is still valid');
   const next: GrantState = {

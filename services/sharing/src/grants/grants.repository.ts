@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection } from 'mongoose';
-import { OutboxRelay } from '@openlgsp/events';
+import { EventFactory, OutboxRelay } from '@openlgsp/events';
 import { AggregateRepository, MONGO_CONNECTION } from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { GrantState } from './grant.model.js';
@@ -10,8 +10,8 @@ const LIVE = { $in: ['active', 'suspended'] as GrantState['status'][] };
 
 @Injectable()
 export class GrantsRepository extends AggregateRepository<GrantState> {
-  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay) {
-    super('grant', AggregateRepository.modelOf(connection, 'Grant', GrantSchema), relay);
+  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay, events: EventFactory) {
+    super('grant', AggregateRepository.modelOf(connection, 'Grant', GrantSchema), relay, events);
   }
 
   async liveOfEntry(entryId: string): Promise<GrantState[]> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Schema, type Connection, type Model } from 'mongoose';
-import { OutboxRelay } from '@openlgsp/events';
+import { EventFactory, OutboxRelay } from '@openlgsp/events';
 import { AggregateRepository, MONGO_CONNECTION } from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { PlannedSuspensionState } from './planned-suspension.model.js';
@@ -15,11 +15,12 @@ const ServiceUnderSuspensionSchema = new Schema(
 export class PlannedSuspensionsRepository extends AggregateRepository<PlannedSuspensionState> {
   private readonly flags: Model<{ _id: string; suspensionId: string }>;
 
-  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay) {
+  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay, events: EventFactory) {
     super(
       'planned suspension',
       AggregateRepository.modelOf(connection, 'PlannedSuspension', PlannedSuspensionSchema),
       relay,
+      events,
     );
     this.flags = (connection.models.ServiceUnderSuspension ??
       connection.model('ServiceUnderSuspension', ServiceUnderSuspensionSchema)) as Model<{

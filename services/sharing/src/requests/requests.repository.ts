@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection } from 'mongoose';
-import { OutboxRelay } from '@openlgsp/events';
+import { EventFactory, OutboxRelay } from '@openlgsp/events';
 import { AggregateRepository, MONGO_CONNECTION } from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import { OPEN_STATUSES, type RequestState } from './request.model.js';
@@ -8,8 +8,13 @@ import { RequestSchema } from './request.schema.js';
 
 @Injectable()
 export class RequestsRepository extends AggregateRepository<RequestState> {
-  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay) {
-    super('sharing request', AggregateRepository.modelOf(connection, 'SharingRequest', RequestSchema), relay);
+  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay, events: EventFactory) {
+    super(
+      'sharing request',
+      AggregateRepository.modelOf(connection, 'SharingRequest', RequestSchema),
+      relay,
+      events,
+    );
   }
 
   async remindersDue(now: Date): Promise<RequestState[]> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection } from 'mongoose';
-import { OutboxRelay } from '@openlgsp/events';
+import { EventFactory, OutboxRelay } from '@openlgsp/events';
 import { AggregateRepository, MONGO_CONNECTION } from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { UsageDemandState } from './usage-demand.model.js';
@@ -8,11 +8,12 @@ import { UsageDemandSchema } from './usage-demand.schema.js';
 
 @Injectable()
 export class UsageDemandsRepository extends AggregateRepository<UsageDemandState> {
-  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay) {
+  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay, events: EventFactory) {
     super(
       'usage-report demand',
       AggregateRepository.modelOf(connection, 'UsageDemand', UsageDemandSchema),
       relay,
+      events,
     );
   }
 
