@@ -7,6 +7,15 @@ export const CLOCK = Symbol('CLOCK');
 export const EVENT_SOURCE = Symbol('EVENT_SOURCE');
 
 /**
+ * The acting user of an intake event: the agency whose credentials published it (the consumer
+ * checked it against the subject), as one of its systems; the event's `actor` names the user, if any.
+ */
+export function intakeActor(event: { actor?: string }, ctx: { agency?: string }): Actor {
+  if (!ctx.agency) throw new Error('not an intake event: no publishing agency');
+  return { sub: event.actor ?? `system:${ctx.agency}`, agency: ctx.agency, roles: ['integrator'] };
+}
+
+/**
  * Puts facts a rule established into envelopes of this service: source, trace, and who did it (the
  * actor's user or key and agency, as the `actor` and `agency` extensions).
  */
