@@ -1,3 +1,4 @@
+import { hasRole } from '@openlgsp/auth';
 import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
 import type { EntryContent } from '@openlgsp/contracts';
 import { searchable } from '../search/text.js';
@@ -13,7 +14,12 @@ import {
   type ReviewOutcome,
 } from './entry.model.js';
 
-const isOwnerProvider = (by: Actor, agency: string) => by.agency === agency && by.roles.includes('provider');
+/**
+ * An officer of the agency (role provider), not one of its systems: 004 Điều 4.2 has the owning
+ * agency propose, through its people.
+ */
+export const isProviderOfficerOf = (by: Actor, agency: string) =>
+  by.agency === agency && by.roles.includes('provider');
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** 000 Điều 1.2: data containing state secrets is out of scope, refused before anything is written. */
@@ -42,7 +48,7 @@ export function proposeAddition(
   by: Actor,
   now: Date,
 ): Result<Change<EntryState>> {
-  if (!isOwnerProvider(by, input.content.ownerAgency))
+  if (!isProviderOfficerOf(by, input.content.ownerAgency))
     return fail(
       'forbidden',
       'not-owner',
@@ -98,7 +104,7 @@ export function proposeChange(
   by: Actor,
   now: Date,
 ): Result<Change<EntryState>> {
-  if (!isOwnerProvider(by, entry.ownerAgency))
+  if (!isProviderOfficerOf(by, entry.ownerAgency))
     return fail(
       'forbidden',
       'not-owner',
@@ -288,7 +294,7 @@ export function assess(
   by: Actor,
   now: Date,
 ): Result<Change<EntryState>> {
-  if (!isOwnerProvider(by, entry.ownerAgency) && !by.roles.includes('dic'))
+  if (!isProviderOfficerOf(by, entry.ownerAgency) && !by.roles.includes('dic'))
     return fail(
       'forbidden',
       'not-owner',
@@ -426,19 +432,22 @@ export function reviewDueFilter(now: Date): Record<string, unknown> {
   };
 }
 
-/** Roles that oversee the whole catalogue, listed or not. */
-const OVERSEERS = ['dic', 'committee', 'auditor'];
+/**
+ * Who sees the whole catalogue, listed or not: DIC compiles it, the People's Committee decides on it
+ * (004 Điều 4.2), auditors read everything.
+ */
+const seesWholeCatalogue = (by: Actor) => hasRole(by, 'dic', 'committee', 'auditor');
 
-/** Who may see an entry that is not (yet, or any more) listed: its owner and the overseers. */
+/** Who may see an entry that is not (yet, or any more) listed: its owner, DIC, the Committee, auditors. */
 export function canSee(entry: Pick<EntryState, 'status' | 'ownerAgency'>, by: Actor | undefined): boolean {
   if (entry.status === 'listed') return true;
   if (!by) return false;
-  return by.agency === entry.ownerAgency || OVERSEERS.some((r) => by.roles.includes(r));
+  return by.agency === entry.ownerAgency || seesWholeCatalogue(by);
 }
 
 /** The same rule as a store filter, for searches: `canSee` holds for every document it matches. */
 export function visibleTo(by: Actor | undefined): Record<string, unknown> {
-  if (by && OVERSEERS.some((r) => by.roles.includes(r))) return {};
+  if (by && seesWholeCatalogue(by)) return {};
   // An agency code is never empty for an agency principal; a key with no agency sees listed entries.
   return by?.agency ? { $or: [{ status: 'listed' }, { ownerAgency: by.agency }] } : { status: 'listed' };
 }

@@ -1,3 +1,4 @@
+import { actsAsProviderOf, hasRole } from '@openlgsp/auth';
 import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
 import type { EntryState } from '../entries/entry.model.js';
 import type { ErrorReportState } from './error-report.model.js';
@@ -57,16 +58,13 @@ export function open(
   });
 }
 
-const isOwner = (report: ErrorReportState, by: Actor) =>
-  by.agency === report.ownerAgency && (by.roles.includes('provider') || by.roles.includes('integrator'));
-
 export function acknowledge(
   report: ErrorReportState,
   note: string | undefined,
   by: Actor,
   now: Date,
 ): Result<Change<ErrorReportState>> {
-  if (!isOwner(report, by))
+  if (!actsAsProviderOf(by, report.ownerAgency))
     return fail('forbidden', 'not-owner', `only ${report.ownerAgency} acknowledges reports on its data`);
   if (report.status !== 'open') return fail('conflict', 'not-open', `report is ${report.status}`);
   const next: ErrorReportState = {
@@ -93,7 +91,7 @@ export function correct(
   by: Actor,
   now: Date,
 ): Result<Change<ErrorReportState>> {
-  if (!isOwner(report, by))
+  if (!actsAsProviderOf(by, report.ownerAgency))
     return fail('forbidden', 'not-owner', `only ${report.ownerAgency} corrects its data`, {
       source: '000 Điều 5.6',
     });
@@ -116,17 +114,18 @@ export function correct(
   });
 }
 
-const OVERSEERS = ['dic', 'auditor'];
+/** Who reads every report: DIC, which coordinates data quality, and auditors, who read everything. */
+const seesAllReports = (by: Actor) => hasRole(by, 'dic', 'auditor');
 
-/** Reports are seen by the two agencies involved, and by the overseers. */
+/** Reports are seen by the two agencies involved, by DIC and by auditors. */
 export function canSeeReport(report: ErrorReportState, by: Actor): boolean {
-  if (OVERSEERS.some((r) => by.roles.includes(r))) return true;
+  if (seesAllReports(by)) return true;
   return !!by.agency && (by.agency === report.ownerAgency || by.agency === report.reporterAgency);
 }
 
 /** The same rule as a store filter, for lists: `canSeeReport` holds for every document it matches. */
 export function reportsVisibleTo(by: Actor): Record<string, unknown> {
-  if (OVERSEERS.some((r) => by.roles.includes(r))) return {};
+  if (seesAllReports(by)) return {};
   if (!by.agency) return { _id: { $in: [] } };
   return { $or: [{ ownerAgency: by.agency }, { reporterAgency: by.agency }] };
 }

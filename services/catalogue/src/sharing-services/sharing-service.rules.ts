@@ -1,3 +1,4 @@
+import { actsAsProviderOf } from '@openlgsp/auth';
 import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
 import type { EntryState } from '../entries/entry.model.js';
 import type { Fact } from '@openlgsp/contracts';
@@ -37,10 +38,6 @@ export function checkEndpoint(d: Pick<ServiceDescription, 'protocol' | 'endpoint
   return ok(true);
 }
 
-function mayManage(by: Actor, providerAgency: string): boolean {
-  return by.agency === providerAgency && (by.roles.includes('provider') || by.roles.includes('integrator'));
-}
-
 /** 004 Điều 5: the owner of a listed entry declares the services through which it shares it. */
 export function declare(
   entry: EntryState,
@@ -48,7 +45,7 @@ export function declare(
   by: Actor,
   now: Date,
 ): Result<Change<SharingServiceState>> {
-  if (!mayManage(by, entry.ownerAgency))
+  if (!actsAsProviderOf(by, entry.ownerAgency))
     return fail('forbidden', 'not-owner', `only ${entry.ownerAgency} declares services for its entry`, {
       source: '004 Điều 5',
     });
@@ -85,7 +82,7 @@ export function update(
   by: Actor,
   now: Date,
 ): Result<Change<SharingServiceState>> {
-  if (!mayManage(by, service.providerAgency))
+  if (!actsAsProviderOf(by, service.providerAgency))
     return fail('forbidden', 'not-owner', `only ${service.providerAgency} updates this service`);
   if (service.status === 'retired') return fail('conflict', 'retired', 'a retired service cannot change');
   const merged = { ...service, ...dropUndefined(changes) };
@@ -109,7 +106,7 @@ export function suspend(
   by: Actor,
   now: Date,
 ): Result<Change<SharingServiceState>> {
-  if (!mayManage(by, service.providerAgency) && !by.roles.includes('dic'))
+  if (!actsAsProviderOf(by, service.providerAgency) && !by.roles.includes('dic'))
     return fail('forbidden', 'not-owner', `only ${service.providerAgency} or DIC suspends this service`);
   if (service.status !== 'active') return fail('conflict', 'not-active', `service is ${service.status}`);
   if (input.until && input.until <= now)
@@ -136,7 +133,7 @@ export function resume(
   by: Actor,
   now: Date,
 ): Result<Change<SharingServiceState>> {
-  if (!mayManage(by, service.providerAgency) && !by.roles.includes('dic'))
+  if (!actsAsProviderOf(by, service.providerAgency) && !by.roles.includes('dic'))
     return fail('forbidden', 'not-owner', `only ${service.providerAgency} or DIC resumes this service`);
   if (service.status !== 'suspended')
     return fail('conflict', 'not-suspended', `service is ${service.status}`);
@@ -159,7 +156,7 @@ export function retire(
   by: Actor | undefined,
   now: Date,
 ): Result<Change<SharingServiceState>> {
-  if (by && !mayManage(by, service.providerAgency) && !by.roles.includes('dic'))
+  if (by && !actsAsProviderOf(by, service.providerAgency) && !by.roles.includes('dic'))
     return fail('forbidden', 'not-owner', `only ${service.providerAgency} or DIC retires this service`);
   if (service.status === 'retired') return fail('conflict', 'retired', 'service is already retired');
   const next: SharingServiceState = {

@@ -1,18 +1,5 @@
+import { hasRole } from '@openlgsp/auth';
 import { fail, type Actor, type Result } from '@openlgsp/domain';
-
-export function hasRole(by: Actor, ...roles: string[]): boolean {
-  return roles.some((r) => by.roles.includes(r));
-}
-
-/** The provider side of an agency: its officers (provider) or its systems (integrator). */
-export function actsAsProviderOf(by: Actor, agency: string): boolean {
-  return by.agency === agency && hasRole(by, 'provider', 'integrator');
-}
-
-/** The consumer side of an agency: its officers (consumer) or its systems (integrator). */
-export function actsAsConsumerOf(by: Actor, agency: string): boolean {
-  return by.agency === agency && hasRole(by, 'consumer', 'integrator');
-}
 
 /** DIC coordinates sharing across the province; auditors read everything. */
 export function seesEverything(by: Actor): boolean {

@@ -1,6 +1,7 @@
 import type { Fact, LegalReference } from '@openlgsp/contracts';
 import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
-import { actsAsConsumerOf, forbidden, hasRole } from '../common/actor.js';
+import { actsAsConsumerOf, hasRole } from '@openlgsp/auth';
+import { forbidden } from '../common/actor.js';
 import { checkFields, checkPeriod, periodData, type Period } from '../common/scope.js';
 import type { RequestState } from '../requests/request.model.js';
 import { isOverdue } from '../requests/request.rules.js';

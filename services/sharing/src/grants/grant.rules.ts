@@ -1,7 +1,8 @@
 import type { Fact } from '@openlgsp/contracts';
 import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
 import type { CatalogueEntryView, CatalogueServiceView } from '../catalogue-view/catalogue-view.model.js';
-import { actsAsProviderOf, forbidden, hasRole } from '../common/actor.js';
+import { actsAsProviderOf, hasRole } from '@openlgsp/auth';
+import { forbidden } from '../common/actor.js';
 import { periodData } from '../common/scope.js';
 import type { GrantState, SuspensionCause, TerminationCause } from './grant.model.js';
 
@@ -63,7 +64,8 @@ export function issue(terms: GrantTerms, now: Date): Change<GrantState> {
   };
 }
 
-function mayManage(grant: GrantState, by: Actor): Result<true> {
+/** The provider side of the grant's owner, or DIC (004 Điều 13.1.h). */
+function mayActOn(grant: GrantState, by: Actor): Result<true> {
   if (!actsAsProviderOf(by, grant.ownerAgency) && !hasRole(by, 'dic'))
     return forbidden('not-owner', `only ${grant.ownerAgency} or DIC acts on this grant`, '004 Điều 13.1.h');
   return ok(true);
@@ -76,7 +78,7 @@ export function suspend(
   by: Actor,
   now: Date,
 ): Result<Change<GrantState>> {
-  const may = mayManage(grant, by);
+  const may = mayActOn(grant, by);
   if (!may.ok) return may;
   if (grant.status !== 'active') return fail('conflict', 'not-active', `grant is ${grant.status}`);
   if (input.until && input.until <= now)
@@ -124,7 +126,7 @@ export function resume(
     if (grant.suspension?.suspensionId !== by.plannedSuspensionId)
       return fail('conflict', 'other-suspension', 'the grant is suspended for another reason');
   } else {
-    const may = mayManage(grant, by);
+    const may = mayActOn(grant, by);
     if (!may.ok) return may;
     if (grant.suspension?.cause === 'planned-suspension')
       return fail('conflict', 'planned-suspension', 'the grant resumes when the planned suspension ends');
@@ -141,7 +143,7 @@ export function terminate(
   now: Date,
 ): Result<Change<GrantState>> {
   if (by) {
-    const may = mayManage(grant, by);
+    const may = mayActOn(grant, by);
     if (!may.ok) return may;
   }
   if (!isLive(grant)) return fail('conflict', 'ended', `grant is ${grant.status}`);

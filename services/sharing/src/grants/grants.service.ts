@@ -3,14 +3,8 @@ import { unwrap, type Change, type Result, type Actor } from '@openlgsp/domain';
 import { CLOCK, type Clock } from '@openlgsp/events';
 import { DuplicateError } from '@openlgsp/persistence';
 import { CatalogueViewRepository } from '../catalogue-view/catalogue-view.repository.js';
-import {
-  actsAsConsumerOf,
-  actsAsProviderOf,
-  forbidden,
-  hasRole,
-  isParty,
-  partyFilter,
-} from '../common/actor.js';
+import { actsAsConsumerOf, actsAsProviderOf, hasRole } from '@openlgsp/auth';
+import { forbidden, isParty, partyFilter } from '../common/actor.js';
 import { PlannedSuspensionsRepository } from '../planned-suspensions/planned-suspensions.repository.js';
 import type { GrantState, GrantStatus, SuspensionCause, TerminationCause } from './grant.model.js';
 import {

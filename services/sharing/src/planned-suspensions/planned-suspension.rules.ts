@@ -1,6 +1,7 @@
 import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
 import type { CatalogueServiceView } from '../catalogue-view/catalogue-view.model.js';
-import { actsAsProviderOf, forbidden, hasRole } from '../common/actor.js';
+import { actsAsProviderOf, hasRole } from '@openlgsp/auth';
+import { forbidden } from '../common/actor.js';
 import type { SharingConfig } from '../config.js';
 import type { PlannedSuspensionState } from './planned-suspension.model.js';
 

@@ -1,7 +1,8 @@
 import type { Fact } from '@openlgsp/contracts';
 import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
 import type { CatalogueEntryView, CatalogueServiceView } from '../catalogue-view/catalogue-view.model.js';
-import { actsAsConsumerOf, actsAsProviderOf, forbidden } from '../common/actor.js';
+import { actsAsConsumerOf, actsAsProviderOf } from '@openlgsp/auth';
+import { forbidden } from '../common/actor.js';
 import { checkFields, checkPeriod, checkRefusal, periodData, type Period } from '../common/scope.js';
 import type { SharingConfig } from '../config.js';
 import { OPEN_STATUSES, type RequestDetails, type RequestState } from './request.model.js';

@@ -1,5 +1,6 @@
 import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
-import { actsAsConsumerOf, actsAsProviderOf, forbidden, hasRole } from '../common/actor.js';
+import { actsAsConsumerOf, actsAsProviderOf, hasRole } from '@openlgsp/auth';
+import { forbidden } from '../common/actor.js';
 import { periodData } from '../common/scope.js';
 import type { SharingConfig } from '../config.js';
 import type { GrantState } from '../grants/grant.model.js';
