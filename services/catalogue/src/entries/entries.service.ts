@@ -6,19 +6,10 @@ import { NotFoundError } from '@openlgsp/persistence';
 import { facetedSearch, type FacetedPage } from '../search/faceted-search.js';
 import { EntriesRepository } from './entries.repository.js';
 import type { Assessment, EntryState, ProposedContent, ReviewOutcome } from './entry.model.js';
-import {
-  assess,
-  canSee,
-  compile,
-  decide,
-  assessmentOverdueFilter,
-  reviewDueFilter,
-  proposeAddition,
-  proposeChange,
-  review,
-  visibleTo,
-  type Decision,
-} from './entry.rules.js';
+import { assess } from './assessment.rules.js';
+import { compile, decide, proposeAddition, proposeChange, type Decision } from './proposal.rules.js';
+import { review } from './review.rules.js';
+import { canSee, visibleTo } from './visibility.rules.js';
 
 export interface EntrySearch {
   q?: string;
@@ -125,11 +116,11 @@ export class EntriesService {
   }
 
   overdueAssessments(page: { limit: number; cursor?: string }) {
-    return this.entries.page(assessmentOverdueFilter(this.clock()), page);
+    return this.entries.overdueAssessments(this.clock(), page);
   }
 
   dueReviews(page: { limit: number; cursor?: string }) {
-    return this.entries.page(reviewDueFilter(this.clock()), page);
+    return this.entries.dueReviews(this.clock(), page);
   }
 }
 
