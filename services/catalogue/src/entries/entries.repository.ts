@@ -1,18 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Connection } from 'mongoose';
-import { EventFactory, OutboxRelay } from '@openlgsp/events';
-import { AggregateRepository, MONGO_CONNECTION, type Page } from '@openlgsp/persistence';
+import { Injectable } from '@nestjs/common';
+import { AggregateRepositoryOf, type Page } from '@openlgsp/persistence';
 import { ASSESSMENT_INTERVAL_DAYS, dueBefore } from './assessment.rules.js';
 import type { EntryState } from './entry.model.js';
 import { EntrySchema } from './entry.schema.js';
 import { REVIEW_INTERVAL_DAYS } from './review.rules.js';
 
 @Injectable()
-export class EntriesRepository extends AggregateRepository<EntryState> {
-  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay, events: EventFactory) {
-    super('entry', AggregateRepository.modelOf(connection, 'Entry', EntrySchema), relay, events);
-  }
-
+export class EntriesRepository extends AggregateRepositoryOf<EntryState>('entry', 'Entry', EntrySchema) {
   get collection() {
     return this.model;
   }
