@@ -6,6 +6,7 @@ export {
   isAgencyCode,
   hasRole,
   isCoordinator,
+  seesEverything,
   actsAsProviderOf,
   actsAsConsumerOf,
   type Principal,

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { actsAsConsumerOf, actsAsProviderOf, hasRole, isCoordinator, type Principal } from './principal.js';
+import {
+  actsAsConsumerOf,
+  actsAsProviderOf,
+  hasRole,
+  isCoordinator,
+  seesEverything,
+  type Principal,
+} from './principal.js';
 
 const officer: Principal = { sub: 'an', agency: 'HCM-01', roles: ['provider'], via: 'token' };
 const system: Principal = { sub: 'hcm-sync', agency: 'HCM-01', roles: ['integrator'], via: 'api-key' };
@@ -13,6 +20,13 @@ describe('roles', () => {
     assert.equal(hasRole(officer, 'dic'), false);
     assert.equal(isCoordinator(dic), true);
     assert.equal(isCoordinator(officer), false);
+  });
+
+  it('lets DIC and auditors see every agency’s records, and no agency officer', () => {
+    assert.equal(seesEverything(dic), true);
+    assert.equal(seesEverything({ roles: ['auditor'] }), true);
+    assert.equal(seesEverything(officer), false);
+    assert.equal(seesEverything({ roles: ['committee'] }), false);
   });
 });
 

@@ -58,6 +58,11 @@ export function isCoordinator(principal: Principal): boolean {
   return hasRole(principal, Role.Dic);
 }
 
+/** DIC coordinates the platform and auditors check it: both read every agency's records. */
+export function seesEverything(by: Pick<Actor, 'roles'>): boolean {
+  return hasRole(by, Role.Dic, Role.Auditor);
+}
+
 /**
  * The provider side of an agency: its officers (provider) or its systems (integrator). A coordinator
  * is not a provider: where DIC may act too, the rule says so.

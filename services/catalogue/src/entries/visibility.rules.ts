@@ -1,12 +1,12 @@
-import { hasRole } from '@openlgsp/auth';
+import { hasRole, seesEverything } from '@openlgsp/auth';
 import type { Actor } from '@openlgsp/domain';
 import type { EntryState } from './entry.model.js';
 
 /**
- * Who sees the whole catalogue, listed or not: DIC compiles it, the People's Committee decides on it
- * (004 Điều 4.2), auditors read everything.
+ * Who sees the whole catalogue, listed or not: those who see everything (DIC, auditors), and the
+ * People's Committee, which decides on it (004 Điều 4.2).
  */
-const seesWholeCatalogue = (by: Actor) => hasRole(by, 'dic', 'committee', 'auditor');
+const seesWholeCatalogue = (by: Actor) => seesEverything(by) || hasRole(by, 'committee');
 
 /** Who may see an entry that is not (yet, or any more) listed: its owner, DIC, the Committee, auditors. */
 export function canSee(entry: Pick<EntryState, 'status' | 'ownerAgency'>, by: Actor | undefined): boolean {

@@ -1,4 +1,4 @@
-import { actsAsProviderOf, hasRole } from '@openlgsp/auth';
+import { actsAsProviderOf, seesEverything } from '@openlgsp/auth';
 import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
 import type { EntryState } from '../entries/entry.model.js';
 import type { ErrorReportState } from './error-report.model.js';
@@ -114,18 +114,15 @@ export function correct(
   });
 }
 
-/** Who reads every report: DIC, which coordinates data quality, and auditors, who read everything. */
-const seesAllReports = (by: Actor) => hasRole(by, 'dic', 'auditor');
-
 /** Reports are seen by the two agencies involved, by DIC and by auditors. */
 export function canSeeReport(report: ErrorReportState, by: Actor): boolean {
-  if (seesAllReports(by)) return true;
+  if (seesEverything(by)) return true;
   return !!by.agency && (by.agency === report.ownerAgency || by.agency === report.reporterAgency);
 }
 
 /** The same rule as a store filter, for lists: `canSeeReport` holds for every document it matches. */
 export function reportsVisibleTo(by: Actor): Record<string, unknown> {
-  if (seesAllReports(by)) return {};
+  if (seesEverything(by)) return {};
   if (!by.agency) return { _id: { $in: [] } };
   return { $or: [{ ownerAgency: by.agency }, { reporterAgency: by.agency }] };
 }

@@ -1,10 +1,5 @@
-import { hasRole } from '@openlgsp/auth';
+import { hasRole, seesEverything } from '@openlgsp/auth';
 import { fail, type Actor, type Result } from '@openlgsp/domain';
-
-/** DIC coordinates sharing across the province; auditors read everything. */
-export function seesEverything(by: Actor): boolean {
-  return hasRole(by, 'dic', 'auditor');
-}
 
 export function forbidden<T>(code: string, message: string, source?: string): Result<T> {
   return fail('forbidden', code, message, source ? { source } : {});

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { fail, unwrap, type Actor } from '@openlgsp/domain';
 import { CLOCK, type Clock } from '@openlgsp/events';
 import { DuplicateError } from '@openlgsp/persistence';
-import { hasRole } from '@openlgsp/auth';
+import { seesEverything } from '@openlgsp/auth';
 import { forbidden, isParty, partyFilter } from '../common/actor.js';
 import { RequestsRepository } from '../requests/requests.repository.js';
 import type { DisputeState } from './dispute.model.js';
@@ -43,7 +43,7 @@ export class DisputesService {
   }
 
   list(by: Actor, filters: { status?: 'open' | 'decided' }, page: { limit: number; cursor?: string }) {
-    const scope = hasRole(by, 'dic', 'auditor') ? {} : partyFilter(by, 'ownerAgency', 'requesterAgency');
+    const scope = seesEverything(by) ? {} : partyFilter(by, 'ownerAgency', 'requesterAgency');
     if (!scope) return unwrap(forbidden('no-sharing-role', 'no role of yours reads disputes'));
     return this.disputes.page({ $and: [scope, filters.status ? { status: filters.status } : {}] }, page);
   }
