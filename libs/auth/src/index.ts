@@ -6,7 +6,9 @@ export {
   isAgencyCode,
   hasRole,
   isCoordinator,
-  actsFor,
+  seesEverything,
+  actsAsProviderOf,
+  actsAsConsumerOf,
   type Principal,
 } from './principal.js';
 export { AuthError, type AuthFailureReason } from './errors.js';
@@ -16,7 +18,6 @@ export { authConfigFromEnv, DEFAULT_ISSUER, DEFAULT_AUDIENCE, type AuthConfig } 
 export { ApiKeyStore, parseApiKeys, hashApiKey, apiKeyPrincipal, type ApiKeyEntry } from './api-keys.js';
 export { FixedWindowRateLimiter, type RateLimitDecision } from './rate-limit.js';
 export { localKeys, defaultKeysDir, issueToken, type LocalKeys, type TokenRequest } from './local.js';
-export { assertActsFor } from './scope.js';
 export { Public, Roles, CurrentPrincipal, IS_PUBLIC_KEY, REQUIRED_ROLES_KEY } from './decorators.js';
 export { AUTH_REFUSAL_LISTENER, type RefusalEvent, type RefusalListener } from './refusal.js';
 export { AuthGuard, type AuthRequest } from './guard.js';

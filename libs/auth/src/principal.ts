@@ -1,6 +1,8 @@
+import { hasRole as holdsAnyRole, type Actor } from '@openlgsp/domain';
+
 /**
- * Who is calling: roles, the principal attached to every authenticated request, and the
- * agency-scoping rule (an agency acts on its own data; DIC coordinates).
+ * Who is calling: roles, the principal attached to every authenticated request, and the sides an
+ * actor takes for an agency (an agency acts on its own data; DIC coordinates).
  */
 
 /** The roles of DOMAIN.md's actors. The display name of `dic` is configuration, not code. */
@@ -41,7 +43,8 @@ export function isAgencyCode(value: unknown): value is string {
   return typeof value === 'string' && AGENCY_CODE_PATTERN.test(value);
 }
 
-export interface Principal {
+/** An authenticated caller: an actor, with how it authenticated. */
+export interface Principal extends Actor {
   /** The user (token `sub`) or the API key id. */
   sub: string;
   /** The acting agency's code; `''` for an API key that belongs to no agency. */
@@ -50,17 +53,28 @@ export interface Principal {
   via: 'token' | 'api-key';
 }
 
-export function hasRole(principal: Principal, ...roles: Role[]): boolean {
-  return roles.some((role) => principal.roles.includes(role));
-}
+/** True when `who` holds any of `roles` (the domain's check, typed by the platform's roles). */
+export const hasRole: (who: Pick<Actor, 'roles'>, ...roles: Role[]) => boolean = holdsAnyRole;
 
-/** DIC coordinates the platform and may act on any agency's entries. */
+/** DIC coordinates the platform. */
 export function isCoordinator(principal: Principal): boolean {
   return hasRole(principal, Role.Dic);
 }
 
-/** True when the principal may act on something owned by `agencyCode`. */
-export function actsFor(principal: Principal, agencyCode: string): boolean {
-  if (isCoordinator(principal)) return true;
-  return principal.agency !== '' && principal.agency === agencyCode;
+/** DIC coordinates the platform and auditors check it: both read every agency's records. */
+export function seesEverything(by: Pick<Actor, 'roles'>): boolean {
+  return hasRole(by, Role.Dic, Role.Auditor);
+}
+
+/**
+ * The provider side of an agency: its officers (provider) or its systems (integrator). A coordinator
+ * is not a provider: where DIC may act too, the rule says so.
+ */
+export function actsAsProviderOf(by: Actor, agency: string): boolean {
+  return by.agency === agency && hasRole(by, Role.Provider, Role.Integrator);
+}
+
+/** The consumer side of an agency: its officers (consumer) or its systems (integrator). */
+export function actsAsConsumerOf(by: Actor, agency: string): boolean {
+  return by.agency === agency && hasRole(by, Role.Consumer, Role.Integrator);
 }

@@ -1,6 +1,7 @@
 /**
- * Who acts in a rule: a person or key of an agency, with its roles. A plain shape, so rules stay free of
- * the HTTP layer (an authenticated `Principal` is one); time-driven steps act as the platform (no actor).
+ * Who acts: a person or key of an agency, with its roles (an authenticated principal, or the system
+ * account behind an intake event). A plain shape, so rules stay free of the HTTP layer. Time-driven
+ * steps act as the platform itself: no actor.
  */
 export interface Actor {
   sub: string;
@@ -8,6 +9,6 @@ export interface Actor {
   roles: readonly string[];
 }
 
-export function hasRole(by: Actor, ...roles: string[]): boolean {
+export function hasRole(by: Pick<Actor, 'roles'>, ...roles: string[]): boolean {
   return roles.some((r) => by.roles.includes(r));
 }

@@ -1,7 +1,14 @@
 import type { Connection, Model, Schema, UpdateQuery } from 'mongoose';
-import type { LgspEvent, OutboxRelay, OutboxStore } from '@openlgsp/events';
+import type { EventFactory, LgspEvent, OutboxRelay, OutboxStore } from '@openlgsp/events';
 
-import { NotFoundError } from '@openlgsp/domain';
+import {
+  NotFoundError,
+  RuleViolationError,
+  unwrap,
+  type Actor,
+  type Change,
+  type Result,
+} from '@openlgsp/domain';
 import { decodeCursor, pageOf, type Page } from './cursor.js';
 import { OUTBOX_INDEX } from './outbox.schema.js';
 
@@ -46,6 +53,13 @@ export interface AggregateDoc {
   outbox?: LgspEvent[];
 }
 
+/** Time-driven steps try every due document; losing a race to another instance is not a failure. */
+function isLostRace(err: unknown): boolean {
+  return (
+    err instanceof ConflictError || (err instanceof RuleViolationError && err.violation.kind === 'conflict')
+  );
+}
+
 /**
  * The repository layer over Mongoose for one aggregate. Every write puts the state and the events it
  * causes into one document in one atomic update, guarded by the expected revision, and then asks the
@@ -56,6 +70,8 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
     readonly name: string,
     protected readonly model: Model<T>,
     protected readonly relay: OutboxRelay,
+    /** Stamps a rule's facts as this service's events about the aggregate, by whoever acted. */
+    protected readonly events: EventFactory,
   ) {
     relay.register(this);
   }
@@ -96,6 +112,51 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
     }
     await this.relay.flush(this, doc._id, events);
     return record as unknown as T;
+  }
+
+  /** Stores the aggregate a rule created, with its facts as events about it, in one write. */
+  create(change: Change<T>, by: Actor | undefined): Promise<T> {
+    return this.insert(change.next, this.events.createAll(change.facts, change.next._id, by));
+  }
+
+  /**
+   * The use-case step: load → rule → one guarded write of the next state with its facts as events
+   * (the outbox). A rule that establishes nothing writes nothing; a violated rule throws
+   * RuleViolationError; a concurrent writer makes the write fail with ConflictError. `visible` says
+   * whether `by` may see the document at all: when not, it is absent to them (NotFoundError), whatever
+   * the rule would say.
+   */
+  async apply(
+    id: string,
+    by: Actor | undefined,
+    rule: (doc: T) => Result<Change<T>>,
+    options: { visible?: (doc: T) => boolean } = {},
+  ): Promise<T> {
+    const doc = await this.get(id);
+    if (options.visible && !options.visible(doc)) throw new NotFoundError(this.name, id);
+    const change = unwrap(rule(doc));
+    if (!change.facts.length) return doc;
+    const { _id, revision: _r, outbox: _o, ...next } = change.next;
+    return this.update(id, doc.revision, next as Partial<T>, this.events.createAll(change.facts, id, by));
+  }
+
+  /**
+   * A time-driven step on one due document, by the platform (no actor): false when another instance
+   * got there first. `applied` follows a successful write (e.g. a projection of the new state).
+   */
+  async applyDue(
+    id: string,
+    rule: (doc: T) => Result<Change<T>>,
+    applied?: (doc: T) => Promise<void>,
+  ): Promise<boolean> {
+    try {
+      const doc = await this.apply(id, undefined, rule);
+      await applied?.(doc);
+      return true;
+    } catch (err) {
+      if (isLostRace(err)) return false;
+      throw err;
+    }
   }
 
   /**

@@ -6,8 +6,9 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { Connection } from 'mongoose';
-import { PROCESSED_EVENTS } from '@openlgsp/events';
+import type { Connection, Schema } from 'mongoose';
+import { EventFactory, OutboxRelay, PROCESSED_EVENTS } from '@openlgsp/events';
+import { AggregateRepository, type AggregateDoc } from './aggregate.repository.js';
 import { MONGO_CONNECTION, openConnection, type MongoOptions } from './connection.js';
 import { MongoProcessedEvents } from './processed-events.js';
 
@@ -41,4 +42,23 @@ export class PersistenceModule {
       exports: [MONGO_CONNECTION, PROCESSED_EVENTS],
     };
   }
+}
+
+/**
+ * The base of a service's repository for one aggregate, wired for Nest: its documents live in the
+ * service's database as `modelName`, its events leave through the service's relay, stamped by its
+ * factory. `class EntriesRepository extends AggregateRepositoryOf<EntryState>('entry', 'Entry', EntrySchema)`.
+ */
+export function AggregateRepositoryOf<T extends AggregateDoc>(
+  name: string,
+  modelName: string,
+  schema: Schema,
+): new (connection: Connection, relay: OutboxRelay, events: EventFactory) => AggregateRepository<T> {
+  @Injectable()
+  class Repository extends AggregateRepository<T> {
+    constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay, events: EventFactory) {
+      super(name, AggregateRepository.modelOf<T>(connection, modelName, schema), relay, events);
+    }
+  }
+  return Repository;
 }

@@ -6,6 +6,7 @@ import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jets
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Schema, type Connection } from 'mongoose';
 import {
+  EventFactory,
   EventPublisher,
   OutboxRelay,
   createEvent,
@@ -19,6 +20,7 @@ import {
   NotFoundError,
   type AggregateDoc,
 } from '../src/aggregate.repository.js';
+import { fail, ok, type Actor, type Change } from '@openlgsp/domain';
 import { openConnection } from '../src/connection.js';
 import { outboxFields } from '../src/outbox.schema.js';
 import { fromNatsMessage } from '@openlgsp/events';
@@ -42,7 +44,12 @@ const parcelSchema = () =>
 /** A tiny aggregate; each test gets its own collection so that sweeps see only its documents. */
 class ParcelRepository extends AggregateRepository<Parcel> {
   constructor(connection: Connection, relay: OutboxRelay, collection: string) {
-    super(collection, AggregateRepository.modelOf<Parcel>(connection, collection, parcelSchema()), relay);
+    super(
+      collection,
+      AggregateRepository.modelOf<Parcel>(connection, collection, parcelSchema()),
+      relay,
+      new EventFactory('/openlgsp/catalogue'),
+    );
   }
   /** The stored document as it is, outbox included. */
   async stored(id: string): Promise<Parcel> {
@@ -311,5 +318,97 @@ describe('the outbox in the aggregate', () => {
     assert.equal((errors[0]!.obj as { eventId?: string }).eventId, broken.id);
     const counted = (await eventMetrics.invalid.get()).values.find((v) => v.labels.store === repo.name);
     assert.equal(counted?.value, 1, 'lgsp_events_invalid_total should count it for its store');
+  });
+
+  describe('the use-case step: load, apply a rule, save state and facts in one write', () => {
+    const officer: Actor = { sub: 'lan', agency: 'STNMT', roles: ['provider'] };
+    const fact = (id: string) =>
+      ({ type: AMENDED, data: { ...example(AMENDED), entryId: id } }) as Change<Parcel>['facts'][number];
+    const rename = (name: string) => (doc: Parcel) =>
+      ok<Change<Parcel>>({ next: { ...doc, name }, facts: [fact(doc._id)] });
+
+    it('writes the next state and its facts as events by the actor, at the next revision', async () => {
+      const repo = repository(running());
+      const doc = parcel();
+      await repo.insert(doc, []);
+
+      const updated = await repo.apply(doc._id, officer, rename('Thửa 12-346'));
+      assert.equal(updated.name, 'Thửa 12-346');
+      assert.equal(updated.revision, 2, 'the write should bump the revision');
+      const [event] = await streamed(doc._id);
+      assert.equal(event?.type, AMENDED, 'the fact should be published as an event about the aggregate');
+      assert.equal(event?.agency, 'STNMT', 'the event should name the acting agency');
+      assert.equal(event?.actor, 'lan', 'the event should name the acting user');
+    });
+
+    it('writes nothing when the rule establishes no fact', async () => {
+      const repo = repository(running());
+      const doc = parcel();
+      await repo.insert(doc, []);
+      const same = await repo.apply(doc._id, officer, (d) =>
+        ok({ next: { ...d, name: 'ignored' }, facts: [] }),
+      );
+      assert.equal(same.revision, 1, 'a rule without facts should leave the revision alone');
+      assert.equal((await repo.stored(doc._id)).name, doc.name, 'a rule without facts should change nothing');
+    });
+
+    it('answers not found for a document its actor may not see, before any rule runs', async () => {
+      const repo = repository(running());
+      const doc = parcel();
+      await repo.insert(doc, []);
+      let ran = false;
+      await assert.rejects(
+        repo.apply(
+          doc._id,
+          officer,
+          (d) => {
+            ran = true;
+            return rename('x')(d);
+          },
+          { visible: () => false },
+        ),
+        NotFoundError,
+      );
+      assert.equal(ran, false, 'the rule should not run on a hidden document');
+    });
+
+    it('creates an aggregate with its facts as events about it', async () => {
+      const repo = repository(running());
+      const doc = { ...parcel(), revision: 1 };
+      await repo.create({ next: doc, facts: [fact(doc._id)] }, officer);
+      assert.equal((await repo.stored(doc._id)).name, doc.name);
+      assert.deepEqual(
+        (await streamed(doc._id)).map((e) => e.subject),
+        [doc._id],
+        'the creation should publish one event about the new aggregate',
+      );
+    });
+
+    it('counts a time-driven step another instance got to first as not applied, and throws other refusals', async () => {
+      const repo = repository(running());
+      const doc = parcel();
+      await repo.insert(doc, []);
+      const seen: Parcel[] = [];
+      assert.equal(
+        await repo.applyDue(doc._id, rename('due'), async (d) => void seen.push(d)),
+        true,
+        'a due step that applies should say so',
+      );
+      assert.deepEqual(
+        seen.map((d) => d.name),
+        ['due'],
+        'the follow-up should get the written state',
+      );
+      assert.equal(
+        await repo.applyDue(doc._id, () => fail('conflict', 'already-done', 'done elsewhere')),
+        false,
+        'a conflict means another instance did it',
+      );
+      await assert.rejects(
+        repo.applyDue(doc._id, () => fail('forbidden', 'no', 'no')),
+        /no/,
+        'any other refusal is an error of the step',
+      );
+    });
   });
 });

@@ -1,7 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Connection } from 'mongoose';
-import { OutboxRelay } from '@openlgsp/events';
-import { AggregateRepository, MONGO_CONNECTION, type AggregateDoc } from '@openlgsp/persistence';
+import { Injectable } from '@nestjs/common';
+import { AggregateRepositoryOf, type AggregateDoc } from '@openlgsp/persistence';
 import type { Checkpoint } from './checkpoint.rules.js';
 import { CheckpointSchema } from './checkpoint.schema.js';
 
@@ -9,11 +7,11 @@ export type CheckpointDoc = Checkpoint & AggregateDoc;
 
 /** Checkpoints and the events announcing them, written together (the outbox publishes them). */
 @Injectable()
-export class CheckpointsRepository extends AggregateRepository<CheckpointDoc> {
-  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay) {
-    super('checkpoint', AggregateRepository.modelOf(connection, 'Checkpoint', CheckpointSchema), relay);
-  }
-
+export class CheckpointsRepository extends AggregateRepositoryOf<CheckpointDoc>(
+  'checkpoint',
+  'Checkpoint',
+  CheckpointSchema,
+) {
   /** Every checkpoint in sequence order (a few a day: small). */
   async all(): Promise<Checkpoint[]> {
     const docs = (await this.model.find({}, { outbox: 0 }).sort({ _id: 1 }).lean()) as CheckpointDoc[];

@@ -1,12 +1,12 @@
 import { fail, ok, type Result } from '@openlgsp/domain';
-import { hasRole, type Principal } from '@openlgsp/auth';
+import { seesEverything, type Principal } from '@openlgsp/auth';
 
 /**
  * Whose entries a caller may read: DIC and auditors everyone's (000 Điều 8.4: DIC monitors and
  * reports); any other agency officer only those about its own agency.
  */
 export function readableAgency(by: Principal, requested?: string): Result<{ agency?: string }> {
-  if (hasRole(by, 'dic', 'auditor')) return ok(requested ? { agency: requested } : {});
+  if (seesEverything(by)) return ok(requested ? { agency: requested } : {});
   if (!by.agency) return fail('forbidden', 'agency-scope', 'the caller belongs to no agency');
   if (requested && requested !== by.agency)
     return fail(

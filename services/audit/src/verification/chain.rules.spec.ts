@@ -4,7 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { signCheckpoint, trustedKeys, type Checkpoint } from '../checkpoints/checkpoint.rules.js';
 import { canonicalJson } from '../trail/canonical.js';
 import { GENESIS_HASH, type ReceivedMessage, type TrailEntry } from '../trail/entry.model.js';
-import { entryHash, factsOf, nextEntry } from '../trail/trail.rules.js';
+import { entryHash, nextEntry } from '../trail/trail.rules.js';
 import { ChainVerifier, type ChainExpectations } from './chain.rules.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -73,25 +73,6 @@ describe('canonical form', () => {
     assert.equal(e!.prevHash, GENESIS_HASH);
     assert.equal(entryHash(e!), e!.hash);
     assert.notEqual(entryHash({ ...e!, agency: 'SYT' }), e!.hash);
-  });
-});
-
-describe('what an entry says about its message', () => {
-  it('reads who, what, when and the trace of a CloudEvent', () => {
-    const facts = factsOf(message(3));
-    assert.equal(facts.wellFormed, true);
-    assert.equal(facts.type, 'vn.openlgsp.catalogue.entry.listed.v1');
-    assert.equal(facts.agency, 'STNMT');
-    assert.equal(facts.traceId, `${'a'.repeat(31)}3`);
-  });
-  it('keeps a malformed message as evidence, saying why it is malformed', () => {
-    const facts = factsOf({
-      headers: [{ name: 'x-thing', value: '1' }],
-      data: new TextEncoder().encode('not json'),
-    });
-    assert.equal(facts.wellFormed, false);
-    assert.ok(facts.problems!.some((p) => p.startsWith('missing-attribute')));
-    assert.ok(facts.problems!.some((p) => p.startsWith('malformed-data')));
   });
 });
 

@@ -1,6 +1,4 @@
-import { fail, ok, type Result } from '@openlgsp/domain';
-import type { Actor } from '../entries/entry.model.js';
-import type { Fact } from '@openlgsp/contracts';
+import { fail, ok, type Change, type Result, type Actor } from '@openlgsp/domain';
 import type { AgencyLevel, AgencyState, FocalPoint } from './agency.model.js';
 
 export interface AgencyDetails {
@@ -43,7 +41,7 @@ export function register(
   parent: AgencyState | null,
   by: Actor,
   now: Date,
-): Result<{ next: AgencyState; facts: Fact[] }> {
+): Result<Change<AgencyState>> {
   if (!by.roles.includes('dic')) return fail('forbidden', 'not-dic', 'only DIC registers agencies');
   const parentOk = checkParent(details, parent);
   if (!parentOk.ok) return parentOk;
@@ -60,7 +58,7 @@ export function update(
   parent: AgencyState | null,
   by: Actor,
   now: Date,
-): Result<{ next: AgencyState; facts: Fact[] }> {
+): Result<Change<AgencyState>> {
   if (!by.roles.includes('dic')) return fail('forbidden', 'not-dic', 'only DIC updates agencies');
   if (details.parentCode === agency._id)
     return fail('invalid', 'own-parent', 'an agency cannot be its own parent', { path: '/parentCode' });

@@ -1,25 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { unwrap } from '@openlgsp/domain';
-import { CLOCK, EventFactory, type Clock } from '@openlgsp/events';
+import { unwrap, type Actor } from '@openlgsp/domain';
+import { CLOCK, type Clock } from '@openlgsp/events';
 import { NotFoundError } from '@openlgsp/persistence';
 import { facetedSearch, type FacetedPage } from '../search/faceted-search.js';
 import { EntriesRepository } from './entries.repository.js';
-import type { Actor, Assessment, EntryState, ProposedContent, ReviewOutcome } from './entry.model.js';
-import {
-  assess,
-  canSee,
-  compile,
-  decide,
-  assessmentOverdueFilter,
-  reviewDueFilter,
-  proposeAddition,
-  proposeChange,
-  review,
-  visibleTo,
-  type Change,
-  type Decision,
-} from './entry.rules.js';
+import type { Assessment, EntryState, ProposedContent, ReviewOutcome } from './entry.model.js';
+import { assess } from './assessment.rules.js';
+import { compile, decide, proposeAddition, proposeChange, type Decision } from './proposal.rules.js';
+import { review } from './review.rules.js';
+import { canSee, visibleTo } from './visibility.rules.js';
 
 export interface EntrySearch {
   q?: string;
@@ -37,7 +27,6 @@ export interface EntrySearch {
 export class EntriesService {
   constructor(
     private readonly entries: EntriesRepository,
-    private readonly events: EventFactory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -45,7 +34,7 @@ export class EntriesService {
     const change = unwrap(
       proposeAddition({ entryId: uuidv7(), proposalId: uuidv7(), ...input }, by, this.clock()),
     );
-    await this.entries.insert(change.next, this.events.createAll(change.facts, change.next._id, by));
+    await this.entries.create(change, by);
     return { entryId: change.next._id, proposalId: change.next.proposal!.id };
   }
 
@@ -55,26 +44,46 @@ export class EntriesService {
     by: Actor,
   ) {
     const proposalId = uuidv7();
-    await this.apply(entryId, by, (entry, now) => proposeChange(entry, { proposalId, ...input }, by, now));
+    await this.entries.apply(
+      entryId,
+      by,
+      (entry) => proposeChange(entry, { proposalId, ...input }, by, this.clock()),
+      seenBy(by),
+    );
     return { entryId, proposalId };
   }
 
   compile(entryId: string, proposalId: string, note: string | undefined, by: Actor) {
-    return this.apply(entryId, by, (entry, now) => compile(entry, proposalId, note, by, now));
+    return this.entries.apply(
+      entryId,
+      by,
+      (entry) => compile(entry, proposalId, note, by, this.clock()),
+      seenBy(by),
+    );
   }
 
   decide(entryId: string, proposalId: string, decision: Decision, by: Actor) {
-    return this.apply(entryId, by, (entry, now) => decide(entry, proposalId, decision, by, now));
+    return this.entries.apply(
+      entryId,
+      by,
+      (entry) => decide(entry, proposalId, decision, by, this.clock()),
+      seenBy(by),
+    );
   }
 
   async assess(entryId: string, input: { year: number; results: Assessment['results'] }, by: Actor) {
     const assessmentId = uuidv7();
-    await this.apply(entryId, by, (entry, now) => assess(entry, { assessmentId, ...input }, by, now));
+    await this.entries.apply(
+      entryId,
+      by,
+      (entry) => assess(entry, { assessmentId, ...input }, by, this.clock()),
+      seenBy(by),
+    );
     return { entryId, assessmentId };
   }
 
   review(entryId: string, input: { outcome: ReviewOutcome; note?: string }, by: Actor) {
-    return this.apply(entryId, by, (entry, now) => review(entry, input, by, now));
+    return this.entries.apply(entryId, by, (entry) => review(entry, input, by, this.clock()), seenBy(by));
   }
 
   /** An entry as its reader may see it: unlisted entries only to their owner and coordinators. */
@@ -107,22 +116,13 @@ export class EntriesService {
   }
 
   overdueAssessments(page: { limit: number; cursor?: string }) {
-    return this.entries.page(assessmentOverdueFilter(this.clock()), page);
+    return this.entries.overdueAssessments(this.clock(), page);
   }
 
   dueReviews(page: { limit: number; cursor?: string }) {
-    return this.entries.page(reviewDueFilter(this.clock()), page);
-  }
-
-  private async apply(
-    entryId: string,
-    by: Actor,
-    rule: (entry: EntryState, now: Date) => ReturnType<typeof review>,
-  ) {
-    const entry = await this.entries.get(entryId);
-    if (!canSee(entry, by)) throw new NotFoundError('entry', entryId);
-    const change: Change = unwrap(rule(entry, this.clock()));
-    const { _id, revision: _r, ...next } = change.next;
-    await this.entries.update(_id, entry.revision, next, this.events.createAll(change.facts, entryId, by));
+    return this.entries.dueReviews(this.clock(), page);
   }
 }
+
+/** An entry its actor may not see is absent to them, whatever they ask of it. */
+const seenBy = (by: Actor) => ({ visible: (entry: EntryState) => canSee(entry, by) });

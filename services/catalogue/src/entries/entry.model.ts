@@ -11,12 +11,6 @@ export interface ProposedContent extends EntryContent {
   containsStateSecrets: boolean;
 }
 
-export interface Actor {
-  sub: string;
-  agency: string;
-  roles: readonly string[];
-}
-
 /** An open proposal on an entry (004 Điều 4.2): the owner proposes, DIC compiles, the Committee decides. */
 export interface OpenProposal {
   id: string;

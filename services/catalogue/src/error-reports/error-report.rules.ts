@@ -1,12 +1,7 @@
-import { fail, ok, type Result } from '@openlgsp/domain';
-import type { Actor, EntryState } from '../entries/entry.model.js';
-import type { Fact } from '@openlgsp/contracts';
+import { actsAsProviderOf, seesEverything } from '@openlgsp/auth';
+import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
+import type { EntryState } from '../entries/entry.model.js';
 import type { ErrorReportState } from './error-report.model.js';
-
-export interface ReportChange {
-  next: ErrorReportState;
-  facts: Fact[];
-}
 
 /** Another agency tells the owner its shared data is wrong; the field, if named, must exist. */
 export function open(
@@ -14,7 +9,7 @@ export function open(
   input: { reportId: string; field?: string; description: string; recordRef?: string },
   by: Actor,
   now: Date,
-): Result<ReportChange> {
+): Result<Change<ErrorReportState>> {
   if (entry.status !== 'listed')
     return fail('conflict', 'not-listed', `entry is ${entry.status}; errors are reported on listed entries`);
   if (by.agency === entry.ownerAgency)
@@ -63,16 +58,13 @@ export function open(
   });
 }
 
-const isOwner = (report: ErrorReportState, by: Actor) =>
-  by.agency === report.ownerAgency && (by.roles.includes('provider') || by.roles.includes('integrator'));
-
 export function acknowledge(
   report: ErrorReportState,
   note: string | undefined,
   by: Actor,
   now: Date,
-): Result<ReportChange> {
-  if (!isOwner(report, by))
+): Result<Change<ErrorReportState>> {
+  if (!actsAsProviderOf(by, report.ownerAgency))
     return fail('forbidden', 'not-owner', `only ${report.ownerAgency} acknowledges reports on its data`);
   if (report.status !== 'open') return fail('conflict', 'not-open', `report is ${report.status}`);
   const next: ErrorReportState = {
@@ -98,8 +90,8 @@ export function correct(
   correction: string,
   by: Actor,
   now: Date,
-): Result<ReportChange> {
-  if (!isOwner(report, by))
+): Result<Change<ErrorReportState>> {
+  if (!actsAsProviderOf(by, report.ownerAgency))
     return fail('forbidden', 'not-owner', `only ${report.ownerAgency} corrects its data`, {
       source: '000 Điều 5.6',
     });
@@ -122,17 +114,15 @@ export function correct(
   });
 }
 
-const OVERSEERS = ['dic', 'auditor'];
-
-/** Reports are seen by the two agencies involved, and by the overseers. */
+/** Reports are seen by the two agencies involved, by DIC and by auditors. */
 export function canSeeReport(report: ErrorReportState, by: Actor): boolean {
-  if (OVERSEERS.some((r) => by.roles.includes(r))) return true;
+  if (seesEverything(by)) return true;
   return !!by.agency && (by.agency === report.ownerAgency || by.agency === report.reporterAgency);
 }
 
 /** The same rule as a store filter, for lists: `canSeeReport` holds for every document it matches. */
 export function reportsVisibleTo(by: Actor): Record<string, unknown> {
-  if (OVERSEERS.some((r) => by.roles.includes(r))) return {};
+  if (seesEverything(by)) return {};
   if (!by.agency) return { _id: { $in: [] } };
   return { $or: [{ ownerAgency: by.agency }, { reporterAgency: by.agency }] };
 }

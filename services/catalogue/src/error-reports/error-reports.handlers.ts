@@ -7,6 +7,7 @@ import {
   type EventContext,
   type LgspEvent,
 } from '@openlgsp/events';
+import { intakeActor } from '@openlgsp/events';
 import { ErrorReportsService } from './error-reports.service.js';
 
 @Injectable()
@@ -16,7 +17,7 @@ export class ErrorReportsHandlers {
   /** A consumer agency's system reports a data error; the event id becomes the report id. */
   @OnEvent('vn.openlgsp.catalogue.data-error.reported.v1')
   async onDataErrorReported(event: LgspEvent<DataErrorReportedV1>, ctx: EventContext): Promise<void> {
-    const by = { sub: event.actor ?? `system:${ctx.agency}`, agency: ctx.agency!, roles: ['integrator'] };
+    const by = intakeActor(event, ctx);
     await refuseOnRuleViolation(async () => {
       const existing = await this.reports.find(event.id);
       if (existing?.reporterAgency === by.agency) return; // redelivered after the write, before the ack

@@ -1,16 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Connection } from 'mongoose';
-import { OutboxRelay } from '@openlgsp/events';
-import { AggregateRepository, MONGO_CONNECTION, type Page } from '@openlgsp/persistence';
+import { Injectable } from '@nestjs/common';
+import { AggregateRepositoryOf, type Page } from '@openlgsp/persistence';
 import type { ErrorReportState, ErrorReportStatus } from './error-report.model.js';
 import { ErrorReportSchema } from './error-report.schema.js';
 
 @Injectable()
-export class ErrorReportsRepository extends AggregateRepository<ErrorReportState> {
-  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay) {
-    super('error report', AggregateRepository.modelOf(connection, 'ErrorReport', ErrorReportSchema), relay);
-  }
-
+export class ErrorReportsRepository extends AggregateRepositoryOf<ErrorReportState>(
+  'error report',
+  'ErrorReport',
+  ErrorReportSchema,
+) {
   /** One page of the reports matching `visible` (the reader's visibility) and the filter. */
   list(
     visible: Record<string, unknown>,

@@ -1,19 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { unwrap, type Result } from '@openlgsp/domain';
-import { CLOCK, EventFactory, type Clock } from '@openlgsp/events';
+import { unwrap, type Actor } from '@openlgsp/domain';
+import { CLOCK, type Clock } from '@openlgsp/events';
 import { NotFoundError } from '@openlgsp/persistence';
 import { EntriesRepository } from '../entries/entries.repository.js';
-import type { Actor } from '../entries/entry.model.js';
 import type { ErrorReportState, ErrorReportStatus } from './error-report.model.js';
-import {
-  acknowledge,
-  canSeeReport,
-  correct,
-  open,
-  reportsVisibleTo,
-  type ReportChange,
-} from './error-report.rules.js';
+import { acknowledge, canSeeReport, correct, open, reportsVisibleTo } from './error-report.rules.js';
 import { ErrorReportsRepository } from './error-reports.repository.js';
 
 @Injectable()
@@ -21,7 +13,6 @@ export class ErrorReportsService {
   constructor(
     private readonly reports: ErrorReportsRepository,
     private readonly entries: EntriesRepository,
-    private readonly events: EventFactory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -33,7 +24,7 @@ export class ErrorReportsService {
     const entry = await this.entries.get(input.entryId);
     const { entryId: _e, reportId = uuidv7(), ...rest } = input;
     const change = unwrap(open(entry, { reportId, ...rest }, by, this.clock()));
-    await this.reports.insert(change.next, this.events.createAll(change.facts, change.next._id, by));
+    await this.reports.create(change, by);
     return { reportId };
   }
 
@@ -43,11 +34,11 @@ export class ErrorReportsService {
   }
 
   acknowledge(reportId: string, note: string | undefined, by: Actor) {
-    return this.apply(reportId, by, (r, now) => acknowledge(r, note, by, now));
+    return this.reports.apply(reportId, by, (r) => acknowledge(r, note, by, this.clock()), seenBy(by));
   }
 
   correct(reportId: string, correction: string, by: Actor) {
-    return this.apply(reportId, by, (r, now) => correct(r, correction, by, now));
+    return this.reports.apply(reportId, by, (r) => correct(r, correction, by, this.clock()), seenBy(by));
   }
 
   async get(reportId: string, by: Actor) {
@@ -59,15 +50,7 @@ export class ErrorReportsService {
   list(by: Actor, filter: { status?: ErrorReportStatus; entryId?: string }, limit: number, cursor?: string) {
     return this.reports.list(reportsVisibleTo(by), filter, { limit, cursor });
   }
-
-  private async apply(
-    reportId: string,
-    by: Actor,
-    rule: (r: ErrorReportState, now: Date) => Result<ReportChange>,
-  ) {
-    const report = await this.get(reportId, by);
-    const change = unwrap(rule(report, this.clock()));
-    const { _id, revision: _r, ...next } = change.next;
-    return this.reports.update(_id, report.revision, next, this.events.createAll(change.facts, reportId, by));
-  }
 }
+
+/** A report its actor may not see is absent to them, whatever they ask of it. */
+const seenBy = (by: Actor) => ({ visible: (report: ErrorReportState) => canSeeReport(report, by) });

@@ -1,13 +1,9 @@
-import { fail, ok, type Result } from '@openlgsp/domain';
-import type { Actor, EntryState } from '../entries/entry.model.js';
+import { actsAsProviderOf } from '@openlgsp/auth';
+import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
+import type { EntryState } from '../entries/entry.model.js';
 import type { Fact } from '@openlgsp/contracts';
 import { searchable } from '../search/text.js';
 import type { ServiceDescription, SharingServiceState } from './sharing-service.model.js';
-
-export interface ServiceChange {
-  next: SharingServiceState;
-  facts: Fact[];
-}
 
 const SCHEMES: Record<string, string[]> = {
   rest: ['https:', 'http:'],
@@ -42,18 +38,14 @@ export function checkEndpoint(d: Pick<ServiceDescription, 'protocol' | 'endpoint
   return ok(true);
 }
 
-function mayManage(by: Actor, providerAgency: string): boolean {
-  return by.agency === providerAgency && (by.roles.includes('provider') || by.roles.includes('integrator'));
-}
-
 /** 004 Điều 5: the owner of a listed entry declares the services through which it shares it. */
 export function declare(
   entry: EntryState,
   input: { serviceId: string } & ServiceDescription,
   by: Actor,
   now: Date,
-): Result<ServiceChange> {
-  if (!mayManage(by, entry.ownerAgency))
+): Result<Change<SharingServiceState>> {
+  if (!actsAsProviderOf(by, entry.ownerAgency))
     return fail('forbidden', 'not-owner', `only ${entry.ownerAgency} declares services for its entry`, {
       source: '004 Điều 5',
     });
@@ -89,8 +81,8 @@ export function update(
   changes: Partial<ServiceDescription>,
   by: Actor,
   now: Date,
-): Result<ServiceChange> {
-  if (!mayManage(by, service.providerAgency))
+): Result<Change<SharingServiceState>> {
+  if (!actsAsProviderOf(by, service.providerAgency))
     return fail('forbidden', 'not-owner', `only ${service.providerAgency} updates this service`);
   if (service.status === 'retired') return fail('conflict', 'retired', 'a retired service cannot change');
   const merged = { ...service, ...dropUndefined(changes) };
@@ -113,8 +105,8 @@ export function suspend(
   input: { reason: string; until?: Date },
   by: Actor,
   now: Date,
-): Result<ServiceChange> {
-  if (!mayManage(by, service.providerAgency) && !by.roles.includes('dic'))
+): Result<Change<SharingServiceState>> {
+  if (!actsAsProviderOf(by, service.providerAgency) && !by.roles.includes('dic'))
     return fail('forbidden', 'not-owner', `only ${service.providerAgency} or DIC suspends this service`);
   if (service.status !== 'active') return fail('conflict', 'not-active', `service is ${service.status}`);
   if (input.until && input.until <= now)
@@ -136,8 +128,12 @@ export function suspend(
   });
 }
 
-export function resume(service: SharingServiceState, by: Actor, now: Date): Result<ServiceChange> {
-  if (!mayManage(by, service.providerAgency) && !by.roles.includes('dic'))
+export function resume(
+  service: SharingServiceState,
+  by: Actor,
+  now: Date,
+): Result<Change<SharingServiceState>> {
+  if (!actsAsProviderOf(by, service.providerAgency) && !by.roles.includes('dic'))
     return fail('forbidden', 'not-owner', `only ${service.providerAgency} or DIC resumes this service`);
   if (service.status !== 'suspended')
     return fail('conflict', 'not-suspended', `service is ${service.status}`);
@@ -159,8 +155,8 @@ export function retire(
   reason: string,
   by: Actor | undefined,
   now: Date,
-): Result<ServiceChange> {
-  if (by && !mayManage(by, service.providerAgency) && !by.roles.includes('dic'))
+): Result<Change<SharingServiceState>> {
+  if (by && !actsAsProviderOf(by, service.providerAgency) && !by.roles.includes('dic'))
     return fail('forbidden', 'not-owner', `only ${service.providerAgency} or DIC retires this service`);
   if (service.status === 'retired') return fail('conflict', 'retired', 'service is already retired');
   const next: SharingServiceState = {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ServiceChangedV1, EntryWithdrawnV1 } from '@openlgsp/contracts';
 import { OnEvent, refuseOnRuleViolation, type EventContext, type LgspEvent } from '@openlgsp/events';
+import { intakeActor } from '@openlgsp/events';
 import { SharingServicesService } from './sharing-services.service.js';
 
 /** The registry's event doors: integrators' intake, and the catalogue's own withdrawals. */
@@ -12,7 +13,7 @@ export class SharingServicesHandlers {
   @OnEvent('vn.openlgsp.catalogue.service.changed.v1')
   async onServiceChanged(event: LgspEvent<ServiceChangedV1>, ctx: EventContext): Promise<void> {
     const { serviceId, ...changes } = event.data;
-    const by = { sub: event.actor ?? `system:${ctx.agency}`, agency: ctx.agency!, roles: ['integrator'] };
+    const by = intakeActor(event, ctx);
     await refuseOnRuleViolation(() => this.services.update(serviceId, changes, by));
   }
 

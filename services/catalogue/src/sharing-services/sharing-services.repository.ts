@@ -1,20 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Connection } from 'mongoose';
-import { OutboxRelay } from '@openlgsp/events';
-import { AggregateRepository, MONGO_CONNECTION } from '@openlgsp/persistence';
+import { Injectable } from '@nestjs/common';
+import { AggregateRepositoryOf } from '@openlgsp/persistence';
 import type { SharingServiceState } from './sharing-service.model.js';
 import { SharingServiceSchema } from './sharing-service.schema.js';
 
 @Injectable()
-export class SharingServicesRepository extends AggregateRepository<SharingServiceState> {
-  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay) {
-    super(
-      'sharing service',
-      AggregateRepository.modelOf(connection, 'SharingService', SharingServiceSchema),
-      relay,
-    );
-  }
-
+export class SharingServicesRepository extends AggregateRepositoryOf<SharingServiceState>(
+  'sharing service',
+  'SharingService',
+  SharingServiceSchema,
+) {
   async ofEntry(entryId: string): Promise<SharingServiceState[]> {
     return (await this.model
       .find({ entryId }, { outbox: 0 })

@@ -1,17 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { unwrap, type Result } from '@openlgsp/domain';
-import { CLOCK, EventFactory, type Clock } from '@openlgsp/events';
+import { unwrap, type Actor } from '@openlgsp/domain';
+import { CLOCK, type Clock } from '@openlgsp/events';
 import { EntriesRepository } from '../entries/entries.repository.js';
-import type { Actor } from '../entries/entry.model.js';
 import { facetedSearch } from '../search/faceted-search.js';
-import type {
-  Protocol,
-  ServiceDescription,
-  ServiceStatus,
-  SharingServiceState,
-} from './sharing-service.model.js';
-import { declare, resume, retire, suspend, update, type ServiceChange } from './sharing-service.rules.js';
+import type { Protocol, ServiceDescription, ServiceStatus } from './sharing-service.model.js';
+import { declare, resume, retire, suspend, update } from './sharing-service.rules.js';
 import { SharingServicesRepository } from './sharing-services.repository.js';
 
 export interface ServiceSearch {
@@ -30,7 +24,6 @@ export class SharingServicesService {
   constructor(
     private readonly services: SharingServicesRepository,
     private readonly entries: EntriesRepository,
-    private readonly events: EventFactory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -38,24 +31,24 @@ export class SharingServicesService {
     const entry = await this.entries.get(input.entryId);
     const { entryId: _e, ...description } = input;
     const change = unwrap(declare(entry, { serviceId: uuidv7(), ...description }, by, this.clock()));
-    await this.services.insert(change.next, this.events.createAll(change.facts, change.next._id, by));
+    await this.services.create(change, by);
     return { serviceId: change.next._id };
   }
 
   update(serviceId: string, changes: Partial<ServiceDescription>, by: Actor) {
-    return this.apply(serviceId, by, (s, now) => update(s, changes, by, now));
+    return this.services.apply(serviceId, by, (s) => update(s, changes, by, this.clock()));
   }
 
   suspend(serviceId: string, input: { reason: string; until?: Date }, by: Actor) {
-    return this.apply(serviceId, by, (s, now) => suspend(s, input, by, now));
+    return this.services.apply(serviceId, by, (s) => suspend(s, input, by, this.clock()));
   }
 
   resume(serviceId: string, by: Actor) {
-    return this.apply(serviceId, by, (s, now) => resume(s, by, now));
+    return this.services.apply(serviceId, by, (s) => resume(s, by, this.clock()));
   }
 
   retire(serviceId: string, reason: string, by: Actor) {
-    return this.apply(serviceId, by, (s, now) => retire(s, reason, by, now));
+    return this.services.apply(serviceId, by, (s) => retire(s, reason, by, this.clock()));
   }
 
   /** When an entry leaves the catalogue its services go with it (idempotent: retired ones are skipped). */
@@ -63,7 +56,7 @@ export class SharingServicesService {
     let retired = 0;
     for (const service of await this.services.ofEntry(entryId)) {
       if (service.status === 'retired') continue;
-      await this.apply(service._id, undefined, (s, now) => retire(s, reason, undefined, now));
+      await this.services.apply(service._id, undefined, (s) => retire(s, reason, undefined, this.clock()));
       retired++;
     }
     return retired;
@@ -89,23 +82,6 @@ export class SharingServicesService {
         limit: query.limit,
         cursor: query.cursor,
       },
-    );
-  }
-
-  private async apply(
-    serviceId: string,
-    by: Actor | undefined,
-    rule: (s: SharingServiceState, now: Date) => Result<ServiceChange>,
-  ): Promise<SharingServiceState> {
-    const service = await this.services.get(serviceId);
-    const change = unwrap(rule(service, this.clock()));
-    if (!change.facts.length) return service;
-    const { _id, revision: _r, ...next } = change.next;
-    return this.services.update(
-      _id,
-      service.revision,
-      next,
-      this.events.createAll(change.facts, serviceId, by),
     );
   }
 }

@@ -1,30 +1,5 @@
-import { fail, type Result } from '@openlgsp/domain';
-
-/** Who acts: a person or key of an agency, with its roles. Time-driven steps act as the platform (no actor). */
-export interface Actor {
-  sub: string;
-  agency: string;
-  roles: readonly string[];
-}
-
-export function hasRole(by: Actor, ...roles: string[]): boolean {
-  return roles.some((r) => by.roles.includes(r));
-}
-
-/** The provider side of an agency: its officers (provider) or its systems (integrator). */
-export function actsAsProviderOf(by: Actor, agency: string): boolean {
-  return by.agency === agency && hasRole(by, 'provider', 'integrator');
-}
-
-/** The consumer side of an agency: its officers (consumer) or its systems (integrator). */
-export function actsAsConsumerOf(by: Actor, agency: string): boolean {
-  return by.agency === agency && hasRole(by, 'consumer', 'integrator');
-}
-
-/** DIC coordinates sharing across the province; auditors read everything. */
-export function seesEverything(by: Actor): boolean {
-  return hasRole(by, 'dic', 'auditor');
-}
+import { hasRole, seesEverything } from '@openlgsp/auth';
+import { fail, type Actor, type Result } from '@openlgsp/domain';
 
 export function forbidden<T>(code: string, message: string, source?: string): Result<T> {
   return fail('forbidden', code, message, source ? { source } : {});

@@ -12,7 +12,7 @@ import {
   provider,
   REQUEST_ID,
   violation,
-} from '../common/fixtures.js';
+} from '../../test/fixtures.js';
 import { refuse, submit } from '../requests/request.rules.js';
 import { decide, open } from './dispute.rules.js';
 

@@ -1,15 +1,11 @@
 import type { Fact, LegalReference } from '@openlgsp/contracts';
-import { fail, ok, type Result } from '@openlgsp/domain';
-import { actsAsConsumerOf, forbidden, hasRole, type Actor } from '../common/actor.js';
+import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
+import { actsAsConsumerOf, hasRole } from '@openlgsp/auth';
+import { forbidden } from '../common/actor.js';
 import { checkFields, checkPeriod, periodData, type Period } from '../common/scope.js';
 import type { RequestState } from '../requests/request.model.js';
 import { isOverdue } from '../requests/request.rules.js';
 import type { DisputeState } from './dispute.model.js';
-
-export interface DisputeChange {
-  next: DisputeState;
-  facts: Fact[];
-}
 
 const parties = (d: Pick<DisputeState, 'requestId' | 'entryId' | 'ownerAgency' | 'requesterAgency'>) => ({
   requestId: d.requestId,
@@ -19,7 +15,12 @@ const parties = (d: Pick<DisputeState, 'requestId' | 'entryId' | 'ownerAgency' |
 });
 
 /** The requester disputes a refusal, or a request left unanswered past its due date. */
-export function open(request: RequestState, statement: string, by: Actor, now: Date): Result<DisputeChange> {
+export function open(
+  request: RequestState,
+  statement: string,
+  by: Actor,
+  now: Date,
+): Result<Change<DisputeState>> {
   if (!actsAsConsumerOf(by, request.requesterAgency))
     return forbidden('not-requester', `only ${request.requesterAgency} disputes its request`, '004 Điều 15');
   const ground = request.status === 'refused' ? 'refusal' : isOverdue(request, now) ? 'overdue' : null;
@@ -74,7 +75,7 @@ export function decide(
   input: DisputeDecisionInput,
   by: Actor,
   now: Date,
-): Result<DisputeChange> {
+): Result<Change<DisputeState>> {
   if (!hasRole(by, 'dic')) return forbidden('not-dic', 'DIC decides disputes', '004 Điều 15');
   if (dispute.status !== 'open') return fail('conflict', 'already-decided', 'the dispute is already decided');
   const legalBasis = input.legalBasis ?? [];

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { fail, unwrap } from '@openlgsp/domain';
-import { CLOCK, EventFactory, type Clock } from '@openlgsp/events';
+import { fail, unwrap, type Actor } from '@openlgsp/domain';
+import { CLOCK, type Clock } from '@openlgsp/events';
 import { DuplicateError } from '@openlgsp/persistence';
-import { forbidden, hasRole, isParty, partyFilter, type Actor } from '../common/actor.js';
-import { applyRule } from '../common/apply.js';
+import { seesEverything } from '@openlgsp/auth';
+import { forbidden, isParty, partyFilter } from '../common/actor.js';
 import { RequestsRepository } from '../requests/requests.repository.js';
 import type { DisputeState } from './dispute.model.js';
 import { decide, open, type DisputeDecisionInput } from './dispute.rules.js';
@@ -15,7 +15,6 @@ export class DisputesService {
   constructor(
     private readonly disputes: DisputesRepository,
     private readonly requests: RequestsRepository,
-    private readonly events: EventFactory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -23,7 +22,7 @@ export class DisputesService {
     const request = await this.requests.get(requestId);
     const change = unwrap(open(request, statement, by, this.clock()));
     try {
-      await this.disputes.insert(change.next, this.events.createAll(change.facts, change.next._id, by));
+      await this.disputes.create(change, by);
     } catch (err) {
       if (err instanceof DuplicateError)
         unwrap(fail('conflict', 'already-disputed', 'this request is already disputed'));
@@ -33,7 +32,7 @@ export class DisputesService {
   }
 
   decide(disputeId: string, input: DisputeDecisionInput, by: Actor) {
-    return applyRule(this.disputes, this.events, disputeId, by, (d) => decide(d, input, by, this.clock()));
+    return this.disputes.apply(disputeId, by, (d) => decide(d, input, by, this.clock()));
   }
 
   async get(disputeId: string, by: Actor): Promise<DisputeState> {
@@ -44,7 +43,7 @@ export class DisputesService {
   }
 
   list(by: Actor, filters: { status?: 'open' | 'decided' }, page: { limit: number; cursor?: string }) {
-    const scope = hasRole(by, 'dic', 'auditor') ? {} : partyFilter(by, 'ownerAgency', 'requesterAgency');
+    const scope = seesEverything(by) ? {} : partyFilter(by, 'ownerAgency', 'requesterAgency');
     if (!scope) return unwrap(forbidden('no-sharing-role', 'no role of yours reads disputes'));
     return this.disputes.page({ $and: [scope, filters.status ? { status: filters.status } : {}] }, page);
   }

@@ -15,7 +15,7 @@ import {
   SERVICE_ID,
   violation,
   issuedGrant,
-} from '../common/fixtures.js';
+} from '../../test/fixtures.js';
 import {
   answerAccess,
   expire,

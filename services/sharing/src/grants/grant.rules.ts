@@ -1,14 +1,10 @@
 import type { Fact } from '@openlgsp/contracts';
-import { fail, ok, type Result } from '@openlgsp/domain';
+import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
 import type { CatalogueEntryView, CatalogueServiceView } from '../catalogue-view/catalogue-view.model.js';
-import { actsAsProviderOf, forbidden, hasRole, type Actor } from '../common/actor.js';
+import { actsAsProviderOf, hasRole } from '@openlgsp/auth';
+import { forbidden } from '../common/actor.js';
 import { periodData } from '../common/scope.js';
 import type { GrantState, SuspensionCause, TerminationCause } from './grant.model.js';
-
-export interface GrantChange {
-  next: GrantState;
-  facts: Fact[];
-}
 
 /** What a decision fixes; the rest of a grant's state starts with its issue. */
 export type GrantTerms = { grantId: string } & Pick<
@@ -37,7 +33,7 @@ const LIVE = ['active', 'suspended'] as const;
 const isLive = (g: GrantState) => (LIVE as readonly string[]).includes(g.status);
 
 /** Issued from an approval, a DIC order, or default sharing (000 Điều 5.5; 004 Điều 11.2, 15). */
-export function issue(terms: GrantTerms, now: Date): GrantChange {
+export function issue(terms: GrantTerms, now: Date): Change<GrantState> {
   const { grantId, ...rest } = terms;
   const next: GrantState = {
     _id: grantId,
@@ -68,7 +64,8 @@ export function issue(terms: GrantTerms, now: Date): GrantChange {
   };
 }
 
-function mayManage(grant: GrantState, by: Actor): Result<true> {
+/** The provider side of the grant's owner, or DIC (004 Điều 13.1.h). */
+function mayActOn(grant: GrantState, by: Actor): Result<true> {
   if (!actsAsProviderOf(by, grant.ownerAgency) && !hasRole(by, 'dic'))
     return forbidden('not-owner', `only ${grant.ownerAgency} or DIC acts on this grant`, '004 Điều 13.1.h');
   return ok(true);
@@ -80,8 +77,8 @@ export function suspend(
   input: { cause: Exclude<SuspensionCause, 'planned-suspension'>; reason: string; until?: Date },
   by: Actor,
   now: Date,
-): Result<GrantChange> {
-  const may = mayManage(grant, by);
+): Result<Change<GrantState>> {
+  const may = mayActOn(grant, by);
   if (!may.ok) return may;
   if (grant.status !== 'active') return fail('conflict', 'not-active', `grant is ${grant.status}`);
   if (input.until && input.until <= now)
@@ -94,7 +91,7 @@ export function suspendForPlannedSuspension(
   grant: GrantState,
   plan: { suspensionId: string; reason: string; until: Date },
   now: Date,
-): Result<GrantChange> {
+): Result<Change<GrantState>> {
   if (grant.status !== 'active') return fail('conflict', 'not-active', `grant is ${grant.status}`);
   return ok(suspended(grant, { cause: 'planned-suspension', ...plan, at: now }, now));
 }
@@ -123,13 +120,13 @@ export function resume(
   grant: GrantState,
   by: Actor | { plannedSuspensionId: string },
   now: Date,
-): Result<GrantChange> {
+): Result<Change<GrantState>> {
   if (grant.status !== 'suspended') return fail('conflict', 'not-suspended', `grant is ${grant.status}`);
   if ('plannedSuspensionId' in by) {
     if (grant.suspension?.suspensionId !== by.plannedSuspensionId)
       return fail('conflict', 'other-suspension', 'the grant is suspended for another reason');
   } else {
-    const may = mayManage(grant, by);
+    const may = mayActOn(grant, by);
     if (!may.ok) return may;
     if (grant.suspension?.cause === 'planned-suspension')
       return fail('conflict', 'planned-suspension', 'the grant resumes when the planned suspension ends');
@@ -144,9 +141,9 @@ export function terminate(
   input: { cause: TerminationCause; reason: string },
   by: Actor | undefined,
   now: Date,
-): Result<GrantChange> {
+): Result<Change<GrantState>> {
   if (by) {
-    const may = mayManage(grant, by);
+    const may = mayActOn(grant, by);
     if (!may.ok) return may;
   }
   if (!isLive(grant)) return fail('conflict', 'ended', `grant is ${grant.status}`);
@@ -164,7 +161,7 @@ export function terminate(
 }
 
 /** Time-driven: the validity has run out. */
-export function expire(grant: GrantState, now: Date): Result<GrantChange> {
+export function expire(grant: GrantState, now: Date): Result<Change<GrantState>> {
   if (!isLive(grant)) return fail('conflict', 'ended', `grant is ${grant.status}`);
   if (grant.validity.until > now) return fail('conflict', 'not-yet', 'the grant is still valid');
   const next: GrantState = {

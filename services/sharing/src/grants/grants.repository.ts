@@ -1,7 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Connection } from 'mongoose';
-import { OutboxRelay } from '@openlgsp/events';
-import { AggregateRepository, MONGO_CONNECTION } from '@openlgsp/persistence';
+import { Injectable } from '@nestjs/common';
+import { AggregateRepositoryOf } from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { GrantState } from './grant.model.js';
 import { GrantSchema } from './grant.schema.js';
@@ -9,11 +7,7 @@ import { GrantSchema } from './grant.schema.js';
 const LIVE = { $in: ['active', 'suspended'] as GrantState['status'][] };
 
 @Injectable()
-export class GrantsRepository extends AggregateRepository<GrantState> {
-  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay) {
-    super('grant', AggregateRepository.modelOf(connection, 'Grant', GrantSchema), relay);
-  }
-
+export class GrantsRepository extends AggregateRepositoryOf<GrantState>('grant', 'Grant', GrantSchema) {
   async liveOfEntry(entryId: string): Promise<GrantState[]> {
     return (await this.model
       .find({ entryId, status: LIVE }, { outbox: 0 })

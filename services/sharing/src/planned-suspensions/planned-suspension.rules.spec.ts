@@ -10,7 +10,7 @@ import {
   parcelService,
   provider,
   violation,
-} from '../common/fixtures.js';
+} from '../../test/fixtures.js';
 import { announce, end, start } from './planned-suspension.rules.js';
 
 const plan = (startsAt: Date, hours = 8) => ({

@@ -1,14 +1,9 @@
-import type { Fact } from '@openlgsp/contracts';
-import { fail, ok, type Result } from '@openlgsp/domain';
+import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
 import type { CatalogueServiceView } from '../catalogue-view/catalogue-view.model.js';
-import { actsAsProviderOf, forbidden, hasRole, type Actor } from '../common/actor.js';
+import { actsAsProviderOf, hasRole } from '@openlgsp/auth';
+import { forbidden } from '../common/actor.js';
 import type { SharingConfig } from '../config.js';
 import type { PlannedSuspensionState } from './planned-suspension.model.js';
-
-export interface PlannedSuspensionChange {
-  next: PlannedSuspensionState;
-  facts: Fact[];
-}
 
 /** A maintenance window longer than this is a retirement, not a suspension. */
 const MAX_WINDOW_MS = 30 * 86_400_000;
@@ -27,7 +22,7 @@ export function announce(
   by: Actor,
   now: Date,
   config: Pick<SharingConfig, 'calendar' | 'plannedNoticeWorkingDays'>,
-): Result<PlannedSuspensionChange> {
+): Result<Change<PlannedSuspensionState>> {
   if (!actsAsProviderOf(by, service.providerAgency))
     return forbidden('not-owner', `only ${service.providerAgency} plans suspensions of its service`);
   if (service.status === 'retired') return fail('conflict', 'service-retired', 'the service is retired');
@@ -80,7 +75,7 @@ export function announce(
 }
 
 /** Time-driven: effective at its start time. */
-export function start(s: PlannedSuspensionState, now: Date): Result<PlannedSuspensionChange> {
+export function start(s: PlannedSuspensionState, now: Date): Result<Change<PlannedSuspensionState>> {
   if (s.status !== 'announced') return fail('conflict', 'not-announced', `suspension is ${s.status}`);
   if (s.startsAt > now) return fail('conflict', 'not-yet', 'the suspension has not started');
   const next: PlannedSuspensionState = { ...s, status: 'in-effect', startedAt: now, updatedAt: now };
@@ -103,7 +98,7 @@ export function end(
   s: PlannedSuspensionState,
   by: Actor | undefined,
   now: Date,
-): Result<PlannedSuspensionChange> {
+): Result<Change<PlannedSuspensionState>> {
   if (by && !actsAsProviderOf(by, s.ownerAgency) && !hasRole(by, 'dic'))
     return forbidden('not-owner', `only ${s.ownerAgency} or DIC ends this suspension`);
   if (s.status !== 'announced' && s.status !== 'in-effect')

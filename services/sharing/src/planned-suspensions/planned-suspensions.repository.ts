@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Schema, type Connection, type Model } from 'mongoose';
-import { OutboxRelay } from '@openlgsp/events';
-import { AggregateRepository, MONGO_CONNECTION } from '@openlgsp/persistence';
+import { EventFactory, OutboxRelay } from '@openlgsp/events';
+import { AggregateRepositoryOf, MONGO_CONNECTION } from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { PlannedSuspensionState } from './planned-suspension.model.js';
 import { PlannedSuspensionSchema } from './planned-suspension.schema.js';
@@ -12,15 +12,15 @@ const ServiceUnderSuspensionSchema = new Schema(
 );
 
 @Injectable()
-export class PlannedSuspensionsRepository extends AggregateRepository<PlannedSuspensionState> {
+export class PlannedSuspensionsRepository extends AggregateRepositoryOf<PlannedSuspensionState>(
+  'planned suspension',
+  'PlannedSuspension',
+  PlannedSuspensionSchema,
+) {
   private readonly flags: Model<{ _id: string; suspensionId: string }>;
 
-  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay) {
-    super(
-      'planned suspension',
-      AggregateRepository.modelOf(connection, 'PlannedSuspension', PlannedSuspensionSchema),
-      relay,
-    );
+  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay, events: EventFactory) {
+    super(connection, relay, events);
     this.flags = (connection.models.ServiceUnderSuspension ??
       connection.model('ServiceUnderSuspension', ServiceUnderSuspensionSchema)) as Model<{
       _id: string;

@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { unwrap } from '@openlgsp/domain';
-import { CLOCK, EventFactory, type Clock } from '@openlgsp/events';
+import { unwrap, type Actor } from '@openlgsp/domain';
+import { CLOCK, type Clock } from '@openlgsp/events';
 import { CatalogueViewRepository } from '../catalogue-view/catalogue-view.repository.js';
-import type { Actor } from '../common/actor.js';
-import { applyDue, applyRule } from '../common/apply.js';
 import { SHARING_CONFIG, type SharingConfig } from '../config.js';
 import { GrantsService } from '../grants/grants.service.js';
 import type { PlannedSuspensionState } from './planned-suspension.model.js';
@@ -18,7 +16,6 @@ export class PlannedSuspensionsService {
     private readonly suspensions: PlannedSuspensionsRepository,
     private readonly catalogue: CatalogueViewRepository,
     private readonly grants: GrantsService,
-    private readonly events: EventFactory,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SHARING_CONFIG) private readonly config: SharingConfig,
   ) {}
@@ -30,12 +27,12 @@ export class PlannedSuspensionsService {
     const service = await this.catalogue.requireService(input.serviceId);
     const { serviceId: _s, ...plan } = input;
     const change = unwrap(announce(uuidv7(), service, plan, by, this.clock(), this.config));
-    await this.suspensions.insert(change.next, this.events.createAll(change.facts, change.next._id, by));
+    await this.suspensions.create(change, by);
     return { suspensionId: change.next._id };
   }
 
   end(suspensionId: string, by: Actor) {
-    return applyRule(this.suspensions, this.events, suspensionId, by, (s) => end(s, by, this.clock()));
+    return this.suspensions.apply(suspensionId, by, (s) => end(s, by, this.clock()));
   }
 
   get(suspensionId: string): Promise<PlannedSuspensionState> {
@@ -57,10 +54,10 @@ export class PlannedSuspensionsService {
   async runDeadlines(now: Date): Promise<{ started: number; restored: number }> {
     let started = 0;
     for (const s of await this.suspensions.startsDue(now))
-      if (await applyDue(this.suspensions, this.events, s._id, (doc) => start(doc, now))) started++;
+      if (await this.suspensions.applyDue(s._id, (doc) => start(doc, now))) started++;
     let restored = 0;
     for (const s of await this.suspensions.restorationsDue(now))
-      if (await applyDue(this.suspensions, this.events, s._id, (doc) => end(doc, undefined, now))) restored++;
+      if (await this.suspensions.applyDue(s._id, (doc) => end(doc, undefined, now))) restored++;
     for (const s of await this.suspensions.grantsToSuspend()) {
       await this.suspensions.flagService(s.serviceId, s._id);
       await this.grants.suspendForPlan(

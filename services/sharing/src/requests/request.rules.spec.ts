@@ -14,7 +14,7 @@ import {
   provider,
   REQUEST_ID,
   violation,
-} from '../common/fixtures.js';
+} from '../../test/fixtures.js';
 import {
   approve,
   escalate,

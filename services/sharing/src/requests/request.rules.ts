@@ -1,15 +1,11 @@
 import type { Fact } from '@openlgsp/contracts';
-import { fail, ok, type Result } from '@openlgsp/domain';
+import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
 import type { CatalogueEntryView, CatalogueServiceView } from '../catalogue-view/catalogue-view.model.js';
-import { actsAsConsumerOf, actsAsProviderOf, forbidden, type Actor } from '../common/actor.js';
+import { actsAsConsumerOf, actsAsProviderOf } from '@openlgsp/auth';
+import { forbidden } from '../common/actor.js';
 import { checkFields, checkPeriod, checkRefusal, periodData, type Period } from '../common/scope.js';
 import type { SharingConfig } from '../config.js';
 import { OPEN_STATUSES, type RequestDetails, type RequestState } from './request.model.js';
-
-export interface RequestChange {
-  next: RequestState;
-  facts: Fact[];
-}
 
 type Deadlines = Pick<SharingConfig, 'calendar' | 'answerWorkingDays' | 'reminderWorkingDays'>;
 
@@ -31,7 +27,7 @@ export function submit(
   by: Actor,
   now: Date,
   deadlines: Deadlines,
-): Result<RequestChange> {
+): Result<Change<RequestState>> {
   if (!actsAsConsumerOf(by, by.agency))
     return forbidden('not-consumer', 'requests are made by a consumer agency (consumer or integrator role)');
   if (entry.status !== 'listed')
@@ -112,7 +108,7 @@ function mayDecide(request: RequestState, by: Actor): Result<true> {
   return ok(true);
 }
 
-export function startReview(request: RequestState, by: Actor, now: Date): Result<RequestChange> {
+export function startReview(request: RequestState, by: Actor, now: Date): Result<Change<RequestState>> {
   const may = mayDecide(request, by);
   if (!may.ok) return may;
   if (request.status !== 'submitted')
@@ -135,7 +131,7 @@ export function approve(
   input: { fields?: string[]; validity?: Period; conditions?: string[] },
   by: Actor,
   now: Date,
-): Result<RequestChange> {
+): Result<Change<RequestState>> {
   const may = mayDecide(request, by);
   if (!may.ok) return may;
   const fields = input.fields ?? request.fields;
@@ -171,7 +167,7 @@ export function refuse(
   input: { reasons: string; legalBasis: RequestState['legalBasis'] },
   by: Actor,
   now: Date,
-): Result<RequestChange> {
+): Result<Change<RequestState>> {
   const may = mayDecide(request, by);
   if (!may.ok) return may;
   const valid = checkRefusal(input, { articleRequired: Boolean(request.dataSubject) });
@@ -207,7 +203,10 @@ export function refuse(
 
 export function withdraw(request: RequestState, reason: string | undefined, by: Actor, now: Date) {
   if (!actsAsConsumerOf(by, request.requesterAgency))
-    return forbidden<RequestChange>('not-requester', `only ${request.requesterAgency} withdraws its request`);
+    return forbidden<Change<RequestState>>(
+      'not-requester',
+      `only ${request.requesterAgency} withdraws its request`,
+    );
   if (!OPEN_STATUSES.includes(request.status))
     return fail(
       'conflict',
@@ -220,7 +219,7 @@ export function withdraw(request: RequestState, reason: string | undefined, by: 
     withdrawal: { ...(reason ? { reason } : {}), at: now },
     updatedAt: now,
   };
-  return ok<RequestChange>({
+  return ok<Change<RequestState>>({
     next,
     facts: [
       {
@@ -232,7 +231,7 @@ export function withdraw(request: RequestState, reason: string | undefined, by: 
 }
 
 /** Time-driven: a reminder before the due date, once. */
-export function remind(request: RequestState, now: Date): Result<RequestChange> {
+export function remind(request: RequestState, now: Date): Result<Change<RequestState>> {
   if (!OPEN_STATUSES.includes(request.status) || !request.reminderAt || request.remindedAt)
     return fail('conflict', 'nothing-to-remind', 'no reminder is due');
   if (request.reminderAt > now) return fail('conflict', 'not-yet', 'the reminder is not due yet');
@@ -249,7 +248,7 @@ export function remind(request: RequestState, now: Date): Result<RequestChange> 
 }
 
 /** Time-driven: unanswered past the due date goes to DIC (004 Điều 15), once. */
-export function escalate(request: RequestState, now: Date): Result<RequestChange> {
+export function escalate(request: RequestState, now: Date): Result<Change<RequestState>> {
   if (!OPEN_STATUSES.includes(request.status) || !request.dueAt || request.escalatedAt)
     return fail('conflict', 'nothing-to-escalate', 'no escalation is due');
   if (request.dueAt > now) return fail('conflict', 'not-yet', 'the request is not overdue');

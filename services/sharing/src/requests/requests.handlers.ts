@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestFiledV1 } from '@openlgsp/contracts';
 import { OnEvent, refuseOnRuleViolation, type EventContext, type LgspEvent } from '@openlgsp/events';
+import { intakeActor } from '@openlgsp/events';
 import { toDetails } from './request.details.js';
 import { RequestsService } from './requests.service.js';
 
@@ -11,7 +12,7 @@ export class RequestsHandlers {
 
   @OnEvent('vn.openlgsp.sharing.request.filed.v1')
   async onFiled(event: LgspEvent<RequestFiledV1>, ctx: EventContext): Promise<void> {
-    const by = { sub: event.actor ?? `system:${ctx.agency}`, agency: ctx.agency!, roles: ['integrator'] };
+    const by = intakeActor(event, ctx);
     await refuseOnRuleViolation(() => this.requests.submit(toDetails(event.data), by, event.id));
   }
 }

@@ -1,17 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Connection } from 'mongoose';
-import { OutboxRelay } from '@openlgsp/events';
-import { AggregateRepository, MONGO_CONNECTION } from '@openlgsp/persistence';
+import { Injectable } from '@nestjs/common';
+import { AggregateRepositoryOf } from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import { OPEN_STATUSES, type RequestState } from './request.model.js';
 import { RequestSchema } from './request.schema.js';
 
 @Injectable()
-export class RequestsRepository extends AggregateRepository<RequestState> {
-  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay) {
-    super('sharing request', AggregateRepository.modelOf(connection, 'SharingRequest', RequestSchema), relay);
-  }
-
+export class RequestsRepository extends AggregateRepositoryOf<RequestState>(
+  'sharing request',
+  'SharingRequest',
+  RequestSchema,
+) {
   async remindersDue(now: Date): Promise<RequestState[]> {
     return (await this.model
       .find(

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { unwrap } from '@openlgsp/domain';
-import { CLOCK, EventFactory, type Clock } from '@openlgsp/events';
+import { unwrap, type Actor } from '@openlgsp/domain';
+import { CLOCK, type Clock } from '@openlgsp/events';
 import { DuplicateError } from '@openlgsp/persistence';
 import { CatalogueViewRepository } from '../catalogue-view/catalogue-view.repository.js';
-import { forbidden, isParty, partyFilter, type Actor } from '../common/actor.js';
-import { applyDue, applyRule } from '../common/apply.js';
+import { forbidden, isParty, partyFilter } from '../common/actor.js';
 import type { Period } from '../common/scope.js';
 import { SHARING_CONFIG, type SharingConfig } from '../config.js';
 import type { RequestDetails, RequestState, RequestStatus } from './request.model.js';
@@ -26,7 +25,6 @@ export class RequestsService {
   constructor(
     private readonly requests: RequestsRepository,
     private readonly catalogue: CatalogueViewRepository,
-    private readonly events: EventFactory,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SHARING_CONFIG) private readonly config: SharingConfig,
   ) {}
@@ -42,7 +40,7 @@ export class RequestsService {
     const service = details.serviceId ? await this.catalogue.service(details.serviceId) : null;
     const change = unwrap(submit(requestId, entry, service, details, by, this.clock(), this.config));
     try {
-      await this.requests.insert(change.next, this.events.createAll(change.facts, requestId, by));
+      await this.requests.create(change, by);
     } catch (err) {
       if (!(err instanceof DuplicateError)) throw err;
     }
@@ -66,7 +64,7 @@ export class RequestsService {
   }
 
   startReview(requestId: string, by: Actor) {
-    return applyRule(this.requests, this.events, requestId, by, (r) => startReview(r, by, this.clock()));
+    return this.requests.apply(requestId, by, (r) => startReview(r, by, this.clock()));
   }
 
   async approve(
@@ -74,28 +72,26 @@ export class RequestsService {
     input: { fields?: string[]; validity?: Period; conditions?: string[] },
     by: Actor,
   ) {
-    const next = await applyRule(this.requests, this.events, requestId, by, (r) =>
-      approve(r, input, by, this.clock()),
-    );
+    const next = await this.requests.apply(requestId, by, (r) => approve(r, input, by, this.clock()));
     return { grantId: requestId, status: next.status };
   }
 
   refuse(requestId: string, input: { reasons: string; legalBasis: RequestState['legalBasis'] }, by: Actor) {
-    return applyRule(this.requests, this.events, requestId, by, (r) => refuse(r, input, by, this.clock()));
+    return this.requests.apply(requestId, by, (r) => refuse(r, input, by, this.clock()));
   }
 
   withdraw(requestId: string, reason: string | undefined, by: Actor) {
-    return applyRule(this.requests, this.events, requestId, by, (r) => withdraw(r, reason, by, this.clock()));
+    return this.requests.apply(requestId, by, (r) => withdraw(r, reason, by, this.clock()));
   }
 
   /** Time-driven: reminders, then escalations of what is overdue. Returns how many of each it made. */
   async runDeadlines(now: Date): Promise<{ reminded: number; escalated: number }> {
     let reminded = 0;
     for (const r of await this.requests.remindersDue(now))
-      if (await applyDue(this.requests, this.events, r._id, (doc) => remind(doc, now))) reminded++;
+      if (await this.requests.applyDue(r._id, (doc) => remind(doc, now))) reminded++;
     let escalated = 0;
     for (const r of await this.requests.escalationsDue(now))
-      if (await applyDue(this.requests, this.events, r._id, (doc) => escalate(doc, now))) escalated++;
+      if (await this.requests.applyDue(r._id, (doc) => escalate(doc, now))) escalated++;
     return { reminded, escalated };
   }
 }

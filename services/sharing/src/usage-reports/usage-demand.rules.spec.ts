@@ -10,7 +10,7 @@ import {
   provider,
   violation,
   issuedGrant,
-} from '../common/fixtures.js';
+} from '../../test/fixtures.js';
 import { answer, demand, flagOverdue } from './usage-demand.rules.js';
 
 const grant = issuedGrant({

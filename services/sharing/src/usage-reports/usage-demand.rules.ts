@@ -1,15 +1,10 @@
-import type { Fact } from '@openlgsp/contracts';
-import { fail, ok, type Result } from '@openlgsp/domain';
-import { actsAsConsumerOf, actsAsProviderOf, forbidden, hasRole, type Actor } from '../common/actor.js';
+import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
+import { actsAsConsumerOf, actsAsProviderOf, hasRole } from '@openlgsp/auth';
+import { forbidden } from '../common/actor.js';
 import { periodData } from '../common/scope.js';
 import type { SharingConfig } from '../config.js';
 import type { GrantState } from '../grants/grant.model.js';
 import type { UsageDemandState } from './usage-demand.model.js';
-
-export interface UsageDemandChange {
-  next: UsageDemandState;
-  facts: Fact[];
-}
 
 const who = (d: UsageDemandState) => ({
   demandId: d._id,
@@ -26,7 +21,7 @@ export function demand(
   by: Actor,
   now: Date,
   config: Pick<SharingConfig, 'calendar' | 'usageReportWorkingDays'>,
-): Result<UsageDemandChange> {
+): Result<Change<UsageDemandState>> {
   if (!actsAsProviderOf(by, grant.ownerAgency) && !hasRole(by, 'dic'))
     return forbidden(
       'not-owner',
@@ -68,7 +63,7 @@ export function answer(
   report: { summary: string; requests?: number; period?: { from: Date; until: Date } },
   by: Actor,
   now: Date,
-): Result<UsageDemandChange> {
+): Result<Change<UsageDemandState>> {
   if (!actsAsConsumerOf(by, d.holderAgency))
     return forbidden('not-holder', `only ${d.holderAgency}, which holds the grant, answers`);
   if (d.status !== 'open') return fail('conflict', 'already-answered', 'the demand is already answered');
@@ -97,7 +92,7 @@ export function answer(
 }
 
 /** Time-driven: unanswered past its due date, flagged to DIC once. */
-export function flagOverdue(d: UsageDemandState, now: Date): Result<UsageDemandChange> {
+export function flagOverdue(d: UsageDemandState, now: Date): Result<Change<UsageDemandState>> {
   if (d.status !== 'open' || d.flaggedAt) return fail('conflict', 'nothing-to-flag', 'nothing to flag');
   if (d.dueAt > now) return fail('conflict', 'not-yet', 'the demand is not overdue');
   const next: UsageDemandState = { ...d, flaggedAt: now, updatedAt: now };

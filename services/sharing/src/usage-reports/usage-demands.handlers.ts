@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { UsageReportAnsweredV1 } from '@openlgsp/contracts';
 import { OnEvent, refuseOnRuleViolation, type EventContext, type LgspEvent } from '@openlgsp/events';
+import { intakeActor } from '@openlgsp/events';
 import { UsageDemandsService } from './usage-demands.service.js';
 
 /** Intake: a grant holder's system answers a usage-report demand. */
@@ -10,7 +11,7 @@ export class UsageDemandsHandlers {
 
   @OnEvent('vn.openlgsp.sharing.usage-report.answered.v1')
   async onAnswered(event: LgspEvent<UsageReportAnsweredV1>, ctx: EventContext): Promise<void> {
-    const by = { sub: event.actor ?? `system:${ctx.agency}`, agency: ctx.agency!, roles: ['integrator'] };
+    const by = intakeActor(event, ctx);
     const { demandId, period, ...report } = event.data;
     const answer = {
       ...report,

@@ -1,21 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Connection } from 'mongoose';
-import { OutboxRelay } from '@openlgsp/events';
-import { AggregateRepository, MONGO_CONNECTION } from '@openlgsp/persistence';
+import { Injectable } from '@nestjs/common';
+import { AggregateRepositoryOf } from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { UsageDemandState } from './usage-demand.model.js';
 import { UsageDemandSchema } from './usage-demand.schema.js';
 
 @Injectable()
-export class UsageDemandsRepository extends AggregateRepository<UsageDemandState> {
-  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay) {
-    super(
-      'usage-report demand',
-      AggregateRepository.modelOf(connection, 'UsageDemand', UsageDemandSchema),
-      relay,
-    );
-  }
-
+export class UsageDemandsRepository extends AggregateRepositoryOf<UsageDemandState>(
+  'usage-report demand',
+  'UsageDemand',
+  UsageDemandSchema,
+) {
   async overdue(now: Date): Promise<UsageDemandState[]> {
     return (await this.model
       .find({ status: 'open', flaggedAt: null, dueAt: { $lte: now } }, { outbox: 0 })

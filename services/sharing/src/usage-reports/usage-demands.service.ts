@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { unwrap } from '@openlgsp/domain';
-import { CLOCK, EventFactory, type Clock } from '@openlgsp/events';
-import { forbidden, isParty, partyFilter, type Actor } from '../common/actor.js';
-import { applyDue, applyRule } from '../common/apply.js';
+import { unwrap, type Actor } from '@openlgsp/domain';
+import { CLOCK, type Clock } from '@openlgsp/events';
+import { forbidden, isParty, partyFilter } from '../common/actor.js';
 import type { Period } from '../common/scope.js';
 import { SHARING_CONFIG, type SharingConfig } from '../config.js';
 import { GrantsRepository } from '../grants/grants.repository.js';
@@ -17,7 +16,6 @@ export class UsageDemandsService {
   constructor(
     private readonly demands: UsageDemandsRepository,
     private readonly grants: GrantsRepository,
-    private readonly events: EventFactory,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SHARING_CONFIG) private readonly config: SharingConfig,
   ) {}
@@ -25,12 +23,12 @@ export class UsageDemandsService {
   async demand(grantId: string, reason: string, by: Actor) {
     const grant = await this.grants.get(grantId);
     const change = unwrap(demand(uuidv7(), grant, reason, by, this.clock(), this.config));
-    await this.demands.insert(change.next, this.events.createAll(change.facts, change.next._id, by));
+    await this.demands.create(change, by);
     return { demandId: change.next._id, dueAt: change.next.dueAt.toISOString() };
   }
 
   answer(demandId: string, report: { summary: string; requests?: number; period?: Period }, by: Actor) {
-    return applyRule(this.demands, this.events, demandId, by, (d) => answer(d, report, by, this.clock()));
+    return this.demands.apply(demandId, by, (d) => answer(d, report, by, this.clock()));
   }
 
   async get(demandId: string, by: Actor): Promise<UsageDemandState> {
@@ -54,7 +52,7 @@ export class UsageDemandsService {
   async flagOverdue(now: Date): Promise<number> {
     let flagged = 0;
     for (const d of await this.demands.overdue(now))
-      if (await applyDue(this.demands, this.events, d._id, (doc) => flagOverdue(doc, now))) flagged++;
+      if (await this.demands.applyDue(d._id, (doc) => flagOverdue(doc, now))) flagged++;
     return flagged;
   }
 }

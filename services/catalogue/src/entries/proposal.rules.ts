@@ -1,27 +1,14 @@
-import { fail, ok, type Result } from '@openlgsp/domain';
-import type { EntryContent } from '@openlgsp/contracts';
+import type { EntryContent, Fact } from '@openlgsp/contracts';
+import { fail, ok, type Actor, type Change, type Result } from '@openlgsp/domain';
 import { searchable } from '../search/text.js';
-import type { Fact } from '@openlgsp/contracts';
-import {
-  ASSESSMENT_AREAS,
-  type Actor,
-  type Assessment,
-  type AssessmentOutcome,
-  type ClosedProposal,
-  type EntryState,
-  type ProposalKind,
-  type ProposedContent,
-  type ReviewOutcome,
-} from './entry.model.js';
+import type { ClosedProposal, EntryState, ProposalKind, ProposedContent } from './entry.model.js';
 
-/** A rule's answer: the next state and the facts (future events) it establishes. */
-export interface Change {
-  next: EntryState;
-  facts: Fact[];
-}
-
-const isOwnerProvider = (by: Actor, agency: string) => by.agency === agency && by.roles.includes('provider');
-const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * An officer of the agency (role provider), not one of its systems: 004 Điều 4.2 has the owning
+ * agency propose, through its people.
+ */
+export const isProviderOfficerOf = (by: Actor, agency: string) =>
+  by.agency === agency && by.roles.includes('provider');
 
 /** 000 Điều 1.2: data containing state secrets is out of scope, refused before anything is written. */
 function refuseStateSecrets(content: ProposedContent): Result<EntryContent> {
@@ -48,8 +35,8 @@ export function proposeAddition(
   input: { entryId: string; proposalId: string; content: ProposedContent; justification: string },
   by: Actor,
   now: Date,
-): Result<Change> {
-  if (!isOwnerProvider(by, input.content.ownerAgency))
+): Result<Change<EntryState>> {
+  if (!isProviderOfficerOf(by, input.content.ownerAgency))
     return fail(
       'forbidden',
       'not-owner',
@@ -104,8 +91,8 @@ export function proposeChange(
   },
   by: Actor,
   now: Date,
-): Result<Change> {
-  if (!isOwnerProvider(by, entry.ownerAgency))
+): Result<Change<EntryState>> {
+  if (!isProviderOfficerOf(by, entry.ownerAgency))
     return fail(
       'forbidden',
       'not-owner',
@@ -166,7 +153,7 @@ export function compile(
   note: string | undefined,
   by: Actor,
   now: Date,
-): Result<Change> {
+): Result<Change<EntryState>> {
   if (!by.roles.includes('dic'))
     return fail('forbidden', 'not-dic', 'only DIC compiles proposals for the Committee', {
       source: '004 Điều 4.2',
@@ -204,7 +191,7 @@ export function decide(
   decision: Decision,
   by: Actor,
   now: Date,
-): Result<Change> {
+): Result<Change<EntryState>> {
   if (!by.roles.includes('committee'))
     return fail('forbidden', 'not-committee', "only the People's Committee decides on the catalogue", {
       source: '004 Điều 4.2',
@@ -286,168 +273,6 @@ export function decide(
       });
     }
   }
-}
-
-/** Decree 47 Điều 16 / 000 Điều 5.8: the owner (or DIC) records the annual check, once per year. */
-export function assess(
-  entry: EntryState,
-  input: { assessmentId: string; year: number; results: Assessment['results'] },
-  by: Actor,
-  now: Date,
-): Result<Change> {
-  if (!isOwnerProvider(by, entry.ownerAgency) && !by.roles.includes('dic'))
-    return fail(
-      'forbidden',
-      'not-owner',
-      `only a provider of ${entry.ownerAgency} or DIC records its assessments`,
-    );
-  if (entry.status !== 'listed')
-    return fail('conflict', 'not-listed', `entry is ${entry.status}; only listed entries are assessed`);
-  if (input.year > now.getUTCFullYear())
-    return fail('invalid', 'future-year', `cannot assess year ${input.year} before it starts`, {
-      path: '/year',
-    });
-  if (entry.assessments.some((a) => a.year === input.year))
-    return fail('conflict', 'already-assessed', `the ${input.year} assessment is already recorded`);
-  const overall = overallOutcome(input.results);
-  const assessment: Assessment = {
-    id: input.assessmentId,
-    year: input.year,
-    assessedAt: now,
-    results: input.results,
-    overall,
-    assessedBy: by.sub,
-  };
-  const next: EntryState = {
-    ...entry,
-    assessments: [...entry.assessments, assessment],
-    lastAssessedAt: now,
-    updatedAt: now,
-  };
-  return ok({
-    next,
-    facts: [
-      {
-        type: 'vn.openlgsp.catalogue.entry.assessed.v1',
-        data: {
-          entryId: entry._id,
-          assessmentId: assessment.id,
-          year: assessment.year,
-          assessedAt: now.toISOString(),
-          results: input.results,
-          overall,
-        },
-      },
-    ],
-  });
-}
-
-/** The worst area decides: one failed area fails the assessment. */
-export function overallOutcome(results: Assessment['results']): AssessmentOutcome {
-  const outcomes = ASSESSMENT_AREAS.map((a) => results[a].outcome);
-  if (outcomes.includes('fail')) return 'fail';
-  if (outcomes.includes('partial')) return 'partial';
-  return 'pass';
-}
-
-export const ASSESSMENT_INTERVAL_DAYS = 365;
-export const REVIEW_INTERVAL_DAYS = 182;
-
-/** The moment before which a last check counts as too old. */
-export function dueBefore(now: Date, intervalDays: number): Date {
-  return new Date(now.getTime() - intervalDays * DAY_MS);
-}
-
-/** A listed entry with no assessment in the last `intervalDays` is overdue (checked every year). */
-export function isAssessmentOverdue(
-  entry: Pick<EntryState, 'status' | 'lastAssessedAt'>,
-  now: Date,
-  intervalDays = ASSESSMENT_INTERVAL_DAYS,
-): boolean {
-  if (entry.status !== 'listed') return false;
-  return !entry.lastAssessedAt || entry.lastAssessedAt < dueBefore(now, intervalDays);
-}
-
-/** Decree 47 Điều 34: the default-sharing list is reviewed at least every six months (DIC). */
-export function review(
-  entry: EntryState,
-  input: { outcome: ReviewOutcome; note?: string },
-  by: Actor,
-  now: Date,
-): Result<Change> {
-  if (!by.roles.includes('dic'))
-    return fail('forbidden', 'not-dic', 'only DIC records the six-monthly review');
-  if (entry.status !== 'listed')
-    return fail('conflict', 'not-listed', `entry is ${entry.status}; only listed entries are reviewed`);
-  const mode = entry.content.sharingMode;
-  if (mode === 'default' && input.outcome !== 'keep-default')
-    return fail('invalid', 'review-outcome', 'an entry shared by default can only be kept as default', {
-      path: '/outcome',
-    });
-  if (mode === 'request' && input.outcome === 'keep-default')
-    return fail(
-      'invalid',
-      'review-outcome',
-      'an entry shared on request is kept on request or moved to default',
-      {
-        path: '/outcome',
-      },
-    );
-  const next: EntryState = { ...entry, lastReviewedAt: now, updatedAt: now };
-  return ok({
-    next,
-    facts: [
-      {
-        type: 'vn.openlgsp.catalogue.entry.reviewed.v1',
-        data: {
-          entryId: entry._id,
-          reviewedAt: now.toISOString(),
-          outcome: input.outcome,
-          ...(input.note ? { note: input.note } : {}),
-        },
-      },
-    ],
-  });
-}
-
-export function isReviewDue(
-  entry: Pick<EntryState, 'status' | 'lastReviewedAt' | 'listedAt'>,
-  now: Date,
-  intervalDays = REVIEW_INTERVAL_DAYS,
-): boolean {
-  if (entry.status !== 'listed') return false;
-  const since = entry.lastReviewedAt ?? entry.listedAt;
-  return !since || since < dueBefore(now, intervalDays);
-}
-
-/** `isAssessmentOverdue` and `isReviewDue` as store filters, for the DIC's lists. */
-export function assessmentOverdueFilter(now: Date): Record<string, unknown> {
-  const cutoff = dueBefore(now, ASSESSMENT_INTERVAL_DAYS);
-  return { status: 'listed', $or: [{ lastAssessedAt: null }, { lastAssessedAt: { $lt: cutoff } }] };
-}
-export function reviewDueFilter(now: Date): Record<string, unknown> {
-  const cutoff = dueBefore(now, REVIEW_INTERVAL_DAYS);
-  return {
-    status: 'listed',
-    $or: [{ lastReviewedAt: { $lt: cutoff } }, { lastReviewedAt: null, listedAt: { $lt: cutoff } }],
-  };
-}
-
-/** Roles that oversee the whole catalogue, listed or not. */
-const OVERSEERS = ['dic', 'committee', 'auditor'];
-
-/** Who may see an entry that is not (yet, or any more) listed: its owner and the overseers. */
-export function canSee(entry: Pick<EntryState, 'status' | 'ownerAgency'>, by: Actor | undefined): boolean {
-  if (entry.status === 'listed') return true;
-  if (!by) return false;
-  return by.agency === entry.ownerAgency || OVERSEERS.some((r) => by.roles.includes(r));
-}
-
-/** The same rule as a store filter, for searches: `canSee` holds for every document it matches. */
-export function visibleTo(by: Actor | undefined): Record<string, unknown> {
-  if (by && OVERSEERS.some((r) => by.roles.includes(r))) return {};
-  // An agency code is never empty for an agency principal; a key with no agency sees listed entries.
-  return by?.agency ? { $or: [{ status: 'listed' }, { ownerAgency: by.agency }] } : { status: 'listed' };
 }
 
 function openProposal(entry: EntryState, proposalId: string) {

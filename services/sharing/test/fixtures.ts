@@ -1,11 +1,10 @@
-// Test fixtures for the pure rules' specs (no Nest, no store).
-import type { Result } from '@openlgsp/domain';
-import { WorkingCalendar } from '../calendar/working-calendar.js';
-import type { CatalogueEntryView, CatalogueServiceView } from '../catalogue-view/catalogue-view.model.js';
-import type { GrantState } from '../grants/grant.model.js';
-import { issue } from '../grants/grant.rules.js';
-import type { RequestDetails } from '../requests/request.model.js';
-import type { Actor } from './actor.js';
+// Test fixtures for the pure rules' specs (no Nest, no store); kept out of the service's runtime.
+import type { Actor, Result } from '@openlgsp/domain';
+import { WorkingCalendar } from '../src/calendar/working-calendar.js';
+import type { CatalogueEntryView, CatalogueServiceView } from '../src/catalogue-view/catalogue-view.model.js';
+import type { GrantState } from '../src/grants/grant.model.js';
+import { issue } from '../src/grants/grant.rules.js';
+import type { RequestDetails } from '../src/requests/request.model.js';
 
 export const local = (s: string) => new Date(`${s}+07:00`);
 export const MONDAY = local('2026-03-02T09:00:00');
