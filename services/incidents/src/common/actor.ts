@@ -1,19 +1,7 @@
-import { fail, type Result } from '@openlgsp/domain';
+import { fail, hasRole, type Actor, type Result } from '@openlgsp/domain';
 
-/**
- * Who acts: a person or key of an agency, with its roles (the shape of `@openlgsp/auth`'s Principal,
- * kept structural so the rules need neither Nest nor the auth library). Time-driven steps act as
- * the platform (no actor).
- */
-export interface Actor {
-  sub: string;
-  agency: string;
-  roles: readonly string[];
-}
-
-export function hasRole(by: Actor, ...roles: string[]): boolean {
-  return roles.some((r) => by.roles.includes(r));
-}
+// The one Actor of the platform's rules (libs/domain), re-exported for this service's rule files.
+export { hasRole, type Actor };
 
 /** DIC: the provincial focal point for incident response and for the network (002 Điều 8.2; 001 Điều 11). */
 export const isDic = (by: Actor): boolean => hasRole(by, 'dic');
