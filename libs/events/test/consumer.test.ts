@@ -11,7 +11,8 @@ import {
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { fromNatsMessage, toNatsMessage } from '../src/binding.js';
-import { EventConsumer, EventRejection, type EventContext, type ProcessedEvents } from '../src/consumer.js';
+import { EventConsumer, type EventContext, type ProcessedEvents } from '../src/consumer.js';
+import { EventRejection } from '../src/rejection.js';
 import { createEvent, type LgspEvent } from '../src/envelope.js';
 import { EventPublisher, REJECTION_TYPE, type RejectionReason } from '../src/publisher.js';
 import { ensureStreams, type ConsumerSpec } from '../src/topology.js';
