@@ -93,8 +93,12 @@ export class DurableConsumer {
     while (!this.stopping) {
       try {
         const consumer = await this.js.consumers.get(stream, durable);
-        this.messages = await consumer.consume({ max_messages: batch ?? 64 });
-        for await (const m of this.messages) {
+        const messages = await consumer.consume({ max_messages: batch ?? 64 });
+        this.messages = messages;
+        // A stop that came while the subscription was being opened found nothing to close: close it
+        // now, and the loop below ends once the iterator is done (what it had fetched goes back).
+        if (this.stopping) void messages.close();
+        for await (const m of messages) {
           // Fetched but not begun before a stop: back at once, not after the ack wait.
           if (this.stopping) {
             m.nak();
