@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { toNatsMessage } from './binding.js';
 import { checkDelivery, type ArrivedMessage, type DeliveryRules } from './delivery.js';
 import { createEvent, type LgspEvent } from './envelope.js';
+import { example } from '../test/support.js';
 
 const REPORTED = 'vn.openlgsp.catalogue.data-error.reported.v1';
 const WITHDRAWN = 'vn.openlgsp.catalogue.entry.withdrawn.v1';
 const reportedOn = (agency: string) => `lgsp.intake.${agency}.catalogue.data-error.reported`;
-
-function example(name: string): Record<string, unknown> {
-  const file = new URL(`../../../../contracts/examples/catalogue/${name}.v1.json`, import.meta.url);
-  return (JSON.parse(readFileSync(file, 'utf8')) as { data: Record<string, unknown> }).data;
-}
 
 function intakeEvent(agency: string, data: unknown = example('data-error.reported')): LgspEvent {
   return createEvent(REPORTED, data, { source: `/agencies/${agency}/system`, agency, actor: 'key-1' });

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import {
   Catch,
@@ -23,6 +22,7 @@ import { EventsModule } from '../src/nest.js';
 import { EventPublisher } from '../src/publisher.js';
 import type { ConsumerSpec } from '../src/topology.js';
 import { JetStreamServer } from '../src/transport.js';
+import { example, settled } from './support.js';
 
 /**
  * The JetStream transport inside a Nest microservice, against a real nats-server: handlers declared
@@ -113,11 +113,6 @@ async function startMicroservice(natsUrl: string, controllers: Type[]): Promise<
   return app;
 }
 
-function example(name: string): unknown {
-  const file = new URL(`../../../../contracts/examples/catalogue/${name}.v1.json`, import.meta.url);
-  return (JSON.parse(readFileSync(file, 'utf8')) as { data: unknown }).data;
-}
-
 describe('the JetStream transport', () => {
   let engines: Engines;
   let nc: NatsConnection;
@@ -135,18 +130,6 @@ describe('the JetStream transport', () => {
     await nc?.close();
     await engines?.stop();
   });
-
-  async function settled(waitMs = 15_000): Promise<void> {
-    const deadline = Date.now() + waitMs;
-    let state = '';
-    while (Date.now() < deadline) {
-      const info = await jsm.consumers.info(FEED.stream, FEED.durable);
-      if (info.num_pending === 0 && info.num_ack_pending === 0) return;
-      state = `pending ${info.num_pending}, awaiting ack ${info.num_ack_pending}`;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.fail(`expected the consumer to settle within ${waitMs} ms; still ${state}`);
-  }
 
   const withdrawn = () =>
     createEvent(WITHDRAWN, example('entry.withdrawn'), {
@@ -174,7 +157,7 @@ describe('the JetStream transport', () => {
     it('runs both, once each', async () => {
       const event = withdrawn();
       await publisher.publish(event);
-      await settled();
+      await settled(jsm, FEED);
       assert.deepEqual(
         seen
           .filter((s) => s.id === event.id)
@@ -188,7 +171,7 @@ describe('the JetStream transport', () => {
       const event = withdrawn();
       failures.set(event.id, 1);
       await publisher.publish(event);
-      await settled();
+      await settled(jsm, FEED);
       const runs = seen.filter((s) => s.id === event.id);
       assert.equal(runs.filter((s) => s.by === 'view').length, 2, 'the view handler ran on both deliveries');
       assert.deepEqual(
