@@ -1,5 +1,6 @@
 import type { JetStreamManager, StreamConfig } from '@nats-io/jetstream';
 import { RetentionPolicy, StorageType, DiscardPolicy } from '@nats-io/jetstream';
+import { contractFor, isEventType } from '@openlgsp/contracts';
 
 const DAY_NS = 24 * 60 * 60 * 1_000_000_000;
 const ns = (days: number) => days * DAY_NS;
@@ -23,6 +24,10 @@ export type StreamName = keyof typeof STREAMS;
 /** How long JetStream remembers a `Nats-Msg-Id`: longer than the outbox sweeper's worst-case delay. */
 export const DUPLICATE_WINDOW_NS = 60 * 60 * 1_000_000_000;
 
+/**
+ * A durable consumer of a service, declared by the service beside the handlers it feeds. Every event
+ * type the service handles must fall inside the filters of exactly one of its consumers.
+ */
 export interface ConsumerSpec {
   /** Durable name, `<service>-<purpose>`. */
   durable: string;
@@ -37,76 +42,55 @@ export interface ConsumerSpec {
 
 export const DEFAULT_BACKOFF_MS = [1_000, 5_000, 30_000, 120_000];
 
-/** Each service's durable consumers. A service reads other services' data only through these. */
-export const CONSUMERS: Record<string, ConsumerSpec[]> = {
-  catalogue: [
-    {
-      durable: 'catalogue-intake',
-      stream: 'INTAKE',
-      filterSubjects: ['lgsp.intake.*.catalogue.>'],
-      unhandled: 'reject',
-    },
-    {
-      // The catalogue reacts to its own facts durably (a withdrawn entry retires its services).
-      durable: 'catalogue-reactions',
-      stream: 'CATALOGUE',
-      filterSubjects: ['lgsp.catalogue.entry.withdrawn'],
-      unhandled: 'skip',
-    },
-  ],
-  sharing: [
-    {
-      durable: 'sharing-intake',
-      stream: 'INTAKE',
-      filterSubjects: ['lgsp.intake.*.sharing.>'],
-      unhandled: 'reject',
-    },
-    {
-      // Sharing's own view of the catalogue is built only from catalogue facts.
-      durable: 'sharing-catalogue',
-      stream: 'CATALOGUE',
-      filterSubjects: ['lgsp.catalogue.>'],
-      unhandled: 'skip',
-    },
-    {
-      // Decisions become grants through the stream: the request and the grant are two documents.
-      durable: 'sharing-reactions',
-      stream: 'SHARING',
-      filterSubjects: ['lgsp.sharing.request.approved', 'lgsp.sharing.dispute.decided'],
-      unhandled: 'skip',
-    },
-    {
-      // The access check's holdings follow every grant event (a repair path; the use case writes them first).
-      durable: 'sharing-holdings',
-      stream: 'SHARING',
-      filterSubjects: ['lgsp.sharing.grant.>'],
-      unhandled: 'skip',
-    },
-  ],
-  // The audit trail reads every stream whole, raw (malformed messages are evidence too), with its
-  // own recorder rather than EventConsumer. Its own checkpoints stay out: recording them would move
-  // the head each time it is signed.
-  audit: [
-    {
-      durable: 'audit-catalogue',
-      stream: 'CATALOGUE',
-      filterSubjects: ['lgsp.catalogue.>'],
-      unhandled: 'skip',
-    },
-    { durable: 'audit-sharing', stream: 'SHARING', filterSubjects: ['lgsp.sharing.>'], unhandled: 'skip' },
-    { durable: 'audit-opendata', stream: 'OPENDATA', filterSubjects: ['lgsp.opendata.>'], unhandled: 'skip' },
-    { durable: 'audit-access', stream: 'AUDIT', filterSubjects: ['lgsp.audit.access.>'], unhandled: 'skip' },
-    {
-      durable: 'audit-incidents',
-      stream: 'INCIDENTS',
-      filterSubjects: ['lgsp.incidents.>'],
-      unhandled: 'skip',
-    },
-    { durable: 'audit-intake', stream: 'INTAKE', filterSubjects: ['lgsp.intake.>'], unhandled: 'skip' },
-    { durable: 'audit-rejected', stream: 'REJECTED', filterSubjects: ['lgsp.rejected.>'], unhandled: 'skip' },
-    { durable: 'audit-dlq', stream: 'DLQ', filterSubjects: ['lgsp.dlq.>'], unhandled: 'skip' },
-  ],
-};
+/** A service's integrator intake: every `lgsp.intake.<agency>.<context>.…`, refusing what it does not handle. */
+export function intakeConsumer(context: string): ConsumerSpec {
+  return {
+    durable: `${context}-intake`,
+    stream: 'INTAKE',
+    filterSubjects: [`lgsp.intake.*.${context}.>`],
+    unhandled: 'reject',
+  };
+}
+
+/** NATS subject matching: `*` is one token, `>` one or more at the end. */
+export function subjectMatches(filter: string, subject: string): boolean {
+  const f = filter.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '>') return s.length > i;
+    if (i >= s.length || (f[i] !== '*' && f[i] !== s[i])) return false;
+  }
+  return f.length === s.length;
+}
+
+/**
+ * Why these consumers cannot carry these handled types: a type with no contract, outside every
+ * consumer's filters (its handler would silently never run), or inside two (it would run twice).
+ * Empty when every type has exactly one consumer.
+ */
+export function coverageProblems(types: Iterable<string>, consumers: readonly ConsumerSpec[]): string[] {
+  const problems: string[] = [];
+  for (const type of types) {
+    if (!isEventType(type)) {
+      problems.push(`${type} is handled but has no contract`);
+      continue;
+    }
+    // Any token-safe agency stands for all of them: intake filters take every agency alike.
+    const subject = contractFor(type).subject.replace('{agency}', 'any-agency');
+    const carriers = consumers.filter(
+      (c) =>
+        STREAMS[c.stream].subjects.some((s) => subjectMatches(s, subject)) &&
+        c.filterSubjects.some((f) => subjectMatches(f, subject)),
+    );
+    if (carriers.length === 0)
+      problems.push(`${type} is handled, but its subject ${subject} is outside every consumer's filters`);
+    else if (carriers.length > 1)
+      problems.push(
+        `${type} would be handled twice: ${carriers.map((c) => c.durable).join(' and ')} both carry ${subject}`,
+      );
+  }
+  return problems;
+}
 
 export function streamConfig(name: StreamName, replicas: number): Partial<StreamConfig> & { name: string } {
   const def = STREAMS[name];

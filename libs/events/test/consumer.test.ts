@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import {
   jetstream,
@@ -11,14 +10,16 @@ import {
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { fromNatsMessage, toNatsMessage } from '../src/binding.js';
-import { EventConsumer, EventRejection, type EventContext, type ProcessedEvents } from '../src/consumer.js';
+import { EventConsumer, type EventContext, type ProcessedEvents } from '../src/consumer.js';
+import { EventRejection } from '../src/rejection.js';
 import { createEvent, type LgspEvent } from '../src/envelope.js';
 import { EventPublisher, REJECTION_TYPE, type RejectionReason } from '../src/publisher.js';
 import { ensureStreams, type ConsumerSpec } from '../src/topology.js';
 import { findMessage, readMessages, startEngines, type Engines } from '@openlgsp/testing';
+import { example, settled } from './support.js';
 
 /**
- * One intake consumer, built by hand as EventRuntime would, against a real nats-server (JetStream)
+ * One intake consumer, built by hand as the JetStream transport would, against a real nats-server (JetStream)
  * with processed-event ids kept in memory (the MongoDB-wire store of them is tested in persistence).
  */
 const SERVICE = 'intake-check';
@@ -42,12 +43,6 @@ interface RejectionData {
   reasons: RejectionReason[];
   rejectedBy: string;
   rejectedAt: string;
-}
-
-/** The data of a contract example, e.g. `example('entry.withdrawn')`. */
-function example(name: string): Record<string, unknown> {
-  const file = new URL(`../../../../contracts/examples/catalogue/${name}.v1.json`, import.meta.url);
-  return (JSON.parse(readFileSync(file, 'utf8')) as { data: Record<string, unknown> }).data;
 }
 
 function intakeEvent(
@@ -116,18 +111,7 @@ describe('an intake consumer', () => {
     await engines?.stop();
   });
 
-  /** Waits (bounded) until the consumer has taken every message and holds none unacknowledged. */
-  async function settled(waitMs = 15_000): Promise<void> {
-    const deadline = Date.now() + waitMs;
-    let state = '';
-    while (Date.now() < deadline) {
-      const info = await jsm.consumers.info(spec.stream, spec.durable);
-      if (info.num_pending === 0 && info.num_ack_pending === 0) return;
-      state = `pending ${info.num_pending}, awaiting ack ${info.num_ack_pending}`;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.fail(`expected the consumer to settle within ${waitMs} ms; still ${state}`);
-  }
+  const consumerSettled = () => settled(jsm, spec);
 
   /** The rejection told for one refused event id. */
   const rejectionOf = (eventId: string) =>
@@ -155,7 +139,7 @@ describe('an intake consumer', () => {
   it('hands a valid intake event to its handler once, with the publishing agency in the context', async () => {
     const event = intakeEvent(REPORTED, 'so-tp');
     await publisher.publish(event);
-    await settled();
+    await consumerSettled();
 
     const seen = callsFor(event.id);
     assert.equal(seen.length, 1, 'the handler should have been called exactly once');
@@ -184,7 +168,7 @@ describe('an intake consumer', () => {
       true,
       'the second publish of one event id should be recognised as a duplicate',
     );
-    await settled();
+    await consumerSettled();
     assert.equal(callsFor(event.id).length, 1);
   });
 
@@ -195,7 +179,7 @@ describe('an intake consumer', () => {
     headers.set('Nats-Msg-Id', randomUUID());
     const copy = await js.publish(reportedSubject('so-tp'), body, { headers });
     assert.equal(copy.duplicate, false, 'the copy should be stored, so that the consumer sees it');
-    await settled();
+    await consumerSettled();
     assert.equal(
       callsFor(event.id).length,
       1,
@@ -224,7 +208,7 @@ describe('an intake consumer', () => {
     assert.equal(rejection.data.natsSubject, reportedSubject('so-xd'));
     assert.equal(rejection.data.rejectedBy, SERVICE);
 
-    await settled();
+    await consumerSettled();
     assert.equal(callsFor(event.id).length, 1, 'a refused event should not be handed to the handler again');
     const dead = (await deadLetters()).filter((m) => m.headers?.get('ce-id') === event.id);
     assert.equal(dead.length, 0, 'a refused event is not a failure: nothing should be dead-lettered');
@@ -236,7 +220,7 @@ describe('an intake consumer', () => {
     await publisher.publish(event);
 
     const dead = await deadLetterOf(event.id);
-    await settled();
+    await consumerSettled();
     assert.deepEqual(
       callsFor(event.id).map((c) => c.ctx.deliveryCount),
       [1, 2, 3],
@@ -275,7 +259,7 @@ describe('an intake consumer', () => {
     const rejection = await findRejection((e) => e.data.eventId === '1');
     const paths = rejection.data.reasons.map((r) => r.path);
     assert.ok(paths.includes('/id') && paths.includes('/actor'), `expected /id and /actor, got ${paths}`);
-    await settled();
+    await consumerSettled();
     assert.equal(callsFor('1').length, 0, 'an invalid envelope never reaches the handler');
   });
 
@@ -298,7 +282,7 @@ describe('an intake consumer', () => {
       'both the source and the agency name another agency',
     );
     assert.match(rejection.data.reasons[1]!.message, /claims agency 'so-tp' but was published by 'so-xd'/);
-    await settled();
+    await consumerSettled();
     assert.equal(callsFor(forged.id).length, 0, 'a forged event should never reach the handler');
   });
 
@@ -312,7 +296,7 @@ describe('an intake consumer', () => {
       rejection.data.reasons.map((r) => [r.code, r.path]),
       [['wrong-subject', '/type']],
     );
-    await settled();
+    await consumerSettled();
     assert.equal(
       callsFor(smuggled.id).length,
       0,
@@ -336,7 +320,7 @@ describe('an intake consumer', () => {
       ['/data/colour', '/data/description', '/data/entryId'],
       'the reasons should point at the unknown, the missing and the malformed member',
     );
-    await settled();
+    await consumerSettled();
     assert.equal(callsFor(broken.id).length, 0);
   });
 
@@ -349,7 +333,7 @@ describe('an intake consumer', () => {
       rejection.data.reasons.map((r) => [r.code, r.path]),
       [['unknown-type', '/type']],
     );
-    await settled();
+    await consumerSettled();
   });
 
   it('dead-letters an event it cannot even refuse, after the last attempt', async () => {
@@ -370,6 +354,6 @@ describe('an intake consumer', () => {
     );
     const codes = new Set(rejection.data.reasons.map((r) => r.code));
     assert.deepEqual([...codes].sort(), ['malformed-data', 'missing-attribute']);
-    await settled();
+    await consumerSettled();
   });
 });

@@ -2,6 +2,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Type } from '@nestjs/common';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import { JetStreamServer } from '@openlgsp/events';
 import type { Principal } from '@openlgsp/auth';
 import helmet from '@fastify/helmet';
 import { trace } from '@opentelemetry/api';
@@ -132,7 +134,26 @@ export async function createApp(
     jsonDocumentUrl: `${service}/openapi.json`,
     useGlobalPrefix: false,
   });
+  // The service's JetStream consumers, as a Nest transport with the app's pipes, guards and filters.
+  // Last, because it binds the @EventPattern handlers to the global enhancers registered above.
+  app.connectMicroservice<MicroserviceOptions>(
+    { strategy: app.get(JetStreamServer) },
+    { inheritAppConfig: true },
+  );
   return app;
+}
+
+/**
+ * Starts what `createApp` built: the app (streams ensured, relay running), then its consumers, then
+ * the HTTP listener. A handled event type outside every consumer's filters fails here.
+ */
+export async function startApp(
+  app: NestFastifyApplication,
+  listen: { port: number; host: string },
+): Promise<void> {
+  await app.init();
+  await app.startAllMicroservices();
+  await app.listen(listen);
 }
 
 /** The app's access reporter, unless AUDIT_ACCESS_EVENTS=off or the app has none (a bare test module). */
@@ -149,7 +170,7 @@ function accessReporter(app: NestFastifyApplication): AccessReporter | undefined
 export async function bootstrap(service: string, appModule: Type<unknown>): Promise<NestFastifyApplication> {
   const app = await createApp(service, appModule);
   const port = Number(process.env.PORT ?? 3000);
-  await app.listen({ port, host: process.env.HOST ?? '0.0.0.0' });
+  await startApp(app, { port, host: process.env.HOST ?? '0.0.0.0' });
   createLogger(service).info({ port }, `${service} listening; API docs at /${service}/docs`);
   return app;
 }

@@ -22,7 +22,9 @@ const STRUCTURED = 'application/cloudevents+json';
  * (ce-* headers, data as the JSON body) or structured (one JSON object) content mode. What can be
  * judged now is judged now (4xx problem+json); the event then goes onto the agency's intake subject,
  * so NATS and HTTP integrators take one path and a refusal by the use case reaches
- * `lgsp.rejected.<agency>` in both cases.
+ * `lgsp.rejected.<agency>` in both cases. Parsed by our own binding, as on NATS, not the cloudevents
+ * SDK's HTTP.toEvent: the SDK fills a missing id or time with defaults and decodes `data_base64`, where
+ * an integrator must hear which attribute was missing or refused.
  */
 @Injectable()
 export class HttpIntake {

@@ -49,8 +49,8 @@ export class LoggingRefusalListener implements RefusalListener {
 @Module({})
 export class PlatformModule {
   /**
-   * `consumers` replaces the service's entry in CONSUMERS for the shared EventConsumer (the audit
-   * service reads raw messages itself and passes `[]`).
+   * `consumers`: the service's durable JetStream consumers, each declared by the feature whose
+   * `@EventPattern` handlers it feeds; every handled type must fall inside exactly one of them.
    */
   static forService(service: string, options: { consumers?: ConsumerSpec[] } = {}): DynamicModule {
     return {
@@ -61,7 +61,7 @@ export class PlatformModule {
         EventsModule.forRoot(() => ({
           ...eventsOptionsFromEnv(service),
           ...(process.env.OUTBOX_SWEEP_MS ? { sweepIntervalMs: Number(process.env.OUTBOX_SWEEP_MS) } : {}),
-          ...(options.consumers ? { consumers: options.consumers } : {}),
+          consumers: options.consumers ?? [],
         })),
       ],
       controllers: [HealthController, MetricsController],

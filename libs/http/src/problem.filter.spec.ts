@@ -4,6 +4,7 @@ import type { ArgumentsHost } from '@nestjs/common';
 import { ForbiddenException } from '@nestjs/common';
 import type { RefusalEvent } from '@openlgsp/auth';
 import { RuleViolationError } from '@openlgsp/domain';
+import { lastValueFrom } from 'rxjs';
 import { ProblemFilter } from './problem.filter.js';
 
 /** A request/reply pair as Fastify hands them to the filter, recording what was sent. */
@@ -29,6 +30,7 @@ function exchange(principal?: { sub: string; agency: string; roles: string[] }) 
     principal,
   };
   const host = {
+    getType: () => 'http',
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }),
   } as unknown as ArgumentsHost;
   return { host, sent };
@@ -74,5 +76,18 @@ describe('the problem filter and refusals', () => {
     );
     await new Promise((r) => setImmediate(r));
     assert.equal(refusals.length, 0);
+  });
+
+  it("hands an event handler's failure back to the JetStream transport unchanged", async () => {
+    const filter = new ProblemFilter('catalogue');
+    const failure = new RuleViolationError({
+      kind: 'conflict',
+      code: 'not-listed',
+      message: 'entry is withdrawn',
+    });
+    const host = { getType: () => 'rpc' } as unknown as ArgumentsHost;
+    const answer = filter.catch(failure, host);
+    assert.ok(answer, 'an observable for the transport');
+    await assert.rejects(lastValueFrom(answer), (err) => err === failure);
   });
 });

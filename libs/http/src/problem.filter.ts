@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { AUTH_REFUSAL_LISTENER, type Principal, type RefusalListener } from '@openlgsp/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { throwError, type Observable } from 'rxjs';
 import { RuleViolationError, type ViolationKind } from '@openlgsp/domain';
 import { ConflictError, DuplicateError, InvalidCursorError, NotFoundError } from '@openlgsp/persistence';
 import { createLogger, currentTraceId } from '@openlgsp/telemetry';
@@ -94,7 +95,10 @@ export class ProblemFilter implements ExceptionFilter {
     this.logger = createLogger(service);
   }
 
-  catch(err: unknown, host: ArgumentsHost): void {
+  catch(err: unknown, host: ArgumentsHost): Observable<never> | void {
+    // An event's failure is answered by the JetStream transport (a refusal → a rejection, anything
+    // else → a retry), so it goes back there unchanged.
+    if (host.getType() === 'rpc') return throwError(() => err);
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest & { principal?: Principal }>();
     const p = toProblem(err);

@@ -8,12 +8,12 @@ import { TrailModule } from './trail/trail.module.js';
 import { VerificationModule } from './verification/verification.module.js';
 
 /**
- * The tamper-evident audit trail (DOMAIN.md §4). The recorder reads every stream raw, so the shared
- * EventConsumer runs no consumers here.
+ * The tamper-evident audit trail (DOMAIN.md §4). The recorder reads every stream raw with its own
+ * durable consumers, so the service declares no event-handling consumers.
  */
 @Module({
   imports: [
-    PlatformModule.forService('audit', { consumers: [] }),
+    PlatformModule.forService('audit'),
     AuditConfigModule,
     TrailModule,
     CheckpointsModule,

@@ -10,6 +10,10 @@ export interface AuditConfig {
   archiveIntervalMs: number;
   /** How often the chain head is signed; 0 turns the timer off. */
   checkpointIntervalMs: number;
+  /** Whether this instance records the streams (AUDIT_RECORDER=off: a read-only replica of the API). */
+  recorder: boolean;
+  /** How long a delivered message stays the recorder's unacknowledged before JetStream redelivers it. */
+  recorderAckWaitMs: number;
   /** The longest period one export may cover. */
   maxExportDays: number;
   signingKey: { pem?: string; file?: string; devDir: string; production: boolean };
@@ -43,6 +47,8 @@ export function auditConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuditC
     archiveDir: env.AUDIT_ARCHIVE_DIR ?? join(data, 'audit-archive'),
     archiveIntervalMs: whole(env, 'AUDIT_ARCHIVE_INTERVAL_MS', 6 * 60 * 60 * 1000, 0),
     checkpointIntervalMs: whole(env, 'AUDIT_CHECKPOINT_INTERVAL_MS', 5 * 60 * 1000, 0),
+    recorder: env.AUDIT_RECORDER !== 'off',
+    recorderAckWaitMs: whole(env, 'AUDIT_ACK_WAIT_MS', 30_000, 1_000),
     maxExportDays: whole(env, 'AUDIT_EXPORT_MAX_DAYS', 366, 1),
     signingKey: {
       ...(env.AUDIT_SIGNING_KEY ? { pem: env.AUDIT_SIGNING_KEY } : {}),

@@ -79,12 +79,12 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   delete process.env.AUTH_PUBLIC_KEY;
   // As in main.ts: tracing first, then the modules it instruments.
   await startTelemetry({ serviceName: options.service });
-  const { createApp } = await import('../bootstrap.js');
+  const { createApp, startApp } = await import('../bootstrap.js');
   const module = await options.appModule();
   installClock(options.clock);
   let app = await createApp(options.service, module);
   installClock(undefined);
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await startApp(app, { port: 0, host: '127.0.0.1' });
   const port = (app.getHttpServer().address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}`;
   const nc = await connect({ servers: engines.natsUrl });
@@ -131,7 +131,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
       installClock(options.clock);
       app = await createApp(options.service, module);
       installClock(undefined);
-      await app.listen({ port, host: '127.0.0.1' });
+      await startApp(app, { port, host: '127.0.0.1' });
     },
     async stop() {
       await app.close().catch(() => undefined);

@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { CLOCK, EventFactory, type Clock } from '@openlgsp/events';
+import { CLOCK, EventFactory, PeriodicTask, type Clock } from '@openlgsp/events';
 import { DuplicateError } from '@openlgsp/persistence';
 import { createLogger } from '@openlgsp/telemetry';
 import { AUDIT_CONFIG, type AuditConfig } from '../config.js';
@@ -23,8 +23,8 @@ export const CHECKPOINT_SIGNED = 'vn.openlgsp.audit.checkpoint.signed.v1';
 export class CheckpointsService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private key!: SigningKey;
   private previousKeys: KeyObject[] = [];
-  private timer?: NodeJS.Timeout;
   private readonly logger = createLogger('audit');
+  private readonly task: PeriodicTask<Checkpoint | undefined>;
 
   constructor(
     @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
@@ -32,7 +32,14 @@ export class CheckpointsService implements OnModuleInit, OnApplicationBootstrap,
     private readonly trail: TrailStore,
     private readonly checkpoints: CheckpointsRepository,
     private readonly events: EventFactory,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(
+      'interval checkpoint',
+      config.checkpointIntervalMs,
+      () => this.signHead(),
+      this.logger,
+    );
+  }
 
   async onModuleInit(): Promise<void> {
     this.key = await loadSigningKey(this.config.signingKey);
@@ -41,20 +48,11 @@ export class CheckpointsService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   onApplicationBootstrap(): void {
-    if (this.config.checkpointIntervalMs > 0) {
-      this.timer = setInterval(
-        () =>
-          void this.signHead().catch((err: unknown) =>
-            this.logger.warn({ err }, 'interval checkpoint failed'),
-          ),
-        this.config.checkpointIntervalMs,
-      );
-      this.timer.unref();
-    }
+    this.task.start();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   publicKey() {

@@ -4,7 +4,7 @@ import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { CLOCK, type Clock } from '@openlgsp/events';
+import { CLOCK, PeriodicTask, type Clock } from '@openlgsp/events';
 import { createLogger } from '@openlgsp/telemetry';
 import { AUDIT_CONFIG, type AuditConfig } from '../config.js';
 import { CheckpointsService } from '../checkpoints/checkpoints.service.js';
@@ -30,9 +30,9 @@ const LEASE_MS = 10 * 60 * 1000;
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
   private readonly logger = createLogger('audit');
   private readonly holder = randomUUID();
+  private readonly task: PeriodicTask<ArchiveOutcome>;
 
   constructor(
     @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
@@ -40,20 +40,16 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     private readonly trail: TrailStore,
     private readonly archives: ArchivesStore,
     private readonly checkpoints: CheckpointsService,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.archiveIntervalMs > 0) {
-      this.timer = setInterval(
-        () => void this.archive().catch((err: unknown) => this.logger.warn({ err }, 'archiving failed')),
-        this.config.archiveIntervalMs,
-      );
-      this.timer.unref();
-    }
+  ) {
+    this.task = new PeriodicTask('archiving', config.archiveIntervalMs, () => this.archive(), this.logger);
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   async archive(now: Date = this.clock()): Promise<ArchiveOutcome> {

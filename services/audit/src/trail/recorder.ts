@@ -1,23 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  AckPolicy,
-  DeliverPolicy,
-  jetstreamManager,
-  type ConsumerMessages,
-  type JetStreamClient,
-  type JsMsg,
-} from '@nats-io/jetstream';
+import { jetstreamManager, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import {
-  CONSUMERS,
-  JETSTREAM,
-  NATS_CONNECTION,
-  eventMetrics,
-  isNotFound,
-  type ConsumerSpec,
-} from '@openlgsp/events';
+import { DurableConsumer, JETSTREAM, NATS_CONNECTION, type DurableOptions } from '@openlgsp/events';
 import { createLogger, withConsumerSpan } from '@openlgsp/telemetry';
 import { Counter, register } from 'prom-client';
+import { AUDIT_CONFIG, type AuditConfig } from '../config.js';
 import type { MessageHeader, ReceivedMessage } from './entry.model.js';
 import { TrailStore } from './trail.store.js';
 
@@ -36,6 +23,21 @@ const storeFailures =
     labelNames: ['stream'],
   });
 
+/**
+ * The audit trail's consumers: every stream whole, raw (malformed messages are evidence too). Its own
+ * checkpoints stay out: recording them would move the head each time it is signed.
+ */
+export const AUDIT_CONSUMERS: Omit<DurableOptions, 'ackWaitMs'>[] = [
+  { durable: 'audit-catalogue', stream: 'CATALOGUE', filterSubjects: ['lgsp.catalogue.>'] },
+  { durable: 'audit-sharing', stream: 'SHARING', filterSubjects: ['lgsp.sharing.>'] },
+  { durable: 'audit-opendata', stream: 'OPENDATA', filterSubjects: ['lgsp.opendata.>'] },
+  { durable: 'audit-access', stream: 'AUDIT', filterSubjects: ['lgsp.audit.access.>'] },
+  { durable: 'audit-incidents', stream: 'INCIDENTS', filterSubjects: ['lgsp.incidents.>'] },
+  { durable: 'audit-intake', stream: 'INTAKE', filterSubjects: ['lgsp.intake.>'] },
+  { durable: 'audit-rejected', stream: 'REJECTED', filterSubjects: ['lgsp.rejected.>'] },
+  { durable: 'audit-dlq', stream: 'DLQ', filterSubjects: ['lgsp.dlq.>'] },
+];
+
 /** The message exactly as JetStream delivered it: every header value in order, and the body's bytes. */
 export function received(m: JsMsg): ReceivedMessage {
   const headers: MessageHeader[] = [];
@@ -51,84 +53,43 @@ export function received(m: JsMsg): ReceivedMessage {
   };
 }
 
-/** How long a delivered message stays ours unacknowledged (AUDIT_ACK_WAIT_MS, default 30 s). */
-const ackWaitMs = () => Math.max(1_000, Number(process.env.AUDIT_ACK_WAIT_MS ?? 30_000));
-
 /**
- * Reads every stream with durable pull consumers and records each message in the trail, then acks.
- * Nothing is ever dead-lettered or refused: a malformed message is evidence, and a store failure is
- * retried in place (the message and those behind it wait in JetStream), which also keeps each
- * stream's order. A crash before the ack means a redelivery, which the entry key turns into a no-op.
+ * Records each message of every stream in the trail, then acks. Nothing is ever dead-lettered or
+ * refused: a malformed message is evidence, and a store failure is retried in place (the message and
+ * those behind it wait in JetStream), which also keeps each stream's order. A crash before the ack
+ * means a redelivery, which the entry key turns into a no-op.
  */
 @Injectable()
 export class TrailRecorder implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = createLogger('audit');
-  private readonly loops: Promise<void>[] = [];
-  private readonly open = new Set<ConsumerMessages>();
+  private readonly consumers: DurableConsumer[] = [];
   private stopped = false;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
+    @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
     private readonly trail: TrailStore,
   ) {}
 
-  specs(): ConsumerSpec[] {
-    return CONSUMERS.audit ?? [];
-  }
-
   async onApplicationBootstrap(): Promise<void> {
-    if (process.env.AUDIT_RECORDER === 'off') return;
+    if (!this.config.recorder) return;
     const jsm = await jetstreamManager(this.nc);
-    for (const spec of this.specs()) {
-      const config = {
-        durable_name: spec.durable,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        filter_subjects: spec.filterSubjects,
-        max_deliver: -1,
-        ack_wait: ackWaitMs() * 1_000_000,
-        max_ack_pending: 256,
-      };
-      try {
-        await jsm.consumers.info(spec.stream, spec.durable);
-        await jsm.consumers.update(spec.stream, spec.durable, config);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-        await jsm.consumers.add(spec.stream, config);
-      }
-      this.loops.push(this.run(spec));
+    for (const spec of AUDIT_CONSUMERS) {
+      const consumer = new DurableConsumer(
+        this.js,
+        jsm,
+        { ...spec, ackWaitMs: this.config.recorderAckWaitMs, maxAckPending: 256, batch: 128 },
+        this.logger,
+      );
+      await consumer.start((m) => this.record(m, spec.durable));
+      this.consumers.push(consumer);
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    await Promise.all([...this.open].map((m) => m.close()));
-    await Promise.all(this.loops);
-  }
-
-  private async run(spec: ConsumerSpec): Promise<void> {
-    while (!this.stopped) {
-      try {
-        const consumer = await this.js.consumers.get(spec.stream, spec.durable);
-        const messages = await consumer.consume({ max_messages: 128 });
-        this.open.add(messages);
-        for await (const m of messages) {
-          // Messages fetched but not recorded before a shutdown go back at once, not after ack_wait.
-          if (this.stopped) {
-            m.nak();
-            continue;
-          }
-          await this.record(m, spec.durable);
-          eventMetrics.consumerLag.set({ consumer: spec.durable }, m.info.pending);
-        }
-        this.open.delete(messages);
-      } catch (err) {
-        if (this.stopped) break;
-        this.logger.warn({ err, consumer: spec.durable }, 'recorder interrupted; resuming');
-        await new Promise((r) => setTimeout(r, 1_000));
-      }
-    }
+    await Promise.all(this.consumers.map((c) => c.stop()));
   }
 
   private async record(m: JsMsg, consumer: string): Promise<void> {
@@ -162,7 +123,8 @@ export class TrailRecorder implements OnApplicationBootstrap, OnApplicationShutd
             'could not record a message; retrying (it waits in JetStream)',
           );
         m.working(); // keep the message ours while the store is away
-        await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** Math.min(attempt, 6), ackWaitMs() / 2)));
+        const wait = Math.min(250 * 2 ** Math.min(attempt, 6), this.config.recorderAckWaitMs / 2);
+        await new Promise((r) => setTimeout(r, wait));
       }
     }
   }

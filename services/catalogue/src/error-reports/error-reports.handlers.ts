@@ -1,22 +1,25 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { DataErrorReportedV1 } from '@openlgsp/contracts';
 import {
   EventRejection,
-  OnEvent,
+  intakeActor,
   refuseOnRuleViolation,
   type EventContext,
   type LgspEvent,
 } from '@openlgsp/events';
-import { intakeActor } from '@openlgsp/events';
 import { ErrorReportsService } from './error-reports.service.js';
 
-@Injectable()
+@Controller()
 export class ErrorReportsHandlers {
   constructor(private readonly reports: ErrorReportsService) {}
 
   /** A consumer agency's system reports a data error; the event id becomes the report id. */
-  @OnEvent('vn.openlgsp.catalogue.data-error.reported.v1')
-  async onDataErrorReported(event: LgspEvent<DataErrorReportedV1>, ctx: EventContext): Promise<void> {
+  @EventPattern<string>('vn.openlgsp.catalogue.data-error.reported.v1')
+  async onDataErrorReported(
+    @Payload() event: LgspEvent<DataErrorReportedV1>,
+    @Ctx() ctx: EventContext,
+  ): Promise<void> {
     const by = intakeActor(event, ctx);
     await refuseOnRuleViolation(async () => {
       const existing = await this.reports.find(event.id);

@@ -7,7 +7,7 @@ import { ErrorReportsService } from './error-reports.service.js';
 
 @Module({
   imports: [EntriesModule],
-  controllers: [ErrorReportsController],
-  providers: [ErrorReportsRepository, ErrorReportsService, ErrorReportsHandlers],
+  controllers: [ErrorReportsController, ErrorReportsHandlers],
+  providers: [ErrorReportsRepository, ErrorReportsService],
 })
 export class ErrorReportsModule {}

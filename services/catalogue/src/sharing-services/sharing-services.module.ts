@@ -7,7 +7,7 @@ import { SharingServicesService } from './sharing-services.service.js';
 
 @Module({
   imports: [EntriesModule],
-  controllers: [SharingServicesController],
-  providers: [SharingServicesRepository, SharingServicesService, SharingServicesHandlers],
+  controllers: [SharingServicesController, SharingServicesHandlers],
+  providers: [SharingServicesRepository, SharingServicesService],
 })
 export class SharingServicesModule {}

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
 import type {
   EntryAmendedV1,
   EntryListedV1,
@@ -10,78 +11,72 @@ import type {
   ServiceSuspendedV1,
   ServiceUpdatedV1,
 } from '@openlgsp/contracts';
-import { OnEvent, type LgspEvent } from '@openlgsp/events';
-import { GrantsService } from '../grants/grants.service.js';
+import type { ConsumerSpec, LgspEvent } from '@openlgsp/events';
 import { CatalogueViewRepository } from './catalogue-view.repository.js';
 
 const at = (e: LgspEvent) => new Date(e.time ?? Date.now());
 
+/** Sharing's own view of the catalogue is built only from catalogue facts (the grants feature's too). */
+export const SHARING_CATALOGUE: ConsumerSpec = {
+  durable: 'sharing-catalogue',
+  stream: 'CATALOGUE',
+  filterSubjects: ['lgsp.catalogue.>'],
+  unhandled: 'skip',
+};
+
 /**
- * The catalogue's facts, as sharing needs them: what can be requested and how it is shared. When an
- * entry leaves the catalogue or a service is retired, the grants on it end here.
+ * The catalogue's facts, as sharing needs them: what can be requested and how it is shared. (The
+ * grants on a withdrawn entry or a retired service end in the grants feature's own handlers.)
  */
-@Injectable()
+@Controller()
 export class CatalogueFeedHandlers {
-  constructor(
-    private readonly view: CatalogueViewRepository,
-    private readonly grants: GrantsService,
-  ) {}
+  constructor(private readonly view: CatalogueViewRepository) {}
 
-  @OnEvent('vn.openlgsp.catalogue.entry.listed.v1')
-  onListed(event: LgspEvent<EntryListedV1>) {
+  @EventPattern('vn.openlgsp.catalogue.entry.listed.v1')
+  onListed(@Payload() event: LgspEvent<EntryListedV1>) {
     return this.putEntry(event);
   }
 
-  @OnEvent('vn.openlgsp.catalogue.entry.amended.v1')
-  onAmended(event: LgspEvent<EntryAmendedV1>) {
+  @EventPattern('vn.openlgsp.catalogue.entry.amended.v1')
+  onAmended(@Payload() event: LgspEvent<EntryAmendedV1>) {
     return this.putEntry(event);
   }
 
-  @OnEvent('vn.openlgsp.catalogue.entry.reviewed.v1')
-  async onReviewed(event: LgspEvent<EntryReviewedV1>) {
+  @EventPattern('vn.openlgsp.catalogue.entry.reviewed.v1')
+  async onReviewed(@Payload() event: LgspEvent<EntryReviewedV1>) {
     // Decree 47 Điều 34: the six-monthly review may move request-based sharing to default.
     if (event.data.outcome === 'move-to-default')
       await this.view.setEntry(event.data.entryId, { sharingMode: 'default', updatedAt: at(event) });
   }
 
-  @OnEvent('vn.openlgsp.catalogue.entry.withdrawn.v1')
-  async onWithdrawn(event: LgspEvent<EntryWithdrawnV1>) {
+  @EventPattern('vn.openlgsp.catalogue.entry.withdrawn.v1')
+  async onWithdrawn(@Payload() event: LgspEvent<EntryWithdrawnV1>) {
     await this.view.setEntry(event.data.entryId, { status: 'withdrawn', updatedAt: at(event) });
-    await this.grants.endAllOf(
-      { entryId: event.data.entryId },
-      'entry-withdrawn',
-      `entry withdrawn from the catalogue: ${event.data.reason}`,
-    );
   }
 
-  @OnEvent('vn.openlgsp.catalogue.service.declared.v1')
-  onDeclared(event: LgspEvent<ServiceDeclaredV1>) {
+  @EventPattern('vn.openlgsp.catalogue.service.declared.v1')
+  onDeclared(@Payload() event: LgspEvent<ServiceDeclaredV1>) {
     return this.putService(event);
   }
 
-  @OnEvent('vn.openlgsp.catalogue.service.updated.v1')
-  onUpdated(event: LgspEvent<ServiceUpdatedV1>) {
+  @EventPattern('vn.openlgsp.catalogue.service.updated.v1')
+  onUpdated(@Payload() event: LgspEvent<ServiceUpdatedV1>) {
     return this.putService(event);
   }
 
-  @OnEvent('vn.openlgsp.catalogue.service.suspended.v1')
-  onSuspended(event: LgspEvent<ServiceSuspendedV1>) {
+  @EventPattern('vn.openlgsp.catalogue.service.suspended.v1')
+  onSuspended(@Payload() event: LgspEvent<ServiceSuspendedV1>) {
     return this.view.setService(event.data.serviceId, { status: 'suspended', updatedAt: at(event) });
   }
 
-  @OnEvent('vn.openlgsp.catalogue.service.resumed.v1')
-  onResumed(event: LgspEvent<ServiceResumedV1>) {
+  @EventPattern('vn.openlgsp.catalogue.service.resumed.v1')
+  onResumed(@Payload() event: LgspEvent<ServiceResumedV1>) {
     return this.view.setService(event.data.serviceId, { status: 'active', updatedAt: at(event) });
   }
 
-  @OnEvent('vn.openlgsp.catalogue.service.retired.v1')
-  async onRetired(event: LgspEvent<ServiceRetiredV1>) {
+  @EventPattern('vn.openlgsp.catalogue.service.retired.v1')
+  async onRetired(@Payload() event: LgspEvent<ServiceRetiredV1>) {
     await this.view.setService(event.data.serviceId, { status: 'retired', updatedAt: at(event) });
-    await this.grants.endAllOf(
-      { serviceId: event.data.serviceId },
-      'service-retired',
-      `sharing service retired: ${event.data.reason}`,
-    );
   }
 
   private async putEntry(event: LgspEvent<EntryListedV1 | EntryAmendedV1>) {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { CLOCK, type Clock } from '@openlgsp/events';
+import { CLOCK, PeriodicTask, type Clock } from '@openlgsp/events';
 import { createLogger } from '@openlgsp/telemetry';
 import { SHARING_CONFIG, type SharingConfig } from '../config.js';
 import { GrantsService } from '../grants/grants.service.js';
@@ -24,8 +24,7 @@ export interface TickReport {
 @Injectable()
 export class DeadlinesScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = createLogger('sharing').child({ component: 'deadlines' });
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<TickReport> | undefined;
+  private readonly task: PeriodicTask<TickReport>;
 
   constructor(
     private readonly requests: RequestsService,
@@ -33,25 +32,22 @@ export class DeadlinesScheduler implements OnApplicationBootstrap, OnApplication
     private readonly plannedSuspensions: PlannedSuspensionsService,
     private readonly usageDemands: UsageDemandsService,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(SHARING_CONFIG) private readonly config: SharingConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.tick().catch((err) => this.log.error({ err }, 'deadline tick failed; the next tick retries'));
-    }, this.config.deadlineTickMs);
-    this.timer.unref();
+    @Inject(SHARING_CONFIG) config: SharingConfig,
+  ) {
+    this.task = new PeriodicTask('deadline tick', config.deadlineTickMs, () => this.pass(), this.log);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One pass over everything due now; overlapping calls share the pass in progress. */
   tick(): Promise<TickReport> {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
-    return this.running;
+    return this.task.runNow();
   }
 
   private async pass(): Promise<TickReport> {

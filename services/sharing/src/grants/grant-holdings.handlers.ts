@@ -1,12 +1,21 @@
-import { Injectable } from '@nestjs/common';
-import { OnEvent, type LgspEvent } from '@openlgsp/events';
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import type { ConsumerSpec, LgspEvent } from '@openlgsp/events';
 import { GrantsService } from './grants.service.js';
+
+/** The access check's holdings follow every grant event (a repair path; the use case writes them first). */
+export const SHARING_HOLDINGS: ConsumerSpec = {
+  durable: 'sharing-holdings',
+  stream: 'SHARING',
+  filterSubjects: ['lgsp.sharing.grant.>'],
+  unhandled: 'skip',
+};
 
 /**
  * Every grant event refreshes the holder's holdings from the grant itself: if the service stopped
  * between writing a grant and its holdings, the event (published from the grant's outbox) repairs it.
  */
-@Injectable()
+@Controller()
 export class GrantHoldingsHandlers {
   constructor(private readonly grants: GrantsService) {}
 
@@ -14,28 +23,28 @@ export class GrantHoldingsHandlers {
     return this.grants.refreshHoldings(event.data.grantId);
   }
 
-  @OnEvent('vn.openlgsp.sharing.grant.issued.v1')
-  onIssued(event: LgspEvent<{ grantId: string }>) {
+  @EventPattern('vn.openlgsp.sharing.grant.issued.v1')
+  onIssued(@Payload() event: LgspEvent<{ grantId: string }>) {
     return this.refresh(event);
   }
 
-  @OnEvent('vn.openlgsp.sharing.grant.suspended.v1')
-  onSuspended(event: LgspEvent<{ grantId: string }>) {
+  @EventPattern('vn.openlgsp.sharing.grant.suspended.v1')
+  onSuspended(@Payload() event: LgspEvent<{ grantId: string }>) {
     return this.refresh(event);
   }
 
-  @OnEvent('vn.openlgsp.sharing.grant.resumed.v1')
-  onResumed(event: LgspEvent<{ grantId: string }>) {
+  @EventPattern('vn.openlgsp.sharing.grant.resumed.v1')
+  onResumed(@Payload() event: LgspEvent<{ grantId: string }>) {
     return this.refresh(event);
   }
 
-  @OnEvent('vn.openlgsp.sharing.grant.terminated.v1')
-  onTerminated(event: LgspEvent<{ grantId: string }>) {
+  @EventPattern('vn.openlgsp.sharing.grant.terminated.v1')
+  onTerminated(@Payload() event: LgspEvent<{ grantId: string }>) {
     return this.refresh(event);
   }
 
-  @OnEvent('vn.openlgsp.sharing.grant.expired.v1')
-  onExpired(event: LgspEvent<{ grantId: string }>) {
+  @EventPattern('vn.openlgsp.sharing.grant.expired.v1')
+  onExpired(@Payload() event: LgspEvent<{ grantId: string }>) {
     return this.refresh(event);
   }
 }

@@ -10,16 +10,9 @@ import { GrantsService } from './grants.service.js';
 
 @Module({
   imports: [CatalogueViewModule],
-  controllers: [GrantsController],
+  controllers: [GrantsController, GrantsHandlers, GrantHoldingsHandlers],
   // The check reads whether a planned suspension is in effect; the repository is the only shared piece.
-  providers: [
-    GrantsRepository,
-    GrantHoldingsRepository,
-    GrantsService,
-    GrantsHandlers,
-    GrantHoldingsHandlers,
-    PlannedSuspensionsRepository,
-  ],
+  providers: [GrantsRepository, GrantHoldingsRepository, GrantsService, PlannedSuspensionsRepository],
   exports: [GrantsRepository, GrantsService, PlannedSuspensionsRepository],
 })
 export class GrantsModule {}

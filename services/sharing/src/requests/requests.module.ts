@@ -7,8 +7,8 @@ import { RequestsService } from './requests.service.js';
 
 @Module({
   imports: [CatalogueViewModule],
-  controllers: [RequestsController],
-  providers: [RequestsRepository, RequestsService, RequestsHandlers],
+  controllers: [RequestsController, RequestsHandlers],
+  providers: [RequestsRepository, RequestsService],
   exports: [RequestsRepository, RequestsService],
 })
 export class RequestsModule {}

@@ -1,16 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { UsageReportAnsweredV1 } from '@openlgsp/contracts';
-import { OnEvent, refuseOnRuleViolation, type EventContext, type LgspEvent } from '@openlgsp/events';
-import { intakeActor } from '@openlgsp/events';
+import { intakeActor, refuseOnRuleViolation, type EventContext, type LgspEvent } from '@openlgsp/events';
 import { UsageDemandsService } from './usage-demands.service.js';
 
 /** Intake: a grant holder's system answers a usage-report demand. */
-@Injectable()
+@Controller()
 export class UsageDemandsHandlers {
   constructor(private readonly demands: UsageDemandsService) {}
 
-  @OnEvent('vn.openlgsp.sharing.usage-report.answered.v1')
-  async onAnswered(event: LgspEvent<UsageReportAnsweredV1>, ctx: EventContext): Promise<void> {
+  @EventPattern<string>('vn.openlgsp.sharing.usage-report.answered.v1')
+  async onAnswered(
+    @Payload() event: LgspEvent<UsageReportAnsweredV1>,
+    @Ctx() ctx: EventContext,
+  ): Promise<void> {
     const by = intakeActor(event, ctx);
     const { demandId, period, ...report } = event.data;
     const answer = {

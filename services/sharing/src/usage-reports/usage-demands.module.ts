@@ -7,8 +7,8 @@ import { UsageDemandsService } from './usage-demands.service.js';
 
 @Module({
   imports: [GrantsModule],
-  controllers: [UsageDemandsController],
-  providers: [UsageDemandsRepository, UsageDemandsService, UsageDemandsHandlers],
+  controllers: [UsageDemandsController, UsageDemandsHandlers],
+  providers: [UsageDemandsRepository, UsageDemandsService],
   exports: [UsageDemandsService],
 })
 export class UsageDemandsModule {}

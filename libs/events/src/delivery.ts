@@ -1,0 +1,117 @@
+import type { MsgHdrs } from '@nats-io/transport-node';
+import { isEventType, subjectFor, validateEnvelope, validateEventData } from '@openlgsp/contracts';
+import { MalformedEventError, fromNatsMessage } from './binding.js';
+import type { LgspEvent } from './envelope.js';
+import type { RejectionReason } from './publisher.js';
+
+/** A message as it arrived: the subject it came on, its headers and body. */
+export interface ArrivedMessage {
+  subject: string;
+  headers?: MsgHdrs;
+  data: Uint8Array;
+}
+
+/** What a consumer takes and what it does with the rest. */
+export interface DeliveryRules {
+  /** Consumer name, for the reasons' wording. */
+  consumer: string;
+  handles(type: string): boolean;
+  /** Intake refuses unknown types (the integrator hears why); domain feeds skip what they don't need. */
+  unhandled: 'reject' | 'skip';
+}
+
+/**
+ * The verdict on one message before any handler runs: hand it over, let it pass (ack, nothing to do),
+ * or refuse it with reasons, told to `agency` when there is one to tell.
+ */
+export type DeliveryVerdict =
+  | { kind: 'deliver'; event: LgspEvent; intakeAgency?: string }
+  | { kind: 'skip' }
+  | { kind: 'refuse'; event?: LgspEvent; agency?: string; reasons: RejectionReason[] };
+
+const INTAKE_PREFIX = 'lgsp.intake.';
+
+/** The agency whose credentials published an intake message: the subject's token, never a header. */
+export function intakeAgencyOf(subject: string): string | undefined {
+  return subject.startsWith(INTAKE_PREFIX) ? subject.split('.')[2] : undefined;
+}
+
+/**
+ * The checks every delivered message passes, as one pure function: a CloudEvent at all, a type this
+ * consumer handles, on its contract's subject, a valid envelope, for intake the publishing agency's own
+ * source and agency, and data that matches the contract.
+ */
+export function checkDelivery(message: ArrivedMessage, rules: DeliveryRules): DeliveryVerdict {
+  const intakeAgency = intakeAgencyOf(message.subject);
+  let event: LgspEvent;
+  try {
+    event = fromNatsMessage(message.headers, message.data);
+  } catch (err) {
+    if (!(err instanceof MalformedEventError)) throw err;
+    return { kind: 'refuse', ...(intakeAgency ? { agency: intakeAgency } : {}), reasons: err.reasons };
+  }
+  const refuse = (reasons: RejectionReason[]): DeliveryVerdict => {
+    const agency = intakeAgency ?? event.agency;
+    return { kind: 'refuse', event, ...(agency ? { agency } : {}), reasons };
+  };
+
+  if (!isEventType(event.type) || !rules.handles(event.type)) {
+    if (rules.unhandled === 'skip') return { kind: 'skip' };
+    return refuse([
+      { code: 'unknown-type', path: '/type', message: `${rules.consumer} does not accept ${event.type}` },
+    ]);
+  }
+  // A type travels only on its contract's subject: an integrator cannot pass a domain fact off as
+  // intake, nor one agency's event as another's.
+  if (expectedSubject(event.type, intakeAgency ?? event.agency) !== message.subject) {
+    if (rules.unhandled === 'skip') return { kind: 'skip' };
+    return refuse([
+      {
+        code: 'wrong-subject',
+        path: '/type',
+        message: `${event.type} is not accepted on ${message.subject}`,
+      },
+    ]);
+  }
+
+  const reasons: RejectionReason[] = [];
+  const { data: _data, ...attributes } = event;
+  const envelope = validateEnvelope(attributes);
+  if (!envelope.ok)
+    for (const e of envelope.errors) reasons.push({ code: 'envelope', path: e.path, message: e.message });
+  if (intakeAgency !== undefined) reasons.push(...agencyProblems(event, intakeAgency));
+  const data = validateEventData(event.type, event.data);
+  if (!data.ok)
+    for (const e of data.errors) reasons.push({ code: 'schema', path: `/data${e.path}`, message: e.message });
+  if (reasons.length) return refuse(reasons);
+  return { kind: 'deliver', event, ...(intakeAgency ? { intakeAgency } : {}) };
+}
+
+/** An intake event speaks for the agency that published it, from that agency's own sources. */
+function agencyProblems(event: LgspEvent, publisher: string): RejectionReason[] {
+  const reasons: RejectionReason[] = [];
+  // An event's identity is (source, id): an agency's events come from its own sources only.
+  if (!event.source.startsWith(`/agencies/${publisher}/`))
+    reasons.push({
+      code: 'foreign-source',
+      path: '/source',
+      message: `source must be /agencies/${publisher}/<system> for events published by ${publisher}`,
+    });
+  if (!event.agency)
+    reasons.push({ code: 'missing-agency', path: '/agency', message: 'the agency extension is required' });
+  else if (event.agency !== publisher)
+    reasons.push({
+      code: 'forged-agency',
+      path: '/agency',
+      message: `event claims agency '${event.agency}' but was published by '${publisher}'`,
+    });
+  return reasons;
+}
+
+function expectedSubject(type: string, agency: string | undefined): string | undefined {
+  try {
+    return isEventType(type) ? subjectFor(type, { agency }) : undefined;
+  } catch {
+    return undefined; // no agency, or one that is not token safe
+  }
+}

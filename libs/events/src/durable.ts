@@ -1,0 +1,117 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { eventMetrics } from './metrics.js';
+import { isNotFound, type StreamName } from './topology.js';
+
+export interface ConsumerLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface DurableOptions {
+  /** Durable name, `<service>-<purpose>`. */
+  durable: string;
+  stream: StreamName;
+  filterSubjects: string[];
+  /** How long a delivered message stays ours unacknowledged before JetStream redelivers it. */
+  ackWaitMs?: number;
+  /** Messages delivered and not yet acknowledged, across every instance of the service. */
+  maxAckPending?: number;
+  /** Messages fetched ahead of the one being handled (the bound on what is in flight here). */
+  batch?: number;
+}
+
+/**
+ * One durable pull consumer with explicit acks, and the loop that feeds its messages one at a time
+ * to `onMessage`: created or updated at start, resumed after an interruption (a server restart, a
+ * deleted consumer), stopped cleanly. What is acked, nak'ed or refused is the caller's business.
+ */
+export class DurableConsumer {
+  private messages?: ConsumerMessages;
+  private loop?: Promise<void>;
+  private stopping = false;
+
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    readonly options: DurableOptions,
+    private readonly logger: ConsumerLogger,
+  ) {}
+
+  get durable(): string {
+    return this.options.durable;
+  }
+
+  /** True once `stop` was called: a long handler may give its message back rather than finish. */
+  get stopped(): boolean {
+    return this.stopping;
+  }
+
+  /** Creates or updates the durable consumer; idempotent. */
+  async ensure(): Promise<void> {
+    const { durable, stream, filterSubjects } = this.options;
+    const config = {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subjects: filterSubjects,
+      // The bound is ours (dead-letter after the last attempt); the server never drops a message silently.
+      max_deliver: -1,
+      ack_wait: (this.options.ackWaitMs ?? 30_000) * 1_000_000,
+      max_ack_pending: this.options.maxAckPending ?? 1_000,
+    };
+    try {
+      await this.jsm.consumers.info(stream, durable);
+      await this.jsm.consumers.update(stream, durable, config);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      await this.jsm.consumers.add(stream, config);
+    }
+  }
+
+  async start(onMessage: (m: JsMsg) => Promise<void>): Promise<void> {
+    await this.ensure();
+    this.stopping = false;
+    this.loop = this.run(onMessage);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.messages?.close();
+    await this.loop;
+  }
+
+  private async run(onMessage: (m: JsMsg) => Promise<void>): Promise<void> {
+    const { stream, durable, batch } = this.options;
+    while (!this.stopping) {
+      try {
+        const consumer = await this.js.consumers.get(stream, durable);
+        const messages = await consumer.consume({ max_messages: batch ?? 64 });
+        this.messages = messages;
+        // A stop that came while the subscription was being opened found nothing to close: close it
+        // now, and the loop below ends once the iterator is done (what it had fetched goes back).
+        if (this.stopping) void messages.close();
+        for await (const m of messages) {
+          // Fetched but not begun before a stop: back at once, not after the ack wait.
+          if (this.stopping) {
+            m.nak();
+            continue;
+          }
+          await onMessage(m);
+          eventMetrics.consumerLag.set({ consumer: durable }, m.info.pending);
+        }
+      } catch (err) {
+        if (this.stopping) break;
+        this.logger.warn({ err, consumer: durable }, 'consumer interrupted; resuming');
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    }
+  }
+}
