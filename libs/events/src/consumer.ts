@@ -6,7 +6,13 @@ import {
   type JetStreamManager,
   type JsMsg,
 } from '@nats-io/jetstream';
-import { isEventType, subjectFor, validateEnvelope, validateEventData } from '@openlgsp/contracts';
+import {
+  isEventType,
+  normaliseText,
+  subjectFor,
+  validateEnvelope,
+  validateEventData,
+} from '@openlgsp/contracts';
 import { NotFoundError, RuleViolationError } from '@openlgsp/domain';
 import { withConsumerSpan } from '@openlgsp/telemetry';
 import { MalformedEventError, fromNatsMessage } from './binding.js';
@@ -154,6 +160,8 @@ export class EventConsumer {
       if (!(err instanceof MalformedEventError)) throw err;
       return this.refuse(m, undefined, intakeAgency, err.reasons);
     }
+    // Intake text in one Unicode form (NFC), as over HTTP: agencies' keyboards differ, the rules must not.
+    if (intakeAgency) event = { ...event, data: normaliseText(event.data) };
 
     const problems = this.contractProblems(event, m.subject, intakeAgency);
     if (problems === 'skip') return m.ack();

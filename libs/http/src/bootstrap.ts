@@ -5,6 +5,7 @@ import type { Type } from '@nestjs/common';
 import type { Principal } from '@openlgsp/auth';
 import helmet from '@fastify/helmet';
 import { trace } from '@opentelemetry/api';
+import { normaliseText } from '@openlgsp/contracts';
 import { NestPinoLogger, createLogger } from '@openlgsp/telemetry';
 import { AccessReporter, captureTrace, isAuditedCall } from './access.js';
 import { collectProcessMetrics, httpDuration } from './metrics.js';
@@ -78,6 +79,13 @@ export async function createApp(
         }),
       );
   });
+  // Text in one Unicode form (NFC) from here on: bodies (commands and intake CloudEvents), query
+  // strings and path parameters, so rules, search, uniqueness and signatures never see two spellings.
+  fastify.addHook('preValidation', async (request) => {
+    request.body = normaliseText(request.body);
+    normaliseInPlace(request.query);
+    normaliseInPlace(request.params);
+  });
   fastify.addHook('onResponse', async (request, reply) => {
     httpDuration.observe(
       {
@@ -133,6 +141,13 @@ export async function createApp(
     useGlobalPrefix: false,
   });
   return app;
+}
+
+/** Fastify hands query and params objects on by reference: normalise their values where they are. */
+function normaliseInPlace(values: unknown): void {
+  if (!values || typeof values !== 'object') return;
+  const record = values as Record<string, unknown>;
+  for (const [key, value] of Object.entries(record)) record[key] = normaliseText(value);
 }
 
 /** The app's access reporter, unless AUDIT_ACCESS_EVENTS=off or the app has none (a bare test module). */
