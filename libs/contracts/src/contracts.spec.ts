@@ -334,6 +334,24 @@ describe('the commands in contracts/commands', () => {
     ]);
   });
 
+  it('refuses instants the platform could not read back: a leap second, a lower-case or spaced form', () => {
+    for (const until of [
+      '2026-12-31T23:59:60Z',
+      '2026-12-07t09:00:00z',
+      '2026-12-07 09:00:00Z',
+      '2026-12-07T09:00Z',
+    ])
+      assert.equal(
+        validateCommand('catalogue.service.suspend', { reason: 'bảo trì', until }).ok,
+        false,
+        until,
+      );
+    for (const until of ['2026-12-07T09:00:00Z', '2026-12-07T09:00:00.123456789+07:00'])
+      assert.deepEqual(validateCommand('catalogue.service.suspend', { reason: 'bảo trì', until }), {
+        ok: true,
+      });
+  });
+
   it('takes a sharing request over HTTP exactly as the request.filed intake event carries it', () => {
     const filed = example('vn.openlgsp.sharing.request.filed.v1').data;
     assert.deepEqual(validateCommand('sharing.request.submit', filed), { ok: true });

@@ -191,6 +191,7 @@ export const commandOpenApiSchemas: Readonly<Record<CommandName, Record<string, 
     properties: {
       year: { description: 'The year assessed.', type: 'integer', minimum: 2000, maximum: 2100 },
       results: {
+        title: 'AssessmentResults',
         description: 'The outcome of each check.',
         type: 'object',
         additionalProperties: false,
@@ -985,7 +986,10 @@ export const commandOpenApiSchemas: Readonly<Record<CommandName, Record<string, 
         description: 'The expected restoration time.',
         type: 'string',
         format: 'date-time',
+        minLength: 20,
         maxLength: 40,
+        pattern:
+          '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9]([.][0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$',
       },
     },
   },
@@ -1114,17 +1118,25 @@ export const commandOpenApiSchemas: Readonly<Record<CommandName, Record<string, 
         properties: {
           from: {
             title: 'Timestamp',
-            description: 'An RFC 3339 date-time with an offset, e.g. 2025-06-30T08:15:00Z.',
+            description:
+              'An RFC 3339 date-time with an offset, written as the platform writes it: upper-case T and Z, seconds, no leap second (no platform can represent 23:59:60), e.g. 2025-06-30T08:15:00Z or 2025-06-30T15:15:00.5+07:00.',
             type: 'string',
             format: 'date-time',
+            minLength: 20,
             maxLength: 40,
+            pattern:
+              '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9]([.][0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$',
           },
           until: {
             title: 'Timestamp',
-            description: 'An RFC 3339 date-time with an offset, e.g. 2025-06-30T08:15:00Z.',
+            description:
+              'An RFC 3339 date-time with an offset, written as the platform writes it: upper-case T and Z, seconds, no leap second (no platform can represent 23:59:60), e.g. 2025-06-30T08:15:00Z or 2025-06-30T15:15:00.5+07:00.',
             type: 'string',
             format: 'date-time',
+            minLength: 20,
             maxLength: 40,
+            pattern:
+              '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9]([.][0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$',
           },
         },
       },
@@ -1195,7 +1207,10 @@ export const commandOpenApiSchemas: Readonly<Record<CommandName, Record<string, 
         description: 'When it is expected to be lifted.',
         type: 'string',
         format: 'date-time',
+        minLength: 20,
         maxLength: 40,
+        pattern:
+          '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9]([.][0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$',
       },
     },
   },
@@ -1250,17 +1265,25 @@ export const commandOpenApiSchemas: Readonly<Record<CommandName, Record<string, 
         properties: {
           from: {
             title: 'Timestamp',
-            description: 'An RFC 3339 date-time with an offset, e.g. 2025-06-30T08:15:00Z.',
+            description:
+              'An RFC 3339 date-time with an offset, written as the platform writes it: upper-case T and Z, seconds, no leap second (no platform can represent 23:59:60), e.g. 2025-06-30T08:15:00Z or 2025-06-30T15:15:00.5+07:00.',
             type: 'string',
             format: 'date-time',
+            minLength: 20,
             maxLength: 40,
+            pattern:
+              '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9]([.][0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$',
           },
           until: {
             title: 'Timestamp',
-            description: 'An RFC 3339 date-time with an offset, e.g. 2025-06-30T08:15:00Z.',
+            description:
+              'An RFC 3339 date-time with an offset, written as the platform writes it: upper-case T and Z, seconds, no leap second (no platform can represent 23:59:60), e.g. 2025-06-30T08:15:00Z or 2025-06-30T15:15:00.5+07:00.',
             type: 'string',
             format: 'date-time',
+            minLength: 20,
             maxLength: 40,
+            pattern:
+              '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9]([.][0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$',
           },
         },
       },
@@ -1432,17 +1455,25 @@ export const commandOpenApiSchemas: Readonly<Record<CommandName, Record<string, 
         properties: {
           from: {
             title: 'Timestamp',
-            description: 'An RFC 3339 date-time with an offset, e.g. 2025-06-30T08:15:00Z.',
+            description:
+              'An RFC 3339 date-time with an offset, written as the platform writes it: upper-case T and Z, seconds, no leap second (no platform can represent 23:59:60), e.g. 2025-06-30T08:15:00Z or 2025-06-30T15:15:00.5+07:00.',
             type: 'string',
             format: 'date-time',
+            minLength: 20,
             maxLength: 40,
+            pattern:
+              '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9]([.][0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$',
           },
           until: {
             title: 'Timestamp',
-            description: 'An RFC 3339 date-time with an offset, e.g. 2025-06-30T08:15:00Z.',
+            description:
+              'An RFC 3339 date-time with an offset, written as the platform writes it: upper-case T and Z, seconds, no leap second (no platform can represent 23:59:60), e.g. 2025-06-30T08:15:00Z or 2025-06-30T15:15:00.5+07:00.',
             type: 'string',
             format: 'date-time',
+            minLength: 20,
             maxLength: 40,
+            pattern:
+              '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9]([.][0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$',
           },
         },
       },
@@ -1564,14 +1595,20 @@ export const commandOpenApiSchemas: Readonly<Record<CommandName, Record<string, 
         description: 'When it takes effect.',
         type: 'string',
         format: 'date-time',
+        minLength: 20,
         maxLength: 40,
+        pattern:
+          '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9]([.][0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$',
       },
       expectedRestorationAt: {
         title: 'Timestamp',
         description: 'The expected restoration time.',
         type: 'string',
         format: 'date-time',
+        minLength: 20,
         maxLength: 40,
+        pattern:
+          '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9]([.][0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$',
       },
     },
   },
@@ -1631,17 +1668,25 @@ export const commandOpenApiSchemas: Readonly<Record<CommandName, Record<string, 
         properties: {
           from: {
             title: 'Timestamp',
-            description: 'An RFC 3339 date-time with an offset, e.g. 2025-06-30T08:15:00Z.',
+            description:
+              'An RFC 3339 date-time with an offset, written as the platform writes it: upper-case T and Z, seconds, no leap second (no platform can represent 23:59:60), e.g. 2025-06-30T08:15:00Z or 2025-06-30T15:15:00.5+07:00.',
             type: 'string',
             format: 'date-time',
+            minLength: 20,
             maxLength: 40,
+            pattern:
+              '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9]([.][0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$',
           },
           until: {
             title: 'Timestamp',
-            description: 'An RFC 3339 date-time with an offset, e.g. 2025-06-30T08:15:00Z.',
+            description:
+              'An RFC 3339 date-time with an offset, written as the platform writes it: upper-case T and Z, seconds, no leap second (no platform can represent 23:59:60), e.g. 2025-06-30T08:15:00Z or 2025-06-30T15:15:00.5+07:00.',
             type: 'string',
             format: 'date-time',
+            minLength: 20,
             maxLength: 40,
+            pattern:
+              '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9]([.][0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$',
           },
         },
       },

@@ -229,7 +229,7 @@ export interface ThirdParty {
 }
 
 /**
- * An RFC 3339 date-time with an offset, e.g. 2025-06-30T08:15:00Z.
+ * An RFC 3339 date-time with an offset, written as the platform writes it: upper-case T and Z, seconds, no leap second (no platform can represent 23:59:60), e.g. 2025-06-30T08:15:00Z or 2025-06-30T15:15:00.5+07:00.
  */
 export type Timestamp = string;
 
@@ -510,6 +510,36 @@ export interface AssessmentCheckResult {
 export type AssessmentOutcome = 'pass' | 'partial' | 'fail';
 
 /**
+ * The outcome of each check.
+ */
+export interface AssessmentResults {
+  /**
+   * Inventory (kiểm kê).
+   */
+  inventory: AssessmentCheckResult;
+  /**
+   * Conformance to technical standards.
+   */
+  standardsConformance: AssessmentCheckResult;
+  /**
+   * Quality: accuracy.
+   */
+  accuracy: AssessmentCheckResult;
+  /**
+   * Quality: integrity.
+   */
+  integrity: AssessmentCheckResult;
+  /**
+   * Quality: abnormal data.
+   */
+  abnormalData: AssessmentCheckResult;
+  /**
+   * Maintenance and updating.
+   */
+  maintenance: AssessmentCheckResult;
+}
+
+/**
  * Catalogue entry assessed (v1): `vn.openlgsp.catalogue.entry.assessed.v1`.
  *
  * The yearly check and assessment of a shared database: inventory, conformance to standards, quality (accuracy, integrity, abnormal data), and maintenance and updating.
@@ -522,35 +552,7 @@ export interface EntryAssessedV1 {
    */
   year: number;
   assessedAt: Timestamp;
-  /**
-   * The outcome of each check.
-   */
-  results: {
-    /**
-     * Inventory (kiểm kê).
-     */
-    inventory: AssessmentCheckResult;
-    /**
-     * Conformance to technical standards.
-     */
-    standardsConformance: AssessmentCheckResult;
-    /**
-     * Quality: accuracy.
-     */
-    accuracy: AssessmentCheckResult;
-    /**
-     * Quality: integrity.
-     */
-    integrity: AssessmentCheckResult;
-    /**
-     * Quality: abnormal data.
-     */
-    abnormalData: AssessmentCheckResult;
-    /**
-     * Maintenance and updating.
-     */
-    maintenance: AssessmentCheckResult;
-  };
+  results: AssessmentResults;
   /**
    * The overall outcome.
    */
@@ -1490,35 +1492,7 @@ export interface EntryAssessCommand {
    * The year assessed.
    */
   year: number;
-  /**
-   * The outcome of each check.
-   */
-  results: {
-    /**
-     * Inventory (kiểm kê).
-     */
-    inventory: AssessmentCheckResult;
-    /**
-     * Conformance to technical standards.
-     */
-    standardsConformance: AssessmentCheckResult;
-    /**
-     * Quality: accuracy.
-     */
-    accuracy: AssessmentCheckResult;
-    /**
-     * Quality: integrity.
-     */
-    integrity: AssessmentCheckResult;
-    /**
-     * Quality: abnormal data.
-     */
-    abnormalData: AssessmentCheckResult;
-    /**
-     * Maintenance and updating.
-     */
-    maintenance: AssessmentCheckResult;
-  };
+  results: AssessmentResults;
 }
 
 /**
