@@ -1,14 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { commandContracts, validateEnvelope, validateEventData, type CommandName } from '@openlgsp/contracts';
 import {
-  commandBodies,
-  isNfc,
-  replaceAt,
+  describeCommandProperties,
   startService,
-  textFields,
   watchStream,
+  type CommandEndpoint,
   type HttpAnswer,
   type Overrides,
   type ServiceUnderTest,
@@ -104,20 +101,6 @@ async function openReport() {
   return expectStatus(await call('POST', '/catalogue/error-reports', tokens.consumer, body), 201).reportId!;
 }
 
-/** One mutating endpoint: its command, who calls it, and the state one call needs (made afresh per call). */
-interface Endpoint {
-  command: CommandName;
-  method: 'POST' | 'PUT' | 'PATCH';
-  token: () => string;
-  /** The path, after making what this call needs; and the subject (resource id) of the events it causes. */
-  target: () => Promise<{ path: string; subject?: string }>;
-  /** Where the resource id is in a 2xx answer, when it is not in the path. */
-  subjectFrom?: (answer: Record<string, string>) => string;
-  overrides?: () => Overrides;
-  /** Fits a generated body to rules the schema cannot state (e.g. content only when amending). */
-  fit?: (body: Record<string, unknown>) => Record<string, unknown>;
-}
-
 const futureTimestamp = fc
   .date({
     min: new Date(Date.now() + 86_400_000),
@@ -129,7 +112,7 @@ const ownContent: Overrides = {
   '/content/ownerAgency': fc.constant('STNMT'),
 };
 
-const endpoints: Endpoint[] = [
+const endpoints: CommandEndpoint[] = [
   {
     command: 'catalogue.agency.register',
     method: 'POST',
@@ -264,85 +247,7 @@ const endpoints: Endpoint[] = [
   },
 ];
 
-/** Calls the endpoint; for a 2xx, waits for the events it causes and checks them against their contracts. */
-async function exercise(endpoint: Endpoint, body: Record<string, unknown>) {
-  const { path, subject: inPath } = await endpoint.target();
-  const from = watch.events.length;
-  const answer = await call(endpoint.method, path, endpoint.token(), body);
-  assert.ok(
-    answer.status < 500,
-    `${endpoint.command} answered ${answer.status}: ${JSON.stringify(answer.body)}`,
-  );
-  if (answer.status >= 300) return answer;
-  const subject = inPath ?? endpoint.subjectFrom!(answer.body as Record<string, string>);
-  const emits: readonly string[] = commandContracts[endpoint.command].emits;
-  // An accepted command whose event broke its contract would never be published: this wait would fail.
-  await watch.next((e) => e.subject === subject && emits.includes(e.type), from);
-  for (const event of watch.events.slice(from).filter((e) => e.subject === subject)) {
-    const { data, natsSubject: _subject, ...attributes } = event;
-    assert.deepEqual(validateEnvelope(attributes), { ok: true }, `${event.type}: envelope`);
-    assert.deepEqual(
-      validateEventData(event.type, data),
-      { ok: true },
-      `${event.type}: ${JSON.stringify(data)}`,
-    );
-    assert.ok(isNfc(data), `${event.type} carries text that is not NFC: ${JSON.stringify(data)}`);
-  }
-  return answer;
-}
-
-describe('every catalogue command, with bodies generated from its contract', () => {
-  for (const endpoint of endpoints) {
-    it(`${endpoint.command}: what it accepts makes events that keep their contracts, in NFC`, async () => {
-      let accepted = 0;
-      await fc.assert(
-        fc.asyncProperty(commandBodies(endpoint.command, endpoint.overrides?.()), async (generated) => {
-          const body = endpoint.fit ? endpoint.fit(generated) : generated;
-          const answer = await exercise(endpoint, body);
-          if (answer.status < 300) accepted++;
-        }),
-        { numRuns: RUNS },
-      );
-      // Bodies that satisfy the schema mostly satisfy the rules too: the property is not vacuous.
-      assert.ok(accepted > 0, `${endpoint.command}: no generated body was accepted`);
-    });
-  }
-});
-
-describe('text the events would refuse is refused at the door', () => {
-  const withText = endpoints.filter((e) => textFields(e.command).length > 0);
-  for (const endpoint of withText) {
-    it(`${endpoint.command}: blank or too long text answers 400 at its pointer, and changes nothing`, async () => {
-      const fields = textFields(endpoint.command);
-      await fc.assert(
-        fc.asyncProperty(
-          commandBodies(endpoint.command, endpoint.overrides?.()),
-          fc.constantFrom(...fields),
-          fc.constantFrom('blank', 'too long'),
-          fc.constantFrom(' ', '   ', '\t\n', '\u00a0'),
-          async (generated, field, how, blank) => {
-            const body = endpoint.fit ? endpoint.fit(generated) : generated;
-            const bad = how === 'blank' ? blank : 'đ'.normalize('NFD').repeat(field.maxLength + 1);
-            const replaced = replaceAt(body, field.path, bad);
-            fc.pre(replaced !== undefined);
-            const { path } = await endpoint.target();
-            const from = watch.events.length;
-            const answer = await call(endpoint.method, path, endpoint.token(), replaced!.body);
-            assert.equal(answer.status, 400, `${how} ${field.path}: ${JSON.stringify(answer.body)}`);
-            const problem = answer.body as { code: string; errors: { path: string }[] };
-            assert.equal(problem.code, 'invalid-request');
-            assert.ok(
-              problem.errors.some((e) => e.path === replaced!.pointer),
-              `expected an error at ${replaced!.pointer}, got ${JSON.stringify(problem.errors)}`,
-            );
-            assert.equal(watch.events.length, from, 'a refused body caused an event');
-          },
-        ),
-        { numRuns: 10 },
-      );
-    });
-  }
-});
+describeCommandProperties({ sut: () => sut, watch: () => watch, endpoints, runs: RUNS });
 
 describe('the reported drift', () => {
   it('refuses a proposal whose purpose or a field description is only spaces (it used to be 201 and never published)', async () => {
@@ -358,7 +263,7 @@ describe('the reported drift', () => {
     assert.ok(paths.includes('/content/dataFields/0/description'), JSON.stringify(paths));
   });
 
-  it('stores and publishes decomposed (NFD) text as NFC, and finds it by either form', async () => {
+  it('stores and publishes decomposed (NFD) text as NFC, and finds it by either spelling', async () => {
     const name = 'Cơ sở dữ liệu Đất đai Kon Tum';
     const from = watch.events.length;
     const answer = await call('POST', '/catalogue/entries/proposals', tokens.owner, {
@@ -377,5 +282,17 @@ describe('the reported drift', () => {
       content: { name: string };
     };
     assert.equal(stored.content.name, name.normalize('NFC'));
+    const search = async (q: string) => {
+      const query = new URLSearchParams({ q, status: 'proposed', owner: 'STNMT' });
+      const page = expectStatus(
+        await call('GET', `/catalogue/entries?${query}`, tokens.owner),
+        200,
+      ) as unknown as {
+        items: { _id?: string; id?: string; entryId?: string }[];
+      };
+      return page.items.some((item) => [item._id, item.id, item.entryId].includes(entryId));
+    };
+    assert.ok(await search('Đất đai Kon Tum'.normalize('NFC')), 'not found by the NFC spelling');
+    assert.ok(await search('Đất đai Kon Tum'.normalize('NFD')), 'not found by the NFD spelling');
   });
 });
