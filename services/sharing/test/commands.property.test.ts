@@ -245,6 +245,29 @@ describe('a sharing request in decomposed (NFD) text', () => {
     assert.equal((event.data as { purpose: string }).purpose, purpose.normalize('NFC'));
   });
 
+  it('is published in NFC when filed as a CloudEvent over POST /sharing/events', async () => {
+    const from = watch.events.length;
+    const id = createEvent('vn.openlgsp.sharing.request.filed.v1', {}, { source: '/agencies/SXD/qlxd' }).id;
+    const accepted = await sut.request('POST', '/sharing/events', {
+      token: await sut.token('SXD', ['integrator'], 'sxd-system'),
+      headers: {
+        'ce-specversion': '1.0',
+        'ce-id': id,
+        'ce-type': 'vn.openlgsp.sharing.request.filed.v1',
+        'ce-source': '/agencies/SXD/qlxd',
+        'ce-time': new Date().toISOString(),
+        'ce-agency': 'SXD',
+      },
+      body: { ...requestBody(shared.entryId), purpose: purpose.normalize('NFD') },
+    });
+    assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+    const event = await watch.next(
+      (e) => e.subject === id && e.type === 'vn.openlgsp.sharing.request.submitted.v1',
+      from,
+    );
+    assert.equal((event.data as { purpose: string }).purpose, purpose.normalize('NFC'));
+  });
+
   it('is published in NFC when filed over NATS intake, as over HTTP', async () => {
     const from = watch.events.length;
     const filed = createEvent(

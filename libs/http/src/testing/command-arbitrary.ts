@@ -23,16 +23,28 @@ const TEXT_UNIT = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(...'0123456789.,;:-()/"\''.split('')) },
 );
 
-/** Some text, at most `max` code points once normalised; half of it decomposed. */
+/**
+ * Text the schema allows, with its edges: ordinary text, blank text where the schema lets it through,
+ * and text at the maximum length (counted in NFC code points, as the contracts count). Half of it is
+ * sent decomposed (NFD).
+ */
 function text(min: number, max: number, needsNonSpace: boolean): fc.Arbitrary<string> {
-  const cap = Math.min(max, 60);
+  const least = Math.max(min, needsNonSpace ? 1 : 0);
+  const ordinary = fc.string({ unit: TEXT_UNIT, minLength: least, maxLength: Math.min(max, 60) });
+  const blank = fc.string({
+    unit: fc.constantFrom(' ', '\t', '\u00a0', '\n'),
+    minLength: Math.max(least, 1),
+    maxLength: Math.min(max, Math.max(least, 1) + 3),
+  });
+  const longest = fc.integer({ min: Math.max(least, max - 2), max }).map((n) => 'ế'.repeat(n));
   return fc
-    .tuple(
-      fc.string({ unit: TEXT_UNIT, minLength: Math.max(min, needsNonSpace ? 1 : 0), maxLength: cap }),
-      fc.boolean(),
+    .oneof(
+      { weight: 6, arbitrary: ordinary },
+      { weight: 2, arbitrary: blank },
+      { weight: 1, arbitrary: longest },
     )
-    .filter(([s]) => !needsNonSpace || /\S/.test(s))
-    .map(([s, decomposed]) => (decomposed ? s.normalize('NFD') : s.normalize('NFC')));
+    .filter((s) => !needsNonSpace || /\S/.test(s))
+    .chain((s) => fc.boolean().map((decomposed) => (decomposed ? s.normalize('NFD') : s.normalize('NFC'))));
 }
 
 const codePoints = (s: string) => [...s].length;

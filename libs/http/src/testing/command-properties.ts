@@ -60,8 +60,15 @@ async function exercise(
   if (answer.status >= 300) return answer;
   const subject = target.subject ?? endpoint.subjectFrom!(answer.body as Record<string, string>);
   const emits: readonly string[] = commandContracts[endpoint.command].emits;
-  // An accepted command whose event broke its contract is never published: this wait would fail.
-  await watch.next((e) => e.subject === subject && emits.includes(e.type), from);
+  // An accepted command whose event broke its contract is never published: this wait fails.
+  await watch
+    .next((e) => e.subject === subject && emits.includes(e.type), from, 10_000)
+    .catch((err: Error) => {
+      throw new Error(
+        `${endpoint.command} answered ${answer.status} but none of its events (${emits.join(', ')}) about ` +
+          `${subject} was published; did one break its contract?\n${err.message}`,
+      );
+    });
   for (const event of watch.events.slice(from).filter((e) => e.subject === subject)) {
     const { data, natsSubject: _natsSubject, ...attributes } = event;
     assert.deepEqual(validateEnvelope(attributes), { ok: true }, `${event.type}: envelope`);
@@ -87,7 +94,9 @@ export function describeCommandProperties(options: CommandPropertyOptions): void
             const body = endpoint.fit ? endpoint.fit(generated) : generated;
             if ((await exercise(options, endpoint, body)).status < 300) accepted++;
           }),
-          { numRuns: runs },
+          // No shrinking: each failing try waits out the bound on the event, and the first
+          // counterexample already names the endpoint and the body.
+          { numRuns: runs, endOnFailure: true },
         );
         // Bodies that satisfy the schema mostly satisfy the rules too: the property is not vacuous.
         assert.ok(accepted > 0, `${endpoint.command}: no generated body was accepted`);
@@ -129,7 +138,7 @@ export function describeCommandProperties(options: CommandPropertyOptions): void
               assert.deepEqual(caused, [], 'a refused body caused an event');
             },
           ),
-          { numRuns: 10 },
+          { numRuns: 10, endOnFailure: true },
         );
       });
     }
