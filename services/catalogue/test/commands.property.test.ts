@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   describeCommandProperties,
-  startService,
   watchStream,
   type CommandEndpoint,
   type HttpAnswer,
@@ -12,6 +11,7 @@ import {
   type StreamWatch,
 } from '@openlgsp/http/testing';
 import { landDatabase } from './fixtures.js';
+import { startCatalogue } from './service.js';
 
 /**
  * Every mutating endpoint of the catalogue, with bodies generated from its command schema
@@ -27,10 +27,7 @@ let serviceId: string;
 const RUNS = 15;
 
 before(async () => {
-  sut = await startService({
-    service: 'catalogue',
-    appModule: async () => (await import('../src/app.module.js')).AppModule,
-  });
+  sut = await startCatalogue();
   tokens = {
     dic: await sut.token('STTTT', ['dic']),
     committee: await sut.token('UBND', ['committee']),

@@ -5,7 +5,6 @@ import { createEvent, toNatsMessage } from '@openlgsp/events';
 import {
   describeCommandProperties,
   manualClock,
-  startService,
   watchStream,
   type CommandEndpoint,
   type HttpAnswer,
@@ -14,6 +13,7 @@ import {
   type StreamWatch,
 } from '@openlgsp/http/testing';
 import { listEntryWithService } from './catalogue-feed.js';
+import { requestBody, startSharing } from './fixtures.js';
 
 /**
  * Every mutating endpoint of the sharing service, with bodies generated from its command schema
@@ -30,12 +30,7 @@ const DAY = 86_400_000;
 
 before(async () => {
   clock = manualClock(START);
-  sut = await startService({
-    service: 'sharing',
-    appModule: async () => (await import('../src/app.module.js')).AppModule,
-    clock,
-    env: { SHARING_DEADLINE_TICK_MS: '3600000' },
-  });
+  sut = await startSharing(clock);
   tokens = {
     owner: await sut.token('STNMT', ['provider']),
     consumer: await sut.token('SXD', ['consumer']),
@@ -57,16 +52,7 @@ function expectStatus(answer: HttpAnswer, status: number) {
 const call = (method: string, path: string, token: string, body?: unknown) =>
   sut.request(method, path, { token, body });
 
-const REQUESTED = ['parcelId', 'area'];
-const requestBody = (entryId: string) => ({
-  entryId,
-  purpose: 'Xác minh thửa đất khi cấp giấy phép xây dựng',
-  fields: REQUESTED,
-  legalBasis: [{ instrument: 'Nghị định 47/2020/NĐ-CP', article: '38' }],
-  period: { from: '2026-12-01T00:00:00+07:00', until: '2027-12-01T00:00:00+07:00' },
-  contact: { name: 'Nguyễn Văn An', email: 'an.nv@sxd.example.gov.vn' },
-});
-
+const REQUESTED = requestBody('').fields;
 /** An entry and service the sharing service has heard of (its view fills from catalogue events). */
 async function listed() {
   const ids = await listEntryWithService(sut.js, 'STNMT');
