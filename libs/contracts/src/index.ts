@@ -1,17 +1,29 @@
-// The event contracts of OpenLGSP, generated from the JSON Schemas in contracts/events
-// (npm run contracts:generate): their TypeScript types, what each event type is, and validators.
+// The contracts of OpenLGSP, generated from the JSON Schemas in contracts/events and
+// contracts/commands (npm run contracts:generate): their TypeScript types, what each event type and
+// command is, and validators.
 import type { ErrorObject } from 'ajv';
-import { agencyCodePattern, envelopeSchemaId, eventContracts } from './generated/catalog.js';
-import type { EventDataByType, EventType } from './generated/types.js';
+import {
+  agencyCodePattern,
+  commandContracts,
+  envelopeSchemaId,
+  eventContracts,
+} from './generated/catalog.js';
+import type { CommandName, EventDataByType, EventType } from './generated/types.js';
 import { validators } from './generated/validators.js';
 
 export * from './generated/types.js';
 export {
   agencyCodePattern,
+  commandContracts,
   envelopeSchemaId,
   eventContracts,
+  fieldNamePattern,
+  uuidPattern,
+  type CommandContract,
   type EventContract,
 } from './generated/catalog.js';
+export { commandOpenApiSchemas } from './generated/command-schemas.js';
+export { normaliseText } from './normalise.js';
 export type { SchemaId, ValidateFunction } from './generated/validators.js';
 
 /** One reason a value does not conform: where (a JSON pointer into the value) and what. */
@@ -35,6 +47,16 @@ export function validateEventData(type: string, data: unknown): ValidationResult
   if (!isEventType(type))
     return { ok: false, errors: [{ path: '', message: `unknown event type '${type}'` }] };
   return run(contractFor(type).schemaId, data);
+}
+
+export function isCommandName(s: unknown): s is CommandName {
+  return typeof s === 'string' && Object.hasOwn(commandContracts, s);
+}
+
+/** Checks an HTTP request body against the schema of its command (contracts/commands). */
+export function validateCommand(name: CommandName, body: unknown): ValidationResult {
+  if (!isCommandName(name)) throw new Error(`unknown command '${String(name)}'`);
+  return run(commandContracts[name].schemaId, body);
 }
 
 /**
@@ -96,6 +118,11 @@ function describe({ keyword, instancePath, params, message }: ErrorObject): Vali
       return {
         path: instancePath + pointerSegment(params.additionalProperty),
         message: `must NOT have additional properties: '${params.additionalProperty}'`,
+      };
+    case 'unevaluatedProperties':
+      return {
+        path: instancePath + pointerSegment(params.unevaluatedProperty),
+        message: `must NOT have additional properties: '${params.unevaluatedProperty}'`,
       };
     case 'required':
       return {

@@ -1,5 +1,11 @@
 import type { MsgHdrs } from '@nats-io/transport-node';
-import { isEventType, subjectFor, validateEnvelope, validateEventData } from '@openlgsp/contracts';
+import {
+  isEventType,
+  normaliseText,
+  subjectFor,
+  validateEnvelope,
+  validateEventData,
+} from '@openlgsp/contracts';
 import { MalformedEventError, fromNatsMessage } from './binding.js';
 import type { LgspEvent } from './envelope.js';
 import type { RejectionReason } from './publisher.js';
@@ -50,6 +56,9 @@ export function checkDelivery(message: ArrivedMessage, rules: DeliveryRules): De
     if (!(err instanceof MalformedEventError)) throw err;
     return { kind: 'refuse', ...(intakeAgency ? { agency: intakeAgency } : {}), reasons: err.reasons };
   }
+  // Intake text in one Unicode form (NFC), as over HTTP, before the contract counts its lengths:
+  // agencies' keyboards differ, the rules must not.
+  if (intakeAgency) event = { ...event, data: normaliseText(event.data) };
   const refuse = (reasons: RejectionReason[]): DeliveryVerdict => {
     const agency = intakeAgency ?? event.agency;
     return { kind: 'refuse', event, ...(agency ? { agency } : {}), reasons };

@@ -7,6 +7,7 @@ import { JetStreamServer } from '@openlgsp/events';
 import type { Principal } from '@openlgsp/auth';
 import helmet from '@fastify/helmet';
 import { trace } from '@opentelemetry/api';
+import { normaliseText } from '@openlgsp/contracts';
 import { NestPinoLogger, createLogger } from '@openlgsp/telemetry';
 import { AccessReporter, captureTrace, isAuditedCall } from './access.js';
 import { collectProcessMetrics, httpDuration } from './metrics.js';
@@ -79,6 +80,13 @@ export async function createApp(
           errors,
         }),
       );
+  });
+  // Text in one Unicode form (NFC) from here on: bodies (commands and intake CloudEvents), query
+  // strings and path parameters, so rules, search, uniqueness and signatures never see two spellings.
+  fastify.addHook('preValidation', async (request) => {
+    request.body = normaliseText(request.body);
+    normaliseInPlace(request.query);
+    normaliseInPlace(request.params);
   });
   fastify.addHook('onResponse', async (request, reply) => {
     httpDuration.observe(
@@ -154,6 +162,13 @@ export async function startApp(
   await app.init();
   await app.startAllMicroservices();
   await app.listen(listen);
+}
+
+/** Fastify hands query and params objects on by reference: normalise their values where they are. */
+function normaliseInPlace(values: unknown): void {
+  if (!values || typeof values !== 'object') return;
+  const record = values as Record<string, unknown>;
+  for (const [key, value] of Object.entries(record)) record[key] = normaliseText(value);
 }
 
 /** The app's access reporter, unless AUDIT_ACCESS_EVENTS=off or the app has none (a bare test module). */

@@ -1,33 +1,14 @@
-// DTO building blocks every service's controllers share: bounded texts, agency codes, enums, paging.
+// Query-string building blocks every service's controllers share: bounded texts, agency codes, enums,
+// paging. Request bodies are commands (contracts/commands, see command-body.ts), not classes.
 import { applyDecorators, Injectable, type PipeTransform } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { agencyCodePattern, uuidPattern } from '@openlgsp/contracts';
 import { ProblemError, problem } from './problem.js';
 
-/** Agency codes are NATS-token safe: they travel in subjects. */
-export const AGENCY_CODE = /^[A-Za-z0-9_-]{2,64}$/;
-
-/** A required, trimmed, bounded text field. */
-export function Text(max: number, description?: string, example?: string) {
-  return applyDecorators(
-    ApiProperty({ maxLength: max, ...(description ? { description } : {}), ...(example ? { example } : {}) }),
-    IsString(),
-    MinLength(1),
-    MaxLength(max),
-  );
-}
+/** Agency codes are NATS-token safe: they travel in subjects (common.json#/$defs/agencyCode). */
+export const AGENCY_CODE = agencyCodePattern;
 
 export function OptionalText(max: number, description?: string) {
   return applyDecorators(
@@ -76,7 +57,8 @@ export class PageQuery {
 export const BooleanQuery = () =>
   Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
 
-export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A UUID in canonical lower-case form (common.json#/$defs/uuid). */
+export const UUID_PATTERN = uuidPattern;
 
 @Injectable()
 export class ParseAgencyCodePipe implements PipeTransform<string, string> {
@@ -92,19 +74,7 @@ export class ParseAgencyCodePipe implements PipeTransform<string, string> {
   }
 }
 
-/** A reference to law (common.json#/$defs/legalReference): kept as data because the law moves. */
-export class LegalReferenceDto {
-  @Text(300, 'the legal instrument', 'Nghị định 47/2020/NĐ-CP')
-  instrument!: string;
-
-  @OptionalText(50)
-  article?: string;
-
-  @OptionalText(50)
-  clause?: string;
-}
-
-/** A UUID-valued body or query field (lower-case canonical form, as ids are written). */
+/** A UUID-valued query field (lower-case canonical form, as ids are written). */
 export function UuidField(optional = false, description?: string) {
   return applyDecorators(
     optional
@@ -113,21 +83,5 @@ export function UuidField(optional = false, description?: string) {
     ...(optional ? [IsOptional()] : []),
     IsString(),
     Matches(UUID_PATTERN, { message: '$property must be a UUID' }),
-  );
-}
-
-/** An RFC 3339 instant with its offset (e.g. 2026-03-02T08:00:00+07:00). */
-export function Instant(optional = false, description?: string) {
-  return applyDecorators(
-    optional
-      ? ApiPropertyOptional({ format: 'date-time', ...(description ? { description } : {}) })
-      : ApiProperty({ format: 'date-time', ...(description ? { description } : {}) }),
-    ...(optional ? [IsOptional()] : []),
-    IsString(),
-    MaxLength(40),
-    IsISO8601({ strict: true, strictSeparator: true }, { message: '$property must be a valid date-time' }),
-    Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, {
-      message: '$property must be an RFC 3339 date-time with an offset',
-    }),
   );
 }

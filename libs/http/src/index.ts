@@ -8,4 +8,5 @@ export * from './bootstrap.js';
 export * from './intake.js';
 export * from './access.js';
 export * from './dto.js';
+export * from './command-body.js';
 export * from './intake.controller.js';

@@ -6,14 +6,9 @@ import { validateEnvelope } from '@openlgsp/contracts';
 import { OutboxRelay, createEvent, toNatsMessage, type LgspEvent } from '@openlgsp/events';
 import { MONGO_CONNECTION } from '@openlgsp/persistence';
 import type { Connection } from 'mongoose';
-import {
-  findEvent,
-  publishedOpenApi,
-  readStream,
-  startService,
-  type ServiceUnderTest,
-} from '@openlgsp/http/testing';
+import { findEvent, publishedOpenApi, readStream, type ServiceUnderTest } from '@openlgsp/http/testing';
 import { landDatabase, landService } from './fixtures.js';
+import { startCatalogue } from './service.js';
 
 /**
  * The catalogue end to end against a real nats-server and a real MongoDB-wire server (FerretDB):
@@ -23,10 +18,7 @@ let sut: ServiceUnderTest;
 let tokens: Record<'dic' | 'committee' | 'owner' | 'otherProvider' | 'consumer' | 'integrator', string>;
 
 before(async () => {
-  sut = await startService({
-    service: 'catalogue',
-    appModule: async () => (await import('../src/app.module.js')).AppModule,
-  });
+  sut = await startCatalogue();
   tokens = {
     dic: await sut.token('STTTT', ['dic']),
     committee: await sut.token('UBND', ['committee']),

@@ -12,13 +12,13 @@ import {
   manualClock,
   publishedOpenApi,
   readStream,
-  startService,
   type ManualClock,
   type ServiceUnderTest,
 } from '@openlgsp/http/testing';
 import { DUE_BATCH } from '../src/common/due.js';
 import { DeadlinesScheduler } from '../src/deadlines/deadlines.scheduler.js';
 import { listEntryWithService, publishCatalogueEvent } from './catalogue-feed.js';
+import { requestBody, startSharing } from './service.js';
 
 /**
  * The sharing service against a real nats-server and FerretDB. Catalogue facts arrive as catalogue
@@ -38,12 +38,7 @@ let t: Tokens;
 
 before(async () => {
   clock = manualClock(START);
-  sut = await startService({
-    service: 'sharing',
-    appModule: async () => (await import('../src/app.module.js')).AppModule,
-    clock,
-    env: { SHARING_DEADLINE_TICK_MS: '3600000' },
-  });
+  sut = await startSharing(clock);
   t = {
     owner: await sut.token('STNMT', ['provider']),
     ownerSystem: await sut.token('STNMT', ['integrator'], 'stnmt-land-system'),
@@ -60,18 +55,6 @@ after(async () => sut?.stop());
 const tick = () => sut.app.get(DeadlinesScheduler).tick();
 const traceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 const traceOf = (tp: string | undefined) => tp?.split('-')[1];
-
-function requestBody(entryId: string, over: Record<string, unknown> = {}) {
-  return {
-    entryId,
-    purpose: 'Xác minh thửa đất khi cấp giấy phép xây dựng',
-    fields: ['parcelId', 'area'],
-    legalBasis: [{ instrument: 'Nghị định 47/2020/NĐ-CP', article: '38' }],
-    period: { from: '2026-12-01T00:00:00+07:00', until: '2027-12-01T00:00:00+07:00' },
-    contact: { name: 'Nguyễn Văn An', email: 'an.nv@sxd.example.gov.vn' },
-    ...over,
-  };
-}
 
 /** Submits until the catalogue view has the entry (it arrives by event, a moment after it is listed). */
 async function submit(entryId: string, body: Record<string, unknown> = {}, token = t.consumer) {

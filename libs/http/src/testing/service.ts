@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { issueToken, localKeys, type LocalKeys, type Role } from '@openlgsp/auth';
 import { fromNatsMessage, installClock, type Clock, type LgspEvent } from '@openlgsp/events';
 import { findMessage, readMessages, startEngines, type Engines } from '@openlgsp/testing';
@@ -194,4 +194,49 @@ export async function publishedOpenApi(
   const served = `${JSON.stringify(answer.body, null, 2)}\n`;
   if (process.env.UPDATE_CONTRACTS === '1') writeFileSync(file, served);
   return { served, published: existsSync(file) ? readFileSync(file, 'utf8') : '', file };
+}
+
+/** Every event a stream receives from now on, decoded as it arrives (one ordered consumer). */
+export interface StreamWatch {
+  readonly events: (LgspEvent & { natsSubject: string })[];
+  /** The first event from index `from` on matching `where`, waiting up to `waitMs` (a bound, not a timing assertion). */
+  next(
+    where: (e: LgspEvent) => boolean,
+    from?: number,
+    waitMs?: number,
+  ): Promise<LgspEvent & { natsSubject: string }>;
+  stop(): Promise<void>;
+}
+
+export async function watchStream(js: JetStreamClient, stream: string): Promise<StreamWatch> {
+  const consumer = await js.consumers.get(stream, { deliver_policy: DeliverPolicy.New });
+  const messages = await consumer.consume();
+  const events: (LgspEvent & { natsSubject: string })[] = [];
+  void (async () => {
+    for await (const m of messages)
+      events.push(Object.assign(fromNatsMessage(m.headers, m.data), { natsSubject: m.subject }));
+  })();
+  return {
+    events,
+    async next(where, from = 0, waitMs = 15_000) {
+      const deadline = Date.now() + waitMs;
+      for (;;) {
+        const found = events.slice(from).find(where);
+        if (found) return found;
+        if (Date.now() > deadline)
+          throw new Error(
+            `no matching event on ${stream} within ${waitMs} ms; saw since:\n  ${
+              events
+                .slice(from)
+                .map((e) => `${e.type} ${e.subject ?? ''}`)
+                .join('\n  ') || '(nothing)'
+            }`,
+          );
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async stop() {
+      await messages.close();
+    },
+  };
 }

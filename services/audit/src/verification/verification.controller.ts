@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { CommandBody } from '@openlgsp/http';
 import { Roles } from '@openlgsp/auth';
 import { RuleViolationError } from '@openlgsp/domain';
 import { TRAIL_READERS } from '../common.js';
-import { VerificationRange } from './verification.dto.js';
+import { VerificationRange, type VerificationRunBody } from './verification.dto.js';
 import { VerificationService } from './verification.service.js';
 
 @ApiTags('verification')
@@ -21,7 +22,7 @@ export class VerificationController {
   @Post()
   @HttpCode(200)
   @Roles(...TRAIL_READERS)
-  post(@Body() range: VerificationRange) {
+  post(@CommandBody('audit.verification.run') range: VerificationRunBody) {
     return this.run(range);
   }
 

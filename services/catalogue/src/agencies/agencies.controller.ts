@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
+import { Controller, Get, Param, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, ROLES, Roles, type Principal, type Role } from '@openlgsp/auth';
-import { ParseAgencyCodePipe } from '@openlgsp/http';
+import { CommandBody, ParseAgencyCodePipe } from '@openlgsp/http';
 import { AgenciesService } from './agencies.service.js';
-import { AgencyDetailsDto, RegisterAgencyDto } from './agencies.dto.js';
+import { type AgencyDetailsDto, type RegisterAgencyDto } from './agencies.dto.js';
 
 const AGENCY_STAFF: Role[] = ROLES.filter((r) => r !== 'public-app');
 
@@ -14,7 +14,10 @@ export class AgenciesController {
 
   @Post()
   @Roles('dic')
-  register(@Body() body: RegisterAgencyDto, @CurrentPrincipal() by: Principal) {
+  register(
+    @CommandBody('catalogue.agency.register') body: RegisterAgencyDto,
+    @CurrentPrincipal() by: Principal,
+  ) {
     const { code, ...details } = body;
     return this.agencies.register(code, details, by);
   }
@@ -23,7 +26,7 @@ export class AgenciesController {
   @Roles('dic')
   update(
     @Param('code', ParseAgencyCodePipe) code: string,
-    @Body() body: AgencyDetailsDto,
+    @CommandBody('catalogue.agency.update') body: AgencyDetailsDto,
     @CurrentPrincipal() by: Principal,
   ) {
     return this.agencies.update(code, body, by);

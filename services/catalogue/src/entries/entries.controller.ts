@@ -1,18 +1,18 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { withoutStorageFields } from '@openlgsp/persistence';
 import { CurrentPrincipal, Public, Roles, type Principal } from '@openlgsp/auth';
-import { PageQuery } from '@openlgsp/http';
+import { CommandBody, PageQuery } from '@openlgsp/http';
 import { EntriesService } from './entries.service.js';
 import type { EntryState } from './entry.model.js';
 import {
-  AssessmentDto,
-  CompileDto,
-  DecisionDto,
+  type AssessmentDto,
+  type CompileDto,
+  type DecisionDto,
   EntrySearchQuery,
-  ProposeAdditionDto,
-  ProposeChangeDto,
-  ReviewDto,
+  type ProposeAdditionDto,
+  type ProposeChangeDto,
+  type ReviewDto,
 } from './entries.dto.js';
 
 const uuid = new ParseUUIDPipe();
@@ -30,7 +30,10 @@ export class EntriesController {
   @Post('proposals')
   @Roles('provider')
   @ApiOperation({ summary: 'Propose a new shared database for the catalogue (004 Điều 4.2)' })
-  proposeAddition(@Body() body: ProposeAdditionDto, @CurrentPrincipal() by: Principal) {
+  proposeAddition(
+    @CommandBody('catalogue.proposal.submit') body: ProposeAdditionDto,
+    @CurrentPrincipal() by: Principal,
+  ) {
     return this.entries.proposeAddition(body, by);
   }
 
@@ -39,7 +42,7 @@ export class EntriesController {
   @ApiOperation({ summary: 'Propose to amend or withdraw a listed entry' })
   proposeChange(
     @Param('entryId', uuid) entryId: string,
-    @Body() body: ProposeChangeDto,
+    @CommandBody('catalogue.proposal.submit-change') body: ProposeChangeDto,
     @CurrentPrincipal() by: Principal,
   ) {
     return this.entries.proposeChange(entryId, body, by);
@@ -52,7 +55,7 @@ export class EntriesController {
   async compile(
     @Param('entryId', uuid) entryId: string,
     @Param('proposalId', uuid) proposalId: string,
-    @Body() body: CompileDto,
+    @CommandBody('catalogue.proposal.compile') body: CompileDto,
     @CurrentPrincipal() by: Principal,
   ) {
     await this.entries.compile(entryId, proposalId, body.note, by);
@@ -65,7 +68,7 @@ export class EntriesController {
   async decide(
     @Param('entryId', uuid) entryId: string,
     @Param('proposalId', uuid) proposalId: string,
-    @Body() body: DecisionDto,
+    @CommandBody('catalogue.proposal.decide') body: DecisionDto,
     @CurrentPrincipal() by: Principal,
   ) {
     await this.entries.decide(entryId, proposalId, body, by);
@@ -76,7 +79,7 @@ export class EntriesController {
   @ApiOperation({ summary: 'Record the annual quality assessment (Decree 47 Điều 16)' })
   assess(
     @Param('entryId', uuid) entryId: string,
-    @Body() body: AssessmentDto,
+    @CommandBody('catalogue.entry.assess') body: AssessmentDto,
     @CurrentPrincipal() by: Principal,
   ) {
     return this.entries.assess(entryId, body, by);
@@ -88,7 +91,7 @@ export class EntriesController {
   @ApiOperation({ summary: 'Record the six-monthly review of default sharing (Decree 47 Điều 34)' })
   async review(
     @Param('entryId', uuid) entryId: string,
-    @Body() body: ReviewDto,
+    @CommandBody('catalogue.entry.review') body: ReviewDto,
     @CurrentPrincipal() by: Principal,
   ) {
     await this.entries.review(entryId, body, by);

@@ -1,7 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandBody } from '@openlgsp/http';
 import { CurrentPrincipal, Roles, type Principal } from '@openlgsp/auth';
-import { AcknowledgeDto, CorrectionDto, ErrorReportQuery, OpenErrorReportDto } from './error-reports.dto.js';
+import {
+  type AcknowledgeDto,
+  type CorrectionDto,
+  ErrorReportQuery,
+  type OpenErrorReportDto,
+} from './error-reports.dto.js';
 import { ErrorReportsService } from './error-reports.service.js';
 
 const uuid = new ParseUUIDPipe();
@@ -14,7 +20,10 @@ export class ErrorReportsController {
   @Post()
   @Roles('consumer', 'provider', 'integrator')
   @ApiOperation({ summary: "Report an error in another agency's shared data (004 Điều 14.2.c)" })
-  open(@Body() body: OpenErrorReportDto, @CurrentPrincipal() by: Principal) {
+  open(
+    @CommandBody('catalogue.error-report.open') body: OpenErrorReportDto,
+    @CurrentPrincipal() by: Principal,
+  ) {
     return this.reports.open(body, by);
   }
 
@@ -23,7 +32,7 @@ export class ErrorReportsController {
   @Roles('provider', 'integrator')
   acknowledge(
     @Param('reportId', uuid) id: string,
-    @Body() body: AcknowledgeDto,
+    @CommandBody('catalogue.error-report.acknowledge') body: AcknowledgeDto,
     @CurrentPrincipal() by: Principal,
   ) {
     return this.reports.acknowledge(id, body.note, by);
@@ -35,7 +44,7 @@ export class ErrorReportsController {
   @ApiOperation({ summary: 'The owner notes the correction (000 Điều 5.6)' })
   correct(
     @Param('reportId', uuid) id: string,
-    @Body() body: CorrectionDto,
+    @CommandBody('catalogue.error-report.correct') body: CorrectionDto,
     @CurrentPrincipal() by: Principal,
   ) {
     return this.reports.correct(id, body.correction, by);

@@ -1,14 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandBody } from '@openlgsp/http';
 import { withoutStorageFields } from '@openlgsp/persistence';
 import { CurrentPrincipal, Public, Roles, type Principal } from '@openlgsp/auth';
 import type { SharingServiceState } from './sharing-service.model.js';
 import {
-  DeclareServiceDto,
-  RetireServiceDto,
+  type DeclareServiceDto,
+  type RetireServiceDto,
   ServiceSearchQuery,
-  SuspendServiceDto,
-  UpdateServiceDto,
+  type SuspendServiceDto,
+  type UpdateServiceDto,
 } from './sharing-services.dto.js';
 import { SharingServicesService } from './sharing-services.service.js';
 
@@ -28,7 +29,10 @@ export class SharingServicesController {
   @Post()
   @Roles('provider', 'integrator')
   @ApiOperation({ summary: 'Declare a sharing service of a listed entry (004 Điều 5)' })
-  declare(@Body() body: DeclareServiceDto, @CurrentPrincipal() by: Principal) {
+  declare(
+    @CommandBody('catalogue.service.declare') body: DeclareServiceDto,
+    @CurrentPrincipal() by: Principal,
+  ) {
     return this.services.declare(body, by);
   }
 
@@ -37,7 +41,7 @@ export class SharingServicesController {
   @ApiOperation({ summary: 'Update a service (000 Điều 5.7: providers notify changes)' })
   async update(
     @Param('serviceId', uuid) id: string,
-    @Body() body: UpdateServiceDto,
+    @CommandBody('catalogue.service.update') body: UpdateServiceDto,
     @CurrentPrincipal() by: Principal,
   ) {
     return serviceView(await this.services.update(id, body, by));
@@ -48,7 +52,7 @@ export class SharingServicesController {
   @Roles('provider', 'integrator', 'dic')
   async suspend(
     @Param('serviceId', uuid) id: string,
-    @Body() body: SuspendServiceDto,
+    @CommandBody('catalogue.service.suspend') body: SuspendServiceDto,
     @CurrentPrincipal() by: Principal,
   ) {
     await this.services.suspend(
@@ -70,7 +74,7 @@ export class SharingServicesController {
   @Roles('provider', 'integrator', 'dic')
   async retire(
     @Param('serviceId', uuid) id: string,
-    @Body() body: RetireServiceDto,
+    @CommandBody('catalogue.service.retire') body: RetireServiceDto,
     @CurrentPrincipal() by: Principal,
   ) {
     await this.services.retire(id, body.reason, by);

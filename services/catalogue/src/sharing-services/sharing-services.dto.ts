@@ -1,84 +1,32 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { OneOf, OptionalText, PageQuery, Text, UUID_PATTERN } from '@openlgsp/http';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
+import type {
+  ServiceDeclareCommand,
+  ServiceRetireCommand,
+  ServiceSuspendCommand,
+  ServiceUpdateCommand,
+} from '@openlgsp/contracts';
+import { AGENCY_CODE, OneOf, OptionalText, PageQuery, UUID_PATTERN } from '@openlgsp/http';
 import { PROTOCOLS, type Protocol } from './sharing-service.model.js';
 
-function Url(optional: boolean) {
-  return (target: object, key: string) => {
-    (optional ? ApiPropertyOptional : ApiProperty)({ format: 'uri', maxLength: 500 })(target, key);
-    if (optional) IsOptional()(target, key);
-    IsString()(target, key);
-    MaxLength(500)(target, key);
-    Matches(/^[a-z][a-z0-9+.-]*:\/\/\S+$/i, { message: '$property must be an absolute URL' })(target, key);
-  };
-}
-
-export class DeclareServiceDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsString()
-  @Matches(UUID_PATTERN, { message: '$property must be a UUID' })
-  entryId!: string;
-
-  @Text(200, 'the service name', 'Tra cứu thửa đất')
-  name!: string;
-
-  @OneOf(PROTOCOLS)
-  protocol!: Protocol;
-
-  @Url(false)
-  endpoint!: string;
-
-  @Url(true)
-  documentationUrl?: string;
-
-  @Text(40, 'the interface version', '1.2.0')
-  version!: string;
-}
-
-export class UpdateServiceDto {
-  @OptionalText(200)
-  name?: string;
-
-  @OneOf(PROTOCOLS, true)
-  protocol?: Protocol;
-
-  @Url(true)
-  endpoint?: string;
-
-  @Url(true)
-  documentationUrl?: string;
-
-  @OptionalText(40)
-  version?: string;
-}
-
-export class SuspendServiceDto {
-  @Text(2000)
-  reason!: string;
-
-  @ApiPropertyOptional({ format: 'date-time', description: 'expected restoration time' })
-  @IsOptional()
-  @IsDateString({ strict: true })
-  until?: string;
-}
-
-export class RetireServiceDto {
-  @Text(2000)
-  reason!: string;
-}
+// Request bodies are the commands of contracts/commands/catalogue (validated by @CommandBody).
+export type DeclareServiceDto = ServiceDeclareCommand;
+export type UpdateServiceDto = ServiceUpdateCommand;
+export type SuspendServiceDto = ServiceSuspendCommand;
+export type RetireServiceDto = ServiceRetireCommand;
 
 export class ServiceSearchQuery extends PageQuery {
   @OptionalText(200)
   q?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ pattern: AGENCY_CODE.source })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{2,64}$/)
+  @Matches(AGENCY_CODE, { message: 'provider must be an agency code (2-64 letters, digits, - or _)' })
   provider?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @Matches(UUID_PATTERN)
+  @Matches(UUID_PATTERN, { message: 'entryId must be a UUID' })
   entryId?: string;
 
   @OneOf(PROTOCOLS, true)

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandBody } from '@openlgsp/http';
 import { CurrentPrincipal, Roles, type Principal } from '@openlgsp/auth';
 import { withoutStorageFields } from '@openlgsp/persistence';
 import { toPeriod } from '../common/dto.js';
-import { DecideDisputeDto, DisputeQuery, OpenDisputeDto } from './disputes.dto.js';
+import { type DecideDisputeDto, DisputeQuery, type OpenDisputeDto } from './disputes.dto.js';
 import { DisputesService } from './disputes.service.js';
 
 const uuid = new ParseUUIDPipe();
@@ -17,7 +18,7 @@ export class DisputesController {
   @Post()
   @Roles('consumer', 'integrator')
   @ApiOperation({ summary: 'Dispute a refusal or an overdue request; the dispute id is the request id' })
-  open(@Body() body: OpenDisputeDto, @CurrentPrincipal() by: Principal) {
+  open(@CommandBody('sharing.dispute.open') body: OpenDisputeDto, @CurrentPrincipal() by: Principal) {
     return this.disputes.open(body.requestId, body.statement, by);
   }
 
@@ -27,7 +28,7 @@ export class DisputesController {
   @ApiOperation({ summary: "DIC's final decision: uphold the refusal, or order sharing (a grant follows)" })
   async decide(
     @Param('disputeId', uuid) id: string,
-    @Body() body: DecideDisputeDto,
+    @CommandBody('sharing.dispute.decide') body: DecideDisputeDto,
     @CurrentPrincipal() by: Principal,
   ) {
     const { validity, ...rest } = body;

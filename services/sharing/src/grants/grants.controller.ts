@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandBody } from '@openlgsp/http';
 import { CurrentPrincipal, Roles, type Principal } from '@openlgsp/auth';
 import { withoutStorageFields } from '@openlgsp/persistence';
-import { AccessCheckQuery, GrantQuery, SuspendGrantDto, TerminateGrantDto } from './grants.dto.js';
+import { AccessCheckQuery, GrantQuery, type SuspendGrantDto, type TerminateGrantDto } from './grants.dto.js';
 import { GrantsService } from './grants.service.js';
 
 const uuid = new ParseUUIDPipe();
@@ -53,7 +54,7 @@ export class GrantsController {
   @ApiOperation({ summary: 'Suspend for a breach of the usage rules or a security risk (Decree 47 Điều 43)' })
   async suspend(
     @Param('grantId', uuid) id: string,
-    @Body() body: SuspendGrantDto,
+    @CommandBody('sharing.grant.suspend') body: SuspendGrantDto,
     @CurrentPrincipal() by: Principal,
   ) {
     await this.grants.suspend(
@@ -76,7 +77,7 @@ export class GrantsController {
   @ApiOperation({ summary: 'End the grant before its expiry, with a reason (Decree 47 Điều 44)' })
   async terminate(
     @Param('grantId', uuid) id: string,
-    @Body() body: TerminateGrantDto,
+    @CommandBody('sharing.grant.terminate') body: TerminateGrantDto,
     @CurrentPrincipal() by: Principal,
   ) {
     await this.grants.terminate(id, body.reason, by);

@@ -1,24 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional } from 'class-validator';
-import { AgencyCode, Instant, OneOf, PageQuery, Text, UuidField } from '@openlgsp/http';
+import type { GrantSuspendCommand, GrantTerminateCommand } from '@openlgsp/contracts';
+import { AgencyCode, OneOf, PageQuery, UuidField } from '@openlgsp/http';
 import { FieldList } from '../common/dto.js';
 
-export class SuspendGrantDto {
-  @OneOf(['breach', 'security-risk'] as const)
-  cause!: 'breach' | 'security-risk';
-
-  @Text(4000, 'why (Decree 47 Điều 43)')
-  reason!: string;
-
-  @Instant(true, 'when it is expected to be lifted')
-  until?: string;
-}
-
-export class TerminateGrantDto {
-  @Text(4000, 'why (Decree 47 Điều 44)')
-  reason!: string;
-}
+// Request bodies are the commands of contracts/commands/sharing (validated by @CommandBody).
+export type SuspendGrantDto = GrantSuspendCommand;
+export type TerminateGrantDto = GrantTerminateCommand;
 
 export class GrantQuery extends PageQuery {
   @OneOf(['active', 'suspended', 'terminated', 'expired'] as const, true)
@@ -54,6 +43,6 @@ export class AccessCheckQuery {
   @Transform(({ value }) =>
     typeof value === 'string' ? value.split(',').map((f: string) => f.trim()) : value,
   )
-  @FieldList(true)
+  @FieldList()
   fields?: string[];
 }

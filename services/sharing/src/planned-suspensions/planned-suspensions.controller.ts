@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandBody } from '@openlgsp/http';
 import { CurrentPrincipal, Public, Roles, type Principal } from '@openlgsp/auth';
 import { withoutStorageFields } from '@openlgsp/persistence';
-import { AnnounceDto, PlannedSuspensionQuery } from './planned-suspensions.dto.js';
+import { type AnnounceDto, PlannedSuspensionQuery } from './planned-suspensions.dto.js';
 import { PlannedSuspensionsService } from './planned-suspensions.service.js';
 
 const uuid = new ParseUUIDPipe();
@@ -18,7 +19,10 @@ export class PlannedSuspensionsController {
   @Post()
   @Roles('provider', 'integrator')
   @ApiOperation({ summary: 'Announce a suspension of a service for all consumers, ≥ 7 working days ahead' })
-  announce(@Body() body: AnnounceDto, @CurrentPrincipal() by: Principal) {
+  announce(
+    @CommandBody('sharing.service-suspension.announce') body: AnnounceDto,
+    @CurrentPrincipal() by: Principal,
+  ) {
     return this.suspensions.announce(
       {
         serviceId: body.serviceId,

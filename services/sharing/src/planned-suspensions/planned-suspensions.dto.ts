@@ -1,18 +1,8 @@
-import { Instant, OneOf, PageQuery, Text, UuidField } from '@openlgsp/http';
+import type { ServiceSuspensionAnnounceCommand } from '@openlgsp/contracts';
+import { OneOf, PageQuery, UuidField } from '@openlgsp/http';
 
-export class AnnounceDto {
-  @UuidField(false, 'the sharing service')
-  serviceId!: string;
-
-  @Text(4000, 'why (upgrade, maintenance)')
-  reason!: string;
-
-  @Instant(false, 'when it takes effect: at least 7 working days from now (Decree 47 Điều 43)')
-  startsAt!: string;
-
-  @Instant(false, 'the expected restoration time')
-  expectedRestorationAt!: string;
-}
+// Request bodies are the commands of contracts/commands/sharing (validated by @CommandBody).
+export type AnnounceDto = ServiceSuspensionAnnounceCommand;
 
 export class PlannedSuspensionQuery extends PageQuery {
   @UuidField(true)

@@ -1,10 +1,17 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandBody } from '@openlgsp/http';
 import { CurrentPrincipal, Roles, type Principal } from '@openlgsp/auth';
 import { withoutStorageFields } from '@openlgsp/persistence';
 import { toPeriod } from '../common/dto.js';
 import { toDetails } from './request.details.js';
-import { ApproveDto, RefuseDto, RequestQuery, SubmitRequestDto, WithdrawDto } from './requests.dto.js';
+import {
+  type ApproveDto,
+  type RefuseDto,
+  RequestQuery,
+  type SubmitRequestDto,
+  type WithdrawDto,
+} from './requests.dto.js';
 import { RequestsService } from './requests.service.js';
 
 const uuid = new ParseUUIDPipe();
@@ -22,7 +29,7 @@ export class RequestsController {
     summary: "Ask for an entry's data: purpose, fields, legal basis, period (000 Điều 7.2)",
     description: 'A default-shared entry is granted at once (status approved, grantId in the answer).',
   })
-  submit(@Body() body: SubmitRequestDto, @CurrentPrincipal() by: Principal) {
+  submit(@CommandBody('sharing.request.submit') body: SubmitRequestDto, @CurrentPrincipal() by: Principal) {
     return this.requests.submit(toDetails(body), by);
   }
 
@@ -52,7 +59,11 @@ export class RequestsController {
   @HttpCode(200)
   @Roles('provider', 'integrator')
   @ApiOperation({ summary: 'Approve, fixing the scope (fields), validity and conditions; a grant follows' })
-  approve(@Param('requestId', uuid) id: string, @Body() body: ApproveDto, @CurrentPrincipal() by: Principal) {
+  approve(
+    @Param('requestId', uuid) id: string,
+    @CommandBody('sharing.request.approve') body: ApproveDto,
+    @CurrentPrincipal() by: Principal,
+  ) {
     return this.requests.approve(
       id,
       {
@@ -70,7 +81,7 @@ export class RequestsController {
   @ApiOperation({ summary: 'Refuse in writing, with reasons and legal basis (Decree 194/2025 Điều 16.2)' })
   async refuse(
     @Param('requestId', uuid) id: string,
-    @Body() body: RefuseDto,
+    @CommandBody('sharing.request.refuse') body: RefuseDto,
     @CurrentPrincipal() by: Principal,
   ) {
     await this.requests.refuse(id, body, by);
@@ -82,7 +93,7 @@ export class RequestsController {
   @ApiOperation({ summary: 'The requester withdraws its request before a decision' })
   async withdraw(
     @Param('requestId', uuid) id: string,
-    @Body() body: WithdrawDto,
+    @CommandBody('sharing.request.withdraw') body: WithdrawDto,
     @CurrentPrincipal() by: Principal,
   ) {
     await this.requests.withdraw(id, body.reason, by);

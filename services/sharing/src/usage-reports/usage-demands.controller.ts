@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandBody } from '@openlgsp/http';
 import { CurrentPrincipal, Roles, type Principal } from '@openlgsp/auth';
 import { withoutStorageFields } from '@openlgsp/persistence';
 import { toPeriod } from '../common/dto.js';
-import { DemandDto, UsageDemandQuery, UsageReportDto } from './usage-demands.dto.js';
+import { type DemandDto, UsageDemandQuery, type UsageReportDto } from './usage-demands.dto.js';
 import { UsageDemandsService } from './usage-demands.service.js';
 
 const uuid = new ParseUUIDPipe();
@@ -18,7 +19,7 @@ export class UsageDemandsController {
   @Post()
   @Roles('provider', 'integrator', 'dic')
   @ApiOperation({ summary: 'Demand a usage report from a grant holder, due in working days' })
-  demand(@Body() body: DemandDto, @CurrentPrincipal() by: Principal) {
+  demand(@CommandBody('sharing.usage-report.demand') body: DemandDto, @CurrentPrincipal() by: Principal) {
     return this.demands.demand(body.grantId, body.reason, by);
   }
 
@@ -28,7 +29,7 @@ export class UsageDemandsController {
   @ApiOperation({ summary: 'The holder reports how it used the data' })
   async report(
     @Param('demandId', uuid) id: string,
-    @Body() body: UsageReportDto,
+    @CommandBody('sharing.usage-report.submit') body: UsageReportDto,
     @CurrentPrincipal() by: Principal,
   ) {
     await this.demands.answer(
