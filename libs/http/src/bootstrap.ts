@@ -52,6 +52,9 @@ export async function createApp(
   const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, {
     logger: new NestPinoLogger(logger),
     bufferLogs: true,
+    // Errors while building the app are thrown to the caller (main.ts exits on them), not exit(1)
+    // from inside Nest: a lookup of an optional provider must be able to fail quietly.
+    abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
 
@@ -144,10 +147,10 @@ export async function createApp(
   });
   // The service's JetStream consumers, as a Nest transport with the app's pipes, guards and filters.
   // Last, because it binds the @EventPattern handlers to the global enhancers registered above.
-  app.connectMicroservice<MicroserviceOptions>(
-    { strategy: app.get(JetStreamServer) },
-    { inheritAppConfig: true },
-  );
+  // A bare HTTP module (a library's own test) has no events module, hence no transport to connect.
+  const transport = eventTransportOf(app);
+  if (transport)
+    app.connectMicroservice<MicroserviceOptions>({ strategy: transport }, { inheritAppConfig: true });
   return app;
 }
 
@@ -162,6 +165,14 @@ export async function startApp(
   await app.init();
   await app.startAllMicroservices();
   await app.listen(listen);
+}
+
+function eventTransportOf(app: NestFastifyApplication): JetStreamServer | undefined {
+  try {
+    return app.get(JetStreamServer, { strict: false });
+  } catch {
+    return undefined;
+  }
 }
 
 /** Fastify hands query and params objects on by reference: normalise their values where they are. */
