@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The audit service's benchmark: `npm run bench` runs it after bench.mjs, or `node load-tests/audit-bench.mjs`
+// The audit service's benchmark: `npm run bench` runs it after catalogue-bench.mjs, or `node load-tests/audit-bench.mjs`
 // after a build.
 //
 //   node load-tests/audit-bench.mjs            full run: 10,000 events (about a minute on an idle 2-core machine)
@@ -20,36 +20,18 @@ const { mkdtempSync, rmSync } = await import('node:fs');
 const { tmpdir } = await import('node:os');
 const { join } = await import('node:path');
 const { performance } = await import('node:perf_hooks');
-const { randomBytes } = await import('node:crypto');
 const { setTimeout: sleep } = await import('node:timers/promises');
-const { startEngines } = await import('@openlgsp/testing');
-const { startService } = await import('@openlgsp/http/testing');
 const { createEvent, toNatsMessage } = await import('@openlgsp/events');
 const { log, heapMb, runOps, rows, notes, int, fmtRate, fmtRatio, rateRow, machineLine, printReport } =
   await import('./lib/measure.mjs');
+const { parseOptions, traceparent, startBenchService, stopBenchService, storeName, run } =
+  await import('./lib/run.mjs');
 
-const args = process.argv.slice(2);
-if (args.includes('--help') || args.includes('-h')) {
-  process.stdout.write('usage: node load-tests/audit-bench.mjs [--quick] [--n=<events>]\n');
-  process.exit(0);
-}
-for (const a of args) {
-  if (!/^--(quick|n=\d+)$/.test(a)) {
-    process.stderr.write(`unknown argument ${a}; try --help\n`);
-    process.exit(2);
-  }
-}
-const quick = args.includes('--quick');
-const N = Number(args.find((a) => a.startsWith('--n='))?.split('=')[1] ?? (quick ? 2_000 : 10_000));
-if (!Number.isInteger(N) || N < 100) {
-  process.stderr.write('--n must be an integer >= 100\n');
-  process.exit(2);
-}
+const { quick, N } = parseOptions('audit-bench.mjs', { n: 10_000, quickN: 2_000, minN: 100 });
 
 // Loaded after startService has set the environment: the app module reads it when it loads.
 const audit = '../services/audit/dist/src/index.js';
 
-const traceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 /** A realistic catalogue fact (contracts/examples/catalogue/agency.updated.v1.json's shape). */
 const fact = (i) => ({
   ...createEvent(
@@ -79,21 +61,13 @@ async function main() {
   const t0 = performance.now();
   const loadStart = os.loadavg()[0];
   log(`starting engines and the audit service (N=${N}${quick ? ', quick' : ''})`);
-  const engines = await startEngines();
   const dir = mkdtempSync(join(tmpdir(), 'lgsp-audit-bench-'));
-  let sut;
+  const sut = await startBenchService({
+    service: 'audit',
+    appModule: async () => (await import(audit)).AppModule,
+    env: { LGSP_DATA: dir, AUDIT_CHECKPOINT_INTERVAL_MS: '0', AUDIT_ARCHIVE_INTERVAL_MS: '0' },
+  });
   try {
-    sut = await startService({
-      service: 'audit',
-      appModule: async () => (await import(audit)).AppModule,
-      engines,
-      env: {
-        LOG_LEVEL: 'error',
-        LGSP_DATA: dir,
-        AUDIT_CHECKPOINT_INTERVAL_MS: '0',
-        AUDIT_ARCHIVE_INTERVAL_MS: '0',
-      },
-    });
     const { TrailStore, VerificationService, ChainVerifier } = await import(audit);
     const trail = sut.app.get(TrailStore);
     const heapStart = heapMb();
@@ -181,23 +155,16 @@ async function main() {
     printReport({
       title: `## OpenLGSP audit benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, N=${N}${quick ? ' (--quick)' : ''}`,
       context: [
-        machineLine({ nats: sut.nc.info?.version, store: `store ${engines.mongo.engine}`, loadStart }),
+        machineLine({ nats: sut.nc.info?.version, store: await storeName(sut.engines, db), loadStart }),
         'Client, audit service (in this process, LOG_LEVEL=error) and engines share the machine.',
       ],
       heapLine: `Heap used after a forced GC, MB: ${heapStart.toFixed(1)} with the service up, ${heapMb().toFixed(1)} at the end (RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB).`,
       startedAt: t0,
     });
   } finally {
-    log('stopping the audit service and removing the engines');
-    if (sut) await sut.stop();
-    await engines.stop();
+    await stopBenchService(sut);
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-try {
-  await main();
-} catch (err) {
-  log(`failed: ${err?.stack ?? err}`);
-  process.exitCode = 1;
-}
+await run(main);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The sharing service's access check under load: `npm run bench` runs it after bench.mjs, or
+// The sharing service's access check under load: `npm run bench` runs it after catalogue-bench.mjs, or
 // `node load-tests/sharing-bench.mjs [--quick] [--n=<count>]` after a build.
 //
 // GET /sharing/grants/check is what a provider's system calls before it serves data, so its requests per
@@ -15,8 +15,6 @@ const os = await import('node:os');
 const { randomUUID } = await import('node:crypto');
 const { performance } = await import('node:perf_hooks');
 const { setTimeout: sleep } = await import('node:timers/promises');
-const { startEngines } = await import('@openlgsp/testing');
-const { startService } = await import('@openlgsp/http/testing');
 const { default: mongoose } = await import('mongoose');
 const {
   log,
@@ -32,19 +30,10 @@ const {
   machineLine,
   printReport,
 } = await import('./lib/measure.mjs');
-const { listEntryWithService } = await import('../services/sharing/dist/test/catalogue-feed.js');
+const { parseOptions, startBenchService, stopBenchService, storeName, run } = await import('./lib/run.mjs');
+const { listEntryWithService } = await import('./lib/fixtures.mjs');
 
-const args = process.argv.slice(2);
-for (const a of args) {
-  if (!/^--(quick|n=\d+)$/.test(a)) {
-    process.stderr.write(
-      `unknown argument ${a}; usage: node load-tests/sharing-bench.mjs [--quick] [--n=<count>]\n`,
-    );
-    process.exit(2);
-  }
-}
-const quick = args.includes('--quick');
-const N = Number(args.find((a) => a.startsWith('--n='))?.slice(4) ?? (quick ? 40 : 200));
+const { quick, N } = parseOptions('sharing-bench.mjs', { n: 200, quickN: 40, minN: 10 });
 const sizes = {
   rounds: 2,
   /** checks per side and round */
@@ -58,18 +47,11 @@ async function main() {
   const t0 = performance.now();
   const loadStart = os.loadavg()[0];
   log(`sharing bench: starting engines and the sharing service (N=${N}${quick ? ', quick' : ''})`);
-  const engines = await startEngines();
-  let sut;
+  const sut = await startBenchService({ service: 'sharing' });
   let conn;
   try {
-    sut = await startService({
-      service: 'sharing',
-      appModule: async () => (await import('@openlgsp/sharing-service')).AppModule,
-      engines,
-      env: { OUTBOX_SWEEP_MS: '5000', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },
-    });
     // The harness gives each suite its own database, named in the URL.
-    conn = await mongoose.createConnection(engines.mongoUrl).asPromise();
+    conn = await mongoose.createConnection(sut.engines.mongoUrl).asPromise();
     const db = conn.db;
     const { entryId, serviceId } = await listEntryWithService(sut.js, 'STNMT');
     const consumer = await sut.token('SXD', ['consumer']);
@@ -226,23 +208,16 @@ async function main() {
     printReport({
       title: `## OpenLGSP sharing benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, N=${N}${quick ? ' (--quick)' : ''}`,
       context: [
-        machineLine({ nats: sut.nc.info?.version, store: `store ${engines.mongo.engine}`, loadStart }),
+        machineLine({ nats: sut.nc.info?.version, store: await storeName(sut.engines, db), loadStart }),
         'Client, sharing service (in this process, telemetry on without an exporter, LOG_LEVEL=error) and engines share the machine.',
       ],
       heapLine: `Heap used after a forced GC, MB: ${heapStart.toFixed(1)} before, ${heapEnd.toFixed(1)} after (RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB).`,
       startedAt: t0,
     });
   } finally {
-    log('stopping the sharing service and removing the engines');
     await conn?.close().catch(() => undefined);
-    if (sut) await sut.stop();
-    await engines.stop();
+    await stopBenchService(sut);
   }
 }
 
-try {
-  await main();
-} catch (err) {
-  log(`failed: ${err?.stack ?? err}`);
-  process.exitCode = 1;
-}
+await run(main);

@@ -52,12 +52,14 @@ case "$cmd" in
     ;;
   bench)
     build
-    # The platform benchmarks, then each service's own (load-tests/<service>-bench.mjs), which take
-    # --quick and --n= only.
-    node load-tests/bench.mjs "$@"
-    service_args=()
-    for a in "$@"; do [[ "$a" == --quick || "$a" == --n=* ]] && service_args+=("$a"); done
-    for b in load-tests/*-bench.mjs; do node "$b" "${service_args[@]}"; done
+    # Each service's benchmarks (load-tests/<service>-bench.mjs), the catalogue's first: all take --quick
+    # and --n=; --only= picks among the catalogue's four.
+    other_args=()
+    for a in "$@"; do [[ "$a" == --quick || "$a" == --n=* ]] && other_args+=("$a"); done
+    node load-tests/catalogue-bench.mjs "$@"
+    for b in load-tests/*-bench.mjs; do
+      [[ "$b" == load-tests/catalogue-bench.mjs ]] || node "$b" "${other_args[@]}"
+    done
     ;;
   *)
     echo "usage: npm start | npm test | npm run demo | npm run token -- --agency CODE --roles r1,r2 | npm run bench" >&2

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { startService, type ServiceUnderTest } from '@openlgsp/http/testing';
 import { startEngines, type Engines } from '@openlgsp/testing';
 
@@ -30,4 +31,36 @@ export async function startPlatform<S extends ServiceName>(
       await engines.stop();
     },
   };
+}
+
+/**
+ * A proposal of STNMT's (a new entry, or a change to `entryId`) → DIC compiles → the Committee approves,
+ * the decision in the trace `traceparent` if given: the entry's id.
+ */
+export async function decideProposal(
+  catalogue: ServiceUnderTest,
+  body: Record<string, unknown>,
+  entryId?: string,
+  traceparent?: string,
+): Promise<string> {
+  const path = entryId ? `/catalogue/entries/${entryId}/proposals` : '/catalogue/entries/proposals';
+  const proposed = await catalogue.request('POST', path, {
+    token: await catalogue.token('STNMT', ['provider']),
+    body,
+  });
+  assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
+  const id = entryId ?? proposed.body.entryId;
+  const step = `/catalogue/entries/${id}/proposals/${proposed.body.proposalId}`;
+  const compiled = await catalogue.request('POST', `${step}/compilation`, {
+    token: await catalogue.token('STTTT', ['dic']),
+    body: { note: 'đủ hồ sơ' },
+  });
+  assert.equal(compiled.status, 204, JSON.stringify(compiled.body));
+  const decided = await catalogue.request('POST', `${step}/decision`, {
+    token: await catalogue.token('UBND', ['committee']),
+    body: { outcome: 'approved', decisionRef: '12/QĐ-UBND' },
+    ...(traceparent ? { headers: { traceparent } } : {}),
+  });
+  assert.equal(decided.status, 204, JSON.stringify(decided.body));
+  return id as string;
 }

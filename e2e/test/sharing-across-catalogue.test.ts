@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { findEvent, type ServiceUnderTest } from '@openlgsp/http/testing';
 import { landDatabase } from '@openlgsp/catalogue-service/test/fixtures';
-import { startPlatform } from './platform.js';
+import { decideProposal, startPlatform } from './platform.js';
 
 /**
  * The catalogue and sharing services together, in this process, on one nats-server and one FerretDB:
@@ -24,33 +24,12 @@ after(async () => platform?.stop());
 const traceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 const traceOf = (tp: string | undefined) => tp?.split('-')[1];
 
-/** Proposal → DIC compiles → the Committee decides (with the decision's trace). */
-async function decideProposal(body: Record<string, unknown>, entryId: string | undefined, tp: string) {
-  const owner = await catalogue.token('STNMT', ['provider']);
-  const path = entryId ? `/catalogue/entries/${entryId}/proposals` : '/catalogue/entries/proposals';
-  const proposed = await catalogue.request('POST', path, { token: owner, body });
-  assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
-  const id = entryId ?? proposed.body.entryId;
-  const step = `/catalogue/entries/${id}/proposals/${proposed.body.proposalId}`;
-  const compiled = await catalogue.request('POST', `${step}/compilation`, {
-    token: await catalogue.token('STTTT', ['dic']),
-    body: { note: 'đủ hồ sơ' },
-  });
-  assert.equal(compiled.status, 204, JSON.stringify(compiled.body));
-  const decided = await catalogue.request('POST', `${step}/decision`, {
-    token: await catalogue.token('UBND', ['committee']),
-    body: { outcome: 'approved', decisionRef: '12/QĐ-UBND' },
-    headers: { traceparent: tp },
-  });
-  assert.equal(decided.status, 204, JSON.stringify(decided.body));
-  return id as string;
-}
-
 describe('sharing across the catalogue', () => {
   it('listed → requestable → approved → granted → withdrawn → grant ended, one trace per step', async () => {
     // 1. The Committee lists the entry in the catalogue.
     const listing = traceparent();
     const entryId = await decideProposal(
+      catalogue,
       { content: landDatabase(), justification: 'Phục vụ thủ tục đất đai liên thông' },
       undefined,
       listing,
@@ -113,7 +92,12 @@ describe('sharing across the catalogue', () => {
 
     // 4. The entry is withdrawn from the catalogue: sharing ends the grant, in the withdrawal's trace.
     const withdrawal = traceparent();
-    await decideProposal({ kind: 'withdraw', justification: 'Thay bằng CSDL quốc gia' }, entryId, withdrawal);
+    await decideProposal(
+      catalogue,
+      { kind: 'withdraw', justification: 'Thay bằng CSDL quốc gia' },
+      entryId,
+      withdrawal,
+    );
     const withdrawn = await findEvent(
       catalogue.js,
       'CATALOGUE',

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { landDatabase } from '@openlgsp/catalogue-service/test/fixtures';
-import { startPlatform } from './platform.js';
+import { decideProposal, startPlatform } from './platform.js';
 import type { ServiceUnderTest } from '@openlgsp/http/testing';
 
 /**
@@ -66,25 +66,13 @@ const has = (type: string) => (entries: Entry[]) => entries.some((e) => e.type =
 describe('the audit trail across services', () => {
   it("records catalogue and sharing activity under the calls' trace ids, and the chain verifies", async () => {
     // The catalogue lists an entry; the decision's trace is followed into the trail.
-    const owner = await catalogue.token('STNMT', ['provider']);
-    const proposed = await catalogue.request('POST', '/catalogue/entries/proposals', {
-      token: owner,
-      body: { content: landDatabase('STNMT'), justification: 'Phục vụ thủ tục đất đai' },
-    });
-    assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
-    const { entryId, proposalId } = proposed.body;
-    const step = `/catalogue/entries/${entryId}/proposals/${proposalId}`;
-    await catalogue.request('POST', `${step}/compilation`, {
-      token: await catalogue.token('STTTT', ['dic']),
-      body: { note: 'đủ hồ sơ' },
-    });
     const listing = traceparent();
-    const decided = await catalogue.request('POST', `${step}/decision`, {
-      token: await catalogue.token('UBND', ['committee']),
-      body: { outcome: 'approved', decisionRef: '12/QĐ-UBND' },
-      headers: { traceparent: listing },
-    });
-    assert.equal(decided.status, 204);
+    const entryId = await decideProposal(
+      catalogue,
+      { content: landDatabase('STNMT'), justification: 'Phục vụ thủ tục đất đai' },
+      undefined,
+      listing,
+    );
 
     // Sharing: a request, then an approval whose trace spans the approval and the grant.
     const consumer = await sharing.token('SXD', ['consumer']);

@@ -2,15 +2,17 @@
 # Builds the engines OpenLGSP runs against locally, once per user, into $LGSP_CACHE/bin:
 #   - nats-server  (NATS with JetStream), `go install`ed at a pinned version
 #   - lgsp-ferretdb (FerretDB v1, SQLite backend, MongoDB wire protocol), from ./ferretdb
+#   - lgsp-s3 (gofakes3, an S3-compatible server for the object-storage tests), from ./s3
 # Called by deploy/local/toolchain.sh (which exports LGSP_ROOT and LGSP_CACHE); safe to run
 # again: it only builds what is missing or out of date. GOPATH/GOCACHE are left at their
 # defaults so the Go module and build caches are shared with any other Go work on the machine.
 #
 # First builds on the project machine (empty Go caches): nats-server ~1.5 min,
-# lgsp-ferretdb ~5.5 min (mostly modernc.org/sqlite); afterwards a no-op.
+# lgsp-ferretdb ~5.5 min (mostly modernc.org/sqlite), lgsp-s3 ~0.5 min; afterwards a no-op.
 #
 # Without Go (1.21 or newer), a nats-server already on PATH (Debian's package) is linked
-# instead, and FerretDB is skipped: tests then need MONGO_URL or a mongod on PATH.
+# instead, and FerretDB is skipped: tests then need MONGO_URL or a mongod on PATH; lgsp-s3 is
+# not built either: the S3 tests of libs/storage then fail saying so.
 set -euo pipefail
 
 LGSP_ROOT="${LGSP_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}"
@@ -19,6 +21,7 @@ LGSP_CACHE="${LGSP_CACHE:-$HOME/.cache/openlgsp}"
 NATS_VERSION=v2.12.15    # latest v2.12.x on the Go module proxy (go list -m -versions)
 FERRETDB_SRC="$LGSP_ROOT/deploy/local/engines/ferretdb"   # pins FerretDB v1.24.2 in go.mod
 FERRETDB_TAGS=ferretdb_no_postgresql                       # SQLite only: smaller, faster build
+S3_SRC="$LGSP_ROOT/deploy/local/engines/s3"               # pins gofakes3 v1.2.0 in go.mod
 
 BIN="$LGSP_CACHE/bin"
 mkdir -p "$BIN"
@@ -101,6 +104,27 @@ ensure_ferretdb() {
   did=1
 }
 
+ensure_s3() {
+  local stamp="$BIN/lgsp-s3.stamp" want
+  want="$(cd "$S3_SRC" && cat main.go go.mod go.sum | sha256sum | cut -d' ' -f1)"
+  if [ -x "$BIN/lgsp-s3" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+
+  if ! go_usable; then
+    say "no usable Go (1.21+): lgsp-s3 not built; the S3 tests of libs/storage need it"
+    did=1
+    return
+  fi
+  local out="$BIN/lgsp-s3.partial" start=$SECONDS
+  if ! (cd "$S3_SRC" && go build -trimpath -buildvcs=false -o "$out" .); then
+    rm -f "$out"; say "building lgsp-s3 failed"; exit 1
+  fi
+  mv "$out" "$BIN/lgsp-s3"
+  echo "$want" >"$stamp"
+  say "built lgsp-s3 ($(sed -n 's/^require github.com\/johannesboyne\/gofakes3 \(v[^ ]*\).*/gofakes3 \1/p' "$S3_SRC/go.mod")) into $BIN in $((SECONDS - start))s"
+  did=1
+}
+
 ensure_nats
 ensure_ferretdb
+ensure_s3
 [ "$did" = 1 ] || say "engines up to date"

@@ -14,6 +14,11 @@ export const eventMetrics = {
   failed: counter('lgsp_events_failed_total', 'Handler failures (will be redelivered)', ['consumer', 'type']),
   rejected: counter('lgsp_events_rejected_total', 'Events refused with reasons', ['consumer', 'code']),
   deadLettered: counter('lgsp_events_dead_lettered_total', 'Events moved to the DLQ', ['consumer']),
+  invalid: counter(
+    'lgsp_events_invalid_total',
+    'Events that broke their contract at publish, moved from the outbox to the DLQ',
+    ['store', 'type'],
+  ),
   consumerLag: gauge('lgsp_consumer_pending', 'Messages not yet delivered to a consumer', ['consumer']),
   outboxBacklog: gauge('lgsp_outbox_backlog', 'Events found pending by the outbox sweeper', ['store']),
 };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LgspEvent } from './envelope.js';
 import { OutboxRelay, type OutboxStore } from './outbox.js';
-import type { EventPublisher } from './publisher.js';
+import { ContractViolation, type EventPublisher } from './publisher.js';
 
 /** Outboxes kept in memory: per aggregate, its pending events and when each was written. */
 class MemoryOutbox implements OutboxStore {
@@ -39,17 +39,32 @@ class MemoryOutbox implements OutboxStore {
 /** Stands in for the JetStream publisher: records what it sent and fails the ids it is told to. */
 class FakePublisher {
   readonly sent: string[] = [];
+  readonly deadLettered: { id: string; reasons: string; store: string }[] = [];
   readonly failing = new Set<string>();
+  readonly invalid = new Set<string>();
+  dlqDown = false;
   async publish(event: LgspEvent): Promise<void> {
     if (this.failing.has(event.id)) throw new Error(`broker unreachable while sending ${event.id}`);
+    if (this.invalid.has(event.id))
+      throw new ContractViolation(event.type, [
+        { code: 'schema', path: '/data/n', message: 'must be a number' },
+      ]);
     this.sent.push(event.id);
+  }
+  async deadLetterInvalid(event: LgspEvent, violation: ContractViolation, store: string): Promise<void> {
+    if (this.dlqDown) throw new Error('broker unreachable while dead-lettering');
+    this.deadLettered.push({ id: event.id, reasons: violation.message, store });
   }
 }
 
 class RecordingLogger {
   readonly warnings: { obj: object; msg: string }[] = [];
+  readonly errors: { obj: object; msg: string }[] = [];
   warn(obj: object, msg: string): void {
     this.warnings.push({ obj, msg });
+  }
+  error(obj: object, msg: string): void {
+    this.errors.push({ obj, msg });
   }
 }
 
@@ -174,6 +189,34 @@ describe('OutboxRelay', () => {
     assert.equal(await relay.sweep(), 1);
     assert.deepEqual(publisher.sent, ['f1']);
     assert.deepEqual(store.ids('stuck'), ['s1'], 'the stuck event is kept, not lost');
+  });
+
+  it('dead-letters an event that breaks its contract and publishes the ones behind it', async () => {
+    const { store, publisher, logger, relay } = setup();
+    const events = store.write('agg-1', [event('e1'), event('bad'), event('e3')]);
+    publisher.invalid.add('bad');
+    await relay.flush(store, 'agg-1', events);
+    assert.deepEqual(publisher.sent, ['e1', 'e3'], 'the events around the invalid one should be published');
+    assert.deepEqual(
+      publisher.deadLettered.map((d) => [d.id, d.store]),
+      [['bad', 'memory']],
+      'the invalid event should be dead-lettered once, naming its store',
+    );
+    assert.match(publisher.deadLettered[0]!.reasons, /\/data\/n must be a number/);
+    assert.deepEqual(store.ids('agg-1'), [], 'nothing should be left in the outbox to retry forever');
+    assert.equal(logger.errors.length, 1, 'the invalid event should be logged once as an error');
+    assert.equal((logger.errors[0]!.obj as { eventId?: string }).eventId, 'bad');
+  });
+
+  it('keeps an invalid event and those behind it when the dead letters cannot be reached', async () => {
+    const { store, publisher, logger, relay } = setup();
+    const events = store.write('agg-1', [event('bad'), event('e2')]);
+    publisher.invalid.add('bad');
+    publisher.dlqDown = true;
+    await relay.flush(store, 'agg-1', events);
+    assert.deepEqual(publisher.sent, [], 'e2 should not overtake the event that is not yet dead-lettered');
+    assert.deepEqual(store.ids('agg-1'), ['bad', 'e2'], 'both should wait for the sweeper');
+    assert.equal(logger.errors.length, 0, 'nothing was dead-lettered, so nothing should say so');
   });
 
   it('does not publish anything on flush once stopped', async () => {

@@ -1,6 +1,6 @@
 import { systemClock, type Clock, type LgspEvent } from './envelope.js';
 import { eventMetrics } from './metrics.js';
-import type { EventPublisher } from './publisher.js';
+import { ContractViolation, type EventPublisher } from './publisher.js';
 
 /**
  * Where an aggregate keeps the events its last changes caused, in the same document as its state
@@ -16,6 +16,7 @@ export interface OutboxStore {
 
 export interface OutboxLogger {
   warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
 }
 
 /**
@@ -101,12 +102,36 @@ export class OutboxRelay {
     return published;
   }
 
+  /**
+   * An event that breaks its contract would fail the same way forever and hold back every later event
+   * of its aggregate: it goes to the dead letters with its reasons, and the outbox moves on.
+   */
+  private async deadLetter(
+    store: OutboxStore,
+    aggregateId: string,
+    event: LgspEvent,
+    violation: ContractViolation,
+  ): Promise<void> {
+    await this.publisher.deadLetterInvalid(event, violation, store.name);
+    eventMetrics.invalid.inc({ store: store.name, type: event.type });
+    eventMetrics.deadLettered.inc({ consumer: `outbox:${store.name}` });
+    this.logger.error(
+      { store: store.name, aggregateId, eventId: event.id, type: event.type, reasons: violation.reasons },
+      'event broke its contract at publish; dead-lettered',
+    );
+  }
+
   private async publishAll(store: OutboxStore, aggregateId: string, events: LgspEvent[]): Promise<void> {
     const done: string[] = [];
     try {
       // In order: consumers of one aggregate see its events as they happened.
       for (const event of events) {
-        await this.publisher.publish(event);
+        try {
+          await this.publisher.publish(event);
+        } catch (err) {
+          if (!(err instanceof ContractViolation)) throw err;
+          await this.deadLetter(store, aggregateId, event, err);
+        }
         done.push(event.id);
       }
     } finally {

@@ -44,7 +44,14 @@ export class EventPublisher {
       throw new ContractViolation(event.type, [
         { code: 'unknown-type', path: '/type', message: `no contract for ${event.type}` },
       ]);
-    return subjectFor(event.type, { agency: event.agency });
+    try {
+      return subjectFor(event.type, { agency: event.agency });
+    } catch (err) {
+      // e.g. an intake or rejection event without a token-safe agency: its subject cannot exist.
+      throw new ContractViolation(event.type, [
+        { code: 'subject', path: '/agency', message: err instanceof Error ? err.message : String(err) },
+      ]);
+    }
   }
 
   check(event: LgspEvent): void {
@@ -101,6 +108,8 @@ export class EventPublisher {
   async deadLetter(
     original: { subject: string; headers?: MsgHdrs; data: Uint8Array; stream: string; deliveries: number },
     reason: string,
+    /** Set when the same copy may be sent twice (JetStream then keeps one). */
+    msgID?: string,
   ): Promise<void> {
     const headers = natsHeaders();
     if (original.headers)
@@ -110,7 +119,31 @@ export class EventPublisher {
     headers.set('Lgsp-Dlq-Subject', original.subject);
     headers.set('Lgsp-Dlq-Stream', original.stream);
     headers.set('Lgsp-Dlq-Deliveries', String(original.deliveries));
-    await this.js.publish(`lgsp.dlq.${this.service}`, original.data, { headers });
+    await this.js.publish(`lgsp.dlq.${this.service}`, original.data, {
+      headers,
+      ...(msgID ? { msgID } : {}),
+    });
+  }
+
+  /**
+   * Sends an event that broke its contract at publish (a bug in the code that wrote it) to the dead
+   * letters instead of its subject, in the consumers' dead-letter shape: the event in binary mode, the
+   * reasons in `Lgsp-Dlq-Reason`, `Lgsp-Dlq-Stream` = `outbox:<store>`, never delivered.
+   */
+  async deadLetterInvalid(event: LgspEvent, violation: ContractViolation, store: string): Promise<void> {
+    const { headers, body } = toNatsMessage(event);
+    let subject = '';
+    try {
+      subject = this.subjectOf(event);
+    } catch {
+      // No subject: the unknown type or missing agency is already among the reasons.
+    }
+    await this.deadLetter(
+      { subject, headers, data: body, stream: `outbox:${store}`, deliveries: 0 },
+      `contract: ${violation.reasons.map((r) => `${r.path ?? ''} ${r.message}`.trim()).join('; ')}`,
+      // The flush and a sweep may both meet the same event: one copy in the dead letters.
+      `dlq:${event.id}`,
+    );
   }
 
   private send(subject: string, event: LgspEvent, headers: MsgHdrs, body: Uint8Array): Promise<PubAck> {

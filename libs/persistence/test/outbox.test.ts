@@ -5,7 +5,14 @@ import { after, before, describe, it } from 'node:test';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Schema, type Connection } from 'mongoose';
-import { EventPublisher, OutboxRelay, createEvent, ensureStreams, type LgspEvent } from '@openlgsp/events';
+import {
+  EventPublisher,
+  OutboxRelay,
+  createEvent,
+  ensureStreams,
+  eventMetrics,
+  type LgspEvent,
+} from '@openlgsp/events';
 import {
   AggregateRepository,
   ConflictError,
@@ -65,7 +72,7 @@ const SUBJECT_OF: Record<string, string> = {
   [WITHDRAWN]: 'lgsp.catalogue.entry.withdrawn',
 };
 const FAR_FUTURE = () => new Date(Date.now() + 3_600_000);
-const quiet = { warn: () => undefined };
+const quiet = { warn: () => undefined, error: () => undefined };
 const ids = (events: { id: string }[] | undefined) => (events ?? []).map((e) => e.id);
 
 describe('the outbox in the aggregate', () => {
@@ -261,5 +268,48 @@ describe('the outbox in the aggregate', () => {
     stored = await repo.stored(doc._id);
     assert.deepEqual(ids(stored.outbox), []);
     assert.deepEqual(await repo.pending(FAR_FUTURE(), 10), [], 'nothing should be left for the sweeper');
+  });
+
+  it('dead-letters an event that breaks its contract, with its reasons, and publishes the one behind it', async () => {
+    const errors: { obj: object; msg: string }[] = [];
+    const relay = new OutboxRelay(
+      publisher,
+      { warn: () => undefined, error: (obj, msg) => errors.push({ obj, msg }) },
+      { sweepIntervalMs: 60_000, graceMs: 0, batch: 100 },
+    );
+    const repo = repository(relay);
+    const doc = parcel();
+    // A bug in a use case: version 0 is below the contract's minimum of 1.
+    const broken = createEvent(
+      AMENDED,
+      { ...example(AMENDED), entryId: doc._id, version: 0 },
+      { source: '/openlgsp/catalogue', subject: doc._id },
+    );
+    const behind = eventAbout(doc._id, WITHDRAWN);
+
+    await repo.insert(doc, [broken, behind]);
+
+    assert.deepEqual(
+      ids(await streamed(doc._id)),
+      [behind.id],
+      'the valid event behind the broken one should be published, the broken one not',
+    );
+    const dead = (await readMessages(js, 'DLQ')).filter((m) => m.headers?.get('ce-id') === broken.id);
+    assert.equal(dead.length, 1, 'the broken event should be in the dead letters once');
+    const [copy] = dead;
+    assert.equal(copy!.subject, 'lgsp.dlq.catalogue');
+    assert.match(copy!.headers!.get('Lgsp-Dlq-Reason'), /^contract: \/data\/version .*>= 1/);
+    assert.equal(copy!.headers!.get('Lgsp-Dlq-Subject'), SUBJECT_OF[AMENDED]);
+    assert.equal(copy!.headers!.get('Lgsp-Dlq-Stream'), `outbox:${repo.name}`);
+    assert.equal(copy!.headers!.get('Lgsp-Dlq-Deliveries'), '0');
+    assert.deepEqual(fromNatsMessage(copy!.headers, copy!.data).data, broken.data, 'the event as written');
+
+    assert.deepEqual(ids((await repo.stored(doc._id)).outbox), [], 'the outbox should be empty');
+    relay.register(repo);
+    assert.equal(await relay.sweep(FAR_FUTURE()), 0, 'nothing should be left to retry');
+    assert.equal(errors.length, 1, 'the broken event should be logged once as an error');
+    assert.equal((errors[0]!.obj as { eventId?: string }).eventId, broken.id);
+    const counted = (await eventMetrics.invalid.get()).values.find((v) => v.labels.store === repo.name);
+    assert.equal(counted?.value, 1, 'lgsp_events_invalid_total should count it for its store');
   });
 });

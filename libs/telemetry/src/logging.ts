@@ -17,12 +17,31 @@ export function currentTraceId(): string | undefined {
   return spanContext && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
 }
 
+/** The file `LGSP_LOG_FILE` names, opened once per process however many loggers write to it. */
+const logFiles = new Map<string, DestinationStream>();
+
+function configuredDestination(): DestinationStream | undefined {
+  const file = process.env.LGSP_LOG_FILE;
+  if (!file || file === '-') return undefined;
+  let destination = logFiles.get(file);
+  if (!destination) {
+    // Synchronous: the lines are in the file when a failing test suite prints its tail at exit.
+    destination = pino.destination({ dest: file, sync: true, mkdir: true, append: true });
+    logFiles.set(file, destination);
+  }
+  return destination;
+}
+
 /**
  * A JSON logger whose every line carries `service` and, inside a span, `trace_id` and `span_id`.
  * Level from `LOG_LEVEL` (default `info`); secrets (authorization, cookie, x-api-key, password,
- * token, secret) are replaced by `[REDACTED]`. Writes to stdout unless `destination` is given.
+ * token, secret) are replaced by `[REDACTED]`. Writes to `destination` if given, else to the file
+ * `LGSP_LOG_FILE` names (the test harness sets it, one file per suite), else to stdout.
  */
-export function createLogger(serviceName: string, destination?: DestinationStream): Logger {
+export function createLogger(
+  serviceName: string,
+  destination: DestinationStream | undefined = configuredDestination(),
+): Logger {
   return pino(
     {
       level: process.env.LOG_LEVEL ?? 'info',

@@ -1,5 +1,6 @@
 import type { EngineProcess, StartedEngine } from './process.js';
 import { dropDatabase, startMongo, uniqueDatabaseName, withDatabase } from './mongo.js';
+import { logToSuiteFile } from './logs.js';
 import { startNats } from './nats.js';
 
 /** The engines of one test suite, on free ports in temporary directories. */
@@ -57,8 +58,10 @@ function required(engine: StartedEngine | undefined, name: string): StartedEngin
 /**
  * Starts NATS (JetStream) and a MongoDB-compatible server for a test suite, in parallel.
  * Call stop() when done (e.g. in `after`); engines left running are killed when the process exits.
+ * From here on, services' logs go to the suite's log file (`logToSuiteFile`), not the runner's output.
  */
 export async function startEngines(opts: { nats?: boolean; mongo?: boolean } = {}): Promise<Engines> {
+  logToSuiteFile();
   const [nats, mongo] = await Promise.allSettled([
     opts.nats === false ? undefined : startNats(),
     opts.mongo === false ? undefined : startMongo(),

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-export type EngineKind = 'nats-server' | 'ferretdb' | 'mongod' | 'external';
+export type EngineKind = 'nats-server' | 'ferretdb' | 'mongod' | 'gofakes3' | 'external';
 
 /** One engine of a test suite. */
 export interface EngineProcess {

@@ -13,7 +13,7 @@ import {
   startService,
   type ServiceUnderTest,
 } from '@openlgsp/http/testing';
-import { landDatabase } from './fixtures.js';
+import { landDatabase, landService } from './fixtures.js';
 
 /**
  * The catalogue end to end against a real nats-server and a real MongoDB-wire server (FerretDB):
@@ -69,13 +69,7 @@ async function listedEntry(overrides = {}): Promise<string> {
 async function declaredService(entryId: string): Promise<string> {
   const declared = await sut.request('POST', '/catalogue/services', {
     token: tokens.owner,
-    body: {
-      entryId,
-      name: 'Tra cứu thửa đất',
-      protocol: 'rest',
-      endpoint: 'https://lgsp.example.vn/land/v1',
-      version: '1.0.0',
-    },
+    body: landService(entryId),
   });
   assert.equal(declared.status, 201, JSON.stringify(declared.body));
   return declared.body.serviceId;

@@ -24,3 +24,14 @@ export function landDatabase(owner = 'STNMT', overrides: Partial<ProposedContent
     ...overrides,
   };
 }
+
+/** What a provider declares for its land entry: the sharing service that serves it. */
+export function landService(entryId: string) {
+  return {
+    entryId,
+    name: 'Tra cứu thửa đất',
+    protocol: 'rest',
+    endpoint: 'https://lgsp.example.vn/land/v1',
+    version: '1.0.0',
+  };
+}

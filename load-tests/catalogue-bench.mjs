@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// OpenLGSP benchmark runner: `npm run bench` (builds first), or `node load-tests/bench.mjs` after a build.
+// The catalogue's four benchmarks: `npm run bench` runs them first, or `node load-tests/catalogue-bench.mjs`
+// after a build.
 //
-//   node load-tests/bench.mjs             full run (about 1 minute on an idle 2-core machine, up to ~3 when loaded)
-//   node load-tests/bench.mjs --quick     15-30 s, a smoke check (small counts: ratios only roughly)
-//   node load-tests/bench.mjs --n=400     the base count N (README.md, "Sizes", says how each benchmark uses it)
-//   node load-tests/bench.mjs --only=1,3  a subset: 1 publish, 2 write path, 3 intake, 4 outbox sweep
+//   node load-tests/catalogue-bench.mjs             full run (about 1 minute on an idle 2-core machine, up to ~3 when loaded)
+//   node load-tests/catalogue-bench.mjs --quick     15-30 s, a smoke check (small counts: ratios only roughly)
+//   node load-tests/catalogue-bench.mjs --n=400     the base count N (load-tests/README.md, "Sizes", says how each uses it)
+//   node load-tests/catalogue-bench.mjs --only=1,3  a subset: 1 publish, 2 write path, 3 intake, 4 outbox sweep
 //
 // It starts its own engines (nats-server with JetStream and FerretDB, on free ports in temporary
 // directories) and the catalogue service in this process, runs each benchmark next to a baseline measured
@@ -18,45 +19,54 @@ import { startTelemetry } from '@openlgsp/telemetry';
 await startTelemetry({ serviceName: 'catalogue' });
 
 const os = await import('node:os');
-const { execFileSync } = await import('node:child_process');
-const { readFileSync, rmSync } = await import('node:fs');
-const { basename, dirname } = await import('node:path');
 const { performance } = await import('node:perf_hooks');
 const { randomBytes, randomUUID } = await import('node:crypto');
 const { setTimeout: sleep } = await import('node:timers/promises');
-const { startEngines } = await import('@openlgsp/testing');
-const { startService } = await import('@openlgsp/http/testing');
 const { EventFactory, EventPublisher, OutboxRelay, createEvent, encodeData, fromNatsMessage, toNatsMessage } =
   await import('@openlgsp/events');
 const { contractFor, subjectFor } = await import('@openlgsp/contracts');
 const { default: mongoose } = await import('mongoose');
 const { AckPolicy, DeliverPolicy, jetstreamManager } = await import('@nats-io/jetstream');
-
-const root = new URL('..', import.meta.url);
+const {
+  log,
+  heapMb,
+  runOps,
+  alternate,
+  Sample,
+  rows,
+  heap,
+  notes,
+  int,
+  fmtRate,
+  fmtRatio,
+  rateRow,
+  latencyRow,
+  section,
+  machineLine,
+  printReport,
+} = await import('./lib/measure.mjs');
+const {
+  parseOptions,
+  traceparent,
+  expectStatus,
+  startBenchService,
+  stopBenchService,
+  storeName,
+  describeSource,
+  run,
+} = await import('./lib/run.mjs');
+const { proposedContent } = await import('./lib/fixtures.mjs');
 
 // ---------------------------------------------------------------------------------------------------
 // Options and sizes
 
-const args = process.argv.slice(2);
-if (args.includes('--help') || args.includes('-h')) {
-  process.stdout.write('usage: node load-tests/bench.mjs [--quick] [--n=<count>] [--only=1,2,3,4]\n');
-  process.exit(0);
-}
-for (const a of args) {
-  if (!/^--(quick|n=\d+|only=[1-4](,[1-4])*)$/.test(a)) {
-    process.stderr.write(`unknown argument ${a}; try --help\n`);
-    process.exit(2);
-  }
-}
-const quick = args.includes('--quick');
-const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-/** The base count N: the number of store-bound operations per variant (README.md, "Sizes"). */
-const N = Number(option('n') ?? (quick ? 40 : 200));
-if (!Number.isInteger(N) || N < 10) {
-  process.stderr.write('--n must be an integer >= 10\n');
-  process.exit(2);
-}
-const only = new Set((option('only') ?? '1,2,3,4').split(',').map(Number));
+/** N: the number of store-bound operations per variant (load-tests/README.md, "Sizes"). */
+const { quick, N, only } = parseOptions('catalogue-bench.mjs', {
+  n: 200,
+  quickN: 40,
+  minN: 10,
+  only: [1, 2, 3, 4],
+});
 const sizes = {
   /** Ours and the baseline alternate in this many rounds (ABBA…), so a slow spell of a noisy machine hits both. */
   rounds: 2,
@@ -76,36 +86,13 @@ const sizes = {
 };
 sizes.warmup = Math.max(10, Math.round(N / 5));
 
-const {
-  log,
-  heapMb,
-  runOps,
-  alternate,
-  Sample,
-  rows,
-  heap,
-  notes,
-  int,
-  fmtRate,
-  fmtRatio,
-  rateRow,
-  latencyRow,
-  section,
-  machineLine,
-  printReport,
-} = await import('./lib/measure.mjs');
-
 // ---------------------------------------------------------------------------------------------------
 // Fixtures and helpers
-
-/** The catalogue tests' realistic entry: the land database of STNMT (built with the catalogue). */
-const { landDatabase } = await import('../services/catalogue/dist/test/fixtures.js');
 
 const OPENED = 'vn.openlgsp.catalogue.error-report.opened.v1';
 const REPORTED = 'vn.openlgsp.catalogue.data-error.reported.v1';
 const OWNER = 'STNMT';
 const REPORTER = 'SXD'; // errors are reported by agencies other than the owner
-const traceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 
 /** What an agency's system reports (contracts/examples/catalogue/data-error.reported.v1.json). */
 const reportBody = (entryId, i) => ({
@@ -115,18 +102,12 @@ const reportBody = (entryId, i) => ({
   recordRef: `parcel 12-${String(i).padStart(6, '0')}`,
 });
 
-function expectStatus(answer, status, what) {
-  if (answer.status !== status)
-    throw new Error(`${what}: expected ${status}, got ${answer.status} ${JSON.stringify(answer.body)}`);
-  return answer.body;
-}
-
 /** Propose → compile (DIC) → decide (Committee), as `listedEntry()` in the catalogue's tests. */
 async function listedEntry(sut, tokens) {
   const { entryId, proposalId } = expectStatus(
     await sut.request('POST', '/catalogue/entries/proposals', {
       token: tokens.owner,
-      body: { content: landDatabase(OWNER), justification: 'Phục vụ thủ tục đất đai liên thông' },
+      body: { content: proposedContent(OWNER), justification: 'Phục vụ thủ tục đất đai liên thông' },
     }),
     201,
     'proposal',
@@ -602,53 +583,13 @@ async function benchSweep(sut, probe, tokens, entryId) {
 // ---------------------------------------------------------------------------------------------------
 // The run
 
-function describeSource() {
-  try {
-    const git = (...a) =>
-      execFileSync('git', a, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return `commit ${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? ' + uncommitted changes' : ''}`;
-  } catch {
-    return 'commit unknown';
-  }
-}
-
-function ferretVersion(info) {
-  if (info.ferretdbVersion && info.ferretdbVersion !== 'unknown') return info.ferretdbVersion;
-  try {
-    const mod = readFileSync(new URL('deploy/local/engines/ferretdb/go.mod', root), 'utf8');
-    return /FerretDB\/FerretDB (v\S+)/.exec(mod)?.[1] ?? '?';
-  } catch {
-    return '?';
-  }
-}
-
 async function main() {
   const t0 = performance.now();
   const loadStart = os.loadavg()[0];
   log(`starting engines and the catalogue (N=${N}${quick ? ', quick' : ''})`);
-  const engines = await startEngines();
-  let sut;
+  const sut = await startBenchService({ service: 'catalogue' });
   let probe;
-  // Ctrl-C: @openlgsp/testing has already killed the engines and removed their directories (its handler
-  // runs first); the service cannot close cleanly without them, so only its temporary key directory
-  // (startService's, named by AUTH_PUBLIC_KEY_FILE) is removed here.
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.once(signal, () => {
-      log(`${signal}: engines removed, exiting`);
-      const keys = process.env.AUTH_PUBLIC_KEY_FILE && dirname(process.env.AUTH_PUBLIC_KEY_FILE);
-      if (sut && keys && dirname(keys) === os.tmpdir() && basename(keys).startsWith('lgsp-keys-'))
-        rmSync(keys, { recursive: true, force: true });
-      process.exit(130);
-    });
-  }
   try {
-    sut = await startService({
-      service: 'catalogue',
-      appModule: async () => (await import('@openlgsp/catalogue-service')).AppModule,
-      engines,
-      // Production's sweep interval (not the tests' 200 ms) and quiet logs.
-      env: { OUTBOX_SWEEP_MS: '5000', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },
-    });
     probe = await Probe.open(sut);
     const tokens = {
       owner: await sut.token(OWNER, ['provider']),
@@ -657,11 +598,7 @@ async function main() {
       reporter: await sut.token(REPORTER, ['consumer']),
     };
     const entryId = await listedEntry(sut, tokens);
-    const buildInfo = await probe.db.admin().command({ buildInfo: 1 });
-    const store =
-      engines.mongo.engine === 'ferretdb'
-        ? `FerretDB ${ferretVersion(buildInfo)} (SQLite)`
-        : `${engines.mongo.engine} ${buildInfo.version}`;
+    const store = await storeName(sut.engines, probe.db);
     const heapStart = heapMb();
 
     if (only.has(1)) await section('1 · event publish', () => benchPublish(sut));
@@ -683,7 +620,7 @@ async function main() {
     const heapEnd = heapMb();
 
     printReport({
-      title: `## OpenLGSP benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, N=${N}${quick ? ' (--quick)' : ''}, ${describeSource()}`,
+      title: `## OpenLGSP catalogue benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, N=${N}${quick ? ' (--quick)' : ''}, ${describeSource()}`,
       context: [
         machineLine({ nats: sut.nc.info?.version, store, loadStart }),
         'Client, catalogue service (in this process, telemetry on without an exporter, LOG_LEVEL=error) and engines share the machine.',
@@ -697,16 +634,9 @@ async function main() {
       startedAt: t0,
     });
   } finally {
-    log('stopping the catalogue and removing the engines');
     await probe?.close().catch(() => undefined);
-    if (sut) await sut.stop();
-    else await engines.stop();
+    await stopBenchService(sut);
   }
 }
 
-try {
-  await main();
-} catch (err) {
-  log(`failed: ${err?.stack ?? err}`);
-  process.exitCode = 1;
-}
+await run(main);
