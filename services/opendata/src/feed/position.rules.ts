@@ -190,3 +190,17 @@ export function matches(filter: FeedFilter, event: LgspEvent): boolean {
   }
   return true;
 }
+
+/** `GET /opendata/feed`: its filter and resume point from the query and `Last-Event-ID`, all errors at once. */
+export function parseFeedRequest(
+  query: Parameters<typeof parseFeedFilter>[0] & { since?: string },
+  lastEventId?: string,
+): Checked<{ filter: FeedFilter; resume: ResumePoint }> {
+  const filter = parseFeedFilter(query);
+  const resume = parseResumePoint({ lastEventId, since: query.since });
+  if (filter.ok && resume.ok) return { ok: true, value: { filter: filter.value, resume: resume.value } };
+  return {
+    ok: false,
+    violations: [...(resume.ok ? [] : resume.violations), ...(filter.ok ? [] : filter.violations)],
+  };
+}
