@@ -14,8 +14,8 @@ import { parseFeedFilter } from '../src/feed/position.rules.js';
 import { deliverWebhook } from '../src/webhooks/deliverer.js';
 import { newSigningSecret } from '../src/webhooks/signing.js';
 import {
-  resume,
-  subscribe,
+  resumeSubscription,
+  subscribeWebhook,
   type DeliveryPolicy,
   type WebhookSubscription,
 } from '../src/webhooks/subscription.rules.js';
@@ -146,7 +146,7 @@ describe('webhook delivery', () => {
     filter = ANY_CHANGE,
   ): Promise<WebhookSubscription> {
     return unwrap(
-      subscribe({
+      subscribeWebhook({
         id: `sub-${Math.random()}`,
         app: 'app-1',
         url,
@@ -294,7 +294,7 @@ describe('webhook delivery', () => {
       );
 
       receiver.answer = 204;
-      store.put(unwrap(resume(stopped)));
+      store.put(unwrap(resumeSubscription(stopped)));
       await worker.refresh();
       await until(
         'the changes delivered after resuming',
@@ -313,7 +313,7 @@ describe('webhook delivery', () => {
         status: 'paused',
         paused: { code: 'paused-by-owner', message: 'x', at: again.createdAt },
       });
-      store.put(unwrap(resume(current(), sub.cursor + 1)));
+      store.put(unwrap(resumeSubscription(current(), sub.cursor + 1)));
       await worker.refresh();
       await until(
         'the redelivery',

@@ -1,7 +1,7 @@
 import { DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { fromNatsMessage, type LgspEvent } from '@openlgsp/events';
 import { FEED_STREAM, type FeedFilter, type ResumePoint } from './feed.model.js';
-import { matches } from './position.rules.js';
+import { matchesFilter } from './position.rules.js';
 import { disconnectFrame, feedItemFrame, HEARTBEAT, sseFrame, type DisconnectReason } from './sse.js';
 
 /**
@@ -271,7 +271,7 @@ export class FeedClient {
     if (this.state !== 'replaying' && this.state !== 'starting') return;
     this.liveFrom ??= entry.position;
     this.liveSeen = entry.position;
-    if (!entry.event || !matches(this.filter, entry.event)) return;
+    if (!entry.event || !matchesFilter(this.filter, entry.event)) return;
     this.collected.push(entry);
     if (this.collected.length > this.limits.maxQueuedItems) {
       // Kept bounded: the replay now has to reach the dropped message itself.
@@ -298,7 +298,7 @@ export class FeedClient {
   /** Takes one stream message in order: queues it if it matches, otherwise just moves on. */
   accept(entry: StreamEntry): void {
     if (this.state === 'closed' || entry.position <= this.cursor) return;
-    if (!entry.event || !matches(this.filter, entry.event)) return this.skipTo(entry.position);
+    if (!entry.event || !matchesFilter(this.filter, entry.event)) return this.skipTo(entry.position);
     const frame = feedItemFrame({ position: entry.position, event: entry.event });
     const bytes = Buffer.byteLength(frame);
     if (

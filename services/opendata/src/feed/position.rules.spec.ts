@@ -4,7 +4,7 @@ import { ANY_CHANGE, FEED_EVENT_TYPES, type FeedFilter } from './feed.model.js';
 import { datasetChange } from './feed.fixtures.js';
 import {
   FILTER_LIMITS,
-  matches,
+  matchesFilter,
   parseFeedFilter,
   parseResumePoint,
   startOptionOf,
@@ -124,22 +124,24 @@ describe('matching a change against a filter', () => {
   const retracted = datasetChange('retracted', { datasetId: A, ownerAgency: 'SGDDT' });
 
   it('lets every feed change through an empty filter, and nothing that is not on the feed', () => {
-    assert.ok(matches(ANY_CHANGE, published));
-    assert.ok(matches(ANY_CHANGE, retracted));
-    assert.ok(!matches(ANY_CHANGE, { ...published, type: 'vn.openlgsp.opendata.feedback.received.v1' }));
+    assert.ok(matchesFilter(ANY_CHANGE, published));
+    assert.ok(matchesFilter(ANY_CHANGE, retracted));
+    assert.ok(
+      !matchesFilter(ANY_CHANGE, { ...published, type: 'vn.openlgsp.opendata.feedback.received.v1' }),
+    );
     assert.equal(FEED_EVENT_TYPES.length, 3);
   });
 
   it('keeps a change only when every field given matches', () => {
-    assert.ok(matches(filter({ dataset: A, publisher: 'SGDDT', theme: 'EDUC' }), published));
-    assert.ok(!matches(filter({ dataset: B }), published));
-    assert.ok(!matches(filter({ publisher: 'STTTT' }), published));
-    assert.ok(!matches(filter({ theme: 'HEAL' }), published));
-    assert.ok(!matches(filter({ type: 'dataset.updated' }), published));
+    assert.ok(matchesFilter(filter({ dataset: A, publisher: 'SGDDT', theme: 'EDUC' }), published));
+    assert.ok(!matchesFilter(filter({ dataset: B }), published));
+    assert.ok(!matchesFilter(filter({ publisher: 'STTTT' }), published));
+    assert.ok(!matchesFilter(filter({ theme: 'HEAL' }), published));
+    assert.ok(!matchesFilter(filter({ type: 'dataset.updated' }), published));
   });
 
   it('lets a retraction through a theme filter, as it carries no themes', () => {
-    assert.ok(matches(filter({ theme: 'HEAL' }), retracted));
-    assert.ok(!matches(filter({ theme: 'HEAL', publisher: 'STTTT' }), retracted));
+    assert.ok(matchesFilter(filter({ theme: 'HEAL' }), retracted));
+    assert.ok(!matchesFilter(filter({ theme: 'HEAL', publisher: 'STTTT' }), retracted));
   });
 });

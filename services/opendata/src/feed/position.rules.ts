@@ -178,7 +178,7 @@ interface DatasetFacts {
  * retraction carries no themes, so it passes a theme filter: a reader that follows some themes
  * must still learn that a dataset it holds was withdrawn (it ignores retractions of others).
  */
-export function matches(filter: FeedFilter, event: LgspEvent): boolean {
+export function matchesFilter(filter: FeedFilter, event: LgspEvent): boolean {
   if (!isFeedEventType(event.type)) return false;
   if (filter.types.length && !filter.types.includes(event.type)) return false;
   const data = (event.data ?? {}) as DatasetFacts;

@@ -8,9 +8,9 @@ import {
   passOver,
   pauseByOwner,
   recordAttempt,
-  resume,
+  resumeSubscription,
   retryDelayMs,
-  subscribe,
+  subscribeWebhook,
   type DeliveryPolicy,
   type WebhookSubscription,
 } from './subscription.rules.js';
@@ -28,7 +28,7 @@ const at = (ms: number) => new Date(T0.getTime() + ms);
 
 function subscription(cursor = 10): WebhookSubscription {
   return unwrap(
-    subscribe({
+    subscribeWebhook({
       id: 'sub-1',
       app: 'app-1',
       url: 'https://receiver.example.vn/hooks/opendata',
@@ -156,16 +156,16 @@ describe('webhook subscriptions', () => {
   it('resumes from where it stopped or from a chosen position', () => {
     let sub = subscription();
     for (let i = 0; i < policy.pauseAfterFailures; i++) sub = recordAttempt(sub, failed(11, i), policy, half);
-    const again = unwrap(resume(sub));
+    const again = unwrap(resumeSubscription(sub));
     assert.equal(again.status, 'active');
     assert.equal(again.cursor, 10);
     assert.equal(again.consecutiveFailures, 0);
     assert.equal(again.paused, undefined);
-    assert.equal(unwrap(resume(sub, 4)).cursor, 4);
-    const refused = resume(again);
+    assert.equal(unwrap(resumeSubscription(sub, 4)).cursor, 4);
+    const refused = resumeSubscription(again);
     assert.ok(!refused.ok);
     assert.equal(refused.violation.code, 'not-paused');
-    const bad = resume(sub, -1);
+    const bad = resumeSubscription(sub, -1);
     assert.ok(!bad.ok);
     assert.equal(bad.violation.path, '/from');
   });

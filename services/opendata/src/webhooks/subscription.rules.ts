@@ -66,7 +66,7 @@ export type Random = () => number;
 
 export const MAX_URL_LENGTH = 2048;
 
-export function subscribe(input: {
+export function subscribeWebhook(input: {
   id: string;
   app: string;
   url: string;
@@ -229,7 +229,7 @@ export function pauseByOwner(sub: WebhookSubscription, now: Date): WebhookSubscr
  * Resumes a paused subscription from where it stopped, or after a chosen position: an earlier one
  * re-delivers (receivers de-duplicate on the event id), a later one skips changes on purpose.
  */
-export function resume(sub: WebhookSubscription, from?: number): Result<WebhookSubscription> {
+export function resumeSubscription(sub: WebhookSubscription, from?: number): Result<WebhookSubscription> {
   if (sub.status !== 'paused') return fail('conflict', 'not-paused', 'the subscription is not paused');
   if (from !== undefined && (!Number.isSafeInteger(from) || from < 0))
     return fail('invalid', 'invalid-position', 'a feed position is a whole number from 0', { path: '/from' });

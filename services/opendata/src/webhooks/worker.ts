@@ -2,7 +2,7 @@ import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
 import { fromNatsMessage, type LgspEvent } from '@openlgsp/events';
 import type { GuardOptions } from '@openlgsp/net';
 import { FEED_STREAM } from '../feed/feed.model.js';
-import { matches } from '../feed/position.rules.js';
+import { matchesFilter } from '../feed/position.rules.js';
 import { deliverWebhook, type DeliveryRequest, type DeliveryResult } from './deliverer.js';
 import { secretsInUse } from './signing.js';
 import {
@@ -179,7 +179,7 @@ export class WebhookWorker {
     sub: WebhookSubscription,
     change: { position: number; event?: LgspEvent },
   ): Promise<WebhookSubscription | undefined> {
-    if (!change.event || !matches(sub.filter, change.event))
+    if (!change.event || !matchesFilter(sub.filter, change.event))
       return this.save(passOver(sub, change.position), sub);
     const event = change.event;
     for (;;) {
