@@ -34,6 +34,9 @@ class Receiver {
   readonly received: Received[] = [];
   readonly refused: string[] = [];
   answer = 204;
+  /** While set, answers wait for it (a slow receiver). */
+  gate: Promise<void> | undefined;
+  redirectTo: string | undefined;
   private server: Server;
   port = 0;
 
@@ -45,7 +48,12 @@ class Receiver {
     return createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+      req.on('end', async () => {
+        await this.gate;
+        if (this.redirectTo) {
+          res.writeHead(307, { location: this.redirectTo }).end();
+          return;
+        }
         const body = Buffer.concat(chunks).toString('utf8');
         try {
           const data = new Webhook(this.secret).verify(body, headersOf(req.headers));
@@ -332,5 +340,129 @@ describe('webhook delivery', () => {
     function current(): WebhookSubscription {
       return store.peek(sub.id)!;
     }
+  });
+  it('signs with both secrets during a rotation, so receivers with either verify', async () => {
+    const old = newSigningSecret();
+    const next = newSigningSecret();
+    const withOld = new Receiver(old);
+    const withNew = new Receiver(next);
+    await Promise.all([withOld.up(), withNew.up()]);
+    try {
+      const event = datasetChange('updated');
+      for (const receiver of [withOld, withNew]) {
+        const result = await deliverWebhook(
+          { url: receiver.url, event, secrets: [next, old] },
+          { allow: ALLOW },
+        );
+        assert.equal(result.status, 204);
+        assert.deepEqual(
+          receiver.received.map((r) => r.eventId),
+          [event.id],
+        );
+      }
+      const afterOverlap = await deliverWebhook(
+        { url: withOld.url, event, secrets: [next] },
+        { allow: ALLOW },
+      );
+      assert.equal(afterOverlap.status, 400);
+      assert.deepEqual(withOld.refused, ['No matching signature found']);
+    } finally {
+      await Promise.all([withOld.down(), withNew.down()]);
+    }
+  });
+
+  it('does not follow a redirect: the signed change goes only to the registered URL', async () => {
+    const secret = newSigningSecret();
+    const receiver = new Receiver(secret);
+    await receiver.up();
+    receiver.redirectTo = 'http://127.0.0.1:1/elsewhere';
+    try {
+      const result = await deliverWebhook(
+        { url: receiver.url, event: datasetChange('updated'), secrets: [secret] },
+        { allow: ALLOW },
+      );
+      assert.equal(result.status, undefined);
+      assert.equal(result.error, 'redirected (redirects are not followed)');
+    } finally {
+      await receiver.down();
+    }
+  });
+
+  it('keeps delivering to other subscriptions while one receiver is slow', async () => {
+    const slowSecret = newSigningSecret();
+    const fastSecret = newSigningSecret();
+    const slow = new Receiver(slowSecret);
+    const fast = new Receiver(fastSecret);
+    let release!: () => void;
+    slow.gate = new Promise((r) => (release = r));
+    await Promise.all([slow.up(), fast.up()]);
+    const store = new InMemorySubscriptions();
+    const slowSub = await subscription(slow.url, slowSecret);
+    const fastSub = await subscription(fast.url, fastSecret);
+    store.put(slowSub);
+    store.put(fastSub);
+    const ids = await publish(5);
+    const worker = new WebhookWorker(js, store, { policy, allow: ALLOW, idleWaitMs: 300, concurrency: 4 });
+    worker.start();
+    try {
+      await until(
+        'the fast receiver served',
+        () => fast.received.length >= ids.length,
+        () => fast.received,
+      );
+      assert.deepEqual(
+        fast.received.map((r) => r.eventId),
+        ids,
+      );
+      assert.equal(slow.received.length, 0, 'the slow receiver has not answered yet');
+      release();
+      slow.gate = undefined;
+      await until(
+        'the slow receiver served',
+        () => slow.received.length >= ids.length,
+        () => slow.received,
+      );
+      assert.deepEqual(
+        slow.received.map((r) => r.eventId),
+        ids,
+      );
+    } finally {
+      release();
+      await worker.stop();
+      await Promise.all([slow.down(), fast.down()]);
+    }
+  });
+
+  it('stops promptly while a subscription waits out a long backoff', async () => {
+    const secret = newSigningSecret();
+    const receiver = new Receiver(secret);
+    await receiver.up();
+    const url = receiver.url;
+    await receiver.down();
+    const store = new InMemorySubscriptions();
+    const sub = await subscription(url, secret);
+    store.put(sub);
+    await publish(1);
+    const worker = new WebhookWorker(js, store, {
+      policy: { ...policy, baseDelayMs: 3_600_000, maxDelayMs: 3_600_000 },
+      allow: ALLOW,
+      idleWaitMs: 300,
+      random: () => 0.999,
+    });
+    worker.start();
+    await until(
+      'the first failure',
+      () => store.peek(sub.id)!.consecutiveFailures === 1,
+      () => store.peek(sub.id),
+    );
+    let stopped = false;
+    const stopping = worker.stop().then(() => (stopped = true));
+    await until(
+      'the worker stopped',
+      () => stopped,
+      () => store.peek(sub.id),
+    );
+    await stopping;
+    assert.equal(store.peek(sub.id)!.consecutiveFailures, 1, 'no attempt after stop');
   });
 });

@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
 import { fromNatsMessage, type LgspEvent } from '@openlgsp/events';
 import type { GuardOptions } from '@openlgsp/net';
@@ -59,7 +60,8 @@ export interface WorkerOptions {
   /** Receivers let through the SSRF guard although not public (tests: their local receiver). */
   allow?: GuardOptions['allow'];
   clock?: () => Date;
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits out a backoff; resolves early when `signal` aborts (the worker stops). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   random?: Random;
   deliver?: (request: DeliveryRequest) => Promise<DeliveryResult>;
   /** A subscription's loop failed (the stream or the store); it restarts at the next refresh. */
@@ -80,6 +82,7 @@ export class WebhookWorker {
   private readonly loops = new Map<string, Promise<void>>();
   private readonly slots: Semaphore;
   private running = false;
+  private stopping = new AbortController();
   private refresher: Promise<void> | undefined;
 
   constructor(
@@ -94,7 +97,7 @@ export class WebhookWorker {
       idleWaitMs: options.idleWaitMs ?? 5_000,
       batch: options.batch ?? 100,
       clock: options.clock ?? (() => new Date()),
-      sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+      sleep: options.sleep ?? ((ms, signal) => wait(ms, undefined, { signal }).catch(() => undefined)),
       random: options.random ?? Math.random,
       onError:
         options.onError ??
@@ -109,6 +112,7 @@ export class WebhookWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = new AbortController();
     this.refresher = (async () => {
       while (this.running) {
         await this.refresh().catch(() => undefined);
@@ -132,6 +136,7 @@ export class WebhookWorker {
   /** Stops reading; deliveries in flight finish, and their outcome is saved. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     await this.refresher;
     await Promise.all(this.loops.values());
   }
@@ -184,8 +189,9 @@ export class WebhookWorker {
     const event = change.event;
     for (;;) {
       if (!this.running) return sub;
-      const wait = sub.nextAttemptAt ? Date.parse(sub.nextAttemptAt) - this.options.clock().getTime() : 0;
-      if (wait > 0) await this.options.sleep(wait);
+      const backoff = sub.nextAttemptAt ? Date.parse(sub.nextAttemptAt) - this.options.clock().getTime() : 0;
+      if (backoff > 0) await this.options.sleep(backoff, this.stopping.signal);
+      if (!this.running) return sub;
       const result = await this.slots.run(() =>
         this.deliver({ url: sub.url, event, secrets: secretsInUse(sub.secrets, this.options.clock()) }),
       );
