@@ -17,14 +17,23 @@ import { parseFeedFilter, parseFeedRequest } from '../src/feed/position.rules.js
 class RecordingWriter implements FeedWriter {
   chunks: string[] = [];
   ended = false;
+  /** Chunks taken before write() asks to wait for 'drain' (a slow socket). */
+  capacity = Infinity;
   private closeListeners: (() => void)[] = [];
+  private drainListeners: (() => void)[] = [];
   write(chunk: string): boolean {
     this.chunks.push(chunk);
-    return true;
+    return this.chunks.length < this.capacity;
   }
   on(event: 'drain' | 'close', listener: () => void) {
     if (event === 'close') this.closeListeners.push(listener);
+    else this.drainListeners.push(listener);
     return this;
+  }
+  /** The socket took what it had; `more` chunks fit before the next wait. */
+  drain(more: number): void {
+    this.capacity = this.chunks.length + more;
+    for (const l of this.drainListeners) l();
   }
   end(): void {
     this.ended = true;
@@ -152,6 +161,30 @@ describe('the change feed fan-out', () => {
     );
     assert.deepEqual(writer.positions(), [...backlog, ...during]);
     assert.equal(resumed.closedBecause, undefined);
+  });
+
+  it('paces a replay by a slow client and still hands over to the live tail without loss', async () => {
+    const start = await lastPosition();
+    const backlog = await publish(20);
+    const writer = new RecordingWriter();
+    writer.capacity = 3; // the socket fills after three chunks
+    const resumed = await fanout.connect(writer, {
+      filter: ANY_CHANGE,
+      resume: { kind: 'after', position: start },
+    });
+    // More live changes than the client's bound (8) arrive while its replay is stuck.
+    const during = await publish(20);
+    while (resumed.position < during.at(-1)!) {
+      await until(
+        'the client to wait for its socket',
+        () => writer.chunks.length >= writer.capacity,
+        () => writer.positions(),
+      );
+      writer.drain(3);
+    }
+    assert.deepEqual(writer.positions(), [...backlog, ...during]);
+    assert.equal(resumed.closedBecause, undefined, 'a replaying client is paced, not disconnected');
+    resumed.close('shutdown');
   });
 
   it('starts a client at a time: the first change at or after it', async () => {

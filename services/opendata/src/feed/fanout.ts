@@ -126,7 +126,7 @@ export class FeedFanout {
     try {
       const end = await this.lastPosition();
       const from = await this.startingCursor(request.resume, end);
-      client.begin(from, end, (cursor) => this.replay(client, cursor));
+      client.begin(from, end, () => this.replay(client));
     } catch (error) {
       client.close('feed-unavailable');
       throw error;
@@ -178,16 +178,26 @@ export class FeedFanout {
     }
   }
 
-  /** Reads the stream after `cursor` for one client, at its pace, until it has caught up. */
-  private async replay(client: FeedClient, cursor: number): Promise<void> {
-    const consumer = await this.js.consumers.get(this.options.stream, {
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: cursor + 1,
-    });
-    try {
-      while (client.replaying) {
+  /**
+   * Reads the stream after `cursor` for one client, at its pace, until it has caught up. The hand-over
+   * waits for the client's queue to empty, so flushing the collected tail cannot overflow it; if the
+   * tail outgrew its bound meanwhile, replaying resumes. Each round reads with a fresh ordered consumer
+   * from the client's cursor, so a round left mid-batch skips nothing.
+   */
+  private async replay(client: FeedClient): Promise<void> {
+    while (client.replaying) {
+      if (client.caughtUp()) {
+        await client.emptied();
+        if (client.caughtUp()) client.goLive();
+        continue;
+      }
+      const consumer = await this.js.consumers.get(this.options.stream, {
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: client.cursorPosition + 1,
+      });
+      let received = 0;
+      try {
         const batch = await consumer.fetch({ max_messages: this.options.replayBatch, expires: 2_000 });
-        let received = 0;
         for await (const m of batch) {
           received++;
           await client.room();
@@ -195,11 +205,14 @@ export class FeedFanout {
           client.accept(entryOf(m));
           if (client.caughtUp()) break;
         }
-        if (!client.replaying) break;
-        if (client.caughtUp() || received === 0) client.goLive();
+      } finally {
+        await consumer.delete().catch(() => undefined);
       }
-    } finally {
-      await consumer.delete().catch(() => undefined);
+      if (received === 0 && client.replaying) {
+        // Nothing more to read (what the tail lacks left the stream by retention): hand over as is.
+        await client.emptied();
+        client.goLive();
+      }
     }
   }
 }
@@ -222,6 +235,7 @@ export class FeedClient {
   private queuedBytes = 0;
   private blocked = false;
   private roomWaiters: (() => void)[] = [];
+  private emptyWaiters: (() => void)[] = [];
   /** While replaying: the live messages that match, and where the live tail began for this client. */
   private collected: StreamEntry[] = [];
   private liveFrom: number | undefined;
@@ -247,6 +261,11 @@ export class FeedClient {
     return this.written;
   }
 
+  /** The last stream position handled for this client (written, queued or passed over). */
+  get cursorPosition(): number {
+    return this.cursor;
+  }
+
   get replaying(): boolean {
     return this.state === 'replaying';
   }
@@ -256,14 +275,14 @@ export class FeedClient {
   }
 
   /** Starts serving after `cursor`; `end` is the stream's last position when the client registered. */
-  begin(cursor: number, end: number, replay: (cursor: number) => Promise<void>): void {
+  begin(cursor: number, end: number, replay: () => Promise<void>): void {
     if (this.state !== 'starting') return;
     this.cursor = cursor;
     this.written = cursor;
     this.replayEnd = end;
     this.state = 'replaying';
     if (this.caughtUp()) return this.goLive();
-    replay(cursor).catch(() => this.close('feed-unavailable'));
+    replay().catch(() => this.close('feed-unavailable'));
   }
 
   offerLive(entry: StreamEntry): void {
@@ -319,6 +338,12 @@ export class FeedClient {
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
+  /** Resolves when nothing is queued (or the client is gone). */
+  emptied(): Promise<void> {
+    if (this.state === 'closed' || this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.emptyWaiters.push(resolve));
+  }
+
   beat(): void {
     if (this.state === 'closed' || this.blocked || this.queue.length) return;
     if (!this.writer.write(HEARTBEAT)) this.blocked = true;
@@ -330,8 +355,9 @@ export class FeedClient {
     this.queue.length = 0;
     this.queuedBytes = 0;
     this.writer.write(disconnectFrame(reason, this.written));
-    this.writer.end();
+    // Closed before end(): the writer's own 'close' must not overwrite the reason.
     this.finish(reason);
+    this.writer.end();
   }
 
   private skipTo(position: number): void {
@@ -354,6 +380,10 @@ export class FeedClient {
   private wake(): void {
     const waiters = this.roomWaiters;
     this.roomWaiters = [];
+    if (this.queue.length === 0 || this.state === 'closed') {
+      waiters.push(...this.emptyWaiters);
+      this.emptyWaiters = [];
+    }
     for (const resolve of waiters) resolve();
   }
 
