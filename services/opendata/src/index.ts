@@ -24,6 +24,7 @@ export * from './feed/position.rules.js';
 export * from './feed/sse.js';
 export * from './feed/fanout.js';
 export * from './feed/atom.js';
+export * from './feed/recent.js';
 export * from './webhooks/signing.js';
 export * from './webhooks/subscription.rules.js';
 export * from './webhooks/deliverer.js';

@@ -11,6 +11,7 @@ import { ANY_CHANGE, FEED_EVENT_TYPES, type ResumePoint } from '../src/feed/feed
 import { FeedFanout, type FeedClient, type FeedWriter } from '../src/feed/fanout.js';
 import { datasetChange } from '../src/feed/feed.fixtures.js';
 import { parseFeedFilter, parseFeedRequest } from '../src/feed/position.rules.js';
+import { recentFeedItems } from '../src/feed/recent.js';
 
 /** The SSE fan-out against a real nats-server: one subscription, many clients, replay and resume. */
 
@@ -223,6 +224,18 @@ describe('the change feed fan-out', () => {
     assert.ok(other.seq < published! && junk.seq < published!);
     assert.deepEqual(writer.positions(), [published]);
     assert.ok(writer.chunks.every((chunk) => !chunk.includes('feedback')));
+  });
+
+  it('reads the newest changes back from the stream for the Atom feed', async () => {
+    const published = await publish(4, { ownerAgency: 'STTTT' });
+    const filter = parseFeedFilter({ publisher: 'STTTT' });
+    assert.ok(filter.ok);
+    const recent = await recentFeedItems(js, { limit: 3, filter: filter.value });
+    assert.deepEqual(
+      recent.map((i) => i.position),
+      published.slice(1),
+    );
+    assert.ok(recent.every((i) => (i.event.data as { ownerAgency: string }).ownerAgency === 'STTTT'));
   });
 
   it('resumes an EventSource client over HTTP after the server closes it, with nothing missing', async () => {
