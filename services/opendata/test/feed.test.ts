@@ -11,6 +11,7 @@ import { ANY_CHANGE, FEED_EVENT_TYPES, type ResumePoint } from '../src/feed/feed
 import { FeedFanout, type FeedClient, type FeedWriter } from '../src/feed/fanout.js';
 import { datasetChange } from '../src/feed/feed.fixtures.js';
 import { parseFeedFilter, parseFeedRequest } from '../src/feed/position.rules.js';
+import { SSE_HEADERS } from '../src/feed/sse.js';
 import { recentFeedItems } from '../src/feed/recent.js';
 
 /** The SSE fan-out against a real nats-server: one subscription, many clients, replay and resume. */
@@ -252,7 +253,7 @@ describe('the change feed fan-out', () => {
           .end(JSON.stringify(parsed.violations));
         return;
       }
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.writeHead(200, SSE_HEADERS);
       fanout.connect(res, parsed.value).then(
         (c) => connections.push(c),
         () => res.end(),

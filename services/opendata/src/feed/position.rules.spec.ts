@@ -47,10 +47,10 @@ describe('feed positions', () => {
     for (const [input, path] of [
       [{ lastEventId: 'abc' }, '/headers/last-event-id'],
       [{ lastEventId: '-1' }, '/headers/last-event-id'],
-      [{ since: '2026-01-31' }, '/query/since'],
-      [{ since: '2026-01-31T08:00:00' }, '/query/since'],
-      [{ since: '99999999999999999999' }, '/query/since'],
-      [{ since: '007' }, '/query/since'],
+      [{ since: '2026-01-31' }, '?since'],
+      [{ since: '2026-01-31T08:00:00' }, '?since'],
+      [{ since: '99999999999999999999' }, '?since'],
+      [{ since: '007' }, '?since'],
     ] as const) {
       const result = parseResumePoint(input);
       assert.ok(!result.ok, `expected ${JSON.stringify(input)} to be refused`);
@@ -97,10 +97,10 @@ describe('feed filters', () => {
     assert.deepEqual(
       violations.map((v) => [v.code, v.path]),
       [
-        ['invalid-dataset', '/query/dataset/0'],
-        ['invalid-publisher', '/query/publisher/0'],
-        ['invalid-theme', '/query/theme/0'],
-        ['invalid-type', '/query/type/0'],
+        ['invalid-dataset', '?dataset'],
+        ['invalid-publisher', '?publisher'],
+        ['invalid-theme', '?theme'],
+        ['invalid-type', '?type'],
       ],
     );
     assert.match(violations[3]!.message, /dataset\.published/);

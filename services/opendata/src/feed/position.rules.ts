@@ -64,7 +64,7 @@ export function parseResumePoint(input: { lastEventId?: string; since?: string }
       invalid(
         'invalid-since',
         `since must be a feed position (a whole number) or an RFC 3339 time such as 2026-01-31T08:00:00Z, not ${quote(since)}`,
-        '/query/since',
+        '?since',
       ),
     ],
   };
@@ -142,21 +142,17 @@ function values<T extends string>(
       invalid(
         'too-many-values',
         `${field} takes at most ${FILTER_LIMITS.valuesPerField} values, got ${list.length}`,
-        `/query/${field}`,
+        `?${field}`,
       ),
     );
     return [];
   }
   const out: T[] = [];
-  list.forEach((v, i) => {
+  list.forEach((v) => {
     const accepted = v.length <= FILTER_LIMITS.valueLength ? accept(v) : undefined;
     if (accepted === undefined)
       violations.push(
-        invalid(
-          `invalid-${field}`,
-          `${field} must be ${EXPECTED[field]}, not ${quote(v)}`,
-          `/query/${field}/${i}`,
-        ),
+        invalid(`invalid-${field}`, `${field} must be ${EXPECTED[field]}, not ${quote(v)}`, `?${field}`),
       );
     else if (!out.includes(accepted)) out.push(accepted);
   });

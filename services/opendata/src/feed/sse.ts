@@ -69,3 +69,13 @@ export function disconnectFrame(reason: DisconnectReason, lastPosition: number):
     data: JSON.stringify({ reason, lastPosition }),
   });
 }
+
+/**
+ * The response headers of an event stream: never cached or transformed, and not buffered by an
+ * nginx-style proxy in front (`X-Accel-Buffering`), or changes would arrive in lumps.
+ */
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  'x-accel-buffering': 'no',
+} as const;
