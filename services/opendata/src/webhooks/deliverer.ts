@@ -44,9 +44,19 @@ export function deliveryRequest(
   for (const name of EVENT_ATTRIBUTES) {
     if (name === 'datacontenttype') continue;
     const value = event[name];
-    if (typeof value === 'string') headers[`ce-${name}`] = value;
+    if (typeof value === 'string') headers[`ce-${name}`] = headerValue(value);
   }
   return { headers: { ...headers, ...signWebhook(event.id, at, body, secrets) }, body };
+}
+
+/**
+ * CloudEvents HTTP binding 1.0.2 §3.1.3.2: outside printable ASCII, and `"` and `%`, a header value
+ * is percent-encoded as UTF-8 (an attribute such as `actor` may hold any text; HTTP headers may not).
+ */
+export function headerValue(value: string): string {
+  return value.replace(/[^\x20-\x7E]|["%]/gu, (c) =>
+    [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
 }
 
 /**
