@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
+import { createHmac, randomBytes } from 'node:crypto';
 
 /**
  * Signing of webhook deliveries per the Standard Webhooks specification
  * (https://www.standardwebhooks.com): HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>.<body>`,
- * with a `whsec_`-prefixed base64 secret, so receivers verify with the spec's libraries.
+ * with a `whsec_`-prefixed base64 secret, so receivers verify with the spec's libraries. Signed
+ * with node:crypto (the reference `standardwebhooks` package hashes in JavaScript, ~10× slower on a
+ * dataset-sized body); the specs verify every signature with that package.
  */
 export interface WebhookHeaders {
   'webhook-id': string;
@@ -66,9 +67,17 @@ export function signWebhook(
   secrets: readonly string[],
 ): WebhookHeaders {
   if (!secrets.length) throw new RangeError('a delivery is signed with at least one secret');
+  const seconds = Math.floor(timestamp.getTime() / 1000);
   return {
     'webhook-id': id,
-    'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-    'webhook-signature': secrets.map((s) => new Webhook(s).sign(id, timestamp, body)).join(' '),
+    'webhook-timestamp': String(seconds),
+    'webhook-signature': secrets.map((s) => `v1,${hmac(s, `${id}.${seconds}.${body}`)}`).join(' '),
   };
+}
+
+function hmac(secret: string, content: string): string {
+  if (!isSigningSecret(secret)) throw new RangeError('a signing secret is whsec_ followed by base64');
+  return createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64'))
+    .update(content, 'utf8')
+    .digest('base64');
 }
