@@ -5,6 +5,8 @@ import { ANY_CHANGE } from '../feed/feed.model.js';
 import { newSigningSecret } from './signing.js';
 import {
   checkWebhookUrl,
+  ownerView,
+  rotateSubscriptionSecret,
   passOver,
   pauseByOwner,
   recordAttempt,
@@ -168,5 +170,23 @@ describe('webhook subscriptions', () => {
     const bad = resumeSubscription(sub, -1);
     assert.ok(!bad.ok);
     assert.equal(bad.violation.path, '/from');
+  });
+
+  it('rotates its secret with a bounded overlap, and never shows secrets to its owner', () => {
+    const sub = subscription();
+    const next = newSigningSecret();
+    const rotated = unwrap(rotateSubscriptionSecret(sub, next, T0, 3_600_000));
+    assert.equal(rotated.secrets.current, next);
+    assert.equal(rotated.secrets.previous?.secret, sub.secrets.current);
+    const view = ownerView(rotated, at(1_000));
+    assert.equal(view.previousSecretUntil, at(3_600_000).toISOString());
+    assert.ok(!JSON.stringify(view).includes('whsec_'));
+    assert.equal(ownerView(rotated, at(3_600_000)).previousSecretUntil, undefined);
+    const tooLong = rotateSubscriptionSecret(sub, next, T0, 8 * 24 * 3_600_000);
+    assert.ok(!tooLong.ok);
+    assert.equal(tooLong.violation.code, 'invalid-overlap');
+    const bad = rotateSubscriptionSecret(sub, 'secret', T0, 0);
+    assert.ok(!bad.ok);
+    assert.equal(bad.violation.path, '/secret');
   });
 });

@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from '@openlgsp/domain';
 import type { FeedFilter } from '../feed/feed.model.js';
-import { isSigningSecret, type SigningSecrets } from './signing.js';
+import { isSigningSecret, rotateSecret, type SigningSecrets } from './signing.js';
 
 /**
  * A registered external app's webhook: where the feed's changes go, which ones, signed with what,
@@ -244,4 +244,42 @@ function appendLog(
 ): DeliveryAttempt[] {
   const next = [...log, attempt];
   return next.length > policy.logSize ? next.slice(next.length - policy.logSize) : next;
+}
+
+/** The longest a replaced secret keeps signing: long enough to roll a receiver's configuration. */
+export const MAX_ROTATION_OVERLAP_MS = 7 * 24 * 60 * 60_000;
+
+/**
+ * Gives the subscription a new secret; the current one keeps signing for `overlapMs` beside it, so
+ * the receiver switches without refusing a delivery. A rotation during an overlap ends the older one.
+ */
+export function rotateSubscriptionSecret(
+  sub: WebhookSubscription,
+  next: string,
+  now: Date,
+  overlapMs: number,
+): Result<WebhookSubscription> {
+  if (!isSigningSecret(next))
+    return fail('invalid', 'invalid-secret', 'a signing secret is whsec_ followed by base64', {
+      path: '/secret',
+    });
+  if (!Number.isSafeInteger(overlapMs) || overlapMs < 0 || overlapMs > MAX_ROTATION_OVERLAP_MS)
+    return fail(
+      'invalid',
+      'invalid-overlap',
+      `the overlap is from 0 to ${MAX_ROTATION_OVERLAP_MS / 3_600_000} hours`,
+      {
+        path: '/overlapSeconds',
+      },
+    );
+  return ok({ ...sub, secrets: rotateSecret(sub.secrets, next, now, overlapMs) });
+}
+
+/** What the owning app sees: state, cursor and log, never the secrets (only until when the old one signs). */
+export type SubscriptionView = Omit<WebhookSubscription, 'secrets'> & { previousSecretUntil?: string };
+
+export function ownerView(sub: WebhookSubscription, now: Date): SubscriptionView {
+  const { secrets, ...rest } = sub;
+  const until = secrets.previous?.until;
+  return until && Date.parse(until) > now.getTime() ? { ...rest, previousSecretUntil: until } : rest;
 }
