@@ -124,4 +124,17 @@ describe('a feed client', () => {
     c.goLive();
     assert.deepEqual(writer.positions(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
+
+  it('disconnects a replaying client whose socket takes nothing for too long', async () => {
+    const writer = new FakeWriter(1);
+    const c = new FeedClient(writer, ANY_CHANGE, { ...limits, maxStallMs: 20 }, () => undefined);
+    c.begin(0, 100, async () => undefined);
+    for (const p of [1, 2, 3, 4]) c.accept(change(p));
+    await c.room(); // never drains: released by the disconnect
+    assert.equal(c.closedBecause, 'too-slow');
+    assert.equal(
+      writer.chunks.at(-1),
+      'id: 1\nevent: disconnect\ndata: {"reason":"too-slow","lastPosition":1}\n\n',
+    );
+  });
 });

@@ -25,6 +25,8 @@ export interface FanoutOptions {
   retryMs?: number;
   /** Messages fetched at a time when replaying a client's backlog. */
   replayBatch?: number;
+  /** A replaying client whose socket takes nothing for this long is disconnected as too slow. */
+  maxStallMs?: number;
 }
 
 export const FANOUT_DEFAULTS: Required<FanoutOptions> = {
@@ -34,6 +36,7 @@ export const FANOUT_DEFAULTS: Required<FanoutOptions> = {
   heartbeatMs: 15_000,
   retryMs: 3_000,
   replayBatch: 256,
+  maxStallMs: 30_000,
 };
 
 /** A message of the stream as the fan-out sees it; `event` is absent when it is not a CloudEvent. */
@@ -335,13 +338,25 @@ export class FeedClient {
   room(): Promise<void> {
     if (this.state === 'closed' || this.queue.length * 2 <= this.limits.maxQueuedItems)
       return Promise.resolve();
-    return new Promise((resolve) => this.roomWaiters.push(resolve));
+    return this.stallBounded(this.roomWaiters);
   }
 
   /** Resolves when nothing is queued (or the client is gone). */
   emptied(): Promise<void> {
     if (this.state === 'closed' || this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.emptyWaiters.push(resolve));
+    return this.stallBounded(this.emptyWaiters);
+  }
+
+  /** Waits in `waiters`; a socket that takes nothing for maxStallMs closes the client instead. */
+  private stallBounded(waiters: (() => void)[]): Promise<void> {
+    return new Promise((resolve) => {
+      const stalled = setTimeout(() => this.close('too-slow'), this.limits.maxStallMs);
+      stalled.unref();
+      waiters.push(() => {
+        clearTimeout(stalled);
+        resolve();
+      });
+    });
   }
 
   beat(): void {
