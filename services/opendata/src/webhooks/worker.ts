@@ -1,0 +1,232 @@
+import { setTimeout as wait } from 'node:timers/promises';
+import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
+import { fromNatsMessage, type LgspEvent } from '@openlgsp/events';
+import type { GuardOptions } from '@openlgsp/net';
+import { FEED_STREAM } from '../feed/feed.model.js';
+import { matchesFilter } from '../feed/position.rules.js';
+import { deliverWebhook, type DeliveryRequest, type DeliveryResult } from './deliverer.js';
+import { secretsInUse } from './signing.js';
+import {
+  DEFAULT_DELIVERY_POLICY,
+  passOver,
+  recordAttempt,
+  type DeliveryPolicy,
+  type Random,
+  type WebhookSubscription,
+} from './subscription.rules.js';
+
+/**
+ * Where subscriptions live. `save` is guarded: it writes `next` only if the stored subscription is
+ * still `expected` (a revision check in MongoDB), so an owner's pause or resume made meanwhile wins
+ * over the worker's write, and the worker reloads.
+ */
+export interface SubscriptionStore {
+  active(): Promise<WebhookSubscription[]>;
+  get(id: string): Promise<WebhookSubscription | undefined>;
+  save(next: WebhookSubscription, expected: WebhookSubscription): Promise<boolean>;
+}
+
+/** A store in memory: for tests, and a single worker until the MongoDB repository exists. */
+export class InMemorySubscriptions implements SubscriptionStore {
+  private readonly byId = new Map<string, WebhookSubscription>();
+  put(sub: WebhookSubscription): void {
+    this.byId.set(sub.id, sub);
+  }
+  peek(id: string): WebhookSubscription | undefined {
+    return this.byId.get(id);
+  }
+  async active(): Promise<WebhookSubscription[]> {
+    return [...this.byId.values()].filter((s) => s.status === 'active');
+  }
+  async get(id: string): Promise<WebhookSubscription | undefined> {
+    return this.byId.get(id);
+  }
+  async save(next: WebhookSubscription, expected: WebhookSubscription): Promise<boolean> {
+    if (this.byId.get(next.id) !== expected) return false;
+    this.byId.set(next.id, next);
+    return true;
+  }
+}
+
+export interface WorkerOptions {
+  stream?: string;
+  policy?: DeliveryPolicy;
+  /** Deliveries in flight at once, across subscriptions (each subscription has at most one). */
+  concurrency?: number;
+  /** How often the store is re-read for new or resumed subscriptions; an idle read waits as long (1 s at least). */
+  idleWaitMs?: number;
+  /** Changes read at a time for one subscription. */
+  batch?: number;
+  /** Receivers let through the SSRF guard although not public (tests: their local receiver). */
+  allow?: GuardOptions['allow'];
+  clock?: () => Date;
+  /** Waits out a backoff; resolves early when `signal` aborts (the worker stops). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  random?: Random;
+  deliver?: (request: DeliveryRequest) => Promise<DeliveryResult>;
+  /** A subscription's loop failed (the stream or the store); it restarts at the next refresh. */
+  onError?: (error: unknown, subscriptionId: string) => void;
+}
+
+/**
+ * The webhook delivery worker, a process path apart from the API: for each active subscription a
+ * loop reads the OPENDATA stream after its cursor and delivers each matching change in order, one
+ * at a time, retrying with backoff until it is acknowledged or the subscription pauses. A slow or
+ * failing receiver only holds up its own loop; a bounded pool caps the deliveries in flight.
+ */
+export class WebhookWorker {
+  private readonly options: Required<Omit<WorkerOptions, 'allow' | 'deliver'>>;
+  /** JetStream refuses a pull that expires sooner than 1 s. */
+  private readonly readWaitMs: number;
+  private readonly deliver: (request: DeliveryRequest) => Promise<DeliveryResult>;
+  private readonly loops = new Map<string, Promise<void>>();
+  private readonly slots: Semaphore;
+  private running = false;
+  private stopping = new AbortController();
+  private refresher: Promise<void> | undefined;
+
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly store: SubscriptionStore,
+    options: WorkerOptions = {},
+  ) {
+    this.options = {
+      stream: options.stream ?? FEED_STREAM,
+      policy: options.policy ?? DEFAULT_DELIVERY_POLICY,
+      concurrency: options.concurrency ?? 32,
+      idleWaitMs: options.idleWaitMs ?? 5_000,
+      batch: options.batch ?? 100,
+      clock: options.clock ?? (() => new Date()),
+      sleep: options.sleep ?? ((ms, signal) => wait(ms, undefined, { signal }).catch(() => undefined)),
+      random: options.random ?? Math.random,
+      onError:
+        options.onError ??
+        ((error, id) => console.error(`webhook subscription ${id}: delivery loop failed, restarting`, error)),
+    };
+    this.readWaitMs = Math.max(1_000, this.options.idleWaitMs);
+    const clock = this.options.clock;
+    this.deliver = options.deliver ?? ((request) => deliverWebhook(request, { allow: options.allow, clock }));
+    this.slots = new Semaphore(this.options.concurrency);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.stopping = new AbortController();
+    this.refresher = (async () => {
+      while (this.running) {
+        await this.refresh().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, this.options.idleWaitMs).unref());
+      }
+    })();
+  }
+
+  /** Starts a loop for every active subscription that has none (new or resumed ones). */
+  async refresh(): Promise<void> {
+    if (!this.running) return;
+    for (const sub of await this.store.active()) {
+      if (this.loops.has(sub.id)) continue;
+      const loop = this.run(sub.id)
+        .catch((error: unknown) => this.options.onError(error, sub.id))
+        .finally(() => this.loops.delete(sub.id));
+      this.loops.set(sub.id, loop);
+    }
+  }
+
+  /** Stops reading; deliveries in flight finish, and their outcome is saved. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopping.abort();
+    await this.refresher;
+    await Promise.all(this.loops.values());
+  }
+
+  private async run(id: string): Promise<void> {
+    while (this.running) {
+      // Reloaded on every read: the owner may have paused it or moved its cursor meanwhile.
+      let sub = await this.store.get(id);
+      if (sub?.status !== 'active') return;
+      const changes = await this.read(sub.cursor);
+      for (const change of changes) {
+        sub = await this.handle(sub, change);
+        if (!this.running || sub?.status !== 'active' || sub.cursor !== change.position) break;
+      }
+    }
+  }
+
+  /** The changes after `cursor`, oldest first; waits up to idleWaitMs when there are none. */
+  private async read(cursor: number): Promise<{ position: number; event?: LgspEvent }[]> {
+    const consumer = await this.js.consumers.get(this.options.stream, {
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: cursor + 1,
+    });
+    const out: { position: number; event?: LgspEvent }[] = [];
+    try {
+      const messages = await consumer.fetch({ max_messages: this.options.batch, expires: this.readWaitMs });
+      for await (const m of messages) {
+        let event: LgspEvent | undefined;
+        try {
+          event = fromNatsMessage(m.headers, m.data);
+        } catch {
+          event = undefined;
+        }
+        out.push({ position: m.seq, event });
+        if (m.info.pending === 0) break;
+      }
+    } finally {
+      await consumer.delete().catch(() => undefined);
+    }
+    return out;
+  }
+
+  /** One change for one subscription: passed over, or attempted until delivered or paused. */
+  private async handle(
+    sub: WebhookSubscription,
+    change: { position: number; event?: LgspEvent },
+  ): Promise<WebhookSubscription | undefined> {
+    if (!change.event || !matchesFilter(sub.filter, change.event))
+      return this.save(passOver(sub, change.position), sub);
+    const event = change.event;
+    for (;;) {
+      if (!this.running) return sub;
+      const backoff = sub.nextAttemptAt ? Date.parse(sub.nextAttemptAt) - this.options.clock().getTime() : 0;
+      if (backoff > 0) await this.options.sleep(backoff, this.stopping.signal);
+      if (!this.running) return sub;
+      const result = await this.slots.run(() =>
+        this.deliver({ url: sub.url, event, secrets: secretsInUse(sub.secrets, this.options.clock()) }),
+      );
+      const next = recordAttempt(
+        sub,
+        { position: change.position, eventId: event.id, ...result },
+        this.options.policy,
+        this.options.random,
+      );
+      const saved = await this.save(next, sub);
+      if (saved !== next) return saved;
+      sub = next;
+      if (sub.status !== 'active' || sub.cursor >= change.position) return sub;
+    }
+  }
+
+  private async save(next: WebhookSubscription, expected: WebhookSubscription) {
+    if (next === expected) return next;
+    return (await this.store.save(next, expected)) ? next : this.store.get(next.id);
+  }
+}
+
+/** Caps concurrent work; waiters are served first come, first served. */
+class Semaphore {
+  private waiting: (() => void)[] = [];
+  constructor(private free: number) {}
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
+}
