@@ -17,6 +17,8 @@ import {
 } from '@openlgsp/http/testing';
 import { DUE_BATCH } from '../src/common/due.js';
 import { DeadlinesScheduler } from '../src/deadlines/deadlines.scheduler.js';
+import type { GrantState } from '../src/grants/grant.model.js';
+import { GrantHoldingsRepository } from '../src/grants/grant-holdings.repository.js';
 import { listEntryWithService, publishCatalogueEvent } from './catalogue-feed.js';
 import { requestBody, startSharing } from './service.js';
 
@@ -389,6 +391,22 @@ describe('disputes, suspension, termination and usage reports', () => {
       204,
     );
     assert.equal((await check({ holder: 'SXD', entryId })).reasons[0]?.code, 'grant-terminated');
+  });
+
+  it("never lets an older state of a grant replace a newer one in the check's holdings", async () => {
+    const { entryId, grant } = await approvedGrant();
+    const suspended = await sut.request('POST', `/sharing/grants/${grant._id}/suspension`, {
+      token: t.owner,
+      body: { cause: 'breach', reason: 'Dùng sai mục đích' },
+    });
+    assert.equal(suspended.status, 204, JSON.stringify(suspended.body));
+    // A late writer (a slow repair, a redelivery) records the grant as it was when issued.
+    await sut.app.get(GrantHoldingsRepository).record(grant as GrantState);
+    assert.equal(
+      (await check({ holder: 'SXD', entryId })).reasons[0]?.code,
+      'grant-suspended',
+      'the holdings should keep the suspension, the newer revision',
+    );
   });
 
   it("repairs the check's holdings from the grant's events after a crash between the two writes", async () => {

@@ -3,6 +3,7 @@ import { unwrap, type Change, type Result, type Actor } from '@openlgsp/domain';
 import { CLOCK, type Clock } from '@openlgsp/events';
 import { DuplicateError } from '@openlgsp/persistence';
 import { CatalogueViewRepository } from '../catalogue-view/catalogue-view.repository.js';
+import { countApplied } from '../common/due.js';
 import { actsAsConsumerOf, actsAsProviderOf, seesEverything } from '@openlgsp/auth';
 import { forbidden, isParty, partyFilter } from '../common/actor.js';
 import { PlannedSuspensionsRepository } from '../planned-suspensions/planned-suspensions.repository.js';
@@ -170,9 +171,10 @@ export class GrantsService {
   ): Promise<number> {
     let total = 0;
     for (;;) {
-      const batch = await find();
-      let applied = 0;
-      for (const g of batch) if (await this.grants.applyDue(g._id, rule, this.holdingsFirst)) applied++;
+      // A few grants at a time, each its own guarded write: one grant's events stay in their order.
+      const applied = await countApplied(await find(), (g) =>
+        this.grants.applyDue(g._id, rule, this.holdingsFirst),
+      );
       total += applied;
       if (applied === 0) return total;
     }
