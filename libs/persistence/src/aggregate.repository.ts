@@ -53,6 +53,17 @@ export interface AggregateDoc {
   outbox?: LgspEvent[];
 }
 
+/** What a write may do between storing the state and publishing the events it causes. */
+export interface WriteOptions<T> {
+  /**
+   * Runs with the stored state after the write and before its events are published: a read model
+   * that must be current by the time anyone can see the events (e.g. the grants' access check). If it
+   * fails, the write stands and its events stay in the outbox: the sweeper publishes them later, and
+   * the read model's own handlers of those events repair it.
+   */
+  beforePublish?: (doc: T) => Promise<void>;
+}
+
 /** Time-driven steps try every due document; losing a race to another instance is not a failure. */
 function isLostRace(err: unknown): boolean {
   return (
@@ -63,7 +74,8 @@ function isLostRace(err: unknown): boolean {
 /**
  * The repository layer over Mongoose for one aggregate. Every write puts the state and the events it
  * causes into one document in one atomic update, guarded by the expected revision, and then asks the
- * relay to publish — so a crash between the two loses nothing (the sweeper finds the outbox).
+ * relay to publish — so a crash between the two loses nothing (the sweeper finds the outbox). A write
+ * may run one step in between (`beforePublish`), for what must be current once its events are seen.
  */
 export class AggregateRepository<T extends AggregateDoc> implements OutboxStore {
   constructor(
@@ -101,7 +113,11 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
     return doc;
   }
 
-  async insert(doc: Omit<T, 'outbox' | 'revision'> & { revision?: number }, events: LgspEvent[]): Promise<T> {
+  async insert(
+    doc: Omit<T, 'outbox' | 'revision'> & { revision?: number },
+    events: LgspEvent[],
+    options: WriteOptions<T> = {},
+  ): Promise<T> {
     const record = { revision: 1, ...doc, outbox: events };
     try {
       await this.model.create(record as never);
@@ -110,13 +126,14 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
         throw new DuplicateError(`${this.name} ${doc._id} already exists`);
       throw err;
     }
+    await options.beforePublish?.(withoutStorageFields(record) as unknown as T);
     await this.relay.flush(this, doc._id, events);
     return record as unknown as T;
   }
 
   /** Stores the aggregate a rule created, with its facts as events about it, in one write. */
-  create(change: Change<T>, by: Actor | undefined): Promise<T> {
-    return this.insert(change.next, this.events.createAll(change.facts, change.next._id, by));
+  create(change: Change<T>, by: Actor | undefined, options: WriteOptions<T> = {}): Promise<T> {
+    return this.insert(change.next, this.events.createAll(change.facts, change.next._id, by), options);
   }
 
   /**
@@ -124,34 +141,34 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
    * (the outbox). A rule that establishes nothing writes nothing; a violated rule throws
    * RuleViolationError; a concurrent writer makes the write fail with ConflictError. `visible` says
    * whether `by` may see the document at all: when not, it is absent to them (NotFoundError), whatever
-   * the rule would say.
+   * the rule would say. `beforePublish`: see WriteOptions.
    */
   async apply(
     id: string,
     by: Actor | undefined,
     rule: (doc: T) => Result<Change<T>>,
-    options: { visible?: (doc: T) => boolean } = {},
+    options: { visible?: (doc: T) => boolean } & WriteOptions<T> = {},
   ): Promise<T> {
     const doc = await this.get(id);
     if (options.visible && !options.visible(doc)) throw new NotFoundError(this.name, id);
     const change = unwrap(rule(doc));
     if (!change.facts.length) return doc;
     const { _id, revision: _r, outbox: _o, ...next } = change.next;
-    return this.update(id, doc.revision, next as Partial<T>, this.events.createAll(change.facts, id, by));
+    const events = this.events.createAll(change.facts, id, by);
+    return this.update(id, doc.revision, next as Partial<T>, events, {}, options);
   }
 
   /**
    * A time-driven step on one due document, by the platform (no actor): false when another instance
-   * got there first. `applied` follows a successful write (e.g. a projection of the new state).
+   * got there first.
    */
   async applyDue(
     id: string,
     rule: (doc: T) => Result<Change<T>>,
-    applied?: (doc: T) => Promise<void>,
+    options: WriteOptions<T> = {},
   ): Promise<boolean> {
     try {
-      const doc = await this.apply(id, undefined, rule);
-      await applied?.(doc);
+      await this.apply(id, undefined, rule, options);
       return true;
     } catch (err) {
       if (isLostRace(err)) return false;
@@ -169,6 +186,7 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
     set: Partial<T>,
     events: LgspEvent[],
     extra: UpdateQuery<T> = {},
+    options: WriteOptions<T> = {},
   ): Promise<T> {
     // A field the next state leaves `undefined` is removed from the document, not kept.
     const cleared = Object.keys(set).filter((k) => set[k as keyof T] === undefined);
@@ -190,8 +208,10 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
     }
     // Everything still pending, in written order: an earlier failed flush never lets a newer event
     // overtake an older one of the same aggregate.
-    if (events.length) await this.relay.flush(this, id, updated.outbox ?? events);
+    const pending = updated.outbox ?? events;
     delete updated.outbox;
+    await options.beforePublish?.(updated);
+    if (events.length) await this.relay.flush(this, id, pending);
     return updated;
   }
 

@@ -384,20 +384,60 @@ describe('the outbox in the aggregate', () => {
       );
     });
 
+    it('runs the step before publishing after the state is stored and before any of its events is published', async () => {
+      const repo = repository(running());
+      const doc = { ...parcel(), revision: 1 };
+      const seen: { name: string; stored: string; published: number }[] = [];
+      const beforePublish = async (d: Parcel) => {
+        const stored = await repo.stored(d._id);
+        seen.push({ name: d.name, stored: stored.name, published: (await streamed(d._id)).length });
+      };
+      await repo.create({ next: doc, facts: [fact(doc._id)] }, officer, { beforePublish });
+      await repo.apply(doc._id, officer, rename('Thửa 12-346'), { beforePublish });
+      assert.deepEqual(
+        seen,
+        [
+          { name: doc.name, stored: doc.name, published: 0 },
+          { name: 'Thửa 12-346', stored: 'Thửa 12-346', published: 1 },
+        ],
+        'each step should see its write stored and its own events not yet published',
+      );
+      assert.equal((await streamed(doc._id)).length, 2, 'both writes should then publish their events');
+    });
+
+    it('keeps the write and leaves its events to the sweeper when the step before publishing fails', async () => {
+      const relay = running();
+      const repo = repository(relay);
+      const doc = parcel();
+      await repo.insert(doc, []);
+      await assert.rejects(
+        repo.apply(doc._id, officer, rename('Thửa 12-346'), {
+          beforePublish: () => Promise.reject(new Error('read model unreachable')),
+        }),
+        /read model unreachable/,
+      );
+      const stored = await repo.stored(doc._id);
+      assert.equal(stored.name, 'Thửa 12-346', 'the write should stand');
+      assert.equal(ids(stored.outbox).length, 1, 'its event should wait in the outbox');
+      assert.equal((await streamed(doc._id)).length, 0, 'nothing should be published yet');
+      await relay.sweep(FAR_FUTURE());
+      assert.equal((await streamed(doc._id)).length, 1, 'the sweeper should publish the event');
+    });
+
     it('counts a time-driven step another instance got to first as not applied, and throws other refusals', async () => {
       const repo = repository(running());
       const doc = parcel();
       await repo.insert(doc, []);
       const seen: Parcel[] = [];
       assert.equal(
-        await repo.applyDue(doc._id, rename('due'), async (d) => void seen.push(d)),
+        await repo.applyDue(doc._id, rename('due'), { beforePublish: async (d) => void seen.push(d) }),
         true,
         'a due step that applies should say so',
       );
       assert.deepEqual(
         seen.map((d) => d.name),
         ['due'],
-        'the follow-up should get the written state',
+        'the step before publishing should get the written state',
       );
       assert.equal(
         await repo.applyDue(doc._id, () => fail('conflict', 'already-done', 'done elsewhere')),

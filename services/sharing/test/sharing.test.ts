@@ -17,6 +17,8 @@ import {
 } from '@openlgsp/http/testing';
 import { DUE_BATCH } from '../src/common/due.js';
 import { DeadlinesScheduler } from '../src/deadlines/deadlines.scheduler.js';
+import type { GrantState } from '../src/grants/grant.model.js';
+import { GrantHoldingsRepository } from '../src/grants/grant-holdings.repository.js';
 import { listEntryWithService, publishCatalogueEvent } from './catalogue-feed.js';
 import { requestBody, startSharing } from './service.js';
 
@@ -72,13 +74,18 @@ async function listed(sharingMode: 'default' | 'request' = 'request') {
   return listEntryWithService(sut.js, 'STNMT', sharingMode);
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  ms = 10_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
@@ -94,6 +101,14 @@ async function check(q: Record<string, string>, token = t.ownerSystem) {
   return answer.body as { allowed: boolean; grantId?: string; reasons: { code: string }[] };
 }
 
+/** A grant's `grant.issued` event, once it is on the stream. */
+const issuedEvent = (grantId: string) =>
+  findEvent(sut.js, 'SHARING', (e) => e.subject === grantId && e.type.endsWith('grant.issued.v1'));
+
+/**
+ * An approved request and its grant, once `grant.issued` is on the stream: from then on the access
+ * check knows of the grant (the grant document alone may be stored a moment before its holdings).
+ */
 async function approvedGrant(over: Record<string, unknown> = {}) {
   const { entryId, serviceId } = await listed();
   const submitted = await submit(entryId, over);
@@ -104,6 +119,7 @@ async function approvedGrant(over: Record<string, unknown> = {}) {
     body: {},
   });
   assert.equal(approved.status, 200, JSON.stringify(approved.body));
+  await issuedEvent(approved.body.grantId);
   const grant = await grantOf(approved.body.grantId);
   return { entryId, serviceId, requestId, grant };
 }
@@ -159,12 +175,29 @@ describe('sharing requests over HTTP', () => {
     assert.equal(denied.reasons[0]?.code, 'field-not-granted');
   });
 
+  it('allows access as soon as grant.issued is on the stream: the holdings are written before it', async () => {
+    const { entryId } = await listed();
+    const submitted = await submit(entryId);
+    assert.equal(submitted.status, 201, JSON.stringify(submitted.body));
+    const approved = await sut.request('POST', `/sharing/requests/${submitted.body.requestId}/approval`, {
+      token: t.owner,
+      body: {},
+    });
+    assert.equal(approved.status, 200, JSON.stringify(approved.body));
+    await issuedEvent(approved.body.grantId);
+    // No waiting for the grant or its holdings: a holder told by the event may check at once.
+    const answer = await check({ holder: 'SXD', entryId }, t.consumer);
+    assert.equal(answer.allowed, true, `the check should allow at once: ${JSON.stringify(answer)}`);
+    assert.equal(answer.grantId, approved.body.grantId);
+  });
+
   it('grants default-shared data at once, the request kept for the trail', async () => {
     const { entryId } = await listed('default');
     const submitted = await submit(entryId);
     assert.equal(submitted.status, 201, JSON.stringify(submitted.body));
     assert.equal(submitted.body.status, 'approved');
     assert.equal(submitted.body.mode, 'default');
+    await issuedEvent(submitted.body.grantId);
     const grant = await grantOf(submitted.body.grantId);
     assert.equal(grant.origin, 'default');
     assert.equal((await check({ holder: 'SXD', entryId, fields: 'parcelId' })).allowed, true);
@@ -360,6 +393,22 @@ describe('disputes, suspension, termination and usage reports', () => {
     assert.equal((await check({ holder: 'SXD', entryId })).reasons[0]?.code, 'grant-terminated');
   });
 
+  it("never lets an older state of a grant replace a newer one in the check's holdings", async () => {
+    const { entryId, grant } = await approvedGrant();
+    const suspended = await sut.request('POST', `/sharing/grants/${grant._id}/suspension`, {
+      token: t.owner,
+      body: { cause: 'breach', reason: 'Dùng sai mục đích' },
+    });
+    assert.equal(suspended.status, 204, JSON.stringify(suspended.body));
+    // A late writer (a slow repair, a redelivery) records the grant as it was when issued.
+    await sut.app.get(GrantHoldingsRepository).record(grant as GrantState);
+    assert.equal(
+      (await check({ holder: 'SXD', entryId })).reasons[0]?.code,
+      'grant-suspended',
+      'the holdings should keep the suspension, the newer revision',
+    );
+  });
+
   it("repairs the check's holdings from the grant's events after a crash between the two writes", async () => {
     const { entryId, grant } = await approvedGrant();
     const db = sut.app.get<Connection>(MONGO_CONNECTION).db!;
@@ -449,6 +498,8 @@ describe('disputes, suspension, termination and usage reports', () => {
           ? true
           : undefined,
       60_000,
+      // This count reads the whole collection on FerretDB, one command at a time with the service's.
+      500,
     );
   });
 
@@ -646,6 +697,7 @@ describe('time-driven rules, by the clock, across a restart', () => {
         token: t.owner,
         body: {},
       });
+      await issuedEvent(ok.body.grantId);
       return grantOf(ok.body.grantId);
     })();
     const tooSoon = await sut.request('POST', '/sharing/planned-suspensions', {

@@ -31,9 +31,10 @@ const keyOf = (holderAgency: string, entryId: string) => `${holderAgency}|${entr
 
 /**
  * The access check's read model: it answers from one document fetched by `_id` (the only lookup
- * FerretDB v1 pushes down to its store; any other filter reads the whole collection). Grants are
- * written here after each grant write, and again from the grant events (a crash between the two
- * writes is repaired when the event arrives). A summary never replaces a newer revision of itself.
+ * FerretDB v1 pushes down to its store; any other filter reads the whole collection). Each grant write
+ * records its grant here before the grant's events are published, and every grant event records it
+ * again (so a crash between the two writes is repaired when the event arrives). A summary never
+ * replaces a newer revision of itself.
  */
 @Injectable()
 export class GrantHoldingsRepository {
@@ -50,6 +51,7 @@ export class GrantHoldingsRepository {
   }
 
   async record(grant: GrantState): Promise<void> {
+    // `_id` and `revision` first, in this order: `$max` below compares summaries field by field.
     const summary: GrantSummary = {
       _id: grant._id,
       revision: grant.revision,
@@ -60,19 +62,25 @@ export class GrantHoldingsRepository {
       validity: grant.validity,
       status: grant.status,
     };
-    const path = `grants.${grant._id}`;
-    try {
-      await this.model.updateOne(
+    // `$max` keeps the greater of the stored summary and this one. Documents compare field by field in
+    // order: `_id` is the same, so the higher `revision` wins, and a late, older summary never replaces
+    // a newer one. That guard lives in the update, so the filter is the `_id` alone: no collection scan
+    // on FerretDB v1, for every grant write and every grant event.
+    const write = () =>
+      this.model.updateOne(
+        { _id: keyOf(grant.holderAgency, grant.entryId) },
         {
-          _id: keyOf(grant.holderAgency, grant.entryId),
-          $or: [{ [path]: { $exists: false } }, { [`${path}.revision`]: { $lt: grant.revision } }],
+          $set: { holderAgency: grant.holderAgency, entryId: grant.entryId },
+          $max: { [`grants.${grant._id}`]: summary },
         },
-        { $set: { holderAgency: grant.holderAgency, entryId: grant.entryId, [path]: summary } },
         { upsert: true },
       );
+    try {
+      await write();
     } catch (err) {
-      // The document exists with this revision or a newer one: the upsert's insert collided. Nothing to do.
+      // Two first writes of one holder's holdings raced to insert the document; it exists now.
       if ((err as { code?: number }).code !== 11000) throw err;
+      await write();
     }
   }
 }

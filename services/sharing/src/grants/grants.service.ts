@@ -3,6 +3,7 @@ import { unwrap, type Change, type Result, type Actor } from '@openlgsp/domain';
 import { CLOCK, type Clock } from '@openlgsp/events';
 import { DuplicateError } from '@openlgsp/persistence';
 import { CatalogueViewRepository } from '../catalogue-view/catalogue-view.repository.js';
+import { countApplied } from '../common/due.js';
 import { actsAsConsumerOf, actsAsProviderOf, seesEverything } from '@openlgsp/auth';
 import { forbidden, isParty, partyFilter } from '../common/actor.js';
 import { PlannedSuspensionsRepository } from '../planned-suspensions/planned-suspensions.repository.js';
@@ -39,17 +40,21 @@ export class GrantsService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /**
+   * Every grant write brings the access check's holdings up to date before its events are published:
+   * a holder told by an event who checks at once gets an answer that knows of it.
+   */
+  private readonly holdingsFirst = { beforePublish: (grant: GrantState) => this.holdings.record(grant) };
+
   /** Idempotent: the grant's id is its request's, so a redelivered decision issues nothing twice. */
   async issue(terms: GrantTerms, by: Actor | undefined): Promise<void> {
     if (await this.grants.find(terms.grantId)) return;
     const change = issue(terms, this.clock());
     try {
-      await this.grants.create(change, by);
+      await this.grants.create(change, by, this.holdingsFirst);
     } catch (err) {
       if (!(err instanceof DuplicateError)) throw err;
-      return;
     }
-    await this.holdings.record(change.next);
   }
 
   /** From a grant event: the holdings get the grant's current state (repairs a crash between two writes). */
@@ -152,9 +157,7 @@ export class GrantsService {
   }
 
   private async change(grantId: string, by: Actor, rule: (g: GrantState) => Result<Change<GrantState>>) {
-    const grant = await this.grants.apply(grantId, by, rule);
-    await this.holdings.record(grant);
-    return grant;
+    return this.grants.apply(grantId, by, rule, this.holdingsFirst);
   }
 
   /**
@@ -168,10 +171,10 @@ export class GrantsService {
   ): Promise<number> {
     let total = 0;
     for (;;) {
-      const batch = await find();
-      let applied = 0;
-      for (const g of batch)
-        if (await this.grants.applyDue(g._id, rule, (doc) => this.holdings.record(doc))) applied++;
+      // A few grants at a time, each its own guarded write: one grant's events stay in their order.
+      const applied = await countApplied(await find(), (g) =>
+        this.grants.applyDue(g._id, rule, this.holdingsFirst),
+      );
       total += applied;
       if (applied === 0) return total;
     }
