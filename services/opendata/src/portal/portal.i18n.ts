@@ -49,6 +49,8 @@ export interface Dictionary {
     | 'identifier',
     string
   >;
+  /** An article of a legal instrument, as cited in the legal basis. */
+  article(number: string): string;
   distributions: string;
   download: string;
   openService: string;

@@ -408,7 +408,7 @@ export function datasetPage(ctx: PageContext, view: DatasetPageView): Html {
         ${row(t.field.version, String(v.version))} ${row(t.field.issued, formatInstant(lang, entry.issued))}
         ${row(t.field.modified, formatInstant(lang, v.publishedAt))}
         ${row(t.field.contact, html`${m.contactPoint.name}${m.contactPoint.email ? html` · <a href="mailto:${m.contactPoint.email}">${m.contactPoint.email}</a>` : ''}`)}
-        ${row(t.field.legalBasis, m.legalBasis.map((b) => `${b.instrument}${b.article ? `, Điều ${b.article}` : ''}`).join('; '))}
+        ${row(t.field.legalBasis, m.legalBasis.map((b) => `${b.instrument}${b.article ? `, ${t.article(b.article)}` : ''}`).join('; '))}
         ${row(t.field.identifier, v.datasetId)}
       </table>
     </section>

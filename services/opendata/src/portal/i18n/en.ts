@@ -44,6 +44,7 @@ export const en: Dictionary = {
     legalBasis: 'Legal basis',
     identifier: 'Identifier',
   },
+  article: (n) => `Article ${n}`,
   distributions: 'Data and access',
   download: 'Download',
   openService: 'API service',

@@ -41,6 +41,7 @@ export const vi: Dictionary = {
     legalBasis: 'Căn cứ pháp lý',
     identifier: 'Mã định danh',
   },
+  article: (n) => `Điều ${n}`,
   distributions: 'Dữ liệu và cách truy cập',
   download: 'Tải xuống',
   openService: 'Dịch vụ API',
