@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '@openlgsp/auth';
 import { CLOCK, type Clock } from '@openlgsp/events';
@@ -36,6 +36,7 @@ const PORTAL_CSP = [
 const ID = /^[A-Za-z0-9._-]{1,100}$/;
 const FORM_FIELD_MAX = 4000;
 
+/** Read from the request itself: the shared validation pipe is for DTO classes, not free query strings. */
 type Query = Record<string, string | string[] | undefined>;
 
 /** The public portal: server-rendered pages for citizens, in Vietnamese or English, no JavaScript needed. */
@@ -50,11 +51,8 @@ export class PortalController {
   ) {}
 
   @Get()
-  async home(
-    @Query() query: Query,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  async home(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const query = req.query as Query;
     const ctx = context(req, query);
     const params = searchParamsOf(query);
     const result = await this.read.search(params);
@@ -70,11 +68,10 @@ export class PortalController {
   @Get('datasets/:datasetId')
   async dataset(
     @Param('datasetId') datasetId: string,
-    @Query() query: Query,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.renderDataset(datasetId, context(req, query), reply, 200);
+    return this.renderDataset(datasetId, context(req, req.query as Query), reply, 200);
   }
 
   /** The feedback form's plain POST: accepted → see-other to the feedback's own page; else the form again. */
@@ -82,14 +79,13 @@ export class PortalController {
   @HttpCode(200)
   async sendFeedback(
     @Param('datasetId') datasetId: string,
-    @Body() body: unknown,
-    @Query() query: Query,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    const query = req.query as Query;
     const ctx = context(req, query);
     if (!ID.test(datasetId)) return page(reply, ctx, 404, notFoundPage(ctx));
-    const values = formValues(body);
+    const values = formValues(req.body);
     const outcome = await this.read.submitFeedback({
       target: { kind: 'dataset', id: datasetId },
       text: values.text,
@@ -114,10 +110,10 @@ export class PortalController {
   @Get('publishers/:code')
   async publisher(
     @Param('code') code: string,
-    @Query() query: Query,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    const query = req.query as Query;
     const ctx = context(req, query);
     const publisher = ID.test(code) ? await this.read.publisher(code) : null;
     return publisher
@@ -128,10 +124,10 @@ export class PortalController {
   @Get('feedback/:feedbackId')
   async feedback(
     @Param('feedbackId') feedbackId: string,
-    @Query() query: Query,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    const query = req.query as Query;
     const ctx = context(req, query);
     const feedback = ID.test(feedbackId) ? await this.read.feedback(feedbackId) : null;
     if (!feedback) return page(reply, ctx, 404, notFoundPage(ctx));
