@@ -101,6 +101,11 @@ describe('the portal in a browser', { skip: existsSync(CHROMIUM) ? false : `${CH
   it('searches with a facet and finds only the matching dataset', async () => {
     const { page, response, context } = await open('/opendata/portal/');
     assert.equal(response?.status(), 200);
+    // The portal's own policy, stricter than the API's: no script at all, styles from the service.
+    assert.match(
+      (await response?.headerValue('content-security-policy')) ?? '',
+      /default-src 'none'; style-src 'self'/,
+    );
     assert.equal(await page.locator('html').getAttribute('lang'), 'vi');
     assert.equal(await page.locator('ol.results > li').count(), 2, 'both datasets before filtering');
     await page.getByLabel('Giáo dục, văn hóa và thể thao').check();
