@@ -52,9 +52,8 @@ export class PortalController {
 
   @Get()
   async home(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const query = req.query as Query;
-    const ctx = context(req, query);
-    const params = searchParamsOf(query);
+    const ctx = context(req);
+    const params = searchParamsOf(req.query as Query);
     const result = await this.read.search(params);
     return page(reply, ctx, 200, homePage(ctx, params, result));
   }
@@ -71,7 +70,7 @@ export class PortalController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.renderDataset(datasetId, context(req, req.query as Query), reply, 200);
+    return this.renderDataset(datasetId, context(req), reply, 200);
   }
 
   /** The feedback form's plain POST: accepted → see-other to the feedback's own page; else the form again. */
@@ -82,12 +81,12 @@ export class PortalController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const query = req.query as Query;
-    const ctx = context(req, query);
+    const ctx = context(req);
     if (!ID.test(datasetId)) return page(reply, ctx, 404, notFoundPage(ctx));
     const values = formValues(req.body);
     const outcome = await this.read.submitFeedback({
       target: { kind: 'dataset', id: datasetId },
+      from: { ip: req.ip },
       text: values.text,
       sender: {
         ...(values.name.trim() ? { name: values.name.trim() } : {}),
@@ -113,8 +112,7 @@ export class PortalController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const query = req.query as Query;
-    const ctx = context(req, query);
+    const ctx = context(req);
     const publisher = ID.test(code) ? await this.read.publisher(code) : null;
     return publisher
       ? page(reply, ctx, 200, publisherPage(ctx, publisher))
@@ -127,8 +125,7 @@ export class PortalController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const query = req.query as Query;
-    const ctx = context(req, query);
+    const ctx = context(req);
     const feedback = ID.test(feedbackId) ? await this.read.feedback(feedbackId) : null;
     if (!feedback) return page(reply, ctx, 404, notFoundPage(ctx));
     const about = feedback.target.kind === 'dataset' ? await this.read.dataset(feedback.target.id) : null;
@@ -142,7 +139,7 @@ export class PortalController {
         about
           ? { datasetId: about.dataset.version.datasetId, title: about.dataset.version.metadata.title }
           : null,
-        query.sent === '1',
+        (req.query as Query).sent === '1',
       ),
     );
   }
@@ -173,7 +170,8 @@ export class PortalController {
   }
 }
 
-function context(req: FastifyRequest, query: Query): PageContext {
+function context(req: FastifyRequest): PageContext {
+  const query = req.query as Query;
   const lang: Lang = langOf(Array.isArray(query.lang) ? query.lang[0] : query.lang);
   return { lang, currentUrl: req.url };
 }

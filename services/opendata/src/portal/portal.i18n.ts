@@ -25,6 +25,7 @@ export interface Dictionary {
   facetTitle: Record<'theme' | 'publisher' | 'format', string>;
   results(count: number | undefined, shown: number): string;
   noResults: string;
+  paging: string;
   nextPage: string;
   firstPage: string;
   publishedBy: string;

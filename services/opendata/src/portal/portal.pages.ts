@@ -158,7 +158,7 @@ export function homePage(ctx: PageContext, params: PortalSearchParams, result: P
                 </ol>`
               : html`<p>${t.noResults}</p>`
           }
-          <nav class="paging" aria-label="${t.nextPage}">
+          <nav class="paging" aria-label="${t.paging}">
             ${params.cursor ? html`<a href="${portalPaths.search({ ...params, cursor: undefined }, lang)}">${t.firstPage}</a>` : ''}
             ${result.next ? html`<a rel="next" href="${portalPaths.search({ ...params, cursor: result.next }, lang)}">${t.nextPage}</a>` : ''}
           </nav>

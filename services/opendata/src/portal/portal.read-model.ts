@@ -15,8 +15,8 @@ import type { PublicFeedback } from '../feedback/feedback.model.js';
  *                distribution, `previewCsv()` of the stored object (a few rows, cached by version).
  * - publisher  → its publisher (agency code and name) and that publisher's datasets.
  * - feedbackFor → the public feedback list of a dataset; feedback → one PublicFeedback by id.
- * - submitFeedback → the feedback use case (receive), same validation and rate limit as
- *                `POST /opendata/feedback`; its rule violations mapped to FieldProblem paths.
+ * - submitFeedback → the feedback use case (receive), same validation and rate limit (keyed on
+ *                `from.ip`) as `POST /opendata/feedback`; rule violations mapped to FieldProblem paths.
  * Every method returns null for what does not exist (or is not public): the page answers 404.
  */
 export interface PortalReadModel {
@@ -89,6 +89,8 @@ export interface PortalPublisher {
 
 export interface FeedbackSubmission {
   target: { kind: 'dataset'; id: string };
+  /** Who is asking, for the API's rate limit (the client's address, behind the trusted proxy). */
+  from: { ip: string };
   text: string;
   sender: { name?: string; email?: string; phone?: string };
 }

@@ -21,6 +21,7 @@ export const en: Dictionary = {
       ? `${plural(shown, 'dataset', 'datasets')} on this page`
       : plural(count, 'dataset', 'datasets'),
   noResults: 'No dataset found. Try other words or fewer filters.',
+  paging: 'Pages',
   nextPage: 'Next page',
   firstPage: 'Back to the first page',
   publishedBy: 'Publisher',

@@ -18,6 +18,7 @@ export const vi: Dictionary = {
   results: (count, shown) =>
     count === undefined ? `${number(shown)} tập dữ liệu trên trang này` : `${number(count)} tập dữ liệu`,
   noResults: 'Không tìm thấy tập dữ liệu nào. Hãy thử từ khóa khác hoặc bỏ bớt bộ lọc.',
+  paging: 'Phân trang',
   nextPage: 'Trang sau',
   firstPage: 'Về trang đầu',
   publishedBy: 'Cơ quan công bố',
