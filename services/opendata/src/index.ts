@@ -1,4 +1,5 @@
-// The opendata service's pure domain modules; the Nest/HTTP/event wiring follows.
+// The opendata service: its application module, and its pure domain modules.
+export { AppModule } from './app.module.js';
 export * from './vocabularies/index.js';
 export * from './catalogue-view/catalogue-view.model.js';
 export * from './catalogue-view/catalogue-view.rules.js';
