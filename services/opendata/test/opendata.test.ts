@@ -294,6 +294,38 @@ describe('uploads', () => {
     assert.deepEqual(dataset.body.draft.distributions, []);
   });
 
+  it('checks a CSV against the Table Schema declared for it, and keeps the schema for the next upload', async () => {
+    assert.equal((await upload(id, 'so-lieu.csv', GOOD_CSV)).status, 200);
+    const declare = (schema: unknown) =>
+      sut.request('PUT', `/opendata/datasets/${id}/distributions/so-lieu.csv/table-schema`, {
+        token: t.owner,
+        body: schema,
+      });
+    const strict = {
+      fields: [
+        { name: 'schoolId', constraints: { required: true, pattern: 'T[0-9]{3}' } },
+        { name: 'name' },
+        { name: 'pupils', type: 'integer' },
+      ],
+    };
+    const mismatch = await declare({
+      ...strict,
+      fields: [...strict.fields.slice(0, 2), { name: 'pupils', type: 'boolean' }],
+    });
+    assert.equal(mismatch.status, 422, JSON.stringify(mismatch.body));
+    assert.equal(mismatch.body.code, 'csv-check-failed');
+    assert.ok(mismatch.body.problems.every((p: { column: number }) => p.column === 3));
+    const declared = await declare(strict);
+    assert.equal(declared.status, 200, JSON.stringify(declared.body));
+    assert.deepEqual(declared.body.tableSchema, strict);
+    const again = await upload(id, 'so-lieu.csv', `${GOOD_CSV}T003,Trường mới,nhiều\n`);
+    assert.equal(again.status, 422, 'the declared schema still holds');
+    assert.ok(
+      again.body.problems.some((p: { line: number; column: number }) => p.line === 4 && p.column === 3),
+    );
+    await sut.request('DELETE', `/opendata/datasets/${id}/distributions/so-lieu.csv`, { token: t.owner });
+  });
+
   it('replaces a file uploaded again under the same name, keeping its distribution id', async () => {
     const first = await upload(id, 'truong-hoc.csv', GOOD_CSV);
     const again = await upload(id, 'truong-hoc.csv', `${GOOD_CSV}T003,Trường Tiểu học A,300\n`);

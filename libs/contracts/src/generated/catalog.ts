@@ -1108,6 +1108,13 @@ export const commandContracts = {
     schemaId: 'https://contracts.openlgsp.vn/commands/opendata/review.record.json',
     emits: [],
   },
+  'opendata.table-schema.declare': {
+    name: 'opendata.table-schema.declare',
+    service: 'opendata',
+    title: 'Declare the Table Schema of an uploaded CSV',
+    schemaId: 'https://contracts.openlgsp.vn/commands/opendata/table-schema.declare.json',
+    emits: [],
+  },
   'sharing.dispute.decide': {
     name: 'sharing.dispute.decide',
     service: 'sharing',

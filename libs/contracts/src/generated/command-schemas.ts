@@ -2003,6 +2003,66 @@ export const commandOpenApiSchemas: Readonly<Record<CommandName, Record<string, 
       },
     },
   },
+  'opendata.table-schema.declare': {
+    title: 'TableSchemaDeclareCommand',
+    description:
+      "The owner declares what the rows of an uploaded CSV must be (the subset of a Frictionless Table Schema the portal checks: each field's name, type, and the required, enum and pattern constraints). The stored file is checked against it at once; a file that does not match refuses the declaration, with every problem's line and column (QĐ 60/2021/QĐ-UBND (Bình Định) Điều 8.1).",
+    type: 'object',
+    additionalProperties: false,
+    required: ['fields'],
+    properties: {
+      fields: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 500,
+        items: {
+          title: 'TableField',
+          type: 'object',
+          additionalProperties: false,
+          required: ['name'],
+          properties: {
+            name: {
+              description: "The column's name, as in the CSV's header.",
+              type: 'string',
+              minLength: 1,
+              maxLength: 200,
+              pattern: '\\S',
+            },
+            type: {
+              description: "The column's type; string when absent.",
+              type: 'string',
+              enum: ['string', 'integer', 'number', 'boolean', 'date', 'datetime'],
+            },
+            constraints: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                required: { type: 'boolean' },
+                enum: {
+                  type: 'array',
+                  minItems: 1,
+                  maxItems: 1000,
+                  items: { type: 'string', maxLength: 1000 },
+                },
+                pattern: {
+                  description: 'A regular expression the whole value matches.',
+                  type: 'string',
+                  minLength: 1,
+                  maxLength: 500,
+                },
+              },
+            },
+          },
+        },
+      },
+      missingValues: {
+        description: 'Cells that mean "no value"; [""] when absent.',
+        type: 'array',
+        maxItems: 20,
+        items: { type: 'string', maxLength: 50 },
+      },
+    },
+  },
   'sharing.dispute.decide': {
     title: 'DisputeDecideCommand',
     description: 'DIC upholds the refusal or orders sharing, with its reasons; an order fixes the scope.',

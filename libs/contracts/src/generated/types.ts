@@ -3088,6 +3088,47 @@ export interface ReviewRecordCommand {
 }
 
 /**
+ * Declare the Table Schema of an uploaded CSV: the body of `opendata.table-schema.declare`.
+ *
+ * The owner declares what the rows of an uploaded CSV must be (the subset of a Frictionless Table Schema the portal checks: each field's name, type, and the required, enum and pattern constraints). The stored file is checked against it at once; a file that does not match refuses the declaration, with every problem's line and column (QĐ 60/2021/QĐ-UBND (Bình Định) Điều 8.1).
+ */
+export interface TableSchemaDeclareCommand {
+  /**
+   * @minItems 1
+   * @maxItems 500
+   */
+  fields: TableField[];
+  /**
+   * Cells that mean "no value"; [""] when absent.
+   *
+   * @maxItems 20
+   */
+  missingValues?: string[];
+}
+export interface TableField {
+  /**
+   * The column's name, as in the CSV's header.
+   */
+  name: string;
+  /**
+   * The column's type; string when absent.
+   */
+  type?: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime';
+  constraints?: {
+    required?: boolean;
+    /**
+     * @minItems 1
+     * @maxItems 1000
+     */
+    enum?: string[];
+    /**
+     * A regular expression the whole value matches.
+     */
+    pattern?: string;
+  };
+}
+
+/**
  * Decide a dispute: the body of `sharing.dispute.decide`.
  *
  * DIC upholds the refusal or orders sharing, with its reasons; an order fixes the scope.
@@ -3355,6 +3396,7 @@ export interface CommandBodyByName {
   'opendata.dataset.retract': DatasetRetractCommand;
   'opendata.dataset.return': DatasetReturnCommand;
   'opendata.review.record': ReviewRecordCommand;
+  'opendata.table-schema.declare': TableSchemaDeclareCommand;
   'sharing.dispute.decide': DisputeDecideCommand;
   'sharing.dispute.open': DisputeOpenCommand;
   'sharing.grant.suspend': GrantSuspendCommand;

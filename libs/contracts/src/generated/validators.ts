@@ -44369,13 +44369,393 @@ return errors === 0;
 validate1155.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const v98 = validate1158;
-const schema515 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json","title":"Decide a dispute","description":"DIC upholds the refusal or orders sharing, with its reasons; an order fixes the scope.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.dispute.decided.v1","vn.openlgsp.sharing.grant.issued.v1"]},"type":"object","additionalProperties":false,"required":["outcome","reasons"],"properties":{"outcome":{"$ref":"../../events/sharing/dispute.decided.v1.json#/properties/outcome"},"reasons":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"DIC's reasons."},"legalBasis":{"$ref":"../../events/_defs/common.json#/$defs/legalBasis"},"fields":{"$ref":"../../events/_defs/common.json#/$defs/fieldList","description":"The granted fields: at most those requested (all of them when left out)."},"validity":{"$ref":"../../events/_defs/common.json#/$defs/period","description":"The validity of the grant (the requested period when left out)."},"conditions":{"$ref":"../../events/_defs/common.json#/$defs/conditions"}}};
-const schema516 = {"type":"string","enum":["upheld","sharing-ordered"]};
+const schema515 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/opendata/table-schema.declare.json","title":"Declare the Table Schema of an uploaded CSV","description":"The owner declares what the rows of an uploaded CSV must be (the subset of a Frictionless Table Schema the portal checks: each field's name, type, and the required, enum and pattern constraints). The stored file is checked against it at once; a file that does not match refuses the declaration, with every problem's line and column (QĐ 60/2021/QĐ-UBND (Bình Định) Điều 8.1).","x-lgsp-command":{"emits":[]},"type":"object","additionalProperties":false,"required":["fields"],"properties":{"fields":{"type":"array","minItems":1,"maxItems":500,"items":{"title":"TableField","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The column's name, as in the CSV's header.","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"type":{"description":"The column's type; string when absent.","type":"string","enum":["string","integer","number","boolean","date","datetime"]},"constraints":{"type":"object","additionalProperties":false,"properties":{"required":{"type":"boolean"},"enum":{"type":"array","minItems":1,"maxItems":1000,"items":{"type":"string","maxLength":1000}},"pattern":{"description":"A regular expression the whole value matches.","type":"string","minLength":1,"maxLength":500}}}}}},"missingValues":{"description":"Cells that mean \"no value\"; [\"\"] when absent.","type":"array","maxItems":20,"items":{"type":"string","maxLength":50}}}};
 
-function validate1159(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://contracts.openlgsp.vn/commands/opendata/table-schema.declare.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1159.evaluated;
+const evaluated0 = validate1158.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.fields === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fields"},message:"must have required property '"+"fields"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "fields") || (key0 === "missingValues"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.fields !== undefined){
+let data0 = data.fields;
+if(Array.isArray(data0)){
+if(data0.length > 500){
+const err2 = {instancePath:instancePath+"/fields",schemaPath:"#/properties/fields/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0.length < 1){
+const err3 = {instancePath:instancePath+"/fields",schemaPath:"#/properties/fields/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.name === undefined){
+const err4 = {instancePath:instancePath+"/fields/" + i0,schemaPath:"#/properties/fields/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key1 in data1){
+if(!(((key1 === "name") || (key1 === "type")) || (key1 === "constraints"))){
+const err5 = {instancePath:instancePath+"/fields/" + i0,schemaPath:"#/properties/fields/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data1.name !== undefined){
+let data2 = data1.name;
+if(typeof data2 === "string"){
+if(func2(data2) > 200){
+const err6 = {instancePath:instancePath+"/fields/" + i0+"/name",schemaPath:"#/properties/fields/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(func2(data2) < 1){
+const err7 = {instancePath:instancePath+"/fields/" + i0+"/name",schemaPath:"#/properties/fields/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!pattern19.test(data2)){
+const err8 = {instancePath:instancePath+"/fields/" + i0+"/name",schemaPath:"#/properties/fields/items/properties/name/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/fields/" + i0+"/name",schemaPath:"#/properties/fields/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data1.type !== undefined){
+let data3 = data1.type;
+if(typeof data3 !== "string"){
+const err10 = {instancePath:instancePath+"/fields/" + i0+"/type",schemaPath:"#/properties/fields/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(!((((((data3 === "string") || (data3 === "integer")) || (data3 === "number")) || (data3 === "boolean")) || (data3 === "date")) || (data3 === "datetime"))){
+const err11 = {instancePath:instancePath+"/fields/" + i0+"/type",schemaPath:"#/properties/fields/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema515.properties.fields.items.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data1.constraints !== undefined){
+let data4 = data1.constraints;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+for(const key2 in data4){
+if(!(((key2 === "required") || (key2 === "enum")) || (key2 === "pattern"))){
+const err12 = {instancePath:instancePath+"/fields/" + i0+"/constraints",schemaPath:"#/properties/fields/items/properties/constraints/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data4.required !== undefined){
+if(typeof data4.required !== "boolean"){
+const err13 = {instancePath:instancePath+"/fields/" + i0+"/constraints/required",schemaPath:"#/properties/fields/items/properties/constraints/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data4.enum !== undefined){
+let data6 = data4.enum;
+if(Array.isArray(data6)){
+if(data6.length > 1000){
+const err14 = {instancePath:instancePath+"/fields/" + i0+"/constraints/enum",schemaPath:"#/properties/fields/items/properties/constraints/properties/enum/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data6.length < 1){
+const err15 = {instancePath:instancePath+"/fields/" + i0+"/constraints/enum",schemaPath:"#/properties/fields/items/properties/constraints/properties/enum/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+const len1 = data6.length;
+for(let i1=0; i1<len1; i1++){
+let data7 = data6[i1];
+if(typeof data7 === "string"){
+if(func2(data7) > 1000){
+const err16 = {instancePath:instancePath+"/fields/" + i0+"/constraints/enum/" + i1,schemaPath:"#/properties/fields/items/properties/constraints/properties/enum/items/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/fields/" + i0+"/constraints/enum/" + i1,schemaPath:"#/properties/fields/items/properties/constraints/properties/enum/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/fields/" + i0+"/constraints/enum",schemaPath:"#/properties/fields/items/properties/constraints/properties/enum/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data4.pattern !== undefined){
+let data8 = data4.pattern;
+if(typeof data8 === "string"){
+if(func2(data8) > 500){
+const err19 = {instancePath:instancePath+"/fields/" + i0+"/constraints/pattern",schemaPath:"#/properties/fields/items/properties/constraints/properties/pattern/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(func2(data8) < 1){
+const err20 = {instancePath:instancePath+"/fields/" + i0+"/constraints/pattern",schemaPath:"#/properties/fields/items/properties/constraints/properties/pattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/fields/" + i0+"/constraints/pattern",schemaPath:"#/properties/fields/items/properties/constraints/properties/pattern/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/fields/" + i0+"/constraints",schemaPath:"#/properties/fields/items/properties/constraints/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/fields/" + i0,schemaPath:"#/properties/fields/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/fields",schemaPath:"#/properties/fields/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data.missingValues !== undefined){
+let data9 = data.missingValues;
+if(Array.isArray(data9)){
+if(data9.length > 20){
+const err25 = {instancePath:instancePath+"/missingValues",schemaPath:"#/properties/missingValues/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+const len2 = data9.length;
+for(let i2=0; i2<len2; i2++){
+let data10 = data9[i2];
+if(typeof data10 === "string"){
+if(func2(data10) > 50){
+const err26 = {instancePath:instancePath+"/missingValues/" + i2,schemaPath:"#/properties/missingValues/items/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/missingValues/" + i2,schemaPath:"#/properties/missingValues/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/missingValues",schemaPath:"#/properties/missingValues/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+else {
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+validate1158.errors = vErrors;
+return errors === 0;
+}
+validate1158.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const v99 = validate1159;
+const schema516 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json","title":"Decide a dispute","description":"DIC upholds the refusal or orders sharing, with its reasons; an order fixes the scope.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.dispute.decided.v1","vn.openlgsp.sharing.grant.issued.v1"]},"type":"object","additionalProperties":false,"required":["outcome","reasons"],"properties":{"outcome":{"$ref":"../../events/sharing/dispute.decided.v1.json#/properties/outcome"},"reasons":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"DIC's reasons."},"legalBasis":{"$ref":"../../events/_defs/common.json#/$defs/legalBasis"},"fields":{"$ref":"../../events/_defs/common.json#/$defs/fieldList","description":"The granted fields: at most those requested (all of them when left out)."},"validity":{"$ref":"../../events/_defs/common.json#/$defs/period","description":"The validity of the grant (the requested period when left out)."},"conditions":{"$ref":"../../events/_defs/common.json#/$defs/conditions"}}};
+const schema517 = {"type":"string","enum":["upheld","sharing-ordered"]};
+
+function validate1160(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1160.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44393,7 +44773,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "upheld") || (data === "sharing-ordered"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema516.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema517.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -44402,16 +44782,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1159.errors = vErrors;
+validate1160.errors = vErrors;
 return errors === 0;
 }
-validate1159.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1160.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1161(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1162(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1161.evaluated;
+const evaluated0 = validate1162.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44460,16 +44840,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1161.errors = vErrors;
+validate1162.errors = vErrors;
 return errors === 0;
 }
-validate1161.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1162.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1163(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1164(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1163.evaluated;
+const evaluated0 = validate1164.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44515,16 +44895,16 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate1163.errors = vErrors;
+validate1164.errors = vErrors;
 return errors === 0;
 }
-validate1163.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1164.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1167(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1166.evaluated;
+const evaluated0 = validate1167.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44590,16 +44970,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1166.errors = vErrors;
+validate1167.errors = vErrors;
 return errors === 0;
 }
-validate1166.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1167.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1170(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1169.evaluated;
+const evaluated0 = validate1170.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44662,16 +45042,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1169.errors = vErrors;
+validate1170.errors = vErrors;
 return errors === 0;
 }
-validate1169.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1170.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1173(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1174(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1173.evaluated;
+const evaluated0 = validate1174.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44707,17 +45087,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1173.errors = vErrors;
+validate1174.errors = vErrors;
 return errors === 0;
 }
-validate1173.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1174.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1159(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1158.evaluated;
+const evaluated0 = validate1159.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44758,38 +45138,38 @@ errors++;
 }
 }
 if(data.outcome !== undefined){
-if(!(validate1159(data.outcome, {instancePath:instancePath+"/outcome",parentData:data,parentDataProperty:"outcome",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1159.errors : vErrors.concat(validate1159.errors);
+if(!(validate1160(data.outcome, {instancePath:instancePath+"/outcome",parentData:data,parentDataProperty:"outcome",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1160.errors : vErrors.concat(validate1160.errors);
 errors = vErrors.length;
 }
 }
 if(data.reasons !== undefined){
-if(!(validate1161(data.reasons, {instancePath:instancePath+"/reasons",parentData:data,parentDataProperty:"reasons",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1161.errors : vErrors.concat(validate1161.errors);
+if(!(validate1162(data.reasons, {instancePath:instancePath+"/reasons",parentData:data,parentDataProperty:"reasons",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1162.errors : vErrors.concat(validate1162.errors);
 errors = vErrors.length;
 }
 }
 if(data.legalBasis !== undefined){
-if(!(validate1163(data.legalBasis, {instancePath:instancePath+"/legalBasis",parentData:data,parentDataProperty:"legalBasis",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1163.errors : vErrors.concat(validate1163.errors);
+if(!(validate1164(data.legalBasis, {instancePath:instancePath+"/legalBasis",parentData:data,parentDataProperty:"legalBasis",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1164.errors : vErrors.concat(validate1164.errors);
 errors = vErrors.length;
 }
 }
 if(data.fields !== undefined){
-if(!(validate1166(data.fields, {instancePath:instancePath+"/fields",parentData:data,parentDataProperty:"fields",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1166.errors : vErrors.concat(validate1166.errors);
+if(!(validate1167(data.fields, {instancePath:instancePath+"/fields",parentData:data,parentDataProperty:"fields",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1167.errors : vErrors.concat(validate1167.errors);
 errors = vErrors.length;
 }
 }
 if(data.validity !== undefined){
-if(!(validate1169(data.validity, {instancePath:instancePath+"/validity",parentData:data,parentDataProperty:"validity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1169.errors : vErrors.concat(validate1169.errors);
+if(!(validate1170(data.validity, {instancePath:instancePath+"/validity",parentData:data,parentDataProperty:"validity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1170.errors : vErrors.concat(validate1170.errors);
 errors = vErrors.length;
 }
 }
 if(data.conditions !== undefined){
-if(!(validate1173(data.conditions, {instancePath:instancePath+"/conditions",parentData:data,parentDataProperty:"conditions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1173.errors : vErrors.concat(validate1173.errors);
+if(!(validate1174(data.conditions, {instancePath:instancePath+"/conditions",parentData:data,parentDataProperty:"conditions",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1174.errors : vErrors.concat(validate1174.errors);
 errors = vErrors.length;
 }
 }
@@ -44804,18 +45184,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1158.errors = vErrors;
+validate1159.errors = vErrors;
 return errors === 0;
 }
-validate1158.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1159.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v99 = validate1176;
-const schema522 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/dispute.open.json","title":"Dispute a refusal or an overdue request","description":"The requester asks DIC to settle a refused or overdue request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.dispute.opened.v1"]},"type":"object","additionalProperties":false,"required":["requestId","statement"],"properties":{"requestId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The refused or overdue request."},"statement":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"What the requester disputes, and why."}}};
+const v100 = validate1177;
+const schema523 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/dispute.open.json","title":"Dispute a refusal or an overdue request","description":"The requester asks DIC to settle a refused or overdue request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.dispute.opened.v1"]},"type":"object","additionalProperties":false,"required":["requestId","statement"],"properties":{"requestId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The refused or overdue request."},"statement":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"What the requester disputes, and why."}}};
 
-function validate1177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1177.evaluated;
+const evaluated0 = validate1178.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44864,16 +45244,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1177.errors = vErrors;
+validate1178.errors = vErrors;
 return errors === 0;
 }
-validate1177.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1178.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1179(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1179.evaluated;
+const evaluated0 = validate1180.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44922,17 +45302,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1179.errors = vErrors;
+validate1180.errors = vErrors;
 return errors === 0;
 }
-validate1179.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1180.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1176(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/dispute.open.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1176.evaluated;
+const evaluated0 = validate1177.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44973,14 +45353,14 @@ errors++;
 }
 }
 if(data.requestId !== undefined){
-if(!(validate1177(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1177.errors : vErrors.concat(validate1177.errors);
+if(!(validate1178(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1178.errors : vErrors.concat(validate1178.errors);
 errors = vErrors.length;
 }
 }
 if(data.statement !== undefined){
-if(!(validate1179(data.statement, {instancePath:instancePath+"/statement",parentData:data,parentDataProperty:"statement",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1179.errors : vErrors.concat(validate1179.errors);
+if(!(validate1180(data.statement, {instancePath:instancePath+"/statement",parentData:data,parentDataProperty:"statement",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1180.errors : vErrors.concat(validate1180.errors);
 errors = vErrors.length;
 }
 }
@@ -44995,18 +45375,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1176.errors = vErrors;
+validate1177.errors = vErrors;
 return errors === 0;
 }
-validate1176.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1177.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v100 = validate1181;
-const schema525 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json","title":"Suspend a grant","description":"The provider suspends a grant for a breach or a security risk (Decree 47/2020/NĐ-CP Điều 43).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.grant.suspended.v1"]},"type":"object","additionalProperties":false,"required":["cause","reason"],"properties":{"cause":{"description":"Why: a breach of the conditions or a security risk.","type":"string","enum":["breach","security-risk"]},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"},"until":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"When it is expected to be lifted."}}};
+const v101 = validate1182;
+const schema526 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json","title":"Suspend a grant","description":"The provider suspends a grant for a breach or a security risk (Decree 47/2020/NĐ-CP Điều 43).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.grant.suspended.v1"]},"type":"object","additionalProperties":false,"required":["cause","reason"],"properties":{"cause":{"description":"Why: a breach of the conditions or a security risk.","type":"string","enum":["breach","security-risk"]},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"},"until":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"When it is expected to be lifted."}}};
 
-function validate1182(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1182.evaluated;
+const evaluated0 = validate1183.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45055,16 +45435,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1182.errors = vErrors;
+validate1183.errors = vErrors;
 return errors === 0;
 }
-validate1182.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1183.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1184.evaluated;
+const evaluated0 = validate1185.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45123,17 +45503,17 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate1184.errors = vErrors;
+validate1185.errors = vErrors;
 return errors === 0;
 }
-validate1184.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1185.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1181(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1182(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1181.evaluated;
+const evaluated0 = validate1182.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45186,7 +45566,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data0 === "breach") || (data0 === "security-risk"))){
-const err4 = {instancePath:instancePath+"/cause",schemaPath:"#/properties/cause/enum",keyword:"enum",params:{allowedValues: schema525.properties.cause.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/cause",schemaPath:"#/properties/cause/enum",keyword:"enum",params:{allowedValues: schema526.properties.cause.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -45197,14 +45577,14 @@ errors++;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1182(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1182.errors : vErrors.concat(validate1182.errors);
+if(!(validate1183(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1183.errors : vErrors.concat(validate1183.errors);
 errors = vErrors.length;
 }
 }
 if(data.until !== undefined){
-if(!(validate1184(data.until, {instancePath:instancePath+"/until",parentData:data,parentDataProperty:"until",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1184.errors : vErrors.concat(validate1184.errors);
+if(!(validate1185(data.until, {instancePath:instancePath+"/until",parentData:data,parentDataProperty:"until",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1185.errors : vErrors.concat(validate1185.errors);
 errors = vErrors.length;
 }
 }
@@ -45219,18 +45599,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate1181.errors = vErrors;
+validate1182.errors = vErrors;
 return errors === 0;
 }
-validate1181.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1182.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v101 = validate1186;
-const schema528 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json","title":"Terminate a grant","description":"The provider ends a grant (Decree 47/2020/NĐ-CP Điều 44).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.grant.terminated.v1"]},"type":"object","additionalProperties":false,"required":["reason"],"properties":{"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"}}};
+const v102 = validate1187;
+const schema529 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json","title":"Terminate a grant","description":"The provider ends a grant (Decree 47/2020/NĐ-CP Điều 44).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.grant.terminated.v1"]},"type":"object","additionalProperties":false,"required":["reason"],"properties":{"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"}}};
 
-function validate1187(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1188(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1187.evaluated;
+const evaluated0 = validate1188.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45279,17 +45659,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1187.errors = vErrors;
+validate1188.errors = vErrors;
 return errors === 0;
 }
-validate1187.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1188.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1186(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1187(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1186.evaluated;
+const evaluated0 = validate1187.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45320,8 +45700,8 @@ errors++;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1187(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1187.errors : vErrors.concat(validate1187.errors);
+if(!(validate1188(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1188.errors : vErrors.concat(validate1188.errors);
 errors = vErrors.length;
 }
 }
@@ -45336,18 +45716,18 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate1186.errors = vErrors;
+validate1187.errors = vErrors;
 return errors === 0;
 }
-validate1186.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1187.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v102 = validate1189;
-const schema530 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.approve.json","title":"Approve a sharing request","description":"The provider approves, fixing the scope: at most the requested fields, a validity, conditions.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.approved.v1","vn.openlgsp.sharing.grant.issued.v1"]},"type":"object","additionalProperties":false,"required":[],"properties":{"fields":{"$ref":"../../events/_defs/common.json#/$defs/fieldList","description":"The granted fields: at most those requested (all of them when left out)."},"validity":{"$ref":"../../events/_defs/common.json#/$defs/period","description":"The validity of the grant (the requested period when left out)."},"conditions":{"$ref":"../../events/_defs/common.json#/$defs/conditions"}}};
+const v103 = validate1190;
+const schema531 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.approve.json","title":"Approve a sharing request","description":"The provider approves, fixing the scope: at most the requested fields, a validity, conditions.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.approved.v1","vn.openlgsp.sharing.grant.issued.v1"]},"type":"object","additionalProperties":false,"required":[],"properties":{"fields":{"$ref":"../../events/_defs/common.json#/$defs/fieldList","description":"The granted fields: at most those requested (all of them when left out)."},"validity":{"$ref":"../../events/_defs/common.json#/$defs/period","description":"The validity of the grant (the requested period when left out)."},"conditions":{"$ref":"../../events/_defs/common.json#/$defs/conditions"}}};
 
-function validate1190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1191(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1190.evaluated;
+const evaluated0 = validate1191.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45413,16 +45793,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1190.errors = vErrors;
+validate1191.errors = vErrors;
 return errors === 0;
 }
-validate1190.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1191.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1193(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1193.evaluated;
+const evaluated0 = validate1194.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45485,16 +45865,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1193.errors = vErrors;
+validate1194.errors = vErrors;
 return errors === 0;
 }
-validate1193.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1194.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1197(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1198(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1197.evaluated;
+const evaluated0 = validate1198.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45530,17 +45910,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1197.errors = vErrors;
+validate1198.errors = vErrors;
 return errors === 0;
 }
-validate1197.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1198.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1189(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/request.approve.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1189.evaluated;
+const evaluated0 = validate1190.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45561,20 +45941,20 @@ errors++;
 }
 }
 if(data.fields !== undefined){
-if(!(validate1190(data.fields, {instancePath:instancePath+"/fields",parentData:data,parentDataProperty:"fields",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1190.errors : vErrors.concat(validate1190.errors);
+if(!(validate1191(data.fields, {instancePath:instancePath+"/fields",parentData:data,parentDataProperty:"fields",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1191.errors : vErrors.concat(validate1191.errors);
 errors = vErrors.length;
 }
 }
 if(data.validity !== undefined){
-if(!(validate1193(data.validity, {instancePath:instancePath+"/validity",parentData:data,parentDataProperty:"validity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1193.errors : vErrors.concat(validate1193.errors);
+if(!(validate1194(data.validity, {instancePath:instancePath+"/validity",parentData:data,parentDataProperty:"validity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1194.errors : vErrors.concat(validate1194.errors);
 errors = vErrors.length;
 }
 }
 if(data.conditions !== undefined){
-if(!(validate1197(data.conditions, {instancePath:instancePath+"/conditions",parentData:data,parentDataProperty:"conditions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1197.errors : vErrors.concat(validate1197.errors);
+if(!(validate1198(data.conditions, {instancePath:instancePath+"/conditions",parentData:data,parentDataProperty:"conditions",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1198.errors : vErrors.concat(validate1198.errors);
 errors = vErrors.length;
 }
 }
@@ -45589,18 +45969,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1189.errors = vErrors;
+validate1190.errors = vErrors;
 return errors === 0;
 }
-validate1189.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1190.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v103 = validate1200;
-const schema534 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.refuse.json","title":"Refuse a sharing request","description":"The provider refuses, with its reasons and legal basis (Decree 194/2025 Điều 16.2).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.refused.v1"]},"type":"object","additionalProperties":false,"required":["reasons","legalBasis"],"properties":{"reasons":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"},"legalBasis":{"$ref":"../../events/_defs/common.json#/$defs/legalBasis"}}};
+const v104 = validate1201;
+const schema535 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.refuse.json","title":"Refuse a sharing request","description":"The provider refuses, with its reasons and legal basis (Decree 194/2025 Điều 16.2).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.refused.v1"]},"type":"object","additionalProperties":false,"required":["reasons","legalBasis"],"properties":{"reasons":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"},"legalBasis":{"$ref":"../../events/_defs/common.json#/$defs/legalBasis"}}};
 
-function validate1201(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1202(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1201.evaluated;
+const evaluated0 = validate1202.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45649,16 +46029,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1201.errors = vErrors;
+validate1202.errors = vErrors;
 return errors === 0;
 }
-validate1201.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1202.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1203(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1204(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1203.evaluated;
+const evaluated0 = validate1204.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45704,17 +46084,17 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate1203.errors = vErrors;
+validate1204.errors = vErrors;
 return errors === 0;
 }
-validate1203.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1204.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1200(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1201(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/request.refuse.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1200.evaluated;
+const evaluated0 = validate1201.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45755,14 +46135,14 @@ errors++;
 }
 }
 if(data.reasons !== undefined){
-if(!(validate1201(data.reasons, {instancePath:instancePath+"/reasons",parentData:data,parentDataProperty:"reasons",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1201.errors : vErrors.concat(validate1201.errors);
+if(!(validate1202(data.reasons, {instancePath:instancePath+"/reasons",parentData:data,parentDataProperty:"reasons",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1202.errors : vErrors.concat(validate1202.errors);
 errors = vErrors.length;
 }
 }
 if(data.legalBasis !== undefined){
-if(!(validate1203(data.legalBasis, {instancePath:instancePath+"/legalBasis",parentData:data,parentDataProperty:"legalBasis",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1203.errors : vErrors.concat(validate1203.errors);
+if(!(validate1204(data.legalBasis, {instancePath:instancePath+"/legalBasis",parentData:data,parentDataProperty:"legalBasis",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1204.errors : vErrors.concat(validate1204.errors);
 errors = vErrors.length;
 }
 }
@@ -45777,19 +46157,19 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1200.errors = vErrors;
+validate1201.errors = vErrors;
 return errors === 0;
 }
-validate1200.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1201.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v104 = validate1206;
-const schema537 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.submit.json","title":"Submit a sharing request","description":"A consumer agency asks a provider for data (Decree 47/2020/NĐ-CP Điều 7.2): exactly the data of the request.filed intake event, so both doors take the same request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.submitted.v1","vn.openlgsp.sharing.request.approved.v1","vn.openlgsp.sharing.grant.issued.v1"]},"$ref":"../../events/sharing/request.filed.v1.json"};
+const v105 = validate1207;
+const schema538 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.submit.json","title":"Submit a sharing request","description":"A consumer agency asks a provider for data (Decree 47/2020/NĐ-CP Điều 7.2): exactly the data of the request.filed intake event, so both doors take the same request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.submitted.v1","vn.openlgsp.sharing.request.approved.v1","vn.openlgsp.sharing.grant.issued.v1"]},"$ref":"../../events/sharing/request.filed.v1.json"};
 
-function validate1206(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1207(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/request.submit.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1206.evaluated;
+const evaluated0 = validate1207.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45800,18 +46180,18 @@ if(!(validate798(data, {instancePath,parentData,parentDataProperty,rootData,dyna
 vErrors = vErrors === null ? validate798.errors : vErrors.concat(validate798.errors);
 errors = vErrors.length;
 }
-validate1206.errors = vErrors;
+validate1207.errors = vErrors;
 return errors === 0;
 }
-validate1206.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1207.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v105 = validate1208;
-const schema538 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json","title":"Withdraw a sharing request","description":"The requester withdraws its request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.withdrawn.v1"]},"type":"object","additionalProperties":false,"required":[],"properties":{"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"}}};
+const v106 = validate1209;
+const schema539 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json","title":"Withdraw a sharing request","description":"The requester withdraws its request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.withdrawn.v1"]},"type":"object","additionalProperties":false,"required":[],"properties":{"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"}}};
 
-function validate1209(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1210(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1209.evaluated;
+const evaluated0 = validate1210.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45860,17 +46240,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1209.errors = vErrors;
+validate1210.errors = vErrors;
 return errors === 0;
 }
-validate1209.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1210.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1208(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1209(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1208.evaluated;
+const evaluated0 = validate1209.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45891,8 +46271,8 @@ errors++;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1209(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1209.errors : vErrors.concat(validate1209.errors);
+if(!(validate1210(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1210.errors : vErrors.concat(validate1210.errors);
 errors = vErrors.length;
 }
 }
@@ -45907,18 +46287,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1208.errors = vErrors;
+validate1209.errors = vErrors;
 return errors === 0;
 }
-validate1208.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1209.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v106 = validate1211;
-const schema540 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json","title":"Announce a planned suspension","description":"The provider announces a planned suspension of a sharing service at least 7 working days ahead (Decree 47/2020/NĐ-CP Điều 43).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.service-suspension.announced.v1"]},"type":"object","additionalProperties":false,"required":["serviceId","reason","startsAt","expectedRestorationAt"],"properties":{"serviceId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The sharing service."},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"Why (upgrade, maintenance)."},"startsAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"When it takes effect."},"expectedRestorationAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"The expected restoration time."}}};
+const v107 = validate1212;
+const schema541 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json","title":"Announce a planned suspension","description":"The provider announces a planned suspension of a sharing service at least 7 working days ahead (Decree 47/2020/NĐ-CP Điều 43).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.service-suspension.announced.v1"]},"type":"object","additionalProperties":false,"required":["serviceId","reason","startsAt","expectedRestorationAt"],"properties":{"serviceId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The sharing service."},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"Why (upgrade, maintenance)."},"startsAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"When it takes effect."},"expectedRestorationAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"The expected restoration time."}}};
 
-function validate1212(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1213(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1212.evaluated;
+const evaluated0 = validate1213.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45967,16 +46347,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1212.errors = vErrors;
+validate1213.errors = vErrors;
 return errors === 0;
 }
-validate1212.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1213.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1214(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1215(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1214.evaluated;
+const evaluated0 = validate1215.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46025,16 +46405,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1214.errors = vErrors;
+validate1215.errors = vErrors;
 return errors === 0;
 }
-validate1214.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1215.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1216(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1217(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1216.evaluated;
+const evaluated0 = validate1217.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46093,17 +46473,17 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate1216.errors = vErrors;
+validate1217.errors = vErrors;
 return errors === 0;
 }
-validate1216.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1217.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1211(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1212(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1211.evaluated;
+const evaluated0 = validate1212.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46164,26 +46544,26 @@ errors++;
 }
 }
 if(data.serviceId !== undefined){
-if(!(validate1212(data.serviceId, {instancePath:instancePath+"/serviceId",parentData:data,parentDataProperty:"serviceId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1212.errors : vErrors.concat(validate1212.errors);
+if(!(validate1213(data.serviceId, {instancePath:instancePath+"/serviceId",parentData:data,parentDataProperty:"serviceId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1213.errors : vErrors.concat(validate1213.errors);
 errors = vErrors.length;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1214(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1214.errors : vErrors.concat(validate1214.errors);
+if(!(validate1215(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1215.errors : vErrors.concat(validate1215.errors);
 errors = vErrors.length;
 }
 }
 if(data.startsAt !== undefined){
-if(!(validate1216(data.startsAt, {instancePath:instancePath+"/startsAt",parentData:data,parentDataProperty:"startsAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1216.errors : vErrors.concat(validate1216.errors);
+if(!(validate1217(data.startsAt, {instancePath:instancePath+"/startsAt",parentData:data,parentDataProperty:"startsAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1217.errors : vErrors.concat(validate1217.errors);
 errors = vErrors.length;
 }
 }
 if(data.expectedRestorationAt !== undefined){
-if(!(validate1216(data.expectedRestorationAt, {instancePath:instancePath+"/expectedRestorationAt",parentData:data,parentDataProperty:"expectedRestorationAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1216.errors : vErrors.concat(validate1216.errors);
+if(!(validate1217(data.expectedRestorationAt, {instancePath:instancePath+"/expectedRestorationAt",parentData:data,parentDataProperty:"expectedRestorationAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1217.errors : vErrors.concat(validate1217.errors);
 errors = vErrors.length;
 }
 }
@@ -46198,18 +46578,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate1211.errors = vErrors;
+validate1212.errors = vErrors;
 return errors === 0;
 }
-validate1211.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1212.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v107 = validate1219;
-const schema544 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json","title":"Demand a usage report","description":"The provider demands a report on how a grant's data was used when misuse is suspected (004 Điều 13.1.g).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.usage-report.demanded.v1"]},"type":"object","additionalProperties":false,"required":["grantId","reason"],"properties":{"grantId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The grant whose use is to be reported."},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"Why misuse is suspected."}}};
+const v108 = validate1220;
+const schema545 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json","title":"Demand a usage report","description":"The provider demands a report on how a grant's data was used when misuse is suspected (004 Điều 13.1.g).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.usage-report.demanded.v1"]},"type":"object","additionalProperties":false,"required":["grantId","reason"],"properties":{"grantId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The grant whose use is to be reported."},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"Why misuse is suspected."}}};
 
-function validate1220(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1221(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1220.evaluated;
+const evaluated0 = validate1221.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46258,16 +46638,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1220.errors = vErrors;
+validate1221.errors = vErrors;
 return errors === 0;
 }
-validate1220.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1221.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1222(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1223(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1222.evaluated;
+const evaluated0 = validate1223.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46316,17 +46696,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1222.errors = vErrors;
+validate1223.errors = vErrors;
 return errors === 0;
 }
-validate1222.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1223.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1219(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1220(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1219.evaluated;
+const evaluated0 = validate1220.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46367,14 +46747,14 @@ errors++;
 }
 }
 if(data.grantId !== undefined){
-if(!(validate1220(data.grantId, {instancePath:instancePath+"/grantId",parentData:data,parentDataProperty:"grantId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1220.errors : vErrors.concat(validate1220.errors);
+if(!(validate1221(data.grantId, {instancePath:instancePath+"/grantId",parentData:data,parentDataProperty:"grantId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1221.errors : vErrors.concat(validate1221.errors);
 errors = vErrors.length;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1222(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1222.errors : vErrors.concat(validate1222.errors);
+if(!(validate1223(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1223.errors : vErrors.concat(validate1223.errors);
 errors = vErrors.length;
 }
 }
@@ -46389,18 +46769,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1219.errors = vErrors;
+validate1220.errors = vErrors;
 return errors === 0;
 }
-validate1219.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1220.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v108 = validate1224;
-const schema547 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json","title":"Submit a usage report","description":"The holder answers a demand with how the data was used.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.usage-report.submitted.v1"]},"type":"object","additionalProperties":false,"required":["summary"],"properties":{"summary":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"How the data was used."},"requests":{"$ref":"../../events/sharing/usage-report.submitted.v1.json#/properties/requests"},"period":{"$ref":"../../events/_defs/common.json#/$defs/period"}}};
+const v109 = validate1225;
+const schema548 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json","title":"Submit a usage report","description":"The holder answers a demand with how the data was used.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.usage-report.submitted.v1"]},"type":"object","additionalProperties":false,"required":["summary"],"properties":{"summary":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"How the data was used."},"requests":{"$ref":"../../events/sharing/usage-report.submitted.v1.json#/properties/requests"},"period":{"$ref":"../../events/_defs/common.json#/$defs/period"}}};
 
-function validate1225(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1226(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1225.evaluated;
+const evaluated0 = validate1226.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46449,17 +46829,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1225.errors = vErrors;
+validate1226.errors = vErrors;
 return errors === 0;
 }
-validate1225.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1226.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema549 = {"type":"integer","minimum":0,"maximum":1000000000,"description":"How many requests were made in the reported period, if counted."};
+const schema550 = {"type":"integer","minimum":0,"maximum":1000000000,"description":"How many requests were made in the reported period, if counted."};
 
-function validate1227(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1228(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1227.evaluated;
+const evaluated0 = validate1228.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46498,16 +46878,16 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate1227.errors = vErrors;
+validate1228.errors = vErrors;
 return errors === 0;
 }
-validate1227.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1228.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1229(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1230(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1229.evaluated;
+const evaluated0 = validate1230.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46570,17 +46950,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1229.errors = vErrors;
+validate1230.errors = vErrors;
 return errors === 0;
 }
-validate1229.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1230.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1224(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1225(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1224.evaluated;
+const evaluated0 = validate1225.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46611,20 +46991,20 @@ errors++;
 }
 }
 if(data.summary !== undefined){
-if(!(validate1225(data.summary, {instancePath:instancePath+"/summary",parentData:data,parentDataProperty:"summary",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1225.errors : vErrors.concat(validate1225.errors);
+if(!(validate1226(data.summary, {instancePath:instancePath+"/summary",parentData:data,parentDataProperty:"summary",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1226.errors : vErrors.concat(validate1226.errors);
 errors = vErrors.length;
 }
 }
 if(data.requests !== undefined){
-if(!(validate1227(data.requests, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1227.errors : vErrors.concat(validate1227.errors);
+if(!(validate1228(data.requests, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1228.errors : vErrors.concat(validate1228.errors);
 errors = vErrors.length;
 }
 }
 if(data.period !== undefined){
-if(!(validate1229(data.period, {instancePath:instancePath+"/period",parentData:data,parentDataProperty:"period",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1229.errors : vErrors.concat(validate1229.errors);
+if(!(validate1230(data.period, {instancePath:instancePath+"/period",parentData:data,parentDataProperty:"period",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1230.errors : vErrors.concat(validate1230.errors);
 errors = vErrors.length;
 }
 }
@@ -46639,10 +47019,10 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate1224.errors = vErrors;
+validate1225.errors = vErrors;
 return errors === 0;
 }
-validate1224.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1225.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 /** A compiled validator: returns whether data conforms, and leaves the reasons in `errors`. */
@@ -46749,6 +47129,7 @@ export type SchemaId =
   | 'https://contracts.openlgsp.vn/commands/opendata/dataset.retract.json'
   | 'https://contracts.openlgsp.vn/commands/opendata/dataset.return.json'
   | 'https://contracts.openlgsp.vn/commands/opendata/review.record.json'
+  | 'https://contracts.openlgsp.vn/commands/opendata/table-schema.declare.json'
   | 'https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json'
   | 'https://contracts.openlgsp.vn/commands/sharing/dispute.open.json'
   | 'https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json'
@@ -46859,15 +47240,16 @@ export const validators: Readonly<Record<SchemaId, ValidateFunction>> = {
   'https://contracts.openlgsp.vn/commands/opendata/dataset.retract.json': v95,
   'https://contracts.openlgsp.vn/commands/opendata/dataset.return.json': v96,
   'https://contracts.openlgsp.vn/commands/opendata/review.record.json': v97,
-  'https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json': v98,
-  'https://contracts.openlgsp.vn/commands/sharing/dispute.open.json': v99,
-  'https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json': v100,
-  'https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json': v101,
-  'https://contracts.openlgsp.vn/commands/sharing/request.approve.json': v102,
-  'https://contracts.openlgsp.vn/commands/sharing/request.refuse.json': v103,
-  'https://contracts.openlgsp.vn/commands/sharing/request.submit.json': v104,
-  'https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json': v105,
-  'https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json': v106,
-  'https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json': v107,
-  'https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json': v108,
+  'https://contracts.openlgsp.vn/commands/opendata/table-schema.declare.json': v98,
+  'https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json': v99,
+  'https://contracts.openlgsp.vn/commands/sharing/dispute.open.json': v100,
+  'https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json': v101,
+  'https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json': v102,
+  'https://contracts.openlgsp.vn/commands/sharing/request.approve.json': v103,
+  'https://contracts.openlgsp.vn/commands/sharing/request.refuse.json': v104,
+  'https://contracts.openlgsp.vn/commands/sharing/request.submit.json': v105,
+  'https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json': v106,
+  'https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json': v107,
+  'https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json': v108,
+  'https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json': v109,
 };

@@ -2,7 +2,8 @@ import { Controller, Delete, HttpCode, Param, ParseUUIDPipe, Put, Query, Req } f
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Roles, type Principal } from '@openlgsp/auth';
-import { OneOf } from '@openlgsp/http';
+import { CommandBody, OneOf } from '@openlgsp/http';
+import type { TableSchemaDeclareCommand } from '@openlgsp/contracts';
 import { FILE_FORMATS, FILE_FORMAT_CODES } from '../vocabularies/formats.js';
 import { uploadContentType } from './upload-body.js';
 import { UploadsService } from './uploads.service.js';
@@ -47,6 +48,21 @@ export class UploadsController {
       },
       by,
     );
+  }
+
+  @Put(':datasetId/distributions/:name/table-schema')
+  @Roles('provider', 'integrator')
+  @ApiOperation({
+    summary:
+      'Declare the Table Schema of an uploaded CSV; the stored file is checked against it at once and a mismatch refuses it, with lines and columns',
+  })
+  declareTableSchema(
+    @Param('datasetId', uuid) datasetId: string,
+    @Param('name') name: string,
+    @CommandBody('opendata.table-schema.declare') body: TableSchemaDeclareCommand,
+    @CurrentPrincipal() by: Principal,
+  ) {
+    return this.uploads.declareTableSchema(datasetId, name, body, by);
   }
 
   @Delete(':datasetId/distributions/:name')

@@ -1,14 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { v7 as uuidv7 } from 'uuid';
-import { unwrap, type Actor } from '@openlgsp/domain';
+import { fail, unwrap, type Actor } from '@openlgsp/domain';
 import { CLOCK, type Clock } from '@openlgsp/events';
 import { problem, ProblemError } from '@openlgsp/http';
 import { TooLargeError, type ObjectStore } from '@openlgsp/storage';
 import { OBJECT_STORE, OPENDATA_CONFIG, type OpendataConfig } from '../config.js';
-import type { FileDistributionDraft } from '../datasets/dataset.model.js';
+import type { DistributionDraft, FileDistributionDraft } from '../datasets/dataset.model.js';
+import { formatByCode } from '../vocabularies/formats.js';
 import { DatasetsService } from '../datasets/datasets.service.js';
 import { checkCsv, checkSummary, MAX_REPORTED, type CsvProblem } from './csv-check.js';
+import { checkTableSchema, type TableSchema } from './table-schema.js';
 import { sanitiseFileName, sniff, uploadFormat } from './upload.rules.js';
 
 const SNIFF_BYTES = 4096;
@@ -42,8 +44,10 @@ export class UploadsService {
 
   async upload(upload: Upload, by: Actor) {
     // Everything that can be judged before reading the body is: who, which draft, what name and type.
-    await this.datasets.mayEdit(upload.datasetId, by);
+    const dataset = await this.datasets.mayEdit(upload.datasetId, by);
     const name = unwrap(sanitiseFileName(upload.name));
+    // A file uploaded again under its name keeps the Table Schema declared for it, and is checked against it.
+    const declared = fileNamed(dataset.draft.distributions, name)?.tableSchema;
     const format = unwrap(uploadFormat(name, upload.contentType, upload.format));
     const max = this.config.uploadMaxBytes;
     if (upload.contentLength !== undefined && upload.contentLength > max) throw tooLarge(max);
@@ -61,7 +65,7 @@ export class UploadsService {
       let check: FileDistributionDraft['check'] = null;
       if (format.tabular) {
         const file = await this.store.get(incoming);
-        const result = await checkCsv(file!.stream as Readable);
+        const result = await checkCsv(file!.stream as Readable, declared);
         if (result.problemCount > 0) throw csvRefused(name, result.problems, result.problemCount);
         check = checkSummary(result, this.clock());
       }
@@ -72,7 +76,7 @@ export class UploadsService {
         await this.store.put(key, file!.stream, { contentType: format.mediaType, maxBytes: max });
       }
       const saved = await this.datasets.setDistributions(upload.datasetId, by, (current) => {
-        const same = current.find((d) => d.kind === 'file' && d.fileName === name);
+        const same = fileNamed(current, name);
         const file: FileDistributionDraft = {
           distributionId: same?.distributionId ?? uuidv7(),
           ...(same?.title ? { title: same.title } : {}),
@@ -84,12 +88,12 @@ export class UploadsService {
           mediaType: format.mediaType,
           byteSize: stored.bytes,
           sha256: stored.sha256,
+          ...(declared && format.tabular ? { tableSchema: declared } : {}),
           check,
         };
         return same ? current.map((d) => (d === same ? file : d)) : [...current, file];
       });
-      const file = saved.draft.distributions.find((d) => d.kind === 'file' && d.fileName === name)!;
-      const { objectKey: _key, ...shown } = file as FileDistributionDraft;
+      const { objectKey: _key, ...shown } = fileNamed(saved.draft.distributions, name)!;
       return shown;
     } finally {
       await this.store.delete(incoming);
@@ -107,6 +111,39 @@ export class UploadsService {
     });
   }
 
+  /**
+   * The owner declares the Table Schema of an uploaded CSV: the stored file is checked against it at
+   * once, and a file that does not match refuses the declaration (nothing changes).
+   */
+  async declareTableSchema(datasetId: string, rawName: string, schema: TableSchema, by: Actor) {
+    const dataset = await this.datasets.mayEdit(datasetId, by);
+    const name = unwrap(sanitiseFileName(rawName));
+    const file = fileNamed(dataset.draft.distributions, name);
+    if (!file) throw new ProblemError(problem(404, `no file ${name} in this draft`, { code: 'not-found' }));
+    if (!formatByCode(file.format)?.tabular)
+      unwrap(fail('conflict', 'not-tabular', `${name} is ${file.format}; a Table Schema describes a CSV`));
+    const invalid = checkTableSchema(schema);
+    if (invalid.length)
+      throw new ProblemError(
+        problem(422, `the table schema is not usable: ${invalid[0]!.message}`, {
+          code: 'table-schema',
+          errors: invalid.map((p) => ({ path: p.path, message: p.message })),
+        }),
+      );
+    const stored = await this.store.get(file.objectKey);
+    if (!stored) throw new Error(`the stored file ${file.objectKey} of ${datasetId} is missing`);
+    const result = await checkCsv(stored.stream as Readable, schema);
+    if (result.problemCount > 0) throw csvRefused(name, result.problems, result.problemCount);
+    const check = checkSummary(result, this.clock());
+    const saved = await this.datasets.setDistributions(datasetId, by, (current) =>
+      current.map((d) =>
+        d.distributionId === file.distributionId ? { ...file, tableSchema: schema, check } : d,
+      ),
+    );
+    const { objectKey: _key, ...shown } = fileNamed(saved.draft.distributions, name)!;
+    return shown;
+  }
+
   private async head(key: string): Promise<Buffer> {
     const file = await this.store
       .get(key, { range: { start: 0, end: SNIFF_BYTES - 1 } })
@@ -116,6 +153,13 @@ export class UploadsService {
     for await (const chunk of file.stream as AsyncIterable<Buffer>) chunks.push(chunk);
     return Buffer.concat(chunks);
   }
+}
+
+function fileNamed(
+  distributions: readonly DistributionDraft[],
+  name: string,
+): FileDistributionDraft | undefined {
+  return distributions.find((d): d is FileDistributionDraft => d.kind === 'file' && d.fileName === name);
 }
 
 function tooLarge(max: number): ProblemError {
