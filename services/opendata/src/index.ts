@@ -10,6 +10,8 @@ export * from './datasets/freshness.rules.js';
 export * from './distributions/distribution.rules.js';
 export * from './distributions/table-schema.js';
 export * from './distributions/csv-check.js';
+export * from './distributions/content-key.js';
+export * from './distributions/upload.rules.js';
 export * from './feedback/feedback.model.js';
 export * from './feedback/feedback.rules.js';
 export * from './dcat/dcat.context.js';

@@ -9,14 +9,12 @@ import { OBJECT_STORE, OPENDATA_CONFIG, type OpendataConfig } from '../config.js
 import type { DistributionDraft, FileDistributionDraft } from '../datasets/dataset.model.js';
 import { formatByCode } from '../vocabularies/formats.js';
 import { DatasetsService } from '../datasets/datasets.service.js';
+import { contentKey } from './content-key.js';
 import { checkCsv, checkSummary, MAX_REPORTED, type CsvProblem } from './csv-check.js';
 import { checkTableSchema, type TableSchema } from './table-schema.js';
 import { sanitiseFileName, sniff, uploadFormat } from './upload.rules.js';
 
 const SNIFF_BYTES = 4096;
-
-/** The key of a file's bytes: its SHA-256, so the public side finds a download from the public event alone. */
-export const contentKey = (sha256: string) => `sha256/${sha256}`;
 
 export interface Upload {
   datasetId: string;
