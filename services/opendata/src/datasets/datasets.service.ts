@@ -55,11 +55,13 @@ export class DatasetsService {
 
   async create(body: DatasetCreateCommand, by: Actor) {
     const entry = await this.view.requireEntry(body.entryId);
+    const id = uuidv7();
+    // Who may draft for this entry is settled before any address is looked up (no probing by strangers).
+    unwrap(createDraft(id, entry, { metadata: {}, distributions: [] }, by, this.clock()));
     const content: DatasetContent = {
       metadata: (body.metadata ?? {}) as DraftMetadata,
       distributions: await this.links(body.links ?? [], []),
     };
-    const id = uuidv7();
     const change = unwrap(createDraft(id, entry, content, by, this.clock()));
     // The entry lists its datasets first: a withdrawal finds them by the entry's `_id`; a dangling id
     // (the insert below failed) is skipped there.
@@ -69,7 +71,7 @@ export class DatasetsService {
   }
 
   async edit(id: string, body: DatasetEditCommand, by: Actor) {
-    const current = await this.datasets.get(id);
+    const current = await this.mayEdit(id, by);
     const files = current.draft.distributions.filter((d) => d.kind === 'file');
     const links = await this.links(body.links ?? [], current.draft.distributions);
     const content: DatasetContent = {
