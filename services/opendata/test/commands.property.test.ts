@@ -128,7 +128,17 @@ describe('a generated working copy', () => {
       fc.asyncProperty(commandBodies('opendata.dataset.edit'), async (body) => {
         const id = await draft();
         await withFile(id);
-        const metadata = { ...schoolsMetadata(), ...(body.metadata as object) };
+        // Completed: each text keeps the languages it lacks from the base, and the licence and period
+        // come from the base too (a generated SPDX id is rarely one of the portal's, a generated period
+        // rarely a real one): what is left generated is all the rest.
+        const base = schoolsMetadata();
+        const { license: _l, temporal: _t, ...generated } = body.metadata as Record<string, unknown>;
+        const metadata = {
+          ...base,
+          ...generated,
+          title: { ...base.title, ...(generated.title as object) },
+          description: { ...base.description, ...(generated.description as object) },
+        };
         const edited = await sut.request('PUT', `/opendata/datasets/${id}`, {
           token: tokens.owner,
           body: { metadata },
