@@ -353,6 +353,71 @@ step(
 const overview = step('DIC lists every request', await call('GET', '/sharing/requests?limit=200', dic));
 console.log(`  ${overview.items.length} request(s): ${overview.items.map((r) => r.status).join(', ')}`);
 
+console.log('\n— Open data (000 Điều 9; 003 Điều 7; 004 Điều 8.1): the owner drafts, an editor publishes');
+const editor = await token(`STTTT${suffix}`, ['editor'], 'dic-editor-demo');
+const landPriceEntry = listed[1]; // "giá đất": listed, marked open by its owner
+async function draftWhenKnown(body) {
+  // opendata learns of the listing from the catalogue's event, a moment after it happened
+  for (let i = 0; ; i++) {
+    const answer = await call('POST', '/opendata/datasets', land, body);
+    if (answer.status !== 404 || i > 50) return answer;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const dataset = step(
+  'the land department drafts the land-price dataset',
+  await draftWhenKnown({
+    entryId: landPriceEntry,
+    metadata: {
+      title: { vi: 'Bảng giá đất', en: 'Land prices' },
+      description: {
+        vi: 'Giá đất theo vùng do Ủy ban nhân dân tỉnh ban hành.',
+        en: 'Land prices by zone, as issued by the Provincial People’s Committee.',
+      },
+      keywords: { vi: ['giá đất', 'đất đai'], en: ['land price'] },
+      themes: ['ECON'],
+      contactPoint: { name: 'Văn phòng Sở Tài nguyên và Môi trường', email: 'vanphong.stnmt@example.gov.vn' },
+      spatial: { province: { code: '62', name: 'Kon Tum' } },
+      accrualPeriodicity: 'ANNUAL',
+      legalBasis: [{ instrument: 'Luật Đất đai 2024', article: '159' }],
+    },
+  }),
+);
+const upload = async (name, body, tok = land) => {
+  const res = await fetch(`${base}/opendata/datasets/${dataset.datasetId}/distributions/${name}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${tok}`, 'content-type': 'text/csv' },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+};
+const csv = 'zone,price\nV1,12000000\nV2,8500000\n';
+const file = step('  uploads gia-dat.csv (streamed, checked row by row)', await upload('gia-dat.csv', csv));
+console.log(`  sha256 ${file.sha256.slice(0, 16)}…, ${file.byteSize} bytes, ${file.check.rows} rows`);
+const bad = await upload('gia-dat-loi.csv', 'zone,price\nV1,=1+1\n');
+step('  a CSV with a formula cell is refused (expected 422)', {
+  ...bad,
+  status: bad.status === 422 ? 200 : 500,
+});
+console.log(`  ${bad.body.errors.map((e) => e.message).join('; ')}`);
+step(
+  '  submits it for review',
+  await call('POST', `/opendata/datasets/${dataset.datasetId}/submission`, land),
+);
+step(
+  '  the editor returns it with a reason',
+  await call('POST', `/opendata/datasets/${dataset.datasetId}/return`, editor, {
+    reasons: ['Ghi rõ đơn vị tính (đồng/m²) trong mô tả'],
+  }),
+);
+step('  resubmitted', await call('POST', `/opendata/datasets/${dataset.datasetId}/submission`, land));
+const publication = step(
+  '  the editor publishes it',
+  await call('POST', `/opendata/datasets/${dataset.datasetId}/publication`, editor),
+);
+console.log(`  version ${publication.version} is on the OPENDATA stream (the public change feed)`);
+
 console.log('\n— The audit trail (DOMAIN.md §4)');
 await new Promise((r) => setTimeout(r, 1_000)); // the trail records what just happened, a moment later
 const auditor = await token(`TTCP${suffix}`, ['auditor']);
@@ -383,5 +448,5 @@ console.log(
 );
 
 console.log(
-  `\nDone. Events are on NATS streams CATALOGUE, SHARING, INTAKE and REJECTED, all in the audit trail; API docs at ${base}/catalogue/docs, ${base}/sharing/docs and ${base}/audit/docs`,
+  `\nDone. Events are on NATS streams CATALOGUE, SHARING, OPENDATA, INTAKE and REJECTED, all in the audit trail; API docs at ${base}/catalogue/docs, ${base}/sharing/docs, ${base}/opendata/docs and ${base}/audit/docs`,
 );

@@ -115,6 +115,13 @@ const services = readdirSync(join(root, 'services')).filter((s) =>
   existsSync(join(root, 'services', s, 'dist/src/main.js')),
 );
 const routes = new Map();
+// What one service needs beyond the shared settings: opendata keeps uploaded files in $LGSP_DATA.
+const serviceEnv = {
+  opendata: {
+    STORAGE_DIR: join(data, 'opendata-files'),
+    OPENDATA_PUBLIC_BASE_URL: `http://127.0.0.1:${gatewayPort}/opendata`,
+  },
+};
 let port = Number(process.env.LGSP_SERVICE_PORT_BASE ?? 8100);
 for (const service of services) {
   while (!(await portIsFree(port))) port++;
@@ -127,6 +134,7 @@ for (const service of services) {
     MONGO_URL: url.toString(),
     AUTH_PUBLIC_KEY_FILE: keys.publicKeyPath,
     OTEL_SERVICE_NAME: service,
+    ...serviceEnv[service],
   });
   routes.set(service, port);
   port++;

@@ -5,6 +5,7 @@ import { startEngines, type Engines } from '@openlgsp/testing';
 const modules = {
   catalogue: async () => (await import('@openlgsp/catalogue-service')).AppModule,
   sharing: async () => (await import('@openlgsp/sharing-service')).AppModule,
+  opendata: async () => (await import('@openlgsp/opendata-service')).AppModule,
   audit: async () => (await import('@openlgsp/audit-service')).AppModule,
 };
 export type ServiceName = keyof typeof modules;

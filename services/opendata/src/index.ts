@@ -1,4 +1,5 @@
-// The opendata service's pure domain modules; the Nest/HTTP/event wiring follows.
+// The opendata service: its application module, and its pure domain modules.
+export { AppModule } from './app.module.js';
 export * from './vocabularies/index.js';
 export * from './catalogue-view/catalogue-view.model.js';
 export * from './catalogue-view/catalogue-view.rules.js';
@@ -9,6 +10,8 @@ export * from './datasets/freshness.rules.js';
 export * from './distributions/distribution.rules.js';
 export * from './distributions/table-schema.js';
 export * from './distributions/csv-check.js';
+export * from './distributions/content-key.js';
+export * from './distributions/upload.rules.js';
 export * from './feedback/feedback.model.js';
 export * from './feedback/feedback.rules.js';
 export * from './dcat/dcat.context.js';

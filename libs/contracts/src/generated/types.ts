@@ -2935,6 +2935,200 @@ export interface ServiceUpdateCommand {
 }
 
 /**
+ * A description as drafted: each language optional until publication.
+ */
+export interface DraftLongText {
+  /**
+   * In Vietnamese (TCVN 6909:2001 Unicode, NFC).
+   */
+  vi?: string;
+  /**
+   * In English.
+   */
+  en?: string;
+  /**
+   * In Russian, where the province publishes it (Quy chế Cổng TTĐT tỉnh Khánh Hòa (2018, dự thảo) Điều 11).
+   */
+  ru?: string;
+}
+
+/**
+ * DCAT-AP 3 metadata as drafted: every property optional until the check before publication; each one given keeps the published contract's rule. The publisher is the owning agency, the access rights public.
+ */
+export interface DraftMetadata {
+  title?: DraftText;
+  description?: DraftLongText;
+  keywords?: DatasetKeywords;
+  /**
+   * EU data themes.
+   *
+   * @minItems 1
+   * @maxItems 13
+   */
+  themes?: DataThemeCode[];
+  contactPoint?: DatasetContactPoint;
+  spatial?: SpatialCoverage;
+  temporal?: TemporalCoverage;
+  accrualPeriodicity?: FrequencyCode;
+  /**
+   * The licence's SPDX identifier, from the portal's configured list of open licences (default CC-BY-4.0).
+   */
+  license?: string;
+  legalBasis?: LegalBasis;
+}
+
+/**
+ * A title as drafted: each language optional until publication.
+ */
+export interface DraftText {
+  /**
+   * In Vietnamese (TCVN 6909:2001 Unicode, NFC).
+   */
+  vi?: string;
+  /**
+   * In English.
+   */
+  en?: string;
+  /**
+   * In Russian, where the province publishes it (Quy chế Cổng TTĐT tỉnh Khánh Hòa (2018, dự thảo) Điều 11).
+   */
+  ru?: string;
+}
+
+/**
+ * A distribution that is not a file: a sharing service of the registry (kind service) or the agency's own web address (kind url, checked through the SSRF guard). A service names its serviceId, a url its accessURL.
+ */
+export interface DatasetLink {
+  /**
+   * Kept from an earlier edit; a new one is given when absent.
+   */
+  distributionId?: Uuid;
+  kind: 'service' | 'url';
+  /**
+   * The sharing service of the registry (kind service).
+   */
+  serviceId?: Uuid;
+  /**
+   * Where the data is reached (the file's page on the portal, the service's endpoint or the external URL).
+   */
+  accessURL?: string;
+  title?: DraftText;
+  description?: DraftLongText;
+  format?: FileTypeCode;
+  /**
+   * The IANA media type, e.g. text/csv.
+   */
+  mediaType?: string;
+}
+
+/**
+ * The distributions that are not files, replacing the draft's earlier ones; uploaded files stay.
+ *
+ * @maxItems 100
+ */
+export type DatasetLinks = DatasetLink[];
+
+/**
+ * Draft a dataset: the body of `opendata.dataset.create`.
+ *
+ * The owning agency drafts an open dataset for one of its listed entries marked open. A draft may be incomplete; the check before publication says what is missing. Files are uploaded to the draft afterwards (PUT …/distributions/:name).
+ */
+export interface DatasetCreateCommand {
+  /**
+   * The catalogue entry (listed, marked open) the dataset publishes.
+   */
+  entryId: Uuid;
+  metadata?: DraftMetadata;
+  links?: DatasetLinks;
+}
+
+/**
+ * Edit a dataset's working copy: the body of `opendata.dataset.edit`.
+ *
+ * The owner replaces the working copy's metadata and its non-file distributions (uploaded files stay). A published dataset stays public as it was until the change is reviewed and published as the next version.
+ */
+export interface DatasetEditCommand {
+  metadata: DraftMetadata;
+  links?: DatasetLinks;
+}
+
+/**
+ * Retract a dataset: the body of `opendata.dataset.retract`.
+ *
+ * The owner or DIC withdraws a public dataset from the portal, with a reason; it stays listed as retracted.
+ */
+export interface DatasetRetractCommand {
+  reason: NonEmptyText;
+}
+
+/**
+ * Return a submission to its agency: the body of `opendata.dataset.return`.
+ *
+ * An editor sends a submitted dataset back, with the reasons (Quy chế Cổng TTĐT tỉnh Khánh Hòa (2018, dự thảo) Điều 7).
+ */
+export interface DatasetReturnCommand {
+  /**
+   * @minItems 1
+   * @maxItems 20
+   */
+  reasons: NonEmptyText[];
+}
+
+/**
+ * Record the six-monthly review of the open-data list: the body of `opendata.review.record`.
+ *
+ * DIC records that its review of the open-data list covered these public datasets (at least every six months, Decree 47 as summarised in DOMAIN.md §3).
+ */
+export interface ReviewRecordCommand {
+  /**
+   * @minItems 1
+   * @maxItems 500
+   */
+  datasetIds: Uuid[];
+}
+
+/**
+ * Declare the Table Schema of an uploaded CSV: the body of `opendata.table-schema.declare`.
+ *
+ * The owner declares what the rows of an uploaded CSV must be (the subset of a Frictionless Table Schema the portal checks: each field's name, type, and the required, enum and pattern constraints). The stored file is checked against it at once; a file that does not match refuses the declaration, with every problem's line and column (QĐ 60/2021/QĐ-UBND (Bình Định) Điều 8.1).
+ */
+export interface TableSchemaDeclareCommand {
+  /**
+   * @minItems 1
+   * @maxItems 500
+   */
+  fields: TableField[];
+  /**
+   * Cells that mean "no value"; [""] when absent.
+   *
+   * @maxItems 20
+   */
+  missingValues?: string[];
+}
+export interface TableField {
+  /**
+   * The column's name, as in the CSV's header.
+   */
+  name: string;
+  /**
+   * The column's type; string when absent.
+   */
+  type?: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime';
+  constraints?: {
+    required?: boolean;
+    /**
+     * @minItems 1
+     * @maxItems 1000
+     */
+    enum?: string[];
+    /**
+     * A regular expression the whole value matches.
+     */
+    pattern?: string;
+  };
+}
+
+/**
  * Decide a dispute: the body of `sharing.dispute.decide`.
  *
  * DIC upholds the refusal or orders sharing, with its reasons; an order fixes the scope.
@@ -3197,6 +3391,12 @@ export interface CommandBodyByName {
   'catalogue.service.retire': ServiceRetireCommand;
   'catalogue.service.suspend': ServiceSuspendCommand;
   'catalogue.service.update': ServiceUpdateCommand;
+  'opendata.dataset.create': DatasetCreateCommand;
+  'opendata.dataset.edit': DatasetEditCommand;
+  'opendata.dataset.retract': DatasetRetractCommand;
+  'opendata.dataset.return': DatasetReturnCommand;
+  'opendata.review.record': ReviewRecordCommand;
+  'opendata.table-schema.declare': TableSchemaDeclareCommand;
   'sharing.dispute.decide': DisputeDecideCommand;
   'sharing.dispute.open': DisputeOpenCommand;
   'sharing.grant.suspend': GrantSuspendCommand;

@@ -128,9 +128,23 @@ export interface DatasetState {
   firstPublishedAt: Date | null;
   /** The last six-monthly review of the open-data list that covered this dataset. */
   lastReviewedAt: Date | null;
+  /** The last reachability check of the working copy's web addresses, for the editor (never fatal). */
+  accessChecks?: AccessCheck[];
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** Whether an access URL answered when the working copy was submitted (through the SSRF guard). */
+export interface AccessCheck {
+  distributionId: string;
+  url: string;
+  reachable: boolean;
+  /** The HTTP status, when one came back. */
+  status?: number;
+  /** Why it was not reached (timeout, unreachable, ssrf-refused…). */
+  reason?: string;
+  checkedAt: Date;
 }
 
 /** How the portal addresses what it publishes; from configuration (the public base URL). */
