@@ -2935,6 +2935,166 @@ export interface ServiceUpdateCommand {
 }
 
 /**
+ * Acknowledge (triage) an incident: the body of `incidents.incident.acknowledge`.
+ *
+ * Detection and analysis (NIST SP 800-61): the category and severity may be revised; a revised severity moves the resolution target.
+ */
+export interface IncidentAcknowledgeCommand {
+  note: TransitionNote;
+  category?: IncidentCategory;
+  severity?: IncidentSeverity;
+}
+
+/**
+ * Assign an incident: the body of `incidents.incident.assign`.
+ *
+ * To a DIC responder, the agency's IT unit or the telecom provider; when DIC takes it over the initial report becomes due (Thông tư 20/2017).
+ */
+export interface IncidentAssignCommand {
+  /**
+   * Who handles the incident: a DIC responder, the agency's own IT unit, or the telecom provider (QĐ 46/2024 Thái Nguyên Điều 16; QĐ 26/2014 Quảng Bình Điều 11.2).
+   */
+  assignee: {
+    kind: 'dic' | 'agency-it' | 'telecom';
+    /**
+     * The responder, unit or provider, e.g. "VNPT Quảng Bình".
+     */
+    name: ShortText;
+    contact?: ContactOfficer;
+  };
+  note: TransitionNote;
+}
+
+/**
+ * Escalate an incident to the national CERT: the body of `incidents.incident.escalate`.
+ *
+ * DIC, the provincial focal point, records the CERT and its reference for the case (002 Điều 8.8).
+ */
+export interface IncidentEscalateCommand {
+  /**
+   * The CERT, e.g. "VNCERT/CC".
+   */
+  cert: ShortText;
+  /**
+   * The CERT's reference for the case.
+   */
+  reference: ShortText;
+  note: TransitionNote;
+}
+
+/**
+ * Report an incident: the body of `incidents.incident.report`.
+ *
+ * An officer of the agency reports one of its incidents (002 Điều 7.5). A report with the same source and source reference as an open incident, or the same fingerprint within the deduplication window, joins that incident instead.
+ */
+export interface IncidentReportCommand {
+  /**
+   * The reporting system (for monitoring systems, the CloudEvent source), with sourceRef the deduplication key.
+   */
+  source?: string;
+  /**
+   * The report's reference in its source system (e.g. the alert id).
+   */
+  sourceRef?: string;
+  /**
+   * Who to call at the agency about the alert.
+   */
+  contact: ContactOfficer;
+  category: IncidentCategory;
+  severity: IncidentSeverity;
+  affectedSystems?: AffectedSystemList;
+  accessPoint?: NetworkAccessPoint;
+  detectedAt: Timestamp;
+  description: IncidentDescription;
+  observables: ObservableList;
+  attachments?: AttachmentList;
+}
+
+/**
+ * Record a report of Thông tư 20/2017: the body of `incidents.incident.submit-report`.
+ *
+ * The notification, the initial report or the final report (only after the response ended) was sent.
+ */
+export interface IncidentSubmitReportCommand {
+  kind: 'notification' | 'initial' | 'final';
+  /**
+   * The report's document reference (số văn bản).
+   */
+  documentRef: ShortText;
+  /**
+   * How it was sent (Thông tư 20/2017/TT-BTTTT).
+   */
+  channel: 'letter' | 'fax' | 'email' | 'electronic-document';
+}
+
+/**
+ * Report an incident on an agency's behalf (hotline): the body of `incidents.incident.take-call`.
+ *
+ * DIC's hotline staff take a report by phone for an agency (002 Điều 8.2); it is recorded as a hotline report, with who took the call.
+ */
+export interface IncidentTakeCallCommand {
+  /**
+   * The agency whose incident it is.
+   */
+  agency: AgencyCode;
+  /**
+   * Who to call at the agency about the alert.
+   */
+  contact: ContactOfficer;
+  category: IncidentCategory;
+  severity: IncidentSeverity;
+  affectedSystems?: AffectedSystemList;
+  accessPoint?: NetworkAccessPoint;
+  detectedAt: Timestamp;
+  description: IncidentDescription;
+  observables: ObservableList;
+  attachments?: AttachmentList;
+}
+
+/**
+ * Move an incident on, saying why: the body of `incidents.incident.transition`.
+ *
+ * Contain, eradicate, recover, resolve, close, reopen or refer to the police: every transition names who (the caller) and why (the note).
+ */
+export interface IncidentTransitionCommand {
+  note: TransitionNote;
+}
+
+/**
+ * Warn every agency of a threat: the body of `incidents.warning.issue`.
+ *
+ * DIC warns all agencies so that they take measures (002 Điều 8.9); every agency reads it, so it and its observables are TLP:CLEAR or TLP:GREEN.
+ */
+export interface WarningIssueCommand {
+  title: ShortText;
+  description: NonEmptyText;
+  category?: IncidentCategory;
+  severity: IncidentSeverity;
+  /**
+   * What agencies should do to prevent or stop it.
+   */
+  measures: NonEmptyText;
+  /**
+   * Indicators to look for.
+   *
+   * @maxItems 500
+   */
+  observables: CommunityObservable[];
+  /**
+   * The marking of the warning as a whole.
+   */
+  tlp: TlpCommunity;
+  /**
+   * Until when the warning applies, if known.
+   */
+  validUntil?: Timestamp;
+  /**
+   * The incident that prompted it, if any.
+   */
+  incidentId?: Uuid;
+}
+
+/**
  * Decide a dispute: the body of `sharing.dispute.decide`.
  *
  * DIC upholds the refusal or orders sharing, with its reasons; an order fixes the scope.
@@ -3197,6 +3357,14 @@ export interface CommandBodyByName {
   'catalogue.service.retire': ServiceRetireCommand;
   'catalogue.service.suspend': ServiceSuspendCommand;
   'catalogue.service.update': ServiceUpdateCommand;
+  'incidents.incident.acknowledge': IncidentAcknowledgeCommand;
+  'incidents.incident.assign': IncidentAssignCommand;
+  'incidents.incident.escalate': IncidentEscalateCommand;
+  'incidents.incident.report': IncidentReportCommand;
+  'incidents.incident.submit-report': IncidentSubmitReportCommand;
+  'incidents.incident.take-call': IncidentTakeCallCommand;
+  'incidents.incident.transition': IncidentTransitionCommand;
+  'incidents.warning.issue': WarningIssueCommand;
   'sharing.dispute.decide': DisputeDecideCommand;
   'sharing.dispute.open': DisputeOpenCommand;
   'sharing.grant.suspend': GrantSuspendCommand;
