@@ -448,6 +448,95 @@ describe('warnings', () => {
   });
 });
 
+describe('network registrations and security assessments', () => {
+  it("a connection without a passed assessment is refused with the rule's source; with one it is approved", async () => {
+    clock.set(START);
+    const committee = await sut.token('UBND', ['committee']);
+    const body = {
+      kind: 'connect',
+      accessPoint: { level: 'II', name: 'Sở Y tế', pointId: 'SYT-01' },
+      service: 'kênh truyền số liệu 100 Mbps',
+      systemId: 'syt-his',
+      justification: 'Kết nối hệ thống quản lý bệnh viện.',
+      documentRef: '101/SYT-CNTT',
+    };
+    const asked = await sut.request('POST', '/incidents/registrations', { token: t.officer, body });
+    assert.equal(asked.status, 201, JSON.stringify(asked.body));
+    const id = asked.body.registrationId;
+    const proposal = { recommendation: 'approve', note: 'Đủ điều kiện kỹ thuật' };
+    assert.equal(
+      (
+        await sut.request('POST', `/incidents/registrations/${id}/proposal`, {
+          token: t.officer,
+          body: proposal,
+        })
+      ).status,
+      403,
+    );
+    assert.equal(
+      (await sut.request('POST', `/incidents/registrations/${id}/proposal`, { token: t.dic, body: proposal }))
+        .status,
+      200,
+    );
+    const decision = { outcome: 'approved', note: 'Đồng ý', decisionRef: '55/QĐ-UBND' };
+    assert.equal(
+      (await sut.request('POST', `/incidents/registrations/${id}/decision`, { token: t.dic, body: decision }))
+        .status,
+      403,
+    );
+    const refused = await sut.request('POST', `/incidents/registrations/${id}/decision`, {
+      token: committee,
+      body: decision,
+    });
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    assert.match(JSON.stringify(refused.body), /001 Điều 7\.2/);
+
+    const recorded = await sut.request('POST', '/incidents/assessments', {
+      token: t.officer,
+      body: {
+        systemId: 'syt-his',
+        systemName: 'Hệ thống HIS',
+        purpose: 'pre-connection',
+        assessor: 'Trung tâm Giám sát an toàn không gian mạng',
+        assessedAt: '2026-12-01T09:00:00+07:00',
+        findings: [{ findingId: 'F1', title: 'TLS 1.0 còn bật', severity: 'medium' }],
+      },
+    });
+    assert.equal(recorded.status, 201, JSON.stringify(recorded.body));
+    const aid = recorded.body.assessmentId;
+    assert.equal(
+      (await sut.request('GET', `/incidents/assessments/${aid}`, { token: t.otherOfficer })).status,
+      404,
+    );
+    const confirmed = await sut.request('POST', `/incidents/assessments/${aid}/confirmation`, {
+      token: t.officer,
+      body: {
+        fixes: [{ findingId: 'F1', note: 'Đã tắt TLS 1.0' }],
+        confirmationRef: '12/XN-ATTT',
+        recheckDueAt: '2026-12-20T00:00:00+07:00',
+      },
+    });
+    assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+    const approved = await sut.request('POST', `/incidents/registrations/${id}/decision`, {
+      token: committee,
+      body: decision,
+    });
+    assert.equal(approved.status, 200, JSON.stringify(approved.body));
+    assert.equal(approved.body.assessmentId, aid);
+
+    // past its re-check date, the system is on DIC's overdue list
+    clock.set(new Date('2026-12-21T00:00:00+07:00'));
+    const overdue = await sut.request('GET', '/incidents/assessments/overdue-rechecks', { token: t.dic });
+    assert.equal(overdue.status, 200);
+    assert.ok(overdue.body.items.some((o: { assessmentId: string }) => o.assessmentId === aid));
+    assert.equal(
+      (await sut.request('GET', '/incidents/assessments/overdue-rechecks', { token: t.officer })).status,
+      403,
+    );
+    clock.set(START);
+  });
+});
+
 describe('the published OpenAPI document', () => {
   it('is served at /incidents/openapi.json and matches contracts/openapi/incidents.json', async () => {
     const { served, published } = await publishedOpenApi(sut, 'incidents');

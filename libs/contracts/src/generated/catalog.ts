@@ -1073,6 +1073,20 @@ export const commandContracts = {
     schemaId: 'https://contracts.openlgsp.vn/commands/catalogue/service.update.json',
     emits: ['vn.openlgsp.catalogue.service.updated.v1'],
   },
+  'incidents.assessment.confirm': {
+    name: 'incidents.assessment.confirm',
+    service: 'incidents',
+    title: 'Confirm an assessment passed',
+    schemaId: 'https://contracts.openlgsp.vn/commands/incidents/assessment.confirm.json',
+    emits: ['vn.openlgsp.incidents.assessment.confirmed.v1'],
+  },
+  'incidents.assessment.record': {
+    name: 'incidents.assessment.record',
+    service: 'incidents',
+    title: 'Record a security assessment',
+    schemaId: 'https://contracts.openlgsp.vn/commands/incidents/assessment.record.json',
+    emits: ['vn.openlgsp.incidents.assessment.recorded.v1'],
+  },
   'incidents.incident.acknowledge': {
     name: 'incidents.incident.acknowledge',
     service: 'incidents',
@@ -1129,6 +1143,27 @@ export const commandContracts = {
       'vn.openlgsp.incidents.incident.reopened.v1',
       'vn.openlgsp.incidents.incident.referred-to-police.v1',
     ],
+  },
+  'incidents.registration.decide': {
+    name: 'incidents.registration.decide',
+    service: 'incidents',
+    title: 'Decide a network registration',
+    schemaId: 'https://contracts.openlgsp.vn/commands/incidents/registration.decide.json',
+    emits: ['vn.openlgsp.incidents.registration.decided.v1'],
+  },
+  'incidents.registration.propose': {
+    name: 'incidents.registration.propose',
+    service: 'incidents',
+    title: "Propose a network registration to the People's Committee",
+    schemaId: 'https://contracts.openlgsp.vn/commands/incidents/registration.propose.json',
+    emits: ['vn.openlgsp.incidents.registration.proposed.v1'],
+  },
+  'incidents.registration.request': {
+    name: 'incidents.registration.request',
+    service: 'incidents',
+    title: 'Ask to connect, change or disconnect a network service point',
+    schemaId: 'https://contracts.openlgsp.vn/commands/incidents/registration.request.json',
+    emits: ['vn.openlgsp.incidents.registration.requested.v1'],
   },
   'incidents.warning.issue': {
     name: 'incidents.warning.issue',

@@ -2935,6 +2935,70 @@ export interface ServiceUpdateCommand {
 }
 
 /**
+ * Confirm an assessment passed: the body of `incidents.assessment.confirm`.
+ *
+ * Every finding is fixed and the assessor confirmed it in writing (001 Điều 7.2.a); the periodic re-check is due the configured months later unless a date is given.
+ */
+export interface AssessmentConfirmCommand {
+  /**
+   * How each finding was fixed, at most 200 (as the event).
+   *
+   * @maxItems 200
+   */
+  fixes: {
+    findingId: string;
+    note: NonEmptyText;
+  }[];
+  /**
+   * The reference of the assessor's written confirmation after the fixes.
+   */
+  confirmationRef: ShortText;
+  /**
+   * When the periodic re-check is due.
+   */
+  recheckDueAt?: Timestamp;
+}
+
+/**
+ * Record a security assessment: the body of `incidents.assessment.record`.
+ *
+ * The owner (or DIC) records an assessment of a data centre, information system or gateway, before it connects or periodically (001 Điều 7.2, 15.1). DIC names the owning agency; an agency's officer records its own.
+ */
+export interface AssessmentRecordCommand {
+  /**
+   * The agency that owns the system.
+   */
+  agency?: AgencyCode;
+  /**
+   * The agency's identifier of the system.
+   */
+  systemId: string;
+  systemName: ShortText;
+  /**
+   * Before connecting, or the periodic re-check (QĐ 46/2024 Thái Nguyên Điều 7.2.b).
+   */
+  purpose: 'pre-connection' | 'periodic';
+  /**
+   * The organisation that assessed (đơn vị có chức năng đánh giá an toàn thông tin).
+   */
+  assessor: ShortText;
+  assessedAt: Timestamp;
+  /**
+   * The vulnerabilities found, at most 200 (as the event); none means nothing to fix.
+   *
+   * @maxItems 200
+   */
+  findings: {
+    /**
+     * The finding's id within the assessment.
+     */
+    findingId: string;
+    title: ShortText;
+    severity: 'low' | 'medium' | 'high' | 'critical';
+  }[];
+}
+
+/**
  * Acknowledge (triage) an incident: the body of `incidents.incident.acknowledge`.
  *
  * Detection and analysis (NIST SP 800-61): the category and severity may be revised; a revised severity moves the resolution target.
@@ -3058,6 +3122,56 @@ export interface IncidentTakeCallCommand {
  */
 export interface IncidentTransitionCommand {
   note: TransitionNote;
+}
+
+/**
+ * Decide a network registration: the body of `incidents.registration.decide`.
+ *
+ * The People's Committee decides on DIC's proposal (001 Điều 9); a connection is approved only with a passed pre-connection security assessment on record (001 Điều 7.2, 15.1).
+ */
+export interface RegistrationDecideCommand {
+  outcome: 'approved' | 'rejected';
+  note: TransitionNote;
+  /**
+   * The decision's document reference.
+   */
+  decisionRef?: ShortText;
+}
+
+/**
+ * Propose a network registration to the People's Committee: the body of `incidents.registration.propose`.
+ *
+ * DIC compiles the request and recommends approving or rejecting it (001 Điều 9).
+ */
+export interface RegistrationProposeCommand {
+  recommendation: 'approve' | 'reject';
+  note: TransitionNote;
+}
+
+/**
+ * Ask to connect, change or disconnect a network service point: the body of `incidents.registration.request`.
+ *
+ * The agency asks DIC in writing (001 Điều 9, 14.2); connect and change name the system that connects, which needs a passed security assessment by the decision.
+ */
+export interface RegistrationRequestCommand {
+  /**
+   * Register to use a network service at a point, change a connection point, or stop using it.
+   */
+  kind: 'connect' | 'change' | 'disconnect';
+  accessPoint: NetworkAccessPoint;
+  /**
+   * The network service, e.g. "kênh truyền số liệu 100 Mbps".
+   */
+  service: ShortText;
+  /**
+   * Connect and change: the data centre, information system or gateway that connects; it needs a passed security assessment (QĐ 46/2024 Thái Nguyên Điều 7.2).
+   */
+  systemId?: string;
+  justification: NonEmptyText;
+  /**
+   * The written request's reference.
+   */
+  documentRef: ShortText;
 }
 
 /**
@@ -3357,6 +3471,8 @@ export interface CommandBodyByName {
   'catalogue.service.retire': ServiceRetireCommand;
   'catalogue.service.suspend': ServiceSuspendCommand;
   'catalogue.service.update': ServiceUpdateCommand;
+  'incidents.assessment.confirm': AssessmentConfirmCommand;
+  'incidents.assessment.record': AssessmentRecordCommand;
   'incidents.incident.acknowledge': IncidentAcknowledgeCommand;
   'incidents.incident.assign': IncidentAssignCommand;
   'incidents.incident.escalate': IncidentEscalateCommand;
@@ -3364,6 +3480,9 @@ export interface CommandBodyByName {
   'incidents.incident.submit-report': IncidentSubmitReportCommand;
   'incidents.incident.take-call': IncidentTakeCallCommand;
   'incidents.incident.transition': IncidentTransitionCommand;
+  'incidents.registration.decide': RegistrationDecideCommand;
+  'incidents.registration.propose': RegistrationProposeCommand;
+  'incidents.registration.request': RegistrationRequestCommand;
   'incidents.warning.issue': WarningIssueCommand;
   'sharing.dispute.decide': DisputeDecideCommand;
   'sharing.dispute.open': DisputeOpenCommand;
