@@ -6,6 +6,7 @@ const modules = {
   catalogue: async () => (await import('@openlgsp/catalogue-service')).AppModule,
   sharing: async () => (await import('@openlgsp/sharing-service')).AppModule,
   audit: async () => (await import('@openlgsp/audit-service')).AppModule,
+  incidents: async () => (await import('@openlgsp/incidents-service')).AppModule,
 };
 export type ServiceName = keyof typeof modules;
 
