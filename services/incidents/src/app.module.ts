@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { intakeConsumer } from '@openlgsp/events';
 import { intakeModuleFor, PlatformModule } from '@openlgsp/http';
+import { AnnualReportsModule } from './annual-reports/annual-reports.module.js';
 import { AssessmentsModule } from './assessments/assessments.module.js';
 import { IncidentsConfigModule } from './config.module.js';
 import { DeadlinesModule } from './deadlines/deadlines.module.js';
@@ -17,6 +18,7 @@ import { WarningsModule } from './warnings/warnings.module.js';
     WarningsModule,
     AssessmentsModule,
     RegistrationsModule,
+    AnnualReportsModule,
     DeadlinesModule,
     intakeModuleFor('incidents', "raise a monitoring system's alert"),
   ],

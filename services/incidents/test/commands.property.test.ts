@@ -205,6 +205,13 @@ const endpoints: CommandEndpoint[] = [
       '/recheckDueAt': fc.option(future, { nil: undefined }),
     }),
   },
+  {
+    command: 'incidents.annual-report.submit',
+    method: 'POST',
+    token: () => tokens.officer,
+    target: async () => ({ path: '/incidents/annual-reports' }),
+    subjectFrom: (a) => `${a.kind}:SYT:${a.year}`,
+  },
 ];
 
 describeCommandProperties({ sut: () => sut, watch: () => watch, endpoints, runs: 15 });

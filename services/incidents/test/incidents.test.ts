@@ -537,6 +537,50 @@ describe('network registrations and security assessments', () => {
   });
 });
 
+describe('annual reports', () => {
+  it('reminded before the due date, submitted, the missing one overdue for DIC, once each', async () => {
+    const expect = (token: string) =>
+      sut.request('POST', '/incidents/annual-reports/expectations', {
+        token,
+        body: { year: 2026, agencies: ['SYT', 'SXD'] },
+      });
+    assert.equal((await expect(t.officer)).status, 403);
+    clock.set(new Date('2026-10-01T09:00:00+07:00'));
+    const expected = await expect(t.dic);
+    assert.equal(expected.status, 200, JSON.stringify(expected.body));
+    assert.equal(expected.body.expected, 4);
+    assert.equal((await expect(t.dic)).body.expected, 0);
+    clock.set(new Date('2026-11-05T09:00:00+07:00')); // 10 days before 15 November
+    await tick();
+    await findEvent(
+      sut.js,
+      'INCIDENTS',
+      (e) => e.subject === 'security:SYT:2026' && e.type.endsWith('annual-report.reminded.v1'),
+    );
+    const submitted = await sut.request('POST', '/incidents/annual-reports', {
+      token: t.officer,
+      body: { kind: 'security', year: 2026, documentRef: '88/BC-SYT' },
+    });
+    assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
+    assert.equal(submitted.body.late, false);
+    clock.set(new Date('2026-12-02T09:00:00+07:00'));
+    await tick();
+    await tick();
+    const overdue = await sut.request('GET', '/incidents/annual-reports?overdue=true&year=2026', {
+      token: t.dic,
+    });
+    const ids = overdue.body.items.map((r: { _id: string }) => r._id).sort();
+    assert.deepEqual(ids, ['network-use:SXD:2026', 'network-use:SYT:2026', 'security:SXD:2026']);
+    const flagged = (await readStream(sut.js, 'INCIDENTS')).filter((e) =>
+      e.type.endsWith('annual-report.overdue.v1'),
+    );
+    assert.equal(flagged.length, 3);
+    const own = await sut.request('GET', '/incidents/annual-reports?limit=200', { token: t.officer });
+    assert.ok(own.body.items.every((r: { agency: string }) => r.agency === 'SYT'));
+    clock.set(START);
+  });
+});
+
 describe('the published OpenAPI document', () => {
   it('is served at /incidents/openapi.json and matches contracts/openapi/incidents.json', async () => {
     const { served, published } = await publishedOpenApi(sut, 'incidents');

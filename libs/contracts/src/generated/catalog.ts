@@ -1073,6 +1073,20 @@ export const commandContracts = {
     schemaId: 'https://contracts.openlgsp.vn/commands/catalogue/service.update.json',
     emits: ['vn.openlgsp.catalogue.service.updated.v1'],
   },
+  'incidents.annual-report.expect': {
+    name: 'incidents.annual-report.expect',
+    service: 'incidents',
+    title: 'Expect the annual reports of agencies',
+    schemaId: 'https://contracts.openlgsp.vn/commands/incidents/annual-report.expect.json',
+    emits: [],
+  },
+  'incidents.annual-report.submit': {
+    name: 'incidents.annual-report.submit',
+    service: 'incidents',
+    title: 'Submit an annual report',
+    schemaId: 'https://contracts.openlgsp.vn/commands/incidents/annual-report.submit.json',
+    emits: ['vn.openlgsp.incidents.annual-report.submitted.v1'],
+  },
   'incidents.assessment.confirm': {
     name: 'incidents.assessment.confirm',
     service: 'incidents',

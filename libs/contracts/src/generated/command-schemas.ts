@@ -1038,6 +1038,57 @@ export const commandOpenApiSchemas: Readonly<Record<CommandName, Record<string, 
       },
     },
   },
+  'incidents.annual-report.expect': {
+    title: 'AnnualReportExpectCommand',
+    description:
+      'DIC names the agencies that owe both annual reports for a year, so that they are reminded before the due dates and listed when overdue. Naming an agency again changes nothing.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['year', 'agencies'],
+    properties: {
+      year: { description: 'The reporting year.', type: 'integer', minimum: 2000, maximum: 2100 },
+      agencies: {
+        description: 'The agencies, at most 500.',
+        type: 'array',
+        minItems: 1,
+        maxItems: 500,
+        items: {
+          title: 'AgencyCode',
+          description:
+            "The agency's token-safe code as used in NATS subjects (letters, digits, '-', '_'). The national identifier (mã định danh, with dots) is kept separately as nationalId.",
+          type: 'string',
+          minLength: 2,
+          maxLength: 64,
+          pattern: '^[A-Za-z0-9_-]{2,64}$',
+        },
+      },
+    },
+  },
+  'incidents.annual-report.submit': {
+    title: 'AnnualReportSubmitCommand',
+    description:
+      "The agency's yearly security report (before 15 November, 002 Điều 7.10) or network-use report (before 1 December, 001 Điều 14.4); a late one is taken and marked late.",
+    type: 'object',
+    additionalProperties: false,
+    required: ['kind', 'year', 'documentRef'],
+    properties: {
+      kind: {
+        description:
+          "security: the agency's yearly information-security report, before 15 November (QĐ 26/2014 Quảng Bình Điều 7.10); network-use: the yearly report on the use of the special-use data network, before 1 December (QĐ 46/2024 Thái Nguyên Điều 14.4).",
+        type: 'string',
+        enum: ['security', 'network-use'],
+      },
+      year: { description: 'The reporting year.', type: 'integer', minimum: 2000, maximum: 2100 },
+      documentRef: {
+        title: 'ShortText',
+        description: 'A short human-readable text (a name, a reference), not blank.',
+        type: 'string',
+        minLength: 1,
+        maxLength: 300,
+        pattern: '\\S',
+      },
+    },
+  },
   'incidents.assessment.confirm': {
     title: 'AssessmentConfirmCommand',
     description:

@@ -2935,6 +2935,42 @@ export interface ServiceUpdateCommand {
 }
 
 /**
+ * Expect the annual reports of agencies: the body of `incidents.annual-report.expect`.
+ *
+ * DIC names the agencies that owe both annual reports for a year, so that they are reminded before the due dates and listed when overdue. Naming an agency again changes nothing.
+ */
+export interface AnnualReportExpectCommand {
+  /**
+   * The reporting year.
+   */
+  year: number;
+  /**
+   * The agencies, at most 500.
+   *
+   * @minItems 1
+   * @maxItems 500
+   */
+  agencies: AgencyCode[];
+}
+
+/**
+ * Submit an annual report: the body of `incidents.annual-report.submit`.
+ *
+ * The agency's yearly security report (before 15 November, 002 Điều 7.10) or network-use report (before 1 December, 001 Điều 14.4); a late one is taken and marked late.
+ */
+export interface AnnualReportSubmitCommand {
+  /**
+   * security: the agency's yearly information-security report, before 15 November (QĐ 26/2014 Quảng Bình Điều 7.10); network-use: the yearly report on the use of the special-use data network, before 1 December (QĐ 46/2024 Thái Nguyên Điều 14.4).
+   */
+  kind: 'security' | 'network-use';
+  /**
+   * The reporting year.
+   */
+  year: number;
+  documentRef: ShortText;
+}
+
+/**
  * Confirm an assessment passed: the body of `incidents.assessment.confirm`.
  *
  * Every finding is fixed and the assessor confirmed it in writing (001 Điều 7.2.a); the periodic re-check is due the configured months later unless a date is given.
@@ -3471,6 +3507,8 @@ export interface CommandBodyByName {
   'catalogue.service.retire': ServiceRetireCommand;
   'catalogue.service.suspend': ServiceSuspendCommand;
   'catalogue.service.update': ServiceUpdateCommand;
+  'incidents.annual-report.expect': AnnualReportExpectCommand;
+  'incidents.annual-report.submit': AnnualReportSubmitCommand;
   'incidents.assessment.confirm': AssessmentConfirmCommand;
   'incidents.assessment.record': AssessmentRecordCommand;
   'incidents.incident.acknowledge': IncidentAcknowledgeCommand;

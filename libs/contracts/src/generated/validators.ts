@@ -41394,13 +41394,465 @@ return errors === 0;
 validate1065.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const v93 = validate1075;
-const schema481 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/assessment.confirm.json","title":"Confirm an assessment passed","description":"Every finding is fixed and the assessor confirmed it in writing (001 Điều 7.2.a); the periodic re-check is due the configured months later unless a date is given.","x-lgsp-command":{"emits":["vn.openlgsp.incidents.assessment.confirmed.v1"]},"type":"object","additionalProperties":false,"required":["fixes","confirmationRef"],"properties":{"fixes":{"description":"How each finding was fixed, at most 200 (as the event).","type":"array","maxItems":200,"items":{"$ref":"../../events/incidents/assessment.confirmed.v1.json#/properties/fixes/items"}},"confirmationRef":{"$ref":"../../events/incidents/assessment.confirmed.v1.json#/properties/confirmationRef"},"recheckDueAt":{"$ref":"../../events/incidents/assessment.confirmed.v1.json#/properties/recheckDueAt"}}};
-const schema482 = {"title":"FindingFix","type":"object","additionalProperties":false,"required":["findingId","note"],"properties":{"findingId":{"type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9_.:-]{1,64}$"},"note":{"$ref":"../_defs/common.json#/$defs/nonEmptyText"}}};
+const schema481 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/annual-report.expect.json","title":"Expect the annual reports of agencies","description":"DIC names the agencies that owe both annual reports for a year, so that they are reminded before the due dates and listed when overdue. Naming an agency again changes nothing.","x-lgsp-command":{"emits":[]},"type":"object","additionalProperties":false,"required":["year","agencies"],"properties":{"year":{"$ref":"../../events/incidents/annual-report.submitted.v1.json#/properties/year"},"agencies":{"description":"The agencies, at most 500.","type":"array","minItems":1,"maxItems":500,"items":{"$ref":"../../events/_defs/common.json#/$defs/agencyCode"}}}};
+const schema482 = {"description":"The reporting year.","type":"integer","minimum":2000,"maximum":2100};
 
 function validate1076(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate1076.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data)))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if((typeof data == "number") && (isFinite(data))){
+if(data > 2100 || isNaN(data)){
+const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2100},message:"must be <= 2100"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data < 2000 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2000},message:"must be >= 2000"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+validate1076.errors = vErrors;
+return errors === 0;
+}
+validate1076.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate1078(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1078.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data === "string"){
+if(func2(data) > 64){
+const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(func2(data) < 2){
+const err1 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!pattern7.test(data)){
+const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{2,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{2,64}$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate1078.errors = vErrors;
+return errors === 0;
+}
+validate1078.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate1075(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://contracts.openlgsp.vn/commands/incidents/annual-report.expect.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1075.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.year === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "year"},message:"must have required property '"+"year"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.agencies === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "agencies"},message:"must have required property '"+"agencies"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "year") || (key0 === "agencies"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.year !== undefined){
+if(!(validate1076(data.year, {instancePath:instancePath+"/year",parentData:data,parentDataProperty:"year",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1076.errors : vErrors.concat(validate1076.errors);
+errors = vErrors.length;
+}
+}
+if(data.agencies !== undefined){
+let data1 = data.agencies;
+if(Array.isArray(data1)){
+if(data1.length > 500){
+const err3 = {instancePath:instancePath+"/agencies",schemaPath:"#/properties/agencies/maxItems",keyword:"maxItems",params:{limit: 500},message:"must NOT have more than 500 items"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data1.length < 1){
+const err4 = {instancePath:instancePath+"/agencies",schemaPath:"#/properties/agencies/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate1078(data1[i0], {instancePath:instancePath+"/agencies/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1078.errors : vErrors.concat(validate1078.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/agencies",schemaPath:"#/properties/agencies/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate1075.errors = vErrors;
+return errors === 0;
+}
+validate1075.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const v94 = validate1080;
+const schema484 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/annual-report.submit.json","title":"Submit an annual report","description":"The agency's yearly security report (before 15 November, 002 Điều 7.10) or network-use report (before 1 December, 001 Điều 14.4); a late one is taken and marked late.","x-lgsp-command":{"emits":["vn.openlgsp.incidents.annual-report.submitted.v1"]},"type":"object","additionalProperties":false,"required":["kind","year","documentRef"],"properties":{"kind":{"$ref":"../../events/incidents/annual-report.submitted.v1.json#/properties/kind"},"year":{"$ref":"../../events/incidents/annual-report.submitted.v1.json#/properties/year"},"documentRef":{"$ref":"../../events/incidents/annual-report.submitted.v1.json#/properties/documentRef"}}};
+const schema485 = {"description":"security: the agency's yearly information-security report, before 15 November (QĐ 26/2014 Quảng Bình Điều 7.10); network-use: the yearly report on the use of the special-use data network, before 1 December (QĐ 46/2024 Thái Nguyên Điều 14.4).","type":"string","enum":["security","network-use"]};
+
+function validate1081(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1081.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((data === "security") || (data === "network-use"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema485.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate1081.errors = vErrors;
+return errors === 0;
+}
+validate1081.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate1083(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1083.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data)))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if((typeof data == "number") && (isFinite(data))){
+if(data > 2100 || isNaN(data)){
+const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2100},message:"must be <= 2100"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data < 2000 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2000},message:"must be >= 2000"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+validate1083.errors = vErrors;
+return errors === 0;
+}
+validate1083.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate1085(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1085.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data === "string"){
+if(func2(data) > 300){
+const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(func2(data) < 1){
+const err1 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!pattern19.test(data)){
+const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate1085.errors = vErrors;
+return errors === 0;
+}
+validate1085.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate1080(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://contracts.openlgsp.vn/commands/incidents/annual-report.submit.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1080.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.kind === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.year === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "year"},message:"must have required property '"+"year"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.documentRef === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "documentRef"},message:"must have required property '"+"documentRef"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "kind") || (key0 === "year")) || (key0 === "documentRef"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+if(!(validate1081(data.kind, {instancePath:instancePath+"/kind",parentData:data,parentDataProperty:"kind",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1081.errors : vErrors.concat(validate1081.errors);
+errors = vErrors.length;
+}
+}
+if(data.year !== undefined){
+if(!(validate1083(data.year, {instancePath:instancePath+"/year",parentData:data,parentDataProperty:"year",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1083.errors : vErrors.concat(validate1083.errors);
+errors = vErrors.length;
+}
+}
+if(data.documentRef !== undefined){
+if(!(validate1085(data.documentRef, {instancePath:instancePath+"/documentRef",parentData:data,parentDataProperty:"documentRef",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1085.errors : vErrors.concat(validate1085.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate1080.errors = vErrors;
+return errors === 0;
+}
+validate1080.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const v95 = validate1087;
+const schema488 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/assessment.confirm.json","title":"Confirm an assessment passed","description":"Every finding is fixed and the assessor confirmed it in writing (001 Điều 7.2.a); the periodic re-check is due the configured months later unless a date is given.","x-lgsp-command":{"emits":["vn.openlgsp.incidents.assessment.confirmed.v1"]},"type":"object","additionalProperties":false,"required":["fixes","confirmationRef"],"properties":{"fixes":{"description":"How each finding was fixed, at most 200 (as the event).","type":"array","maxItems":200,"items":{"$ref":"../../events/incidents/assessment.confirmed.v1.json#/properties/fixes/items"}},"confirmationRef":{"$ref":"../../events/incidents/assessment.confirmed.v1.json#/properties/confirmationRef"},"recheckDueAt":{"$ref":"../../events/incidents/assessment.confirmed.v1.json#/properties/recheckDueAt"}}};
+const schema489 = {"title":"FindingFix","type":"object","additionalProperties":false,"required":["findingId","note"],"properties":{"findingId":{"type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9_.:-]{1,64}$"},"note":{"$ref":"../_defs/common.json#/$defs/nonEmptyText"}}};
+
+function validate1088(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1088.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -41502,16 +41954,16 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate1076.errors = vErrors;
+validate1088.errors = vErrors;
 return errors === 0;
 }
-validate1076.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1088.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1079(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1091(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1079.evaluated;
+const evaluated0 = validate1091.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -41560,16 +42012,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1079.errors = vErrors;
+validate1091.errors = vErrors;
 return errors === 0;
 }
-validate1079.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1091.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1081(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1093(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1081.evaluated;
+const evaluated0 = validate1093.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -41628,17 +42080,17 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate1081.errors = vErrors;
+validate1093.errors = vErrors;
 return errors === 0;
 }
-validate1081.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1093.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1075(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1087(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/incidents/assessment.confirm.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1075.evaluated;
+const evaluated0 = validate1087.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -41693,8 +42145,8 @@ errors++;
 }
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate1076(data0[i0], {instancePath:instancePath+"/fixes/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1076.errors : vErrors.concat(validate1076.errors);
+if(!(validate1088(data0[i0], {instancePath:instancePath+"/fixes/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1088.errors : vErrors.concat(validate1088.errors);
 errors = vErrors.length;
 }
 }
@@ -41711,14 +42163,14 @@ errors++;
 }
 }
 if(data.confirmationRef !== undefined){
-if(!(validate1079(data.confirmationRef, {instancePath:instancePath+"/confirmationRef",parentData:data,parentDataProperty:"confirmationRef",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1079.errors : vErrors.concat(validate1079.errors);
+if(!(validate1091(data.confirmationRef, {instancePath:instancePath+"/confirmationRef",parentData:data,parentDataProperty:"confirmationRef",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1091.errors : vErrors.concat(validate1091.errors);
 errors = vErrors.length;
 }
 }
 if(data.recheckDueAt !== undefined){
-if(!(validate1081(data.recheckDueAt, {instancePath:instancePath+"/recheckDueAt",parentData:data,parentDataProperty:"recheckDueAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1081.errors : vErrors.concat(validate1081.errors);
+if(!(validate1093(data.recheckDueAt, {instancePath:instancePath+"/recheckDueAt",parentData:data,parentDataProperty:"recheckDueAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1093.errors : vErrors.concat(validate1093.errors);
 errors = vErrors.length;
 }
 }
@@ -41733,18 +42185,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate1075.errors = vErrors;
+validate1087.errors = vErrors;
 return errors === 0;
 }
-validate1075.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1087.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v94 = validate1083;
-const schema485 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/assessment.record.json","title":"Record a security assessment","description":"The owner (or DIC) records an assessment of a data centre, information system or gateway, before it connects or periodically (001 Điều 7.2, 15.1). DIC names the owning agency; an agency's officer records its own.","x-lgsp-command":{"emits":["vn.openlgsp.incidents.assessment.recorded.v1"]},"type":"object","additionalProperties":false,"required":["systemId","systemName","purpose","assessor","assessedAt","findings"],"properties":{"agency":{"$ref":"../../events/incidents/assessment.recorded.v1.json#/properties/agency"},"systemId":{"$ref":"../../events/incidents/assessment.recorded.v1.json#/properties/systemId"},"systemName":{"$ref":"../../events/incidents/assessment.recorded.v1.json#/properties/systemName"},"purpose":{"$ref":"../../events/incidents/assessment.recorded.v1.json#/properties/purpose"},"assessor":{"$ref":"../../events/incidents/assessment.recorded.v1.json#/properties/assessor"},"assessedAt":{"$ref":"../../events/incidents/assessment.recorded.v1.json#/properties/assessedAt"},"findings":{"description":"The vulnerabilities found, at most 200 (as the event); none means nothing to fix.","type":"array","maxItems":200,"items":{"$ref":"../../events/incidents/assessment.recorded.v1.json#/properties/findings/items"}}}};
+const v96 = validate1095;
+const schema492 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/assessment.record.json","title":"Record a security assessment","description":"The owner (or DIC) records an assessment of a data centre, information system or gateway, before it connects or periodically (001 Điều 7.2, 15.1). DIC names the owning agency; an agency's officer records its own.","x-lgsp-command":{"emits":["vn.openlgsp.incidents.assessment.recorded.v1"]},"type":"object","additionalProperties":false,"required":["systemId","systemName","purpose","assessor","assessedAt","findings"],"properties":{"agency":{"$ref":"../../events/incidents/assessment.recorded.v1.json#/properties/agency"},"systemId":{"$ref":"../../events/incidents/assessment.recorded.v1.json#/properties/systemId"},"systemName":{"$ref":"../../events/incidents/assessment.recorded.v1.json#/properties/systemName"},"purpose":{"$ref":"../../events/incidents/assessment.recorded.v1.json#/properties/purpose"},"assessor":{"$ref":"../../events/incidents/assessment.recorded.v1.json#/properties/assessor"},"assessedAt":{"$ref":"../../events/incidents/assessment.recorded.v1.json#/properties/assessedAt"},"findings":{"description":"The vulnerabilities found, at most 200 (as the event); none means nothing to fix.","type":"array","maxItems":200,"items":{"$ref":"../../events/incidents/assessment.recorded.v1.json#/properties/findings/items"}}}};
 
-function validate1084(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1096(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1084.evaluated;
+const evaluated0 = validate1096.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -41793,17 +42245,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1084.errors = vErrors;
+validate1096.errors = vErrors;
 return errors === 0;
 }
-validate1084.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1096.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema487 = {"description":"The agency's identifier of the system.","type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9_.:-]{1,64}$"};
+const schema494 = {"description":"The agency's identifier of the system.","type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9_.:-]{1,64}$"};
 
-function validate1086(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1098(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1086.evaluated;
+const evaluated0 = validate1098.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -41852,16 +42304,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1086.errors = vErrors;
+validate1098.errors = vErrors;
 return errors === 0;
 }
-validate1086.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1098.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1088(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1100(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1088.evaluated;
+const evaluated0 = validate1100.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -41910,17 +42362,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1088.errors = vErrors;
+validate1100.errors = vErrors;
 return errors === 0;
 }
-validate1088.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1100.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema489 = {"description":"Before connecting, or the periodic re-check (QĐ 46/2024 Thái Nguyên Điều 7.2.b).","type":"string","enum":["pre-connection","periodic"]};
+const schema496 = {"description":"Before connecting, or the periodic re-check (QĐ 46/2024 Thái Nguyên Điều 7.2.b).","type":"string","enum":["pre-connection","periodic"]};
 
-function validate1090(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1102(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1090.evaluated;
+const evaluated0 = validate1102.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -41938,7 +42390,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "pre-connection") || (data === "periodic"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema489.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema496.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -41947,16 +42399,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1090.errors = vErrors;
+validate1102.errors = vErrors;
 return errors === 0;
 }
-validate1090.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1102.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1092(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1092.evaluated;
+const evaluated0 = validate1104.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42005,16 +42457,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1092.errors = vErrors;
+validate1104.errors = vErrors;
 return errors === 0;
 }
-validate1092.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1104.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1094(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1106(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1094.evaluated;
+const evaluated0 = validate1106.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42073,17 +42525,17 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate1094.errors = vErrors;
+validate1106.errors = vErrors;
 return errors === 0;
 }
-validate1094.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1106.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema492 = {"title":"AssessmentFinding","type":"object","additionalProperties":false,"required":["findingId","title","severity"],"properties":{"findingId":{"description":"The finding's id within the assessment.","type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9_.:-]{1,64}$"},"title":{"$ref":"../_defs/common.json#/$defs/shortText"},"severity":{"type":"string","enum":["low","medium","high","critical"]}}};
+const schema499 = {"title":"AssessmentFinding","type":"object","additionalProperties":false,"required":["findingId","title","severity"],"properties":{"findingId":{"description":"The finding's id within the assessment.","type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9_.:-]{1,64}$"},"title":{"$ref":"../_defs/common.json#/$defs/shortText"},"severity":{"type":"string","enum":["low","medium","high","critical"]}}};
 
-function validate1096(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1108(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1096.evaluated;
+const evaluated0 = validate1108.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42197,7 +42649,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((((data2 === "low") || (data2 === "medium")) || (data2 === "high")) || (data2 === "critical"))){
-const err9 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema492.properties.severity.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema499.properties.severity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -42218,17 +42670,17 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate1096.errors = vErrors;
+validate1108.errors = vErrors;
 return errors === 0;
 }
-validate1096.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1108.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1083(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1095(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/incidents/assessment.record.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1083.evaluated;
+const evaluated0 = validate1095.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42309,38 +42761,38 @@ errors++;
 }
 }
 if(data.agency !== undefined){
-if(!(validate1084(data.agency, {instancePath:instancePath+"/agency",parentData:data,parentDataProperty:"agency",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1084.errors : vErrors.concat(validate1084.errors);
+if(!(validate1096(data.agency, {instancePath:instancePath+"/agency",parentData:data,parentDataProperty:"agency",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1096.errors : vErrors.concat(validate1096.errors);
 errors = vErrors.length;
 }
 }
 if(data.systemId !== undefined){
-if(!(validate1086(data.systemId, {instancePath:instancePath+"/systemId",parentData:data,parentDataProperty:"systemId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1086.errors : vErrors.concat(validate1086.errors);
+if(!(validate1098(data.systemId, {instancePath:instancePath+"/systemId",parentData:data,parentDataProperty:"systemId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1098.errors : vErrors.concat(validate1098.errors);
 errors = vErrors.length;
 }
 }
 if(data.systemName !== undefined){
-if(!(validate1088(data.systemName, {instancePath:instancePath+"/systemName",parentData:data,parentDataProperty:"systemName",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1088.errors : vErrors.concat(validate1088.errors);
+if(!(validate1100(data.systemName, {instancePath:instancePath+"/systemName",parentData:data,parentDataProperty:"systemName",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1100.errors : vErrors.concat(validate1100.errors);
 errors = vErrors.length;
 }
 }
 if(data.purpose !== undefined){
-if(!(validate1090(data.purpose, {instancePath:instancePath+"/purpose",parentData:data,parentDataProperty:"purpose",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1090.errors : vErrors.concat(validate1090.errors);
+if(!(validate1102(data.purpose, {instancePath:instancePath+"/purpose",parentData:data,parentDataProperty:"purpose",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1102.errors : vErrors.concat(validate1102.errors);
 errors = vErrors.length;
 }
 }
 if(data.assessor !== undefined){
-if(!(validate1092(data.assessor, {instancePath:instancePath+"/assessor",parentData:data,parentDataProperty:"assessor",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1092.errors : vErrors.concat(validate1092.errors);
+if(!(validate1104(data.assessor, {instancePath:instancePath+"/assessor",parentData:data,parentDataProperty:"assessor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1104.errors : vErrors.concat(validate1104.errors);
 errors = vErrors.length;
 }
 }
 if(data.assessedAt !== undefined){
-if(!(validate1094(data.assessedAt, {instancePath:instancePath+"/assessedAt",parentData:data,parentDataProperty:"assessedAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1094.errors : vErrors.concat(validate1094.errors);
+if(!(validate1106(data.assessedAt, {instancePath:instancePath+"/assessedAt",parentData:data,parentDataProperty:"assessedAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1106.errors : vErrors.concat(validate1106.errors);
 errors = vErrors.length;
 }
 }
@@ -42359,8 +42811,8 @@ errors++;
 }
 const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate1096(data6[i0], {instancePath:instancePath+"/findings/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1096.errors : vErrors.concat(validate1096.errors);
+if(!(validate1108(data6[i0], {instancePath:instancePath+"/findings/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1108.errors : vErrors.concat(validate1108.errors);
 errors = vErrors.length;
 }
 }
@@ -42387,18 +42839,18 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate1083.errors = vErrors;
+validate1095.errors = vErrors;
 return errors === 0;
 }
-validate1083.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1095.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v95 = validate1099;
-const schema493 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/incident.acknowledge.json","title":"Acknowledge (triage) an incident","description":"Detection and analysis (NIST SP 800-61): the category and severity may be revised; a revised severity moves the resolution target.","x-lgsp-command":{"emits":["vn.openlgsp.incidents.incident.acknowledged.v1"]},"type":"object","additionalProperties":false,"required":["note"],"properties":{"note":{"$ref":"../../events/_defs/common.json#/$defs/transitionNote"},"category":{"$ref":"../../events/_defs/common.json#/$defs/incidentCategory"},"severity":{"$ref":"../../events/_defs/common.json#/$defs/incidentSeverity"}}};
+const v97 = validate1111;
+const schema500 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/incident.acknowledge.json","title":"Acknowledge (triage) an incident","description":"Detection and analysis (NIST SP 800-61): the category and severity may be revised; a revised severity moves the resolution target.","x-lgsp-command":{"emits":["vn.openlgsp.incidents.incident.acknowledged.v1"]},"type":"object","additionalProperties":false,"required":["note"],"properties":{"note":{"$ref":"../../events/_defs/common.json#/$defs/transitionNote"},"category":{"$ref":"../../events/_defs/common.json#/$defs/incidentCategory"},"severity":{"$ref":"../../events/_defs/common.json#/$defs/incidentSeverity"}}};
 
-function validate1100(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1112(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1100.evaluated;
+const evaluated0 = validate1112.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42447,16 +42899,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1100.errors = vErrors;
+validate1112.errors = vErrors;
 return errors === 0;
 }
-validate1100.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1112.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1102(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1114(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1102.evaluated;
+const evaluated0 = validate1114.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42483,16 +42935,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1102.errors = vErrors;
+validate1114.errors = vErrors;
 return errors === 0;
 }
-validate1102.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1114.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1104.evaluated;
+const evaluated0 = validate1116.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42519,17 +42971,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1104.errors = vErrors;
+validate1116.errors = vErrors;
 return errors === 0;
 }
-validate1104.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1116.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1099(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1111(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/incidents/incident.acknowledge.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1099.evaluated;
+const evaluated0 = validate1111.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42560,20 +43012,20 @@ errors++;
 }
 }
 if(data.note !== undefined){
-if(!(validate1100(data.note, {instancePath:instancePath+"/note",parentData:data,parentDataProperty:"note",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1100.errors : vErrors.concat(validate1100.errors);
+if(!(validate1112(data.note, {instancePath:instancePath+"/note",parentData:data,parentDataProperty:"note",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1112.errors : vErrors.concat(validate1112.errors);
 errors = vErrors.length;
 }
 }
 if(data.category !== undefined){
-if(!(validate1102(data.category, {instancePath:instancePath+"/category",parentData:data,parentDataProperty:"category",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1102.errors : vErrors.concat(validate1102.errors);
+if(!(validate1114(data.category, {instancePath:instancePath+"/category",parentData:data,parentDataProperty:"category",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1114.errors : vErrors.concat(validate1114.errors);
 errors = vErrors.length;
 }
 }
 if(data.severity !== undefined){
-if(!(validate1104(data.severity, {instancePath:instancePath+"/severity",parentData:data,parentDataProperty:"severity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1104.errors : vErrors.concat(validate1104.errors);
+if(!(validate1116(data.severity, {instancePath:instancePath+"/severity",parentData:data,parentDataProperty:"severity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1116.errors : vErrors.concat(validate1116.errors);
 errors = vErrors.length;
 }
 }
@@ -42588,19 +43040,19 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate1099.errors = vErrors;
+validate1111.errors = vErrors;
 return errors === 0;
 }
-validate1099.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1111.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v96 = validate1106;
-const schema497 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/incident.assign.json","title":"Assign an incident","description":"To a DIC responder, the agency's IT unit or the telecom provider; when DIC takes it over the initial report becomes due (Thông tư 20/2017).","x-lgsp-command":{"emits":["vn.openlgsp.incidents.incident.assigned.v1"]},"type":"object","additionalProperties":false,"required":["assignee","note"],"properties":{"assignee":{"$ref":"../../events/incidents/incident.assigned.v1.json#/properties/assignee"},"note":{"$ref":"../../events/_defs/common.json#/$defs/transitionNote"}}};
-const schema498 = {"title":"IncidentAssignee","description":"Who handles the incident: a DIC responder, the agency's own IT unit, or the telecom provider (QĐ 46/2024 Thái Nguyên Điều 16; QĐ 26/2014 Quảng Bình Điều 11.2).","type":"object","additionalProperties":false,"required":["kind","name"],"properties":{"kind":{"type":"string","enum":["dic","agency-it","telecom"]},"name":{"$ref":"../_defs/common.json#/$defs/shortText","description":"The responder, unit or provider, e.g. \"VNPT Quảng Bình\"."},"contact":{"$ref":"../_defs/common.json#/$defs/contactOfficer"}}};
+const v98 = validate1118;
+const schema504 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/incident.assign.json","title":"Assign an incident","description":"To a DIC responder, the agency's IT unit or the telecom provider; when DIC takes it over the initial report becomes due (Thông tư 20/2017).","x-lgsp-command":{"emits":["vn.openlgsp.incidents.incident.assigned.v1"]},"type":"object","additionalProperties":false,"required":["assignee","note"],"properties":{"assignee":{"$ref":"../../events/incidents/incident.assigned.v1.json#/properties/assignee"},"note":{"$ref":"../../events/_defs/common.json#/$defs/transitionNote"}}};
+const schema505 = {"title":"IncidentAssignee","description":"Who handles the incident: a DIC responder, the agency's own IT unit, or the telecom provider (QĐ 46/2024 Thái Nguyên Điều 16; QĐ 26/2014 Quảng Bình Điều 11.2).","type":"object","additionalProperties":false,"required":["kind","name"],"properties":{"kind":{"type":"string","enum":["dic","agency-it","telecom"]},"name":{"$ref":"../_defs/common.json#/$defs/shortText","description":"The responder, unit or provider, e.g. \"VNPT Quảng Bình\"."},"contact":{"$ref":"../_defs/common.json#/$defs/contactOfficer"}}};
 
-function validate1107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1107.evaluated;
+const evaluated0 = validate1119.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42653,7 +43105,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!(((data0 === "dic") || (data0 === "agency-it")) || (data0 === "telecom"))){
-const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema498.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema505.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -42686,16 +43138,16 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate1107.errors = vErrors;
+validate1119.errors = vErrors;
 return errors === 0;
 }
-validate1107.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1119.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1111(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1111.evaluated;
+const evaluated0 = validate1123.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42744,17 +43196,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1111.errors = vErrors;
+validate1123.errors = vErrors;
 return errors === 0;
 }
-validate1111.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1123.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1106(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/incidents/incident.assign.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1106.evaluated;
+const evaluated0 = validate1118.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42795,14 +43247,14 @@ errors++;
 }
 }
 if(data.assignee !== undefined){
-if(!(validate1107(data.assignee, {instancePath:instancePath+"/assignee",parentData:data,parentDataProperty:"assignee",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1107.errors : vErrors.concat(validate1107.errors);
+if(!(validate1119(data.assignee, {instancePath:instancePath+"/assignee",parentData:data,parentDataProperty:"assignee",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1119.errors : vErrors.concat(validate1119.errors);
 errors = vErrors.length;
 }
 }
 if(data.note !== undefined){
-if(!(validate1111(data.note, {instancePath:instancePath+"/note",parentData:data,parentDataProperty:"note",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1111.errors : vErrors.concat(validate1111.errors);
+if(!(validate1123(data.note, {instancePath:instancePath+"/note",parentData:data,parentDataProperty:"note",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1123.errors : vErrors.concat(validate1123.errors);
 errors = vErrors.length;
 }
 }
@@ -42817,18 +43269,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1106.errors = vErrors;
+validate1118.errors = vErrors;
 return errors === 0;
 }
-validate1106.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1118.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v97 = validate1113;
-const schema500 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/incident.escalate.json","title":"Escalate an incident to the national CERT","description":"DIC, the provincial focal point, records the CERT and its reference for the case (002 Điều 8.8).","x-lgsp-command":{"emits":["vn.openlgsp.incidents.incident.escalated-to-cert.v1"]},"type":"object","additionalProperties":false,"required":["cert","reference","note"],"properties":{"cert":{"$ref":"../../events/incidents/incident.escalated-to-cert.v1.json#/properties/cert"},"reference":{"$ref":"../../events/incidents/incident.escalated-to-cert.v1.json#/properties/certReference"},"note":{"$ref":"../../events/_defs/common.json#/$defs/transitionNote"}}};
+const v99 = validate1125;
+const schema507 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/incident.escalate.json","title":"Escalate an incident to the national CERT","description":"DIC, the provincial focal point, records the CERT and its reference for the case (002 Điều 8.8).","x-lgsp-command":{"emits":["vn.openlgsp.incidents.incident.escalated-to-cert.v1"]},"type":"object","additionalProperties":false,"required":["cert","reference","note"],"properties":{"cert":{"$ref":"../../events/incidents/incident.escalated-to-cert.v1.json#/properties/cert"},"reference":{"$ref":"../../events/incidents/incident.escalated-to-cert.v1.json#/properties/certReference"},"note":{"$ref":"../../events/_defs/common.json#/$defs/transitionNote"}}};
 
-function validate1114(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1114.evaluated;
+const evaluated0 = validate1126.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42877,16 +43329,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1114.errors = vErrors;
+validate1126.errors = vErrors;
 return errors === 0;
 }
-validate1114.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1126.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1116.evaluated;
+const evaluated0 = validate1128.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42935,16 +43387,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1116.errors = vErrors;
+validate1128.errors = vErrors;
 return errors === 0;
 }
-validate1116.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1128.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1118.evaluated;
+const evaluated0 = validate1130.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42993,17 +43445,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1118.errors = vErrors;
+validate1130.errors = vErrors;
 return errors === 0;
 }
-validate1118.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1130.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1113(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/incidents/incident.escalate.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1113.evaluated;
+const evaluated0 = validate1125.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43054,20 +43506,20 @@ errors++;
 }
 }
 if(data.cert !== undefined){
-if(!(validate1114(data.cert, {instancePath:instancePath+"/cert",parentData:data,parentDataProperty:"cert",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1114.errors : vErrors.concat(validate1114.errors);
+if(!(validate1126(data.cert, {instancePath:instancePath+"/cert",parentData:data,parentDataProperty:"cert",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1126.errors : vErrors.concat(validate1126.errors);
 errors = vErrors.length;
 }
 }
 if(data.reference !== undefined){
-if(!(validate1116(data.reference, {instancePath:instancePath+"/reference",parentData:data,parentDataProperty:"reference",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1116.errors : vErrors.concat(validate1116.errors);
+if(!(validate1128(data.reference, {instancePath:instancePath+"/reference",parentData:data,parentDataProperty:"reference",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1128.errors : vErrors.concat(validate1128.errors);
 errors = vErrors.length;
 }
 }
 if(data.note !== undefined){
-if(!(validate1118(data.note, {instancePath:instancePath+"/note",parentData:data,parentDataProperty:"note",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1118.errors : vErrors.concat(validate1118.errors);
+if(!(validate1130(data.note, {instancePath:instancePath+"/note",parentData:data,parentDataProperty:"note",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1130.errors : vErrors.concat(validate1130.errors);
 errors = vErrors.length;
 }
 }
@@ -43082,19 +43534,19 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate1113.errors = vErrors;
+validate1125.errors = vErrors;
 return errors === 0;
 }
-validate1113.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1125.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v98 = validate1120;
-const schema504 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/incident.report.json","title":"Report an incident","description":"An officer of the agency reports one of its incidents (002 Điều 7.5). A report with the same source and source reference as an open incident, or the same fingerprint within the deduplication window, joins that incident instead.","x-lgsp-command":{"emits":["vn.openlgsp.incidents.incident.reported.v1","vn.openlgsp.incidents.incident.joined.v1"]},"type":"object","additionalProperties":false,"required":["contact","category","severity","detectedAt","description","observables"],"properties":{"source":{"$ref":"../../events/incidents/incident.reported.v1.json#/properties/source"},"sourceRef":{"$ref":"../../events/incidents/incident.reported.v1.json#/properties/sourceRef"},"contact":{"$ref":"../../events/incidents/alert.raised.v1.json#/properties/contact"},"category":{"$ref":"../../events/_defs/common.json#/$defs/incidentCategory"},"severity":{"$ref":"../../events/_defs/common.json#/$defs/incidentSeverity"},"affectedSystems":{"$ref":"../../events/_defs/common.json#/$defs/affectedSystemList"},"accessPoint":{"$ref":"../../events/_defs/common.json#/$defs/networkAccessPoint"},"detectedAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp"},"description":{"$ref":"../../events/_defs/common.json#/$defs/incidentDescription"},"observables":{"$ref":"../../events/_defs/common.json#/$defs/observableList"},"attachments":{"$ref":"../../events/_defs/common.json#/$defs/attachmentList"}}};
-const schema505 = {"description":"The reporting system (for monitoring systems, the CloudEvent source), with sourceRef the deduplication key.","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
+const v100 = validate1132;
+const schema511 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/incident.report.json","title":"Report an incident","description":"An officer of the agency reports one of its incidents (002 Điều 7.5). A report with the same source and source reference as an open incident, or the same fingerprint within the deduplication window, joins that incident instead.","x-lgsp-command":{"emits":["vn.openlgsp.incidents.incident.reported.v1","vn.openlgsp.incidents.incident.joined.v1"]},"type":"object","additionalProperties":false,"required":["contact","category","severity","detectedAt","description","observables"],"properties":{"source":{"$ref":"../../events/incidents/incident.reported.v1.json#/properties/source"},"sourceRef":{"$ref":"../../events/incidents/incident.reported.v1.json#/properties/sourceRef"},"contact":{"$ref":"../../events/incidents/alert.raised.v1.json#/properties/contact"},"category":{"$ref":"../../events/_defs/common.json#/$defs/incidentCategory"},"severity":{"$ref":"../../events/_defs/common.json#/$defs/incidentSeverity"},"affectedSystems":{"$ref":"../../events/_defs/common.json#/$defs/affectedSystemList"},"accessPoint":{"$ref":"../../events/_defs/common.json#/$defs/networkAccessPoint"},"detectedAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp"},"description":{"$ref":"../../events/_defs/common.json#/$defs/incidentDescription"},"observables":{"$ref":"../../events/_defs/common.json#/$defs/observableList"},"attachments":{"$ref":"../../events/_defs/common.json#/$defs/attachmentList"}}};
+const schema512 = {"description":"The reporting system (for monitoring systems, the CloudEvent source), with sourceRef the deduplication key.","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
 
-function validate1121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1121.evaluated;
+const evaluated0 = validate1133.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43143,17 +43595,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1121.errors = vErrors;
+validate1133.errors = vErrors;
 return errors === 0;
 }
-validate1121.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1133.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema506 = {"description":"The report's reference in its source system (e.g. the alert id).","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
+const schema513 = {"description":"The report's reference in its source system (e.g. the alert id).","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"};
 
-function validate1123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1135(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1123.evaluated;
+const evaluated0 = validate1135.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43202,16 +43654,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1123.errors = vErrors;
+validate1135.errors = vErrors;
 return errors === 0;
 }
-validate1123.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1135.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1137(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1125.evaluated;
+const evaluated0 = validate1137.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43338,16 +43790,16 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate1125.errors = vErrors;
+validate1137.errors = vErrors;
 return errors === 0;
 }
-validate1125.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1137.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1128.evaluated;
+const evaluated0 = validate1140.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43374,16 +43826,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1128.errors = vErrors;
+validate1140.errors = vErrors;
 return errors === 0;
 }
-validate1128.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1140.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1130.evaluated;
+const evaluated0 = validate1142.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43410,16 +43862,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1130.errors = vErrors;
+validate1142.errors = vErrors;
 return errors === 0;
 }
-validate1130.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1142.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1132(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1132.evaluated;
+const evaluated0 = validate1144.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43455,16 +43907,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1132.errors = vErrors;
+validate1144.errors = vErrors;
 return errors === 0;
 }
-validate1132.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1144.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1135(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1147(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1135.evaluated;
+const evaluated0 = validate1147.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43572,16 +44024,16 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate1135.errors = vErrors;
+validate1147.errors = vErrors;
 return errors === 0;
 }
-validate1135.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1147.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1139.evaluated;
+const evaluated0 = validate1151.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43640,16 +44092,16 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate1139.errors = vErrors;
+validate1151.errors = vErrors;
 return errors === 0;
 }
-validate1139.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1151.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1141(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1153(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1141.evaluated;
+const evaluated0 = validate1153.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43698,16 +44150,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1141.errors = vErrors;
+validate1153.errors = vErrors;
 return errors === 0;
 }
-validate1141.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1153.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1143(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1155(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1143.evaluated;
+const evaluated0 = validate1155.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43743,16 +44195,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1143.errors = vErrors;
+validate1155.errors = vErrors;
 return errors === 0;
 }
-validate1143.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1155.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1146.evaluated;
+const evaluated0 = validate1158.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43788,17 +44240,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1146.errors = vErrors;
+validate1158.errors = vErrors;
 return errors === 0;
 }
-validate1146.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1158.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1132(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/incidents/incident.report.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1120.evaluated;
+const evaluated0 = validate1132.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43867,7 +44319,7 @@ vErrors.push(err5);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema504.properties, key0))){
+if(!(func1.call(schema511.properties, key0))){
 const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err6];
@@ -43879,68 +44331,68 @@ errors++;
 }
 }
 if(data.source !== undefined){
-if(!(validate1121(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1121.errors : vErrors.concat(validate1121.errors);
+if(!(validate1133(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1133.errors : vErrors.concat(validate1133.errors);
 errors = vErrors.length;
 }
 }
 if(data.sourceRef !== undefined){
-if(!(validate1123(data.sourceRef, {instancePath:instancePath+"/sourceRef",parentData:data,parentDataProperty:"sourceRef",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1123.errors : vErrors.concat(validate1123.errors);
-errors = vErrors.length;
-}
-}
-if(data.contact !== undefined){
-if(!(validate1125(data.contact, {instancePath:instancePath+"/contact",parentData:data,parentDataProperty:"contact",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1125.errors : vErrors.concat(validate1125.errors);
-errors = vErrors.length;
-}
-}
-if(data.category !== undefined){
-if(!(validate1128(data.category, {instancePath:instancePath+"/category",parentData:data,parentDataProperty:"category",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1128.errors : vErrors.concat(validate1128.errors);
-errors = vErrors.length;
-}
-}
-if(data.severity !== undefined){
-if(!(validate1130(data.severity, {instancePath:instancePath+"/severity",parentData:data,parentDataProperty:"severity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1130.errors : vErrors.concat(validate1130.errors);
-errors = vErrors.length;
-}
-}
-if(data.affectedSystems !== undefined){
-if(!(validate1132(data.affectedSystems, {instancePath:instancePath+"/affectedSystems",parentData:data,parentDataProperty:"affectedSystems",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1132.errors : vErrors.concat(validate1132.errors);
-errors = vErrors.length;
-}
-}
-if(data.accessPoint !== undefined){
-if(!(validate1135(data.accessPoint, {instancePath:instancePath+"/accessPoint",parentData:data,parentDataProperty:"accessPoint",rootData,dynamicAnchors}))){
+if(!(validate1135(data.sourceRef, {instancePath:instancePath+"/sourceRef",parentData:data,parentDataProperty:"sourceRef",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate1135.errors : vErrors.concat(validate1135.errors);
 errors = vErrors.length;
 }
 }
+if(data.contact !== undefined){
+if(!(validate1137(data.contact, {instancePath:instancePath+"/contact",parentData:data,parentDataProperty:"contact",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1137.errors : vErrors.concat(validate1137.errors);
+errors = vErrors.length;
+}
+}
+if(data.category !== undefined){
+if(!(validate1140(data.category, {instancePath:instancePath+"/category",parentData:data,parentDataProperty:"category",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1140.errors : vErrors.concat(validate1140.errors);
+errors = vErrors.length;
+}
+}
+if(data.severity !== undefined){
+if(!(validate1142(data.severity, {instancePath:instancePath+"/severity",parentData:data,parentDataProperty:"severity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1142.errors : vErrors.concat(validate1142.errors);
+errors = vErrors.length;
+}
+}
+if(data.affectedSystems !== undefined){
+if(!(validate1144(data.affectedSystems, {instancePath:instancePath+"/affectedSystems",parentData:data,parentDataProperty:"affectedSystems",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1144.errors : vErrors.concat(validate1144.errors);
+errors = vErrors.length;
+}
+}
+if(data.accessPoint !== undefined){
+if(!(validate1147(data.accessPoint, {instancePath:instancePath+"/accessPoint",parentData:data,parentDataProperty:"accessPoint",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1147.errors : vErrors.concat(validate1147.errors);
+errors = vErrors.length;
+}
+}
 if(data.detectedAt !== undefined){
-if(!(validate1139(data.detectedAt, {instancePath:instancePath+"/detectedAt",parentData:data,parentDataProperty:"detectedAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1139.errors : vErrors.concat(validate1139.errors);
+if(!(validate1151(data.detectedAt, {instancePath:instancePath+"/detectedAt",parentData:data,parentDataProperty:"detectedAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1151.errors : vErrors.concat(validate1151.errors);
 errors = vErrors.length;
 }
 }
 if(data.description !== undefined){
-if(!(validate1141(data.description, {instancePath:instancePath+"/description",parentData:data,parentDataProperty:"description",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1141.errors : vErrors.concat(validate1141.errors);
+if(!(validate1153(data.description, {instancePath:instancePath+"/description",parentData:data,parentDataProperty:"description",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1153.errors : vErrors.concat(validate1153.errors);
 errors = vErrors.length;
 }
 }
 if(data.observables !== undefined){
-if(!(validate1143(data.observables, {instancePath:instancePath+"/observables",parentData:data,parentDataProperty:"observables",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1143.errors : vErrors.concat(validate1143.errors);
+if(!(validate1155(data.observables, {instancePath:instancePath+"/observables",parentData:data,parentDataProperty:"observables",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1155.errors : vErrors.concat(validate1155.errors);
 errors = vErrors.length;
 }
 }
 if(data.attachments !== undefined){
-if(!(validate1146(data.attachments, {instancePath:instancePath+"/attachments",parentData:data,parentDataProperty:"attachments",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1146.errors : vErrors.concat(validate1146.errors);
+if(!(validate1158(data.attachments, {instancePath:instancePath+"/attachments",parentData:data,parentDataProperty:"attachments",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1158.errors : vErrors.concat(validate1158.errors);
 errors = vErrors.length;
 }
 }
@@ -43955,19 +44407,19 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate1120.errors = vErrors;
+validate1132.errors = vErrors;
 return errors === 0;
 }
-validate1120.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1132.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v99 = validate1149;
-const schema516 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/incident.submit-report.json","title":"Record a report of Thông tư 20/2017","description":"The notification, the initial report or the final report (only after the response ended) was sent.","x-lgsp-command":{"emits":["vn.openlgsp.incidents.report.submitted.v1"]},"type":"object","additionalProperties":false,"required":["kind","documentRef","channel"],"properties":{"kind":{"$ref":"../../events/incidents/report.submitted.v1.json#/properties/kind"},"documentRef":{"$ref":"../../events/incidents/report.submitted.v1.json#/properties/documentRef"},"channel":{"$ref":"../../events/incidents/report.submitted.v1.json#/properties/channel"}}};
-const schema517 = {"type":"string","enum":["notification","initial","final"]};
+const v101 = validate1161;
+const schema523 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/incident.submit-report.json","title":"Record a report of Thông tư 20/2017","description":"The notification, the initial report or the final report (only after the response ended) was sent.","x-lgsp-command":{"emits":["vn.openlgsp.incidents.report.submitted.v1"]},"type":"object","additionalProperties":false,"required":["kind","documentRef","channel"],"properties":{"kind":{"$ref":"../../events/incidents/report.submitted.v1.json#/properties/kind"},"documentRef":{"$ref":"../../events/incidents/report.submitted.v1.json#/properties/documentRef"},"channel":{"$ref":"../../events/incidents/report.submitted.v1.json#/properties/channel"}}};
+const schema524 = {"type":"string","enum":["notification","initial","final"]};
 
-function validate1150(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1162(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1150.evaluated;
+const evaluated0 = validate1162.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43985,7 +44437,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((data === "notification") || (data === "initial")) || (data === "final"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema517.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema524.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -43994,16 +44446,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1150.errors = vErrors;
+validate1162.errors = vErrors;
 return errors === 0;
 }
-validate1150.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1162.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1164(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1152.evaluated;
+const evaluated0 = validate1164.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44052,17 +44504,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1152.errors = vErrors;
+validate1164.errors = vErrors;
 return errors === 0;
 }
-validate1152.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1164.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema519 = {"description":"How it was sent (Thông tư 20/2017/TT-BTTTT).","type":"string","enum":["letter","fax","email","electronic-document"]};
+const schema526 = {"description":"How it was sent (Thông tư 20/2017/TT-BTTTT).","type":"string","enum":["letter","fax","email","electronic-document"]};
 
-function validate1154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1154.evaluated;
+const evaluated0 = validate1166.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44080,7 +44532,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((data === "letter") || (data === "fax")) || (data === "email")) || (data === "electronic-document"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema519.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema526.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -44089,17 +44541,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1154.errors = vErrors;
+validate1166.errors = vErrors;
 return errors === 0;
 }
-validate1154.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1166.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1149(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1161(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/incidents/incident.submit-report.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1149.evaluated;
+const evaluated0 = validate1161.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44150,20 +44602,20 @@ errors++;
 }
 }
 if(data.kind !== undefined){
-if(!(validate1150(data.kind, {instancePath:instancePath+"/kind",parentData:data,parentDataProperty:"kind",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1150.errors : vErrors.concat(validate1150.errors);
+if(!(validate1162(data.kind, {instancePath:instancePath+"/kind",parentData:data,parentDataProperty:"kind",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1162.errors : vErrors.concat(validate1162.errors);
 errors = vErrors.length;
 }
 }
 if(data.documentRef !== undefined){
-if(!(validate1152(data.documentRef, {instancePath:instancePath+"/documentRef",parentData:data,parentDataProperty:"documentRef",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1152.errors : vErrors.concat(validate1152.errors);
+if(!(validate1164(data.documentRef, {instancePath:instancePath+"/documentRef",parentData:data,parentDataProperty:"documentRef",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1164.errors : vErrors.concat(validate1164.errors);
 errors = vErrors.length;
 }
 }
 if(data.channel !== undefined){
-if(!(validate1154(data.channel, {instancePath:instancePath+"/channel",parentData:data,parentDataProperty:"channel",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1154.errors : vErrors.concat(validate1154.errors);
+if(!(validate1166(data.channel, {instancePath:instancePath+"/channel",parentData:data,parentDataProperty:"channel",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1166.errors : vErrors.concat(validate1166.errors);
 errors = vErrors.length;
 }
 }
@@ -44178,18 +44630,18 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate1149.errors = vErrors;
+validate1161.errors = vErrors;
 return errors === 0;
 }
-validate1149.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1161.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v100 = validate1156;
-const schema520 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/incident.take-call.json","title":"Report an incident on an agency's behalf (hotline)","description":"DIC's hotline staff take a report by phone for an agency (002 Điều 8.2); it is recorded as a hotline report, with who took the call.","x-lgsp-command":{"emits":["vn.openlgsp.incidents.incident.reported.v1","vn.openlgsp.incidents.incident.joined.v1"]},"type":"object","additionalProperties":false,"required":["agency","contact","category","severity","detectedAt","description","observables"],"properties":{"agency":{"$ref":"../../events/_defs/common.json#/$defs/agencyCode","description":"The agency whose incident it is."},"contact":{"$ref":"../../events/incidents/alert.raised.v1.json#/properties/contact"},"category":{"$ref":"../../events/_defs/common.json#/$defs/incidentCategory"},"severity":{"$ref":"../../events/_defs/common.json#/$defs/incidentSeverity"},"affectedSystems":{"$ref":"../../events/_defs/common.json#/$defs/affectedSystemList"},"accessPoint":{"$ref":"../../events/_defs/common.json#/$defs/networkAccessPoint"},"detectedAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp"},"description":{"$ref":"../../events/_defs/common.json#/$defs/incidentDescription"},"observables":{"$ref":"../../events/_defs/common.json#/$defs/observableList"},"attachments":{"$ref":"../../events/_defs/common.json#/$defs/attachmentList"}}};
+const v102 = validate1168;
+const schema527 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/incident.take-call.json","title":"Report an incident on an agency's behalf (hotline)","description":"DIC's hotline staff take a report by phone for an agency (002 Điều 8.2); it is recorded as a hotline report, with who took the call.","x-lgsp-command":{"emits":["vn.openlgsp.incidents.incident.reported.v1","vn.openlgsp.incidents.incident.joined.v1"]},"type":"object","additionalProperties":false,"required":["agency","contact","category","severity","detectedAt","description","observables"],"properties":{"agency":{"$ref":"../../events/_defs/common.json#/$defs/agencyCode","description":"The agency whose incident it is."},"contact":{"$ref":"../../events/incidents/alert.raised.v1.json#/properties/contact"},"category":{"$ref":"../../events/_defs/common.json#/$defs/incidentCategory"},"severity":{"$ref":"../../events/_defs/common.json#/$defs/incidentSeverity"},"affectedSystems":{"$ref":"../../events/_defs/common.json#/$defs/affectedSystemList"},"accessPoint":{"$ref":"../../events/_defs/common.json#/$defs/networkAccessPoint"},"detectedAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp"},"description":{"$ref":"../../events/_defs/common.json#/$defs/incidentDescription"},"observables":{"$ref":"../../events/_defs/common.json#/$defs/observableList"},"attachments":{"$ref":"../../events/_defs/common.json#/$defs/attachmentList"}}};
 
-function validate1157(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1157.evaluated;
+const evaluated0 = validate1169.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44238,16 +44690,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1157.errors = vErrors;
+validate1169.errors = vErrors;
 return errors === 0;
 }
-validate1157.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1169.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1159(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1171(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1159.evaluated;
+const evaluated0 = validate1171.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44374,16 +44826,16 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate1159.errors = vErrors;
+validate1171.errors = vErrors;
 return errors === 0;
 }
-validate1159.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1171.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1162(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1174(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1162.evaluated;
+const evaluated0 = validate1174.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44410,16 +44862,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1162.errors = vErrors;
+validate1174.errors = vErrors;
 return errors === 0;
 }
-validate1162.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1174.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1164(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1176(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1164.evaluated;
+const evaluated0 = validate1176.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44446,16 +44898,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1164.errors = vErrors;
+validate1176.errors = vErrors;
 return errors === 0;
 }
-validate1164.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1176.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1178(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1166.evaluated;
+const evaluated0 = validate1178.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44491,16 +44943,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1166.errors = vErrors;
+validate1178.errors = vErrors;
 return errors === 0;
 }
-validate1166.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1178.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1181(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1169.evaluated;
+const evaluated0 = validate1181.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44608,16 +45060,16 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate1169.errors = vErrors;
+validate1181.errors = vErrors;
 return errors === 0;
 }
-validate1169.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1181.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1173(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1185(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1173.evaluated;
+const evaluated0 = validate1185.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44676,16 +45128,16 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate1173.errors = vErrors;
+validate1185.errors = vErrors;
 return errors === 0;
 }
-validate1173.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1185.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1187(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1175.evaluated;
+const evaluated0 = validate1187.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44734,16 +45186,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1175.errors = vErrors;
+validate1187.errors = vErrors;
 return errors === 0;
 }
-validate1175.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1187.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1189(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1177.evaluated;
+const evaluated0 = validate1189.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44779,16 +45231,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1177.errors = vErrors;
+validate1189.errors = vErrors;
 return errors === 0;
 }
-validate1177.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1189.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1192(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1180.evaluated;
+const evaluated0 = validate1192.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44824,17 +45276,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1180.errors = vErrors;
+validate1192.errors = vErrors;
 return errors === 0;
 }
-validate1180.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1192.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1168(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/incidents/incident.take-call.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1156.evaluated;
+const evaluated0 = validate1168.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -44913,7 +45365,7 @@ vErrors.push(err6);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema520.properties, key0))){
+if(!(func1.call(schema527.properties, key0))){
 const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err7];
@@ -44925,62 +45377,62 @@ errors++;
 }
 }
 if(data.agency !== undefined){
-if(!(validate1157(data.agency, {instancePath:instancePath+"/agency",parentData:data,parentDataProperty:"agency",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1157.errors : vErrors.concat(validate1157.errors);
-errors = vErrors.length;
-}
-}
-if(data.contact !== undefined){
-if(!(validate1159(data.contact, {instancePath:instancePath+"/contact",parentData:data,parentDataProperty:"contact",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1159.errors : vErrors.concat(validate1159.errors);
-errors = vErrors.length;
-}
-}
-if(data.category !== undefined){
-if(!(validate1162(data.category, {instancePath:instancePath+"/category",parentData:data,parentDataProperty:"category",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1162.errors : vErrors.concat(validate1162.errors);
-errors = vErrors.length;
-}
-}
-if(data.severity !== undefined){
-if(!(validate1164(data.severity, {instancePath:instancePath+"/severity",parentData:data,parentDataProperty:"severity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1164.errors : vErrors.concat(validate1164.errors);
-errors = vErrors.length;
-}
-}
-if(data.affectedSystems !== undefined){
-if(!(validate1166(data.affectedSystems, {instancePath:instancePath+"/affectedSystems",parentData:data,parentDataProperty:"affectedSystems",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1166.errors : vErrors.concat(validate1166.errors);
-errors = vErrors.length;
-}
-}
-if(data.accessPoint !== undefined){
-if(!(validate1169(data.accessPoint, {instancePath:instancePath+"/accessPoint",parentData:data,parentDataProperty:"accessPoint",rootData,dynamicAnchors}))){
+if(!(validate1169(data.agency, {instancePath:instancePath+"/agency",parentData:data,parentDataProperty:"agency",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate1169.errors : vErrors.concat(validate1169.errors);
 errors = vErrors.length;
 }
 }
+if(data.contact !== undefined){
+if(!(validate1171(data.contact, {instancePath:instancePath+"/contact",parentData:data,parentDataProperty:"contact",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1171.errors : vErrors.concat(validate1171.errors);
+errors = vErrors.length;
+}
+}
+if(data.category !== undefined){
+if(!(validate1174(data.category, {instancePath:instancePath+"/category",parentData:data,parentDataProperty:"category",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1174.errors : vErrors.concat(validate1174.errors);
+errors = vErrors.length;
+}
+}
+if(data.severity !== undefined){
+if(!(validate1176(data.severity, {instancePath:instancePath+"/severity",parentData:data,parentDataProperty:"severity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1176.errors : vErrors.concat(validate1176.errors);
+errors = vErrors.length;
+}
+}
+if(data.affectedSystems !== undefined){
+if(!(validate1178(data.affectedSystems, {instancePath:instancePath+"/affectedSystems",parentData:data,parentDataProperty:"affectedSystems",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1178.errors : vErrors.concat(validate1178.errors);
+errors = vErrors.length;
+}
+}
+if(data.accessPoint !== undefined){
+if(!(validate1181(data.accessPoint, {instancePath:instancePath+"/accessPoint",parentData:data,parentDataProperty:"accessPoint",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1181.errors : vErrors.concat(validate1181.errors);
+errors = vErrors.length;
+}
+}
 if(data.detectedAt !== undefined){
-if(!(validate1173(data.detectedAt, {instancePath:instancePath+"/detectedAt",parentData:data,parentDataProperty:"detectedAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1173.errors : vErrors.concat(validate1173.errors);
+if(!(validate1185(data.detectedAt, {instancePath:instancePath+"/detectedAt",parentData:data,parentDataProperty:"detectedAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1185.errors : vErrors.concat(validate1185.errors);
 errors = vErrors.length;
 }
 }
 if(data.description !== undefined){
-if(!(validate1175(data.description, {instancePath:instancePath+"/description",parentData:data,parentDataProperty:"description",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1175.errors : vErrors.concat(validate1175.errors);
+if(!(validate1187(data.description, {instancePath:instancePath+"/description",parentData:data,parentDataProperty:"description",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1187.errors : vErrors.concat(validate1187.errors);
 errors = vErrors.length;
 }
 }
 if(data.observables !== undefined){
-if(!(validate1177(data.observables, {instancePath:instancePath+"/observables",parentData:data,parentDataProperty:"observables",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1177.errors : vErrors.concat(validate1177.errors);
+if(!(validate1189(data.observables, {instancePath:instancePath+"/observables",parentData:data,parentDataProperty:"observables",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1189.errors : vErrors.concat(validate1189.errors);
 errors = vErrors.length;
 }
 }
 if(data.attachments !== undefined){
-if(!(validate1180(data.attachments, {instancePath:instancePath+"/attachments",parentData:data,parentDataProperty:"attachments",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1180.errors : vErrors.concat(validate1180.errors);
+if(!(validate1192(data.attachments, {instancePath:instancePath+"/attachments",parentData:data,parentDataProperty:"attachments",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1192.errors : vErrors.concat(validate1192.errors);
 errors = vErrors.length;
 }
 }
@@ -44995,401 +45447,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate1156.errors = vErrors;
+validate1168.errors = vErrors;
 return errors === 0;
 }
-validate1156.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1168.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v101 = validate1183;
-const schema531 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/incident.transition.json","title":"Move an incident on, saying why","description":"Contain, eradicate, recover, resolve, close, reopen or refer to the police: every transition names who (the caller) and why (the note).","x-lgsp-command":{"emits":["vn.openlgsp.incidents.incident.contained.v1","vn.openlgsp.incidents.incident.eradicated.v1","vn.openlgsp.incidents.incident.recovered.v1","vn.openlgsp.incidents.incident.resolved.v1","vn.openlgsp.incidents.incident.closed.v1","vn.openlgsp.incidents.incident.reopened.v1","vn.openlgsp.incidents.incident.referred-to-police.v1"]},"type":"object","additionalProperties":false,"required":["note"],"properties":{"note":{"$ref":"../../events/_defs/common.json#/$defs/transitionNote"}}};
-
-function validate1184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate1184.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data === "string"){
-if(func2(data) > 4000){
-const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(func2(data) < 1){
-const err1 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(!pattern19.test(data)){
-const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-validate1184.errors = vErrors;
-return errors === 0;
-}
-validate1184.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-
-function validate1183(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://contracts.openlgsp.vn/commands/incidents/incident.transition.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate1183.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.note === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "note"},message:"must have required property '"+"note"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if(!(key0 === "note")){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.note !== undefined){
-if(!(validate1184(data.note, {instancePath:instancePath+"/note",parentData:data,parentDataProperty:"note",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1184.errors : vErrors.concat(validate1184.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-validate1183.errors = vErrors;
-return errors === 0;
-}
-validate1183.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const v102 = validate1186;
-const schema533 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/registration.decide.json","title":"Decide a network registration","description":"The People's Committee decides on DIC's proposal (001 Điều 9); a connection is approved only with a passed pre-connection security assessment on record (001 Điều 7.2, 15.1).","x-lgsp-command":{"emits":["vn.openlgsp.incidents.registration.decided.v1"]},"type":"object","additionalProperties":false,"required":["outcome","note"],"properties":{"outcome":{"$ref":"../../events/incidents/registration.decided.v1.json#/properties/outcome"},"note":{"$ref":"../../events/_defs/common.json#/$defs/transitionNote"},"decisionRef":{"$ref":"../../events/incidents/registration.decided.v1.json#/properties/decisionRef"}}};
-const schema534 = {"type":"string","enum":["approved","rejected"]};
-
-function validate1187(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate1187.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!((data === "approved") || (data === "rejected"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema534.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate1187.errors = vErrors;
-return errors === 0;
-}
-validate1187.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-
-function validate1189(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate1189.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data === "string"){
-if(func2(data) > 4000){
-const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(func2(data) < 1){
-const err1 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(!pattern19.test(data)){
-const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-validate1189.errors = vErrors;
-return errors === 0;
-}
-validate1189.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-
-function validate1191(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate1191.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data === "string"){
-if(func2(data) > 300){
-const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(func2(data) < 1){
-const err1 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(!pattern19.test(data)){
-const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-validate1191.errors = vErrors;
-return errors === 0;
-}
-validate1191.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-
-function validate1186(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://contracts.openlgsp.vn/commands/incidents/registration.decide.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate1186.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.outcome === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "outcome"},message:"must have required property '"+"outcome"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.note === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "note"},message:"must have required property '"+"note"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-for(const key0 in data){
-if(!(((key0 === "outcome") || (key0 === "note")) || (key0 === "decisionRef"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.outcome !== undefined){
-if(!(validate1187(data.outcome, {instancePath:instancePath+"/outcome",parentData:data,parentDataProperty:"outcome",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1187.errors : vErrors.concat(validate1187.errors);
-errors = vErrors.length;
-}
-}
-if(data.note !== undefined){
-if(!(validate1189(data.note, {instancePath:instancePath+"/note",parentData:data,parentDataProperty:"note",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1189.errors : vErrors.concat(validate1189.errors);
-errors = vErrors.length;
-}
-}
-if(data.decisionRef !== undefined){
-if(!(validate1191(data.decisionRef, {instancePath:instancePath+"/decisionRef",parentData:data,parentDataProperty:"decisionRef",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1191.errors : vErrors.concat(validate1191.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-validate1186.errors = vErrors;
-return errors === 0;
-}
-validate1186.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const v103 = validate1193;
-const schema537 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/registration.propose.json","title":"Propose a network registration to the People's Committee","description":"DIC compiles the request and recommends approving or rejecting it (001 Điều 9).","x-lgsp-command":{"emits":["vn.openlgsp.incidents.registration.proposed.v1"]},"type":"object","additionalProperties":false,"required":["recommendation","note"],"properties":{"recommendation":{"$ref":"../../events/incidents/registration.proposed.v1.json#/properties/recommendation"},"note":{"$ref":"../../events/_defs/common.json#/$defs/transitionNote"}}};
-const schema538 = {"type":"string","enum":["approve","reject"]};
-
-function validate1194(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate1194.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!((data === "approve") || (data === "reject"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema538.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate1194.errors = vErrors;
-return errors === 0;
-}
-validate1194.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
+const v103 = validate1195;
+const schema538 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/incident.transition.json","title":"Move an incident on, saying why","description":"Contain, eradicate, recover, resolve, close, reopen or refer to the police: every transition names who (the caller) and why (the note).","x-lgsp-command":{"emits":["vn.openlgsp.incidents.incident.contained.v1","vn.openlgsp.incidents.incident.eradicated.v1","vn.openlgsp.incidents.incident.recovered.v1","vn.openlgsp.incidents.incident.resolved.v1","vn.openlgsp.incidents.incident.closed.v1","vn.openlgsp.incidents.incident.reopened.v1","vn.openlgsp.incidents.incident.referred-to-police.v1"]},"type":"object","additionalProperties":false,"required":["note"],"properties":{"note":{"$ref":"../../events/_defs/common.json#/$defs/transitionNote"}}};
 
 function validate1196(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -45449,11 +45513,399 @@ return errors === 0;
 validate1196.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1193(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1195(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://contracts.openlgsp.vn/commands/incidents/incident.transition.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1195.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.note === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "note"},message:"must have required property '"+"note"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(key0 === "note")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.note !== undefined){
+if(!(validate1196(data.note, {instancePath:instancePath+"/note",parentData:data,parentDataProperty:"note",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1196.errors : vErrors.concat(validate1196.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate1195.errors = vErrors;
+return errors === 0;
+}
+validate1195.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const v104 = validate1198;
+const schema540 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/registration.decide.json","title":"Decide a network registration","description":"The People's Committee decides on DIC's proposal (001 Điều 9); a connection is approved only with a passed pre-connection security assessment on record (001 Điều 7.2, 15.1).","x-lgsp-command":{"emits":["vn.openlgsp.incidents.registration.decided.v1"]},"type":"object","additionalProperties":false,"required":["outcome","note"],"properties":{"outcome":{"$ref":"../../events/incidents/registration.decided.v1.json#/properties/outcome"},"note":{"$ref":"../../events/_defs/common.json#/$defs/transitionNote"},"decisionRef":{"$ref":"../../events/incidents/registration.decided.v1.json#/properties/decisionRef"}}};
+const schema541 = {"type":"string","enum":["approved","rejected"]};
+
+function validate1199(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1199.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((data === "approved") || (data === "rejected"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema541.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate1199.errors = vErrors;
+return errors === 0;
+}
+validate1199.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate1201(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1201.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data === "string"){
+if(func2(data) > 4000){
+const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(func2(data) < 1){
+const err1 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!pattern19.test(data)){
+const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate1201.errors = vErrors;
+return errors === 0;
+}
+validate1201.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate1203(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1203.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data === "string"){
+if(func2(data) > 300){
+const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(func2(data) < 1){
+const err1 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!pattern19.test(data)){
+const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate1203.errors = vErrors;
+return errors === 0;
+}
+validate1203.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate1198(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://contracts.openlgsp.vn/commands/incidents/registration.decide.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1198.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.outcome === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "outcome"},message:"must have required property '"+"outcome"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.note === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "note"},message:"must have required property '"+"note"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "outcome") || (key0 === "note")) || (key0 === "decisionRef"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.outcome !== undefined){
+if(!(validate1199(data.outcome, {instancePath:instancePath+"/outcome",parentData:data,parentDataProperty:"outcome",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1199.errors : vErrors.concat(validate1199.errors);
+errors = vErrors.length;
+}
+}
+if(data.note !== undefined){
+if(!(validate1201(data.note, {instancePath:instancePath+"/note",parentData:data,parentDataProperty:"note",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1201.errors : vErrors.concat(validate1201.errors);
+errors = vErrors.length;
+}
+}
+if(data.decisionRef !== undefined){
+if(!(validate1203(data.decisionRef, {instancePath:instancePath+"/decisionRef",parentData:data,parentDataProperty:"decisionRef",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1203.errors : vErrors.concat(validate1203.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate1198.errors = vErrors;
+return errors === 0;
+}
+validate1198.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const v105 = validate1205;
+const schema544 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/registration.propose.json","title":"Propose a network registration to the People's Committee","description":"DIC compiles the request and recommends approving or rejecting it (001 Điều 9).","x-lgsp-command":{"emits":["vn.openlgsp.incidents.registration.proposed.v1"]},"type":"object","additionalProperties":false,"required":["recommendation","note"],"properties":{"recommendation":{"$ref":"../../events/incidents/registration.proposed.v1.json#/properties/recommendation"},"note":{"$ref":"../../events/_defs/common.json#/$defs/transitionNote"}}};
+const schema545 = {"type":"string","enum":["approve","reject"]};
+
+function validate1206(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1206.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((data === "approve") || (data === "reject"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema545.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate1206.errors = vErrors;
+return errors === 0;
+}
+validate1206.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate1208(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1208.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data === "string"){
+if(func2(data) > 4000){
+const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(func2(data) < 1){
+const err1 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!pattern19.test(data)){
+const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "\\S"},message:"must match pattern \""+"\\S"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate1208.errors = vErrors;
+return errors === 0;
+}
+validate1208.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate1205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/incidents/registration.propose.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1193.evaluated;
+const evaluated0 = validate1205.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45494,14 +45946,14 @@ errors++;
 }
 }
 if(data.recommendation !== undefined){
-if(!(validate1194(data.recommendation, {instancePath:instancePath+"/recommendation",parentData:data,parentDataProperty:"recommendation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1194.errors : vErrors.concat(validate1194.errors);
+if(!(validate1206(data.recommendation, {instancePath:instancePath+"/recommendation",parentData:data,parentDataProperty:"recommendation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1206.errors : vErrors.concat(validate1206.errors);
 errors = vErrors.length;
 }
 }
 if(data.note !== undefined){
-if(!(validate1196(data.note, {instancePath:instancePath+"/note",parentData:data,parentDataProperty:"note",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1196.errors : vErrors.concat(validate1196.errors);
+if(!(validate1208(data.note, {instancePath:instancePath+"/note",parentData:data,parentDataProperty:"note",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1208.errors : vErrors.concat(validate1208.errors);
 errors = vErrors.length;
 }
 }
@@ -45516,19 +45968,19 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1193.errors = vErrors;
+validate1205.errors = vErrors;
 return errors === 0;
 }
-validate1193.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1205.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v104 = validate1198;
-const schema540 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/registration.request.json","title":"Ask to connect, change or disconnect a network service point","description":"The agency asks DIC in writing (001 Điều 9, 14.2); connect and change name the system that connects, which needs a passed security assessment by the decision.","x-lgsp-command":{"emits":["vn.openlgsp.incidents.registration.requested.v1"]},"type":"object","additionalProperties":false,"required":["kind","accessPoint","service","justification","documentRef"],"properties":{"kind":{"$ref":"../../events/incidents/registration.requested.v1.json#/properties/kind"},"accessPoint":{"$ref":"../../events/incidents/registration.requested.v1.json#/properties/accessPoint"},"service":{"$ref":"../../events/incidents/registration.requested.v1.json#/properties/service"},"systemId":{"$ref":"../../events/incidents/registration.requested.v1.json#/properties/systemId"},"justification":{"$ref":"../../events/incidents/registration.requested.v1.json#/properties/justification"},"documentRef":{"$ref":"../../events/incidents/registration.requested.v1.json#/properties/documentRef"}}};
-const schema541 = {"description":"Register to use a network service at a point, change a connection point, or stop using it.","type":"string","enum":["connect","change","disconnect"]};
+const v106 = validate1210;
+const schema547 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/registration.request.json","title":"Ask to connect, change or disconnect a network service point","description":"The agency asks DIC in writing (001 Điều 9, 14.2); connect and change name the system that connects, which needs a passed security assessment by the decision.","x-lgsp-command":{"emits":["vn.openlgsp.incidents.registration.requested.v1"]},"type":"object","additionalProperties":false,"required":["kind","accessPoint","service","justification","documentRef"],"properties":{"kind":{"$ref":"../../events/incidents/registration.requested.v1.json#/properties/kind"},"accessPoint":{"$ref":"../../events/incidents/registration.requested.v1.json#/properties/accessPoint"},"service":{"$ref":"../../events/incidents/registration.requested.v1.json#/properties/service"},"systemId":{"$ref":"../../events/incidents/registration.requested.v1.json#/properties/systemId"},"justification":{"$ref":"../../events/incidents/registration.requested.v1.json#/properties/justification"},"documentRef":{"$ref":"../../events/incidents/registration.requested.v1.json#/properties/documentRef"}}};
+const schema548 = {"description":"Register to use a network service at a point, change a connection point, or stop using it.","type":"string","enum":["connect","change","disconnect"]};
 
-function validate1199(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1211(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1199.evaluated;
+const evaluated0 = validate1211.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45546,7 +45998,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((data === "connect") || (data === "change")) || (data === "disconnect"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema541.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema548.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -45555,16 +46007,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1199.errors = vErrors;
+validate1211.errors = vErrors;
 return errors === 0;
 }
-validate1199.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1211.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1201(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1213(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1201.evaluated;
+const evaluated0 = validate1213.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45672,16 +46124,16 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate1201.errors = vErrors;
+validate1213.errors = vErrors;
 return errors === 0;
 }
-validate1201.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1213.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1217(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1205.evaluated;
+const evaluated0 = validate1217.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45730,17 +46182,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1205.errors = vErrors;
+validate1217.errors = vErrors;
 return errors === 0;
 }
-validate1205.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1217.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema544 = {"description":"Connect and change: the data centre, information system or gateway that connects; it needs a passed security assessment (QĐ 46/2024 Thái Nguyên Điều 7.2).","type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9_.:-]{1,64}$"};
+const schema551 = {"description":"Connect and change: the data centre, information system or gateway that connects; it needs a passed security assessment (QĐ 46/2024 Thái Nguyên Điều 7.2).","type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9_.:-]{1,64}$"};
 
-function validate1207(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1219(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1207.evaluated;
+const evaluated0 = validate1219.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45789,16 +46241,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1207.errors = vErrors;
+validate1219.errors = vErrors;
 return errors === 0;
 }
-validate1207.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1219.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1209(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1221(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1209.evaluated;
+const evaluated0 = validate1221.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45847,16 +46299,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1209.errors = vErrors;
+validate1221.errors = vErrors;
 return errors === 0;
 }
-validate1209.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1221.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1211(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1223(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1211.evaluated;
+const evaluated0 = validate1223.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45905,17 +46357,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1211.errors = vErrors;
+validate1223.errors = vErrors;
 return errors === 0;
 }
-validate1211.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1223.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1198(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1210(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/incidents/registration.request.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1198.evaluated;
+const evaluated0 = validate1210.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -45986,38 +46438,38 @@ errors++;
 }
 }
 if(data.kind !== undefined){
-if(!(validate1199(data.kind, {instancePath:instancePath+"/kind",parentData:data,parentDataProperty:"kind",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1199.errors : vErrors.concat(validate1199.errors);
+if(!(validate1211(data.kind, {instancePath:instancePath+"/kind",parentData:data,parentDataProperty:"kind",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1211.errors : vErrors.concat(validate1211.errors);
 errors = vErrors.length;
 }
 }
 if(data.accessPoint !== undefined){
-if(!(validate1201(data.accessPoint, {instancePath:instancePath+"/accessPoint",parentData:data,parentDataProperty:"accessPoint",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1201.errors : vErrors.concat(validate1201.errors);
+if(!(validate1213(data.accessPoint, {instancePath:instancePath+"/accessPoint",parentData:data,parentDataProperty:"accessPoint",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1213.errors : vErrors.concat(validate1213.errors);
 errors = vErrors.length;
 }
 }
 if(data.service !== undefined){
-if(!(validate1205(data.service, {instancePath:instancePath+"/service",parentData:data,parentDataProperty:"service",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1205.errors : vErrors.concat(validate1205.errors);
+if(!(validate1217(data.service, {instancePath:instancePath+"/service",parentData:data,parentDataProperty:"service",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1217.errors : vErrors.concat(validate1217.errors);
 errors = vErrors.length;
 }
 }
 if(data.systemId !== undefined){
-if(!(validate1207(data.systemId, {instancePath:instancePath+"/systemId",parentData:data,parentDataProperty:"systemId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1207.errors : vErrors.concat(validate1207.errors);
+if(!(validate1219(data.systemId, {instancePath:instancePath+"/systemId",parentData:data,parentDataProperty:"systemId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1219.errors : vErrors.concat(validate1219.errors);
 errors = vErrors.length;
 }
 }
 if(data.justification !== undefined){
-if(!(validate1209(data.justification, {instancePath:instancePath+"/justification",parentData:data,parentDataProperty:"justification",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1209.errors : vErrors.concat(validate1209.errors);
+if(!(validate1221(data.justification, {instancePath:instancePath+"/justification",parentData:data,parentDataProperty:"justification",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1221.errors : vErrors.concat(validate1221.errors);
 errors = vErrors.length;
 }
 }
 if(data.documentRef !== undefined){
-if(!(validate1211(data.documentRef, {instancePath:instancePath+"/documentRef",parentData:data,parentDataProperty:"documentRef",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1211.errors : vErrors.concat(validate1211.errors);
+if(!(validate1223(data.documentRef, {instancePath:instancePath+"/documentRef",parentData:data,parentDataProperty:"documentRef",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1223.errors : vErrors.concat(validate1223.errors);
 errors = vErrors.length;
 }
 }
@@ -46032,18 +46484,18 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate1198.errors = vErrors;
+validate1210.errors = vErrors;
 return errors === 0;
 }
-validate1198.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1210.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v105 = validate1213;
-const schema547 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/warning.issue.json","title":"Warn every agency of a threat","description":"DIC warns all agencies so that they take measures (002 Điều 8.9); every agency reads it, so it and its observables are TLP:CLEAR or TLP:GREEN.","x-lgsp-command":{"emits":["vn.openlgsp.incidents.warning.issued.v1"]},"type":"object","additionalProperties":false,"required":["title","description","severity","measures","observables","tlp"],"properties":{"title":{"$ref":"../../events/incidents/warning.issued.v1.json#/properties/title"},"description":{"$ref":"../../events/incidents/warning.issued.v1.json#/properties/description"},"category":{"$ref":"../../events/incidents/warning.issued.v1.json#/properties/category"},"severity":{"$ref":"../../events/incidents/warning.issued.v1.json#/properties/severity"},"measures":{"$ref":"../../events/incidents/warning.issued.v1.json#/properties/measures"},"observables":{"$ref":"../../events/incidents/warning.issued.v1.json#/properties/observables"},"tlp":{"$ref":"../../events/incidents/warning.issued.v1.json#/properties/tlp"},"validUntil":{"$ref":"../../events/incidents/warning.issued.v1.json#/properties/validUntil"},"incidentId":{"$ref":"../../events/incidents/warning.issued.v1.json#/properties/incidentId"}}};
+const v107 = validate1225;
+const schema554 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/incidents/warning.issue.json","title":"Warn every agency of a threat","description":"DIC warns all agencies so that they take measures (002 Điều 8.9); every agency reads it, so it and its observables are TLP:CLEAR or TLP:GREEN.","x-lgsp-command":{"emits":["vn.openlgsp.incidents.warning.issued.v1"]},"type":"object","additionalProperties":false,"required":["title","description","severity","measures","observables","tlp"],"properties":{"title":{"$ref":"../../events/incidents/warning.issued.v1.json#/properties/title"},"description":{"$ref":"../../events/incidents/warning.issued.v1.json#/properties/description"},"category":{"$ref":"../../events/incidents/warning.issued.v1.json#/properties/category"},"severity":{"$ref":"../../events/incidents/warning.issued.v1.json#/properties/severity"},"measures":{"$ref":"../../events/incidents/warning.issued.v1.json#/properties/measures"},"observables":{"$ref":"../../events/incidents/warning.issued.v1.json#/properties/observables"},"tlp":{"$ref":"../../events/incidents/warning.issued.v1.json#/properties/tlp"},"validUntil":{"$ref":"../../events/incidents/warning.issued.v1.json#/properties/validUntil"},"incidentId":{"$ref":"../../events/incidents/warning.issued.v1.json#/properties/incidentId"}}};
 
-function validate1214(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1226(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1214.evaluated;
+const evaluated0 = validate1226.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46092,16 +46544,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1214.errors = vErrors;
+validate1226.errors = vErrors;
 return errors === 0;
 }
-validate1214.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1226.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1216(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1228(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1216.evaluated;
+const evaluated0 = validate1228.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46150,16 +46602,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1216.errors = vErrors;
+validate1228.errors = vErrors;
 return errors === 0;
 }
-validate1216.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1228.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1218(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1230(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1218.evaluated;
+const evaluated0 = validate1230.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46186,16 +46638,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1218.errors = vErrors;
+validate1230.errors = vErrors;
 return errors === 0;
 }
-validate1218.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1230.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1220(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1232(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1220.evaluated;
+const evaluated0 = validate1232.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46222,16 +46674,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1220.errors = vErrors;
+validate1232.errors = vErrors;
 return errors === 0;
 }
-validate1220.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1232.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1222(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1234(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1222.evaluated;
+const evaluated0 = validate1234.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46280,17 +46732,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1222.errors = vErrors;
+validate1234.errors = vErrors;
 return errors === 0;
 }
-validate1222.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1234.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema553 = {"description":"Indicators to look for.","type":"array","maxItems":500,"items":{"$ref":"../_defs/common.json#/$defs/communityObservable"}};
+const schema560 = {"description":"Indicators to look for.","type":"array","maxItems":500,"items":{"$ref":"../_defs/common.json#/$defs/communityObservable"}};
 
-function validate1224(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1236(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1224.evaluated;
+const evaluated0 = validate1236.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46326,16 +46778,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1224.errors = vErrors;
+validate1236.errors = vErrors;
 return errors === 0;
 }
-validate1224.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1236.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1227(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1239(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1227.evaluated;
+const evaluated0 = validate1239.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46362,16 +46814,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1227.errors = vErrors;
+validate1239.errors = vErrors;
 return errors === 0;
 }
-validate1227.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1239.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1229(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1241(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1229.evaluated;
+const evaluated0 = validate1241.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46430,16 +46882,16 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate1229.errors = vErrors;
+validate1241.errors = vErrors;
 return errors === 0;
 }
-validate1229.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1241.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1231(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1243(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1231.evaluated;
+const evaluated0 = validate1243.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46488,17 +46940,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1231.errors = vErrors;
+validate1243.errors = vErrors;
 return errors === 0;
 }
-validate1231.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1243.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1213(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1225(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/incidents/warning.issue.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1213.evaluated;
+const evaluated0 = validate1225.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46567,7 +47019,7 @@ vErrors.push(err5);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema547.properties, key0))){
+if(!(func1.call(schema554.properties, key0))){
 const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err6];
@@ -46579,56 +47031,56 @@ errors++;
 }
 }
 if(data.title !== undefined){
-if(!(validate1214(data.title, {instancePath:instancePath+"/title",parentData:data,parentDataProperty:"title",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1214.errors : vErrors.concat(validate1214.errors);
+if(!(validate1226(data.title, {instancePath:instancePath+"/title",parentData:data,parentDataProperty:"title",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1226.errors : vErrors.concat(validate1226.errors);
 errors = vErrors.length;
 }
 }
 if(data.description !== undefined){
-if(!(validate1216(data.description, {instancePath:instancePath+"/description",parentData:data,parentDataProperty:"description",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1216.errors : vErrors.concat(validate1216.errors);
+if(!(validate1228(data.description, {instancePath:instancePath+"/description",parentData:data,parentDataProperty:"description",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1228.errors : vErrors.concat(validate1228.errors);
 errors = vErrors.length;
 }
 }
 if(data.category !== undefined){
-if(!(validate1218(data.category, {instancePath:instancePath+"/category",parentData:data,parentDataProperty:"category",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1218.errors : vErrors.concat(validate1218.errors);
+if(!(validate1230(data.category, {instancePath:instancePath+"/category",parentData:data,parentDataProperty:"category",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1230.errors : vErrors.concat(validate1230.errors);
 errors = vErrors.length;
 }
 }
 if(data.severity !== undefined){
-if(!(validate1220(data.severity, {instancePath:instancePath+"/severity",parentData:data,parentDataProperty:"severity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1220.errors : vErrors.concat(validate1220.errors);
+if(!(validate1232(data.severity, {instancePath:instancePath+"/severity",parentData:data,parentDataProperty:"severity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1232.errors : vErrors.concat(validate1232.errors);
 errors = vErrors.length;
 }
 }
 if(data.measures !== undefined){
-if(!(validate1222(data.measures, {instancePath:instancePath+"/measures",parentData:data,parentDataProperty:"measures",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1222.errors : vErrors.concat(validate1222.errors);
+if(!(validate1234(data.measures, {instancePath:instancePath+"/measures",parentData:data,parentDataProperty:"measures",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1234.errors : vErrors.concat(validate1234.errors);
 errors = vErrors.length;
 }
 }
 if(data.observables !== undefined){
-if(!(validate1224(data.observables, {instancePath:instancePath+"/observables",parentData:data,parentDataProperty:"observables",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1224.errors : vErrors.concat(validate1224.errors);
+if(!(validate1236(data.observables, {instancePath:instancePath+"/observables",parentData:data,parentDataProperty:"observables",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1236.errors : vErrors.concat(validate1236.errors);
 errors = vErrors.length;
 }
 }
 if(data.tlp !== undefined){
-if(!(validate1227(data.tlp, {instancePath:instancePath+"/tlp",parentData:data,parentDataProperty:"tlp",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1227.errors : vErrors.concat(validate1227.errors);
+if(!(validate1239(data.tlp, {instancePath:instancePath+"/tlp",parentData:data,parentDataProperty:"tlp",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1239.errors : vErrors.concat(validate1239.errors);
 errors = vErrors.length;
 }
 }
 if(data.validUntil !== undefined){
-if(!(validate1229(data.validUntil, {instancePath:instancePath+"/validUntil",parentData:data,parentDataProperty:"validUntil",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1229.errors : vErrors.concat(validate1229.errors);
+if(!(validate1241(data.validUntil, {instancePath:instancePath+"/validUntil",parentData:data,parentDataProperty:"validUntil",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1241.errors : vErrors.concat(validate1241.errors);
 errors = vErrors.length;
 }
 }
 if(data.incidentId !== undefined){
-if(!(validate1231(data.incidentId, {instancePath:instancePath+"/incidentId",parentData:data,parentDataProperty:"incidentId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1231.errors : vErrors.concat(validate1231.errors);
+if(!(validate1243(data.incidentId, {instancePath:instancePath+"/incidentId",parentData:data,parentDataProperty:"incidentId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1243.errors : vErrors.concat(validate1243.errors);
 errors = vErrors.length;
 }
 }
@@ -46643,19 +47095,19 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate1213.errors = vErrors;
+validate1225.errors = vErrors;
 return errors === 0;
 }
-validate1213.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1225.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v106 = validate1233;
-const schema557 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json","title":"Decide a dispute","description":"DIC upholds the refusal or orders sharing, with its reasons; an order fixes the scope.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.dispute.decided.v1","vn.openlgsp.sharing.grant.issued.v1"]},"type":"object","additionalProperties":false,"required":["outcome","reasons"],"properties":{"outcome":{"$ref":"../../events/sharing/dispute.decided.v1.json#/properties/outcome"},"reasons":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"DIC's reasons."},"legalBasis":{"$ref":"../../events/_defs/common.json#/$defs/legalBasis"},"fields":{"$ref":"../../events/_defs/common.json#/$defs/fieldList","description":"The granted fields: at most those requested (all of them when left out)."},"validity":{"$ref":"../../events/_defs/common.json#/$defs/period","description":"The validity of the grant (the requested period when left out)."},"conditions":{"$ref":"../../events/_defs/common.json#/$defs/conditions"}}};
-const schema558 = {"type":"string","enum":["upheld","sharing-ordered"]};
+const v108 = validate1245;
+const schema564 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json","title":"Decide a dispute","description":"DIC upholds the refusal or orders sharing, with its reasons; an order fixes the scope.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.dispute.decided.v1","vn.openlgsp.sharing.grant.issued.v1"]},"type":"object","additionalProperties":false,"required":["outcome","reasons"],"properties":{"outcome":{"$ref":"../../events/sharing/dispute.decided.v1.json#/properties/outcome"},"reasons":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"DIC's reasons."},"legalBasis":{"$ref":"../../events/_defs/common.json#/$defs/legalBasis"},"fields":{"$ref":"../../events/_defs/common.json#/$defs/fieldList","description":"The granted fields: at most those requested (all of them when left out)."},"validity":{"$ref":"../../events/_defs/common.json#/$defs/period","description":"The validity of the grant (the requested period when left out)."},"conditions":{"$ref":"../../events/_defs/common.json#/$defs/conditions"}}};
+const schema565 = {"type":"string","enum":["upheld","sharing-ordered"]};
 
-function validate1234(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1246(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1234.evaluated;
+const evaluated0 = validate1246.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46673,7 +47125,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "upheld") || (data === "sharing-ordered"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema558.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema565.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -46682,16 +47134,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1234.errors = vErrors;
+validate1246.errors = vErrors;
 return errors === 0;
 }
-validate1234.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1246.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1236(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1248(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1236.evaluated;
+const evaluated0 = validate1248.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46740,16 +47192,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1236.errors = vErrors;
+validate1248.errors = vErrors;
 return errors === 0;
 }
-validate1236.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1248.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1238(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1250(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1238.evaluated;
+const evaluated0 = validate1250.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46795,16 +47247,16 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate1238.errors = vErrors;
+validate1250.errors = vErrors;
 return errors === 0;
 }
-validate1238.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1250.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1241(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1253(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1241.evaluated;
+const evaluated0 = validate1253.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46870,16 +47322,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1241.errors = vErrors;
+validate1253.errors = vErrors;
 return errors === 0;
 }
-validate1241.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1253.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1244(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1256(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1244.evaluated;
+const evaluated0 = validate1256.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46942,16 +47394,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1244.errors = vErrors;
+validate1256.errors = vErrors;
 return errors === 0;
 }
-validate1244.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1256.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1248(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1260(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1248.evaluated;
+const evaluated0 = validate1260.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -46987,17 +47439,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1248.errors = vErrors;
+validate1260.errors = vErrors;
 return errors === 0;
 }
-validate1248.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1260.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1233(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1245(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1233.evaluated;
+const evaluated0 = validate1245.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -47038,38 +47490,38 @@ errors++;
 }
 }
 if(data.outcome !== undefined){
-if(!(validate1234(data.outcome, {instancePath:instancePath+"/outcome",parentData:data,parentDataProperty:"outcome",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1234.errors : vErrors.concat(validate1234.errors);
+if(!(validate1246(data.outcome, {instancePath:instancePath+"/outcome",parentData:data,parentDataProperty:"outcome",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1246.errors : vErrors.concat(validate1246.errors);
 errors = vErrors.length;
 }
 }
 if(data.reasons !== undefined){
-if(!(validate1236(data.reasons, {instancePath:instancePath+"/reasons",parentData:data,parentDataProperty:"reasons",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1236.errors : vErrors.concat(validate1236.errors);
+if(!(validate1248(data.reasons, {instancePath:instancePath+"/reasons",parentData:data,parentDataProperty:"reasons",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1248.errors : vErrors.concat(validate1248.errors);
 errors = vErrors.length;
 }
 }
 if(data.legalBasis !== undefined){
-if(!(validate1238(data.legalBasis, {instancePath:instancePath+"/legalBasis",parentData:data,parentDataProperty:"legalBasis",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1238.errors : vErrors.concat(validate1238.errors);
+if(!(validate1250(data.legalBasis, {instancePath:instancePath+"/legalBasis",parentData:data,parentDataProperty:"legalBasis",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1250.errors : vErrors.concat(validate1250.errors);
 errors = vErrors.length;
 }
 }
 if(data.fields !== undefined){
-if(!(validate1241(data.fields, {instancePath:instancePath+"/fields",parentData:data,parentDataProperty:"fields",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1241.errors : vErrors.concat(validate1241.errors);
+if(!(validate1253(data.fields, {instancePath:instancePath+"/fields",parentData:data,parentDataProperty:"fields",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1253.errors : vErrors.concat(validate1253.errors);
 errors = vErrors.length;
 }
 }
 if(data.validity !== undefined){
-if(!(validate1244(data.validity, {instancePath:instancePath+"/validity",parentData:data,parentDataProperty:"validity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1244.errors : vErrors.concat(validate1244.errors);
+if(!(validate1256(data.validity, {instancePath:instancePath+"/validity",parentData:data,parentDataProperty:"validity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1256.errors : vErrors.concat(validate1256.errors);
 errors = vErrors.length;
 }
 }
 if(data.conditions !== undefined){
-if(!(validate1248(data.conditions, {instancePath:instancePath+"/conditions",parentData:data,parentDataProperty:"conditions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1248.errors : vErrors.concat(validate1248.errors);
+if(!(validate1260(data.conditions, {instancePath:instancePath+"/conditions",parentData:data,parentDataProperty:"conditions",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1260.errors : vErrors.concat(validate1260.errors);
 errors = vErrors.length;
 }
 }
@@ -47084,18 +47536,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1233.errors = vErrors;
+validate1245.errors = vErrors;
 return errors === 0;
 }
-validate1233.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1245.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v107 = validate1251;
-const schema564 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/dispute.open.json","title":"Dispute a refusal or an overdue request","description":"The requester asks DIC to settle a refused or overdue request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.dispute.opened.v1"]},"type":"object","additionalProperties":false,"required":["requestId","statement"],"properties":{"requestId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The refused or overdue request."},"statement":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"What the requester disputes, and why."}}};
+const v109 = validate1263;
+const schema571 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/dispute.open.json","title":"Dispute a refusal or an overdue request","description":"The requester asks DIC to settle a refused or overdue request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.dispute.opened.v1"]},"type":"object","additionalProperties":false,"required":["requestId","statement"],"properties":{"requestId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The refused or overdue request."},"statement":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"What the requester disputes, and why."}}};
 
-function validate1252(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1264(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1252.evaluated;
+const evaluated0 = validate1264.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -47144,16 +47596,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1252.errors = vErrors;
+validate1264.errors = vErrors;
 return errors === 0;
 }
-validate1252.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1264.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1254(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1266(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1254.evaluated;
+const evaluated0 = validate1266.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -47202,17 +47654,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1254.errors = vErrors;
+validate1266.errors = vErrors;
 return errors === 0;
 }
-validate1254.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1266.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1251(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1263(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/dispute.open.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1251.evaluated;
+const evaluated0 = validate1263.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -47253,14 +47705,14 @@ errors++;
 }
 }
 if(data.requestId !== undefined){
-if(!(validate1252(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1252.errors : vErrors.concat(validate1252.errors);
+if(!(validate1264(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1264.errors : vErrors.concat(validate1264.errors);
 errors = vErrors.length;
 }
 }
 if(data.statement !== undefined){
-if(!(validate1254(data.statement, {instancePath:instancePath+"/statement",parentData:data,parentDataProperty:"statement",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1254.errors : vErrors.concat(validate1254.errors);
+if(!(validate1266(data.statement, {instancePath:instancePath+"/statement",parentData:data,parentDataProperty:"statement",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1266.errors : vErrors.concat(validate1266.errors);
 errors = vErrors.length;
 }
 }
@@ -47275,18 +47727,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1251.errors = vErrors;
+validate1263.errors = vErrors;
 return errors === 0;
 }
-validate1251.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1263.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v108 = validate1256;
-const schema567 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json","title":"Suspend a grant","description":"The provider suspends a grant for a breach or a security risk (Decree 47/2020/NĐ-CP Điều 43).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.grant.suspended.v1"]},"type":"object","additionalProperties":false,"required":["cause","reason"],"properties":{"cause":{"description":"Why: a breach of the conditions or a security risk.","type":"string","enum":["breach","security-risk"]},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"},"until":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"When it is expected to be lifted."}}};
+const v110 = validate1268;
+const schema574 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json","title":"Suspend a grant","description":"The provider suspends a grant for a breach or a security risk (Decree 47/2020/NĐ-CP Điều 43).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.grant.suspended.v1"]},"type":"object","additionalProperties":false,"required":["cause","reason"],"properties":{"cause":{"description":"Why: a breach of the conditions or a security risk.","type":"string","enum":["breach","security-risk"]},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"},"until":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"When it is expected to be lifted."}}};
 
-function validate1257(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1269(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1257.evaluated;
+const evaluated0 = validate1269.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -47335,16 +47787,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1257.errors = vErrors;
+validate1269.errors = vErrors;
 return errors === 0;
 }
-validate1257.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1269.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1259(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1271(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1259.evaluated;
+const evaluated0 = validate1271.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -47403,17 +47855,17 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate1259.errors = vErrors;
+validate1271.errors = vErrors;
 return errors === 0;
 }
-validate1259.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1271.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1256(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1268(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1256.evaluated;
+const evaluated0 = validate1268.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -47466,7 +47918,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data0 === "breach") || (data0 === "security-risk"))){
-const err4 = {instancePath:instancePath+"/cause",schemaPath:"#/properties/cause/enum",keyword:"enum",params:{allowedValues: schema567.properties.cause.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/cause",schemaPath:"#/properties/cause/enum",keyword:"enum",params:{allowedValues: schema574.properties.cause.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -47477,14 +47929,14 @@ errors++;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1257(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1257.errors : vErrors.concat(validate1257.errors);
+if(!(validate1269(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1269.errors : vErrors.concat(validate1269.errors);
 errors = vErrors.length;
 }
 }
 if(data.until !== undefined){
-if(!(validate1259(data.until, {instancePath:instancePath+"/until",parentData:data,parentDataProperty:"until",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1259.errors : vErrors.concat(validate1259.errors);
+if(!(validate1271(data.until, {instancePath:instancePath+"/until",parentData:data,parentDataProperty:"until",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1271.errors : vErrors.concat(validate1271.errors);
 errors = vErrors.length;
 }
 }
@@ -47499,18 +47951,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate1256.errors = vErrors;
+validate1268.errors = vErrors;
 return errors === 0;
 }
-validate1256.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1268.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v109 = validate1261;
-const schema570 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json","title":"Terminate a grant","description":"The provider ends a grant (Decree 47/2020/NĐ-CP Điều 44).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.grant.terminated.v1"]},"type":"object","additionalProperties":false,"required":["reason"],"properties":{"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"}}};
+const v111 = validate1273;
+const schema577 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json","title":"Terminate a grant","description":"The provider ends a grant (Decree 47/2020/NĐ-CP Điều 44).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.grant.terminated.v1"]},"type":"object","additionalProperties":false,"required":["reason"],"properties":{"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"}}};
 
-function validate1262(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1274(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1262.evaluated;
+const evaluated0 = validate1274.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -47559,17 +48011,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1262.errors = vErrors;
+validate1274.errors = vErrors;
 return errors === 0;
 }
-validate1262.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1274.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1261(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1273(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1261.evaluated;
+const evaluated0 = validate1273.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -47600,8 +48052,8 @@ errors++;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1262(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1262.errors : vErrors.concat(validate1262.errors);
+if(!(validate1274(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1274.errors : vErrors.concat(validate1274.errors);
 errors = vErrors.length;
 }
 }
@@ -47616,18 +48068,18 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate1261.errors = vErrors;
+validate1273.errors = vErrors;
 return errors === 0;
 }
-validate1261.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1273.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v110 = validate1264;
-const schema572 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.approve.json","title":"Approve a sharing request","description":"The provider approves, fixing the scope: at most the requested fields, a validity, conditions.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.approved.v1","vn.openlgsp.sharing.grant.issued.v1"]},"type":"object","additionalProperties":false,"required":[],"properties":{"fields":{"$ref":"../../events/_defs/common.json#/$defs/fieldList","description":"The granted fields: at most those requested (all of them when left out)."},"validity":{"$ref":"../../events/_defs/common.json#/$defs/period","description":"The validity of the grant (the requested period when left out)."},"conditions":{"$ref":"../../events/_defs/common.json#/$defs/conditions"}}};
+const v112 = validate1276;
+const schema579 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.approve.json","title":"Approve a sharing request","description":"The provider approves, fixing the scope: at most the requested fields, a validity, conditions.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.approved.v1","vn.openlgsp.sharing.grant.issued.v1"]},"type":"object","additionalProperties":false,"required":[],"properties":{"fields":{"$ref":"../../events/_defs/common.json#/$defs/fieldList","description":"The granted fields: at most those requested (all of them when left out)."},"validity":{"$ref":"../../events/_defs/common.json#/$defs/period","description":"The validity of the grant (the requested period when left out)."},"conditions":{"$ref":"../../events/_defs/common.json#/$defs/conditions"}}};
 
-function validate1265(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1277(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1265.evaluated;
+const evaluated0 = validate1277.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -47693,16 +48145,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1265.errors = vErrors;
+validate1277.errors = vErrors;
 return errors === 0;
 }
-validate1265.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1277.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1268(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1280(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1268.evaluated;
+const evaluated0 = validate1280.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -47765,16 +48217,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1268.errors = vErrors;
+validate1280.errors = vErrors;
 return errors === 0;
 }
-validate1268.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1280.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1272(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1284(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1272.evaluated;
+const evaluated0 = validate1284.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -47810,17 +48262,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1272.errors = vErrors;
+validate1284.errors = vErrors;
 return errors === 0;
 }
-validate1272.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1284.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1264(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1276(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/request.approve.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1264.evaluated;
+const evaluated0 = validate1276.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -47841,20 +48293,20 @@ errors++;
 }
 }
 if(data.fields !== undefined){
-if(!(validate1265(data.fields, {instancePath:instancePath+"/fields",parentData:data,parentDataProperty:"fields",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1265.errors : vErrors.concat(validate1265.errors);
+if(!(validate1277(data.fields, {instancePath:instancePath+"/fields",parentData:data,parentDataProperty:"fields",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1277.errors : vErrors.concat(validate1277.errors);
 errors = vErrors.length;
 }
 }
 if(data.validity !== undefined){
-if(!(validate1268(data.validity, {instancePath:instancePath+"/validity",parentData:data,parentDataProperty:"validity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1268.errors : vErrors.concat(validate1268.errors);
+if(!(validate1280(data.validity, {instancePath:instancePath+"/validity",parentData:data,parentDataProperty:"validity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1280.errors : vErrors.concat(validate1280.errors);
 errors = vErrors.length;
 }
 }
 if(data.conditions !== undefined){
-if(!(validate1272(data.conditions, {instancePath:instancePath+"/conditions",parentData:data,parentDataProperty:"conditions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1272.errors : vErrors.concat(validate1272.errors);
+if(!(validate1284(data.conditions, {instancePath:instancePath+"/conditions",parentData:data,parentDataProperty:"conditions",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1284.errors : vErrors.concat(validate1284.errors);
 errors = vErrors.length;
 }
 }
@@ -47869,18 +48321,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1264.errors = vErrors;
+validate1276.errors = vErrors;
 return errors === 0;
 }
-validate1264.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1276.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v111 = validate1275;
-const schema576 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.refuse.json","title":"Refuse a sharing request","description":"The provider refuses, with its reasons and legal basis (Decree 194/2025 Điều 16.2).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.refused.v1"]},"type":"object","additionalProperties":false,"required":["reasons","legalBasis"],"properties":{"reasons":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"},"legalBasis":{"$ref":"../../events/_defs/common.json#/$defs/legalBasis"}}};
+const v113 = validate1287;
+const schema583 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.refuse.json","title":"Refuse a sharing request","description":"The provider refuses, with its reasons and legal basis (Decree 194/2025 Điều 16.2).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.refused.v1"]},"type":"object","additionalProperties":false,"required":["reasons","legalBasis"],"properties":{"reasons":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"},"legalBasis":{"$ref":"../../events/_defs/common.json#/$defs/legalBasis"}}};
 
-function validate1276(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1288(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1276.evaluated;
+const evaluated0 = validate1288.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -47929,16 +48381,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1276.errors = vErrors;
+validate1288.errors = vErrors;
 return errors === 0;
 }
-validate1276.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1288.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1278(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1290(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1278.evaluated;
+const evaluated0 = validate1290.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -47984,17 +48436,17 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate1278.errors = vErrors;
+validate1290.errors = vErrors;
 return errors === 0;
 }
-validate1278.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1290.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1275(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1287(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/request.refuse.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1275.evaluated;
+const evaluated0 = validate1287.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -48035,14 +48487,14 @@ errors++;
 }
 }
 if(data.reasons !== undefined){
-if(!(validate1276(data.reasons, {instancePath:instancePath+"/reasons",parentData:data,parentDataProperty:"reasons",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1276.errors : vErrors.concat(validate1276.errors);
+if(!(validate1288(data.reasons, {instancePath:instancePath+"/reasons",parentData:data,parentDataProperty:"reasons",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1288.errors : vErrors.concat(validate1288.errors);
 errors = vErrors.length;
 }
 }
 if(data.legalBasis !== undefined){
-if(!(validate1278(data.legalBasis, {instancePath:instancePath+"/legalBasis",parentData:data,parentDataProperty:"legalBasis",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1278.errors : vErrors.concat(validate1278.errors);
+if(!(validate1290(data.legalBasis, {instancePath:instancePath+"/legalBasis",parentData:data,parentDataProperty:"legalBasis",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1290.errors : vErrors.concat(validate1290.errors);
 errors = vErrors.length;
 }
 }
@@ -48057,19 +48509,19 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1275.errors = vErrors;
+validate1287.errors = vErrors;
 return errors === 0;
 }
-validate1275.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1287.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v112 = validate1281;
-const schema579 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.submit.json","title":"Submit a sharing request","description":"A consumer agency asks a provider for data (Decree 47/2020/NĐ-CP Điều 7.2): exactly the data of the request.filed intake event, so both doors take the same request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.submitted.v1","vn.openlgsp.sharing.request.approved.v1","vn.openlgsp.sharing.grant.issued.v1"]},"$ref":"../../events/sharing/request.filed.v1.json"};
+const v114 = validate1293;
+const schema586 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.submit.json","title":"Submit a sharing request","description":"A consumer agency asks a provider for data (Decree 47/2020/NĐ-CP Điều 7.2): exactly the data of the request.filed intake event, so both doors take the same request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.submitted.v1","vn.openlgsp.sharing.request.approved.v1","vn.openlgsp.sharing.grant.issued.v1"]},"$ref":"../../events/sharing/request.filed.v1.json"};
 
-function validate1281(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1293(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/request.submit.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1281.evaluated;
+const evaluated0 = validate1293.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -48080,18 +48532,18 @@ if(!(validate798(data, {instancePath,parentData,parentDataProperty,rootData,dyna
 vErrors = vErrors === null ? validate798.errors : vErrors.concat(validate798.errors);
 errors = vErrors.length;
 }
-validate1281.errors = vErrors;
+validate1293.errors = vErrors;
 return errors === 0;
 }
-validate1281.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1293.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v113 = validate1283;
-const schema580 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json","title":"Withdraw a sharing request","description":"The requester withdraws its request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.withdrawn.v1"]},"type":"object","additionalProperties":false,"required":[],"properties":{"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"}}};
+const v115 = validate1295;
+const schema587 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json","title":"Withdraw a sharing request","description":"The requester withdraws its request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.withdrawn.v1"]},"type":"object","additionalProperties":false,"required":[],"properties":{"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"}}};
 
-function validate1284(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1296(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1284.evaluated;
+const evaluated0 = validate1296.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -48140,17 +48592,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1284.errors = vErrors;
+validate1296.errors = vErrors;
 return errors === 0;
 }
-validate1284.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1296.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1283(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1295(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1283.evaluated;
+const evaluated0 = validate1295.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -48171,8 +48623,8 @@ errors++;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1284(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1284.errors : vErrors.concat(validate1284.errors);
+if(!(validate1296(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1296.errors : vErrors.concat(validate1296.errors);
 errors = vErrors.length;
 }
 }
@@ -48187,18 +48639,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1283.errors = vErrors;
+validate1295.errors = vErrors;
 return errors === 0;
 }
-validate1283.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1295.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v114 = validate1286;
-const schema582 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json","title":"Announce a planned suspension","description":"The provider announces a planned suspension of a sharing service at least 7 working days ahead (Decree 47/2020/NĐ-CP Điều 43).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.service-suspension.announced.v1"]},"type":"object","additionalProperties":false,"required":["serviceId","reason","startsAt","expectedRestorationAt"],"properties":{"serviceId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The sharing service."},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"Why (upgrade, maintenance)."},"startsAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"When it takes effect."},"expectedRestorationAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"The expected restoration time."}}};
+const v116 = validate1298;
+const schema589 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json","title":"Announce a planned suspension","description":"The provider announces a planned suspension of a sharing service at least 7 working days ahead (Decree 47/2020/NĐ-CP Điều 43).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.service-suspension.announced.v1"]},"type":"object","additionalProperties":false,"required":["serviceId","reason","startsAt","expectedRestorationAt"],"properties":{"serviceId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The sharing service."},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"Why (upgrade, maintenance)."},"startsAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"When it takes effect."},"expectedRestorationAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"The expected restoration time."}}};
 
-function validate1287(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1299(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1287.evaluated;
+const evaluated0 = validate1299.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -48247,16 +48699,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1287.errors = vErrors;
+validate1299.errors = vErrors;
 return errors === 0;
 }
-validate1287.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1299.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1289(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1301(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1289.evaluated;
+const evaluated0 = validate1301.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -48305,16 +48757,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1289.errors = vErrors;
+validate1301.errors = vErrors;
 return errors === 0;
 }
-validate1289.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1301.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1291(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1303(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1291.evaluated;
+const evaluated0 = validate1303.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -48373,17 +48825,17 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate1291.errors = vErrors;
+validate1303.errors = vErrors;
 return errors === 0;
 }
-validate1291.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1303.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1286(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1298(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1286.evaluated;
+const evaluated0 = validate1298.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -48444,26 +48896,26 @@ errors++;
 }
 }
 if(data.serviceId !== undefined){
-if(!(validate1287(data.serviceId, {instancePath:instancePath+"/serviceId",parentData:data,parentDataProperty:"serviceId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1287.errors : vErrors.concat(validate1287.errors);
+if(!(validate1299(data.serviceId, {instancePath:instancePath+"/serviceId",parentData:data,parentDataProperty:"serviceId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1299.errors : vErrors.concat(validate1299.errors);
 errors = vErrors.length;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1289(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1289.errors : vErrors.concat(validate1289.errors);
+if(!(validate1301(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1301.errors : vErrors.concat(validate1301.errors);
 errors = vErrors.length;
 }
 }
 if(data.startsAt !== undefined){
-if(!(validate1291(data.startsAt, {instancePath:instancePath+"/startsAt",parentData:data,parentDataProperty:"startsAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1291.errors : vErrors.concat(validate1291.errors);
+if(!(validate1303(data.startsAt, {instancePath:instancePath+"/startsAt",parentData:data,parentDataProperty:"startsAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1303.errors : vErrors.concat(validate1303.errors);
 errors = vErrors.length;
 }
 }
 if(data.expectedRestorationAt !== undefined){
-if(!(validate1291(data.expectedRestorationAt, {instancePath:instancePath+"/expectedRestorationAt",parentData:data,parentDataProperty:"expectedRestorationAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1291.errors : vErrors.concat(validate1291.errors);
+if(!(validate1303(data.expectedRestorationAt, {instancePath:instancePath+"/expectedRestorationAt",parentData:data,parentDataProperty:"expectedRestorationAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1303.errors : vErrors.concat(validate1303.errors);
 errors = vErrors.length;
 }
 }
@@ -48478,18 +48930,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate1286.errors = vErrors;
+validate1298.errors = vErrors;
 return errors === 0;
 }
-validate1286.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1298.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v115 = validate1294;
-const schema586 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json","title":"Demand a usage report","description":"The provider demands a report on how a grant's data was used when misuse is suspected (004 Điều 13.1.g).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.usage-report.demanded.v1"]},"type":"object","additionalProperties":false,"required":["grantId","reason"],"properties":{"grantId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The grant whose use is to be reported."},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"Why misuse is suspected."}}};
+const v117 = validate1306;
+const schema593 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json","title":"Demand a usage report","description":"The provider demands a report on how a grant's data was used when misuse is suspected (004 Điều 13.1.g).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.usage-report.demanded.v1"]},"type":"object","additionalProperties":false,"required":["grantId","reason"],"properties":{"grantId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The grant whose use is to be reported."},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"Why misuse is suspected."}}};
 
-function validate1295(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1307(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1295.evaluated;
+const evaluated0 = validate1307.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -48538,16 +48990,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1295.errors = vErrors;
+validate1307.errors = vErrors;
 return errors === 0;
 }
-validate1295.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1307.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1297(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1309(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1297.evaluated;
+const evaluated0 = validate1309.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -48596,17 +49048,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1297.errors = vErrors;
+validate1309.errors = vErrors;
 return errors === 0;
 }
-validate1297.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1309.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1294(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1306(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1294.evaluated;
+const evaluated0 = validate1306.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -48647,14 +49099,14 @@ errors++;
 }
 }
 if(data.grantId !== undefined){
-if(!(validate1295(data.grantId, {instancePath:instancePath+"/grantId",parentData:data,parentDataProperty:"grantId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1295.errors : vErrors.concat(validate1295.errors);
+if(!(validate1307(data.grantId, {instancePath:instancePath+"/grantId",parentData:data,parentDataProperty:"grantId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1307.errors : vErrors.concat(validate1307.errors);
 errors = vErrors.length;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1297(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1297.errors : vErrors.concat(validate1297.errors);
+if(!(validate1309(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1309.errors : vErrors.concat(validate1309.errors);
 errors = vErrors.length;
 }
 }
@@ -48669,18 +49121,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1294.errors = vErrors;
+validate1306.errors = vErrors;
 return errors === 0;
 }
-validate1294.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1306.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v116 = validate1299;
-const schema589 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json","title":"Submit a usage report","description":"The holder answers a demand with how the data was used.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.usage-report.submitted.v1"]},"type":"object","additionalProperties":false,"required":["summary"],"properties":{"summary":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"How the data was used."},"requests":{"$ref":"../../events/sharing/usage-report.submitted.v1.json#/properties/requests"},"period":{"$ref":"../../events/_defs/common.json#/$defs/period"}}};
+const v118 = validate1311;
+const schema596 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json","title":"Submit a usage report","description":"The holder answers a demand with how the data was used.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.usage-report.submitted.v1"]},"type":"object","additionalProperties":false,"required":["summary"],"properties":{"summary":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"How the data was used."},"requests":{"$ref":"../../events/sharing/usage-report.submitted.v1.json#/properties/requests"},"period":{"$ref":"../../events/_defs/common.json#/$defs/period"}}};
 
-function validate1300(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1312(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1300.evaluated;
+const evaluated0 = validate1312.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -48729,17 +49181,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1300.errors = vErrors;
+validate1312.errors = vErrors;
 return errors === 0;
 }
-validate1300.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1312.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema591 = {"type":"integer","minimum":0,"maximum":1000000000,"description":"How many requests were made in the reported period, if counted."};
+const schema598 = {"type":"integer","minimum":0,"maximum":1000000000,"description":"How many requests were made in the reported period, if counted."};
 
-function validate1302(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1314(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1302.evaluated;
+const evaluated0 = validate1314.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -48778,16 +49230,16 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate1302.errors = vErrors;
+validate1314.errors = vErrors;
 return errors === 0;
 }
-validate1302.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1314.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1304(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1316(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1304.evaluated;
+const evaluated0 = validate1316.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -48850,17 +49302,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1304.errors = vErrors;
+validate1316.errors = vErrors;
 return errors === 0;
 }
-validate1304.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1316.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1299(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1311(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1299.evaluated;
+const evaluated0 = validate1311.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -48891,20 +49343,20 @@ errors++;
 }
 }
 if(data.summary !== undefined){
-if(!(validate1300(data.summary, {instancePath:instancePath+"/summary",parentData:data,parentDataProperty:"summary",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1300.errors : vErrors.concat(validate1300.errors);
+if(!(validate1312(data.summary, {instancePath:instancePath+"/summary",parentData:data,parentDataProperty:"summary",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1312.errors : vErrors.concat(validate1312.errors);
 errors = vErrors.length;
 }
 }
 if(data.requests !== undefined){
-if(!(validate1302(data.requests, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1302.errors : vErrors.concat(validate1302.errors);
+if(!(validate1314(data.requests, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1314.errors : vErrors.concat(validate1314.errors);
 errors = vErrors.length;
 }
 }
 if(data.period !== undefined){
-if(!(validate1304(data.period, {instancePath:instancePath+"/period",parentData:data,parentDataProperty:"period",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1304.errors : vErrors.concat(validate1304.errors);
+if(!(validate1316(data.period, {instancePath:instancePath+"/period",parentData:data,parentDataProperty:"period",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1316.errors : vErrors.concat(validate1316.errors);
 errors = vErrors.length;
 }
 }
@@ -48919,10 +49371,10 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate1299.errors = vErrors;
+validate1311.errors = vErrors;
 return errors === 0;
 }
-validate1299.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1311.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 /** A compiled validator: returns whether data conforms, and leaves the reasons in `errors`. */
@@ -49024,6 +49476,8 @@ export type SchemaId =
   | 'https://contracts.openlgsp.vn/commands/catalogue/service.retire.json'
   | 'https://contracts.openlgsp.vn/commands/catalogue/service.suspend.json'
   | 'https://contracts.openlgsp.vn/commands/catalogue/service.update.json'
+  | 'https://contracts.openlgsp.vn/commands/incidents/annual-report.expect.json'
+  | 'https://contracts.openlgsp.vn/commands/incidents/annual-report.submit.json'
   | 'https://contracts.openlgsp.vn/commands/incidents/assessment.confirm.json'
   | 'https://contracts.openlgsp.vn/commands/incidents/assessment.record.json'
   | 'https://contracts.openlgsp.vn/commands/incidents/incident.acknowledge.json'
@@ -49142,28 +49596,30 @@ export const validators: Readonly<Record<SchemaId, ValidateFunction>> = {
   'https://contracts.openlgsp.vn/commands/catalogue/service.retire.json': v90,
   'https://contracts.openlgsp.vn/commands/catalogue/service.suspend.json': v91,
   'https://contracts.openlgsp.vn/commands/catalogue/service.update.json': v92,
-  'https://contracts.openlgsp.vn/commands/incidents/assessment.confirm.json': v93,
-  'https://contracts.openlgsp.vn/commands/incidents/assessment.record.json': v94,
-  'https://contracts.openlgsp.vn/commands/incidents/incident.acknowledge.json': v95,
-  'https://contracts.openlgsp.vn/commands/incidents/incident.assign.json': v96,
-  'https://contracts.openlgsp.vn/commands/incidents/incident.escalate.json': v97,
-  'https://contracts.openlgsp.vn/commands/incidents/incident.report.json': v98,
-  'https://contracts.openlgsp.vn/commands/incidents/incident.submit-report.json': v99,
-  'https://contracts.openlgsp.vn/commands/incidents/incident.take-call.json': v100,
-  'https://contracts.openlgsp.vn/commands/incidents/incident.transition.json': v101,
-  'https://contracts.openlgsp.vn/commands/incidents/registration.decide.json': v102,
-  'https://contracts.openlgsp.vn/commands/incidents/registration.propose.json': v103,
-  'https://contracts.openlgsp.vn/commands/incidents/registration.request.json': v104,
-  'https://contracts.openlgsp.vn/commands/incidents/warning.issue.json': v105,
-  'https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json': v106,
-  'https://contracts.openlgsp.vn/commands/sharing/dispute.open.json': v107,
-  'https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json': v108,
-  'https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json': v109,
-  'https://contracts.openlgsp.vn/commands/sharing/request.approve.json': v110,
-  'https://contracts.openlgsp.vn/commands/sharing/request.refuse.json': v111,
-  'https://contracts.openlgsp.vn/commands/sharing/request.submit.json': v112,
-  'https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json': v113,
-  'https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json': v114,
-  'https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json': v115,
-  'https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json': v116,
+  'https://contracts.openlgsp.vn/commands/incidents/annual-report.expect.json': v93,
+  'https://contracts.openlgsp.vn/commands/incidents/annual-report.submit.json': v94,
+  'https://contracts.openlgsp.vn/commands/incidents/assessment.confirm.json': v95,
+  'https://contracts.openlgsp.vn/commands/incidents/assessment.record.json': v96,
+  'https://contracts.openlgsp.vn/commands/incidents/incident.acknowledge.json': v97,
+  'https://contracts.openlgsp.vn/commands/incidents/incident.assign.json': v98,
+  'https://contracts.openlgsp.vn/commands/incidents/incident.escalate.json': v99,
+  'https://contracts.openlgsp.vn/commands/incidents/incident.report.json': v100,
+  'https://contracts.openlgsp.vn/commands/incidents/incident.submit-report.json': v101,
+  'https://contracts.openlgsp.vn/commands/incidents/incident.take-call.json': v102,
+  'https://contracts.openlgsp.vn/commands/incidents/incident.transition.json': v103,
+  'https://contracts.openlgsp.vn/commands/incidents/registration.decide.json': v104,
+  'https://contracts.openlgsp.vn/commands/incidents/registration.propose.json': v105,
+  'https://contracts.openlgsp.vn/commands/incidents/registration.request.json': v106,
+  'https://contracts.openlgsp.vn/commands/incidents/warning.issue.json': v107,
+  'https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json': v108,
+  'https://contracts.openlgsp.vn/commands/sharing/dispute.open.json': v109,
+  'https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json': v110,
+  'https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json': v111,
+  'https://contracts.openlgsp.vn/commands/sharing/request.approve.json': v112,
+  'https://contracts.openlgsp.vn/commands/sharing/request.refuse.json': v113,
+  'https://contracts.openlgsp.vn/commands/sharing/request.submit.json': v114,
+  'https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json': v115,
+  'https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json': v116,
+  'https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json': v117,
+  'https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json': v118,
 };
