@@ -18,7 +18,7 @@ const { performance } = await import('node:perf_hooks');
 const { default: mongoose } = await import('mongoose');
 const { jetstreamManager, AckPolicy, DeliverPolicy } = await import('@nats-io/jetstream');
 const { createEvent, toNatsMessage, fromNatsMessage } = await import('@openlgsp/events');
-const { log, heapMb, runOps, alternate, rows, notes, int, rateRow, latencyRow, machineLine, printReport } =
+const { log, heapMb, runOps, alternate, notes, int, rateRow, latencyRow, machineLine, printReport } =
   await import('./lib/measure.mjs');
 const { parseOptions, startBenchService, stopBenchService, storeName, run } = await import('./lib/run.mjs');
 

@@ -184,6 +184,27 @@ describe('reporting and who sees what', () => {
   });
 });
 
+describe('simultaneous first reports', () => {
+  it('of the same incident: one opens it, the others join it and are told which', async () => {
+    const body = reportBody({
+      category: 'intrusion-attempts/brute-force',
+      observables: [{ type: 'ip', value: '203.0.113.200', tlp: 'GREEN' }],
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        sut.request('POST', '/incidents/incidents', { token: t.officer, body }),
+      ),
+    );
+    for (const a of answers) assert.equal(a.status, 201, JSON.stringify(a.body));
+    const opened = answers.filter((a) => !a.body.joined);
+    assert.equal(opened.length, 1);
+    const incidentId = opened[0]!.body.incidentId;
+    assert.ok(answers.every((a) => a.body.incidentId === incidentId));
+    const incident = await sut.request('GET', `/incidents/incidents/${incidentId}`, { token: t.dic });
+    assert.equal(incident.body.reportCount, 10);
+  });
+});
+
 describe('bad input and authorisation', () => {
   it('refuses 10,000 observables, a 1 MB description, malformed IPs and hashes, with the field', async () => {
     const many = Array.from({ length: 10_000 }, (_, i) => ({
