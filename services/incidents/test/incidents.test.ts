@@ -145,6 +145,8 @@ describe('reporting and who sees what', () => {
     assert.ok((await search(t.officer, 'attacker@evil.example')).body.items.length > 0);
     assert.equal((await search(t.colleague, 'attacker@evil.example')).body.items.length, 0);
     assert.equal((await search(t.otherOfficer, 'login-gov.example')).body.items.length, 0);
+    // indicators are found in any form they are written in
+    assert.ok((await search(t.colleague, 'LOGIN-GOV.Example')).body.items.length > 0);
     const colleagueList = await sut.request('GET', '/incidents/incidents?limit=200', { token: t.colleague });
     assert.ok(colleagueList.body.items.length > 0);
     assert.ok(!JSON.stringify(colleagueList.body).includes('attacker@evil.example'));

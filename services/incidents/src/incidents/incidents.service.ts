@@ -9,6 +9,7 @@ import { forbidden } from '../common/actor.js';
 import { INCIDENTS_CONFIG, type IncidentsConfig } from '../config.js';
 import { applyClockStep, dueSteps, nextStepAt } from './clock.rules.js';
 import { claimKeys, decideJoin, lookupKeys, mayReplaceKey, type DedupKey } from './dedup.rules.js';
+import { canonicalObservables } from './observable.rules.js';
 import type {
   IncidentChange,
   IncidentReport,
@@ -174,8 +175,10 @@ export class IncidentsService {
     if (!scope) return unwrap(forbidden('no-incident-role', 'no role of yours reads incidents'));
     const { observable, ...plain } = filters;
     const where = Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined));
+    // Stored values are canonical: the indicator is looked for in each form it could take.
+    const forms = observable ? searchForms(observable) : [];
     const found = await this.incidents.page(
-      { $and: [scope, where, observable ? { 'observables.value': observable } : {}] },
+      { $and: [scope, where, observable ? { 'observables.value': { $in: forms } } : {}] },
       page,
     );
     const items: IncidentView[] = [];
@@ -183,7 +186,7 @@ export class IncidentsService {
       const view = viewOf(incident, by);
       if (!view) continue;
       // A search by an indicator the reader may not see must not reveal that the incident holds it.
-      if (observable && !view.observables.some((o) => o.value === observable)) continue;
+      if (observable && !view.observables.some((o) => forms.includes(o.value))) continue;
       items.push(withoutClockIndex(view));
     }
     return { ...found, items };
@@ -260,6 +263,16 @@ export class IncidentsService {
     });
     return { incidentId: next._id, status: next.status };
   }
+}
+
+/** A searched indicator as given and in the canonical form of each type it parses as. */
+function searchForms(value: string): string[] {
+  const types = ['ip', 'domain', 'url', 'file-hash', 'email'] as const;
+  const forms = types.flatMap((type) => {
+    const canonical = canonicalObservables([{ type, value, tlp: 'CLEAR' }]);
+    return canonical.ok ? [canonical.value[0]!.value] : [];
+  });
+  return [...new Set([value, ...forms])];
 }
 
 function withoutClockIndex<T extends object>(view: T): T {
