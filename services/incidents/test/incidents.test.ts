@@ -284,6 +284,83 @@ describe('bad input and authorisation', () => {
   });
 });
 
+describe('authorisation of the other doors', () => {
+  it('warnings, registrations, assessments and annual reports, by role and by own or other agency', async () => {
+    const committee = await sut.token('UBND', ['committee']);
+    const registration = await sut.request('POST', '/incidents/registrations', {
+      token: t.officer,
+      body: {
+        kind: 'disconnect',
+        accessPoint: { level: 'II', name: 'Sở Y tế' },
+        service: 'kênh truyền số liệu',
+        justification: 'Không còn sử dụng.',
+        documentRef: '2/SYT',
+      },
+    });
+    assert.equal(registration.status, 201);
+    const r = `/incidents/registrations/${registration.body.registrationId}`;
+    const assessment = await sut.request('POST', '/incidents/assessments', {
+      token: t.officer,
+      body: {
+        systemId: 'syt-mail',
+        systemName: 'Thư điện tử',
+        purpose: 'periodic',
+        assessor: 'Trung tâm Giám sát',
+        assessedAt: '2026-12-01T09:00:00+07:00',
+        findings: [],
+      },
+    });
+    assert.equal(assessment.status, 201);
+    const a = `/incidents/assessments/${assessment.body.assessmentId}`;
+    const warning = {
+      title: 'Cảnh báo',
+      description: 'Mô tả',
+      severity: 'low',
+      measures: 'Biện pháp',
+      observables: [],
+      tlp: 'CLEAR',
+    };
+    const cases: [string, string, string, unknown, number][] = [
+      ['POST', '/incidents/warnings', t.auditor, warning, 403],
+      ['POST', '/incidents/warnings', t.police, warning, 403],
+      ['GET', '/incidents/warnings', t.publicApp, undefined, 403],
+      ['POST', '/incidents/registrations', t.dic, {}, 403],
+      ['POST', '/incidents/registrations', committee, {}, 403],
+      ['POST', '/incidents/registrations', t.publicApp, {}, 403],
+      ['POST', `${r}/proposal`, t.officer, { recommendation: 'approve', note: 'x' }, 403],
+      ['POST', `${r}/proposal`, committee, { recommendation: 'approve', note: 'x' }, 403],
+      ['POST', `${r}/decision`, t.dic, { outcome: 'approved', note: 'x' }, 403],
+      ['POST', `${r}/decision`, t.officer, { outcome: 'approved', note: 'x' }, 403],
+      ['GET', r, t.otherOfficer, undefined, 404],
+      ['GET', r, t.police, undefined, 403],
+      ['POST', '/incidents/assessments', t.auditor, {}, 403],
+      ['POST', '/incidents/assessments', committee, {}, 403],
+      ['GET', a, t.otherOfficer, undefined, 404],
+      ['POST', `${a}/confirmation`, t.otherOfficer, { fixes: [], confirmationRef: '1/XN' }, 404],
+      ['POST', `${a}/confirmation`, t.auditor, { fixes: [], confirmationRef: '1/XN' }, 403],
+      ['GET', '/incidents/assessments/overdue-rechecks', t.officer, undefined, 403],
+      ['POST', '/incidents/annual-reports', t.dic, { kind: 'security', year: 2026, documentRef: 'x' }, 403],
+      [
+        'POST',
+        '/incidents/annual-reports',
+        t.auditor,
+        { kind: 'security', year: 2026, documentRef: 'x' },
+        403,
+      ],
+      ['POST', '/incidents/annual-reports/expectations', t.officer, { year: 2026, agencies: ['SYT'] }, 403],
+      ['GET', '/incidents/annual-reports', t.publicApp, undefined, 403],
+      ['GET', '/incidents/annual-reports', t.police, undefined, 403],
+    ];
+    for (const [method, path, token, body, status] of cases) {
+      const answer = await sut.request(method, path, { token, ...(body === undefined ? {} : { body }) });
+      assert.equal(answer.status, status, `${method} ${path}: ${JSON.stringify(answer.body)}`);
+    }
+    // the owner still reads its own
+    assert.equal((await sut.request('GET', r, { token: t.colleague })).status, 200);
+    assert.equal((await sut.request('GET', a, { token: t.officer })).status, 200);
+  });
+});
+
 describe('the lifecycle', () => {
   it('goes through the phases, each step naming who and why; closes only with the final report', async () => {
     const id = await reported({ severity: 'critical' });
