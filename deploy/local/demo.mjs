@@ -1,4 +1,4 @@
-// A small realistic province walked through the catalogue's and sharing's flows against the running platform
+// A small realistic province walked through the catalogue's, sharing's and incidents' flows against the running platform
 // (`npm start` in another terminal). Prints what happened at each step.
 import { join, resolve } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
@@ -418,6 +418,141 @@ const publication = step(
 );
 console.log(`  version ${publication.version} is on the OPENDATA stream (the public change feed)`);
 
+console.log('\n— Incidents (DOMAIN.md §5): a phishing wave, a network outage, a registration');
+const phishing = (over = {}) => ({
+  contact: { name: 'Cán bộ chuyên trách CNTT' },
+  category: 'fraud/phishing',
+  severity: 'high',
+  detectedAt: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+  description: 'Thư giả mạo Cổng dịch vụ công gửi tới cán bộ, dẫn tới trang đăng nhập giả.',
+  observables: [
+    { type: 'domain', value: `dichvucong-kontum-${suffix.toLowerCase()}.example`, tlp: 'GREEN' },
+    { type: 'email', value: 'hotro@dichvucong-gia.example', tlp: 'AMBER' },
+    { type: 'ip', value: '203.0.113.66', tlp: 'RED' },
+  ],
+  ...over,
+});
+const wave = [];
+for (const c of ['SYT', 'SGDDT', 'STC']) {
+  const officer = await token(code(c), ['provider'], `${c.toLowerCase()}-it`);
+  const reported = step(
+    `${c} reports the phishing e-mail`,
+    await call('POST', '/incidents/incidents', officer, phishing()),
+  );
+  wave.push({ c, officer, incidentId: reported?.incidentId });
+}
+// The health department's mail gateway raises the same alert twice (a CloudEvent over HTTP intake).
+const gateway = await token(code('SYT'), ['integrator'], 'syt-mail-gateway');
+for (const attempt of [1, 2]) {
+  const raised = await call(
+    'POST',
+    '/incidents/events',
+    gateway,
+    phishing({ sourceRef: 'MG-4711', contact: { name: 'Cổng thư SYT' } }),
+    {
+      'ce-specversion': '1.0',
+      'ce-id': uuidv7(),
+      'ce-type': 'vn.openlgsp.incidents.alert.raised.v1',
+      'ce-source': `/agencies/${code('SYT')}/mail-gateway`,
+      'ce-time': new Date().toISOString(),
+      'ce-agency': code('SYT'),
+    },
+  );
+  step(`  the SYT mail gateway raises the alert (${attempt === 1 ? 'first' : 're-sent'})`, raised);
+}
+await new Promise((r) => setTimeout(r, 1_000)); // intake is asynchronous
+const sytIncident = step(
+  'SYT reads its incident',
+  await call('GET', `/incidents/incidents/${wave[0].incidentId}`, wave[0].officer),
+);
+console.log(
+  `  ${sytIncident?.reportCount ?? '?'} reports (the officer's, the gateway's alert and its re-sending) in one incident; SYT's officer sees ${sytIncident?.observables?.length ?? '?'} observables (RED only for the reporter and DIC)`,
+);
+step(
+  'STC reads SYT’s incident (another agency: absent)',
+  await call('GET', `/incidents/incidents/${wave[0].incidentId}`, wave[2].officer),
+);
+step(
+  'DIC triages it',
+  await call('POST', `/incidents/incidents/${wave[0].incidentId}/acknowledgement`, dic, {
+    note: 'Chiến dịch lừa đảo diện rộng',
+    severity: 'high',
+  }),
+);
+step(
+  'DIC escalates it to the national CERT',
+  await call('POST', `/incidents/incidents/${wave[0].incidentId}/cert-escalation`, dic, {
+    cert: 'VNCERT/CC',
+    reference: `VNCERT-${suffix}`,
+    note: 'Ba cơ quan cùng bị tấn công',
+  }),
+);
+step(
+  'DIC warns every agency (002 Điều 8.9)',
+  await call('POST', '/incidents/warnings', dic, {
+    title: 'Cảnh báo thư giả mạo Cổng dịch vụ công',
+    description: 'Nhiều cơ quan nhận thư giả mạo dẫn tới trang đăng nhập giả.',
+    severity: 'high',
+    measures: 'Chặn tên miền, cảnh báo cán bộ, đổi mật khẩu nếu đã nhập.',
+    observables: [
+      { type: 'domain', value: `dichvucong-kontum-${suffix.toLowerCase()}.example`, tlp: 'GREEN' },
+    ],
+    tlp: 'GREEN',
+  }),
+);
+const outage = step(
+  "DIC's hotline takes a call: Đắk Hà district's network point is down",
+  await call('POST', '/incidents/incidents/hotline', dic, {
+    agency: code('HDH'),
+    contact: { name: 'Văn phòng UBND huyện Đắk Hà', phone: '0260 3820 000' },
+    category: 'availability/outage',
+    severity: 'critical',
+    detectedAt: new Date(Date.now() - 30 * 60_000).toISOString(),
+    description: 'Mất kết nối mạng truyền số liệu chuyên dùng tại điểm UBND huyện.',
+    observables: [],
+    accessPoint: { level: 'II', name: 'UBND huyện Đắk Hà' },
+  }),
+);
+step(
+  '  DIC triages it',
+  await call('POST', `/incidents/incidents/${outage?.incidentId}/acknowledgement`, dic, {
+    note: 'Xác nhận mất kết nối',
+  }),
+);
+step(
+  '  and assigns it to the telecom provider',
+  await call('POST', `/incidents/incidents/${outage?.incidentId}/assignment`, dic, {
+    assignee: { kind: 'telecom', name: 'VNPT Kon Tum' },
+    note: 'Sự cố đường truyền',
+  }),
+);
+const commune = await token(code('XNK'), ['provider'], 'xnk-officer');
+const registration = step(
+  'Ngọk Réo commune asks to connect its office system to the network',
+  await call('POST', '/incidents/registrations', commune, {
+    kind: 'connect',
+    accessPoint: { level: 'II', name: 'UBND xã Ngọk Réo' },
+    service: 'kênh truyền số liệu 20 Mbps',
+    systemId: 'xnk-motcua',
+    justification: 'Kết nối hệ thống một cửa của xã.',
+    documentRef: `15/UBND-${suffix}`,
+  }),
+);
+step(
+  '  DIC proposes it',
+  await call('POST', `/incidents/registrations/${registration?.registrationId}/proposal`, dic, {
+    recommendation: 'approve',
+    note: 'Đủ điều kiện kỹ thuật',
+  }),
+);
+step(
+  "  the People's Committee approves — refused: no passed security assessment on record (001 Điều 7.2)",
+  await call('POST', `/incidents/registrations/${registration?.registrationId}/decision`, committee, {
+    outcome: 'approved',
+    note: 'Đồng ý',
+  }),
+);
+
 console.log('\n— The audit trail (DOMAIN.md §4)');
 await new Promise((r) => setTimeout(r, 1_000)); // the trail records what just happened, a moment later
 const auditor = await token(`TTCP${suffix}`, ['auditor']);
@@ -448,5 +583,5 @@ console.log(
 );
 
 console.log(
-  `\nDone. Events are on NATS streams CATALOGUE, SHARING, OPENDATA, INTAKE and REJECTED, all in the audit trail; API docs at ${base}/catalogue/docs, ${base}/sharing/docs, ${base}/opendata/docs and ${base}/audit/docs`,
+  `\nDone. Events are on NATS streams CATALOGUE, SHARING, OPENDATA, INCIDENTS, INTAKE and REJECTED, all in the audit trail; API docs at ${base}/catalogue/docs, ${base}/sharing/docs, ${base}/opendata/docs, ${base}/incidents/docs and ${base}/audit/docs`,
 );

@@ -7,6 +7,7 @@ const modules = {
   sharing: async () => (await import('@openlgsp/sharing-service')).AppModule,
   opendata: async () => (await import('@openlgsp/opendata-service')).AppModule,
   audit: async () => (await import('@openlgsp/audit-service')).AppModule,
+  incidents: async () => (await import('@openlgsp/incidents-service')).AppModule,
 };
 export type ServiceName = keyof typeof modules;
 

@@ -37,7 +37,11 @@ export interface IncidentsConfig {
   annualReminderDays: number;
   /** Months from a passed security assessment to its periodic re-check (default 12; 001 Điều 7.2.b). */
   assessmentRecheckMonths: number;
+  /** How often due clocks, re-checks and annual reports are looked for (ms; default 60 000). */
+  deadlineTickMs: number;
 }
+
+export const INCIDENTS_CONFIG = Symbol('INCIDENTS_CONFIG');
 
 const DEFAULT_ACK: Record<IncidentSeverity, number> = { critical: 1, high: 4, medium: 24, low: 72 };
 const DEFAULT_RESOLUTION: Record<IncidentSeverity, number> = {
@@ -107,5 +111,6 @@ export function incidentsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): In
     networkUseReportDue: monthDayFrom(env, 'INCIDENTS_NETWORK_USE_REPORT_DUE', { month: 12, day: 1 }),
     annualReminderDays: intFrom(env, 'INCIDENTS_ANNUAL_REMINDER_DAYS', 14, 1, 90),
     assessmentRecheckMonths: intFrom(env, 'INCIDENTS_ASSESSMENT_RECHECK_MONTHS', 12, 1, 36),
+    deadlineTickMs: intFrom(env, 'INCIDENTS_DEADLINE_TICK_MS', 60_000, 100, 86_400_000),
   };
 }

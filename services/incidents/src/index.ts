@@ -1,5 +1,4 @@
-// The incidents service's pure domain (DOMAIN.md §5). The Nest wiring (controllers, handlers, stores)
-// comes with the services' new shape; until then this is what the service is made of.
+// The incidents service (DOMAIN.md §5): its pure domain, and the app module that wires it.
 export * from './config.js';
 export * from './common/actor.js';
 export * from './common/vietnam-time.js';
@@ -18,3 +17,4 @@ export * from './assessments/assessment.model.js';
 export * as assessments from './assessments/assessment.rules.js';
 export * from './annual-reports/annual-report.model.js';
 export * as annualReports from './annual-reports/annual-report.rules.js';
+export { AppModule } from './app.module.js';

@@ -2935,6 +2935,316 @@ export interface ServiceUpdateCommand {
 }
 
 /**
+ * Expect the annual reports of agencies: the body of `incidents.annual-report.expect`.
+ *
+ * DIC names the agencies that owe both annual reports for a year, so that they are reminded before the due dates and listed when overdue. Naming an agency again changes nothing.
+ */
+export interface AnnualReportExpectCommand {
+  /**
+   * The reporting year.
+   */
+  year: number;
+  /**
+   * The agencies, at most 500.
+   *
+   * @minItems 1
+   * @maxItems 500
+   */
+  agencies: AgencyCode[];
+}
+
+/**
+ * Submit an annual report: the body of `incidents.annual-report.submit`.
+ *
+ * The agency's yearly security report (before 15 November, 002 Điều 7.10) or network-use report (before 1 December, 001 Điều 14.4); a late one is taken and marked late.
+ */
+export interface AnnualReportSubmitCommand {
+  /**
+   * security: the agency's yearly information-security report, before 15 November (QĐ 26/2014 Quảng Bình Điều 7.10); network-use: the yearly report on the use of the special-use data network, before 1 December (QĐ 46/2024 Thái Nguyên Điều 14.4).
+   */
+  kind: 'security' | 'network-use';
+  /**
+   * The reporting year.
+   */
+  year: number;
+  documentRef: ShortText;
+}
+
+/**
+ * Confirm an assessment passed: the body of `incidents.assessment.confirm`.
+ *
+ * Every finding is fixed and the assessor confirmed it in writing (001 Điều 7.2.a); the periodic re-check is due the configured months later unless a date is given.
+ */
+export interface AssessmentConfirmCommand {
+  /**
+   * How each finding was fixed, at most 200 (as the event).
+   *
+   * @maxItems 200
+   */
+  fixes: {
+    findingId: string;
+    note: NonEmptyText;
+  }[];
+  /**
+   * The reference of the assessor's written confirmation after the fixes.
+   */
+  confirmationRef: ShortText;
+  /**
+   * When the periodic re-check is due.
+   */
+  recheckDueAt?: Timestamp;
+}
+
+/**
+ * Record a security assessment: the body of `incidents.assessment.record`.
+ *
+ * The owner (or DIC) records an assessment of a data centre, information system or gateway, before it connects or periodically (001 Điều 7.2, 15.1). DIC names the owning agency; an agency's officer records its own.
+ */
+export interface AssessmentRecordCommand {
+  /**
+   * The agency that owns the system.
+   */
+  agency?: AgencyCode;
+  /**
+   * The agency's identifier of the system.
+   */
+  systemId: string;
+  systemName: ShortText;
+  /**
+   * Before connecting, or the periodic re-check (QĐ 46/2024 Thái Nguyên Điều 7.2.b).
+   */
+  purpose: 'pre-connection' | 'periodic';
+  /**
+   * The organisation that assessed (đơn vị có chức năng đánh giá an toàn thông tin).
+   */
+  assessor: ShortText;
+  assessedAt: Timestamp;
+  /**
+   * The vulnerabilities found, at most 200 (as the event); none means nothing to fix.
+   *
+   * @maxItems 200
+   */
+  findings: {
+    /**
+     * The finding's id within the assessment.
+     */
+    findingId: string;
+    title: ShortText;
+    severity: 'low' | 'medium' | 'high' | 'critical';
+  }[];
+}
+
+/**
+ * Acknowledge (triage) an incident: the body of `incidents.incident.acknowledge`.
+ *
+ * Detection and analysis (NIST SP 800-61): the category and severity may be revised; a revised severity moves the resolution target.
+ */
+export interface IncidentAcknowledgeCommand {
+  note: TransitionNote;
+  category?: IncidentCategory;
+  severity?: IncidentSeverity;
+}
+
+/**
+ * Assign an incident: the body of `incidents.incident.assign`.
+ *
+ * To a DIC responder, the agency's IT unit or the telecom provider; when DIC takes it over the initial report becomes due (Thông tư 20/2017).
+ */
+export interface IncidentAssignCommand {
+  /**
+   * Who handles the incident: a DIC responder, the agency's own IT unit, or the telecom provider (QĐ 46/2024 Thái Nguyên Điều 16; QĐ 26/2014 Quảng Bình Điều 11.2).
+   */
+  assignee: {
+    kind: 'dic' | 'agency-it' | 'telecom';
+    /**
+     * The responder, unit or provider, e.g. "VNPT Quảng Bình".
+     */
+    name: ShortText;
+    contact?: ContactOfficer;
+  };
+  note: TransitionNote;
+}
+
+/**
+ * Escalate an incident to the national CERT: the body of `incidents.incident.escalate`.
+ *
+ * DIC, the provincial focal point, records the CERT and its reference for the case (002 Điều 8.8).
+ */
+export interface IncidentEscalateCommand {
+  /**
+   * The CERT, e.g. "VNCERT/CC".
+   */
+  cert: ShortText;
+  /**
+   * The CERT's reference for the case.
+   */
+  reference: ShortText;
+  note: TransitionNote;
+}
+
+/**
+ * Report an incident: the body of `incidents.incident.report`.
+ *
+ * An officer of the agency reports one of its incidents (002 Điều 7.5). A report with the same source and source reference as an open incident, or the same fingerprint within the deduplication window, joins that incident instead.
+ */
+export interface IncidentReportCommand {
+  /**
+   * The reporting system (for monitoring systems, the CloudEvent source), with sourceRef the deduplication key.
+   */
+  source?: string;
+  /**
+   * The report's reference in its source system (e.g. the alert id).
+   */
+  sourceRef?: string;
+  /**
+   * Who to call at the agency about the alert.
+   */
+  contact: ContactOfficer;
+  category: IncidentCategory;
+  severity: IncidentSeverity;
+  affectedSystems?: AffectedSystemList;
+  accessPoint?: NetworkAccessPoint;
+  detectedAt: Timestamp;
+  description: IncidentDescription;
+  observables: ObservableList;
+  attachments?: AttachmentList;
+}
+
+/**
+ * Record a report of Thông tư 20/2017: the body of `incidents.incident.submit-report`.
+ *
+ * The notification, the initial report or the final report (only after the response ended) was sent.
+ */
+export interface IncidentSubmitReportCommand {
+  kind: 'notification' | 'initial' | 'final';
+  /**
+   * The report's document reference (số văn bản).
+   */
+  documentRef: ShortText;
+  /**
+   * How it was sent (Thông tư 20/2017/TT-BTTTT).
+   */
+  channel: 'letter' | 'fax' | 'email' | 'electronic-document';
+}
+
+/**
+ * Report an incident on an agency's behalf (hotline): the body of `incidents.incident.take-call`.
+ *
+ * DIC's hotline staff take a report by phone for an agency (002 Điều 8.2); it is recorded as a hotline report, with who took the call.
+ */
+export interface IncidentTakeCallCommand {
+  /**
+   * The agency whose incident it is.
+   */
+  agency: AgencyCode;
+  /**
+   * Who to call at the agency about the alert.
+   */
+  contact: ContactOfficer;
+  category: IncidentCategory;
+  severity: IncidentSeverity;
+  affectedSystems?: AffectedSystemList;
+  accessPoint?: NetworkAccessPoint;
+  detectedAt: Timestamp;
+  description: IncidentDescription;
+  observables: ObservableList;
+  attachments?: AttachmentList;
+}
+
+/**
+ * Move an incident on, saying why: the body of `incidents.incident.transition`.
+ *
+ * Contain, eradicate, recover, resolve, close, reopen or refer to the police: every transition names who (the caller) and why (the note).
+ */
+export interface IncidentTransitionCommand {
+  note: TransitionNote;
+}
+
+/**
+ * Decide a network registration: the body of `incidents.registration.decide`.
+ *
+ * The People's Committee decides on DIC's proposal (001 Điều 9); a connection is approved only with a passed pre-connection security assessment on record (001 Điều 7.2, 15.1).
+ */
+export interface RegistrationDecideCommand {
+  outcome: 'approved' | 'rejected';
+  note: TransitionNote;
+  /**
+   * The decision's document reference.
+   */
+  decisionRef?: ShortText;
+}
+
+/**
+ * Propose a network registration to the People's Committee: the body of `incidents.registration.propose`.
+ *
+ * DIC compiles the request and recommends approving or rejecting it (001 Điều 9).
+ */
+export interface RegistrationProposeCommand {
+  recommendation: 'approve' | 'reject';
+  note: TransitionNote;
+}
+
+/**
+ * Ask to connect, change or disconnect a network service point: the body of `incidents.registration.request`.
+ *
+ * The agency asks DIC in writing (001 Điều 9, 14.2); connect and change name the system that connects, which needs a passed security assessment by the decision.
+ */
+export interface RegistrationRequestCommand {
+  /**
+   * Register to use a network service at a point, change a connection point, or stop using it.
+   */
+  kind: 'connect' | 'change' | 'disconnect';
+  accessPoint: NetworkAccessPoint;
+  /**
+   * The network service, e.g. "kênh truyền số liệu 100 Mbps".
+   */
+  service: ShortText;
+  /**
+   * Connect and change: the data centre, information system or gateway that connects; it needs a passed security assessment (QĐ 46/2024 Thái Nguyên Điều 7.2).
+   */
+  systemId?: string;
+  justification: NonEmptyText;
+  /**
+   * The written request's reference.
+   */
+  documentRef: ShortText;
+}
+
+/**
+ * Warn every agency of a threat: the body of `incidents.warning.issue`.
+ *
+ * DIC warns all agencies so that they take measures (002 Điều 8.9); every agency reads it, so it and its observables are TLP:CLEAR or TLP:GREEN.
+ */
+export interface WarningIssueCommand {
+  title: ShortText;
+  description: NonEmptyText;
+  category?: IncidentCategory;
+  severity: IncidentSeverity;
+  /**
+   * What agencies should do to prevent or stop it.
+   */
+  measures: NonEmptyText;
+  /**
+   * Indicators to look for.
+   *
+   * @maxItems 500
+   */
+  observables: CommunityObservable[];
+  /**
+   * The marking of the warning as a whole.
+   */
+  tlp: TlpCommunity;
+  /**
+   * Until when the warning applies, if known.
+   */
+  validUntil?: Timestamp;
+  /**
+   * The incident that prompted it, if any.
+   */
+  incidentId?: Uuid;
+}
+
+/**
  * A description as drafted: each language optional until publication.
  */
 export interface DraftLongText {
@@ -3391,6 +3701,21 @@ export interface CommandBodyByName {
   'catalogue.service.retire': ServiceRetireCommand;
   'catalogue.service.suspend': ServiceSuspendCommand;
   'catalogue.service.update': ServiceUpdateCommand;
+  'incidents.annual-report.expect': AnnualReportExpectCommand;
+  'incidents.annual-report.submit': AnnualReportSubmitCommand;
+  'incidents.assessment.confirm': AssessmentConfirmCommand;
+  'incidents.assessment.record': AssessmentRecordCommand;
+  'incidents.incident.acknowledge': IncidentAcknowledgeCommand;
+  'incidents.incident.assign': IncidentAssignCommand;
+  'incidents.incident.escalate': IncidentEscalateCommand;
+  'incidents.incident.report': IncidentReportCommand;
+  'incidents.incident.submit-report': IncidentSubmitReportCommand;
+  'incidents.incident.take-call': IncidentTakeCallCommand;
+  'incidents.incident.transition': IncidentTransitionCommand;
+  'incidents.registration.decide': RegistrationDecideCommand;
+  'incidents.registration.propose': RegistrationProposeCommand;
+  'incidents.registration.request': RegistrationRequestCommand;
+  'incidents.warning.issue': WarningIssueCommand;
   'opendata.dataset.create': DatasetCreateCommand;
   'opendata.dataset.edit': DatasetEditCommand;
   'opendata.dataset.retract': DatasetRetractCommand;
