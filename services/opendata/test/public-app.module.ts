@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { PlatformModule } from '@openlgsp/http';
+import { OPENDATA_PUBLIC } from '../src/public-catalogue/public-catalogue.handlers.js';
+import { PublicCatalogueModule } from '../src/public-catalogue/public-catalogue.module.js';
+
+/**
+ * The public read side alone, as its tests run it: the lead composes these modules (and consumers)
+ * into the service's AppModule beside the authoring side.
+ */
+@Module({
+  imports: [PlatformModule.forService('opendata', { consumers: [OPENDATA_PUBLIC] }), PublicCatalogueModule],
+})
+export class PublicAppModule {}
