@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@openlgsp/http';
+import { CkanModule } from '../src/ckan/ckan.module.js';
 import { OPENDATA_PUBLIC } from '../src/public-catalogue/public-catalogue.handlers.js';
 import { PublicCatalogueModule } from '../src/public-catalogue/public-catalogue.module.js';
 
@@ -8,6 +9,10 @@ import { PublicCatalogueModule } from '../src/public-catalogue/public-catalogue.
  * into the service's AppModule beside the authoring side.
  */
 @Module({
-  imports: [PlatformModule.forService('opendata', { consumers: [OPENDATA_PUBLIC] }), PublicCatalogueModule],
+  imports: [
+    PlatformModule.forService('opendata', { consumers: [OPENDATA_PUBLIC] }),
+    PublicCatalogueModule,
+    CkanModule,
+  ],
 })
 export class PublicAppModule {}

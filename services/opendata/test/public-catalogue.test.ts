@@ -277,3 +277,146 @@ describe('DCAT-AP 3', () => {
     assert.equal(bad.status, 400);
   });
 });
+
+describe('CKAN Action API', () => {
+  const action = (name: string, qs = '') =>
+    sut.request('GET', `/opendata/api/3/action/${name}${qs ? `?${qs}` : ''}`);
+
+  it('answers status_show in the envelope a CKAN client checks first', async () => {
+    const answer = await action('status_show');
+    assert.equal(answer.status, 200);
+    assert.equal(answer.body.success, true);
+    assert.equal(answer.body.result.ckan_version, '2.10.4');
+    assert.match(answer.body.help, /help_show\?name=status_show$/);
+  });
+
+  it('lists packages and searches them as ckanapi would, with facets in both shapes', async () => {
+    const list = await action('package_list', 'limit=100');
+    assert.equal(list.body.result.length, 11);
+    assert.ok(!list.body.result.includes(gone), 'a retracted dataset leaves the list');
+
+    const params = new URLSearchParams({
+      q: 'dat dai',
+      fq: 'organization:stnmt +dataset_type:dataset',
+      'facet.field': '["organization","groups","res_format","license_id","tags"]',
+      rows: '5',
+    });
+    const found = await action('package_search', params.toString());
+    assert.equal(found.status, 200);
+    assert.equal(found.body.result.count, 1);
+    const pkg = found.body.result.results[0];
+    assert.equal(pkg.id, land);
+    assert.equal(pkg.organization.name, 'stnmt');
+    assert.deepEqual(pkg.groups.map((g: { name: string }) => g.name).sort(), ['econ', 'envi']);
+    assert.deepEqual(found.body.result.facets.organization, { stnmt: 1 });
+    assert.equal(
+      found.body.result.search_facets.organization.items[0].display_name,
+      'Sở Tài nguyên và Môi trường',
+    );
+    assert.deepEqual(found.body.result.facets.license_id, { 'cc-by': 1 });
+
+    const tagged = await action(
+      'package_search',
+      new URLSearchParams({
+        fq: 'tags:"xây dựng" -res_format:PDF',
+        rows: '3',
+        start: '3',
+        sort: 'title_string asc',
+      }).toString(),
+    );
+    assert.equal(tagged.body.result.count, 7);
+    assert.deepEqual(
+      tagged.body.result.results.map((p: { title: string }) => p.title),
+      ['Giấy phép xây dựng 3', 'Giấy phép xây dựng 4', 'Giấy phép xây dựng 5'],
+    );
+
+    const cc0 = await sut.request('POST', '/opendata/api/3/action/package_search', {
+      body: { fq: 'license_id:cc-zero', rows: 10, 'facet.field': ['groups'] },
+    });
+    assert.equal(cc0.status, 200);
+    assert.deepEqual(
+      cc0.body.result.results.map((p: { id: string }) => p.id),
+      [clinics],
+    );
+    assert.deepEqual(cc0.body.result.facets.groups, { heal: 1 });
+  });
+
+  it("serves a harvester's incremental run: metadata_modified since its last run", async () => {
+    const since = new Date(Date.UTC(2026, 2, 12, 0)).toISOString();
+    const answer = await action(
+      'package_search',
+      new URLSearchParams({
+        fq: `metadata_modified:[${since} TO *]`,
+        rows: '100',
+        sort: 'metadata_modified asc',
+      }).toString(),
+    );
+    assert.equal(answer.status, 200);
+    const modified = answer.body.result.results.map(
+      (p: { metadata_modified: string }) => p.metadata_modified,
+    );
+    assert.equal(answer.body.result.count, 2, JSON.stringify(modified));
+    assert.ok(modified.every((m: string) => m >= since.replace('Z', '')));
+    assert.equal(answer.body.result.results.at(-1).id, schools);
+  });
+
+  it('shows a package, a retracted one as deleted, and organizations with their counts', async () => {
+    const pkg = await action('package_show', `id=${schools}`);
+    assert.equal(pkg.body.result.version, '2');
+    assert.equal(pkg.body.result.state, 'active');
+    assert.deepEqual(
+      pkg.body.result.resources.map((r: { format: string }) => r.format),
+      ['CSV', 'API'],
+    );
+    const deleted = await action('package_show', `id=${gone}`);
+    assert.equal(deleted.body.result.state, 'deleted');
+    assert.ok(
+      deleted.body.result.extras.some(
+        (e: { key: string; value: string }) => e.key === 'openlgsp_status' && e.value === 'retracted',
+      ),
+    );
+
+    const orgs = await action('organization_list', 'all_fields=true&sort=package_count desc');
+    assert.equal(orgs.body.result[0].name, 'sxd');
+    assert.equal(orgs.body.result[0].package_count, 7);
+    const names = await action('organization_list');
+    assert.deepEqual(names.body.result, ['sgddt', 'stc', 'stnmt', 'sxd', 'syt']);
+    const org = await action('organization_show', 'id=stc');
+    assert.equal(org.body.result.package_count, 1);
+    assert.equal(org.body.result.title, 'Sở Tài chính');
+
+    const tags = await action('tag_list', `query=${encodeURIComponent('XAY')}`);
+    assert.deepEqual(tags.body.result, ['xây dựng']);
+  });
+
+  it('lists recent changes as CKAN activities, newest first', async () => {
+    const answer = await action('recently_changed_packages_activity_list', 'limit=3');
+    const acts = answer.body.result;
+    assert.deepEqual(
+      acts.map((a: { activity_type: string }) => a.activity_type),
+      ['deleted package', 'changed package', 'new package'],
+    );
+    assert.equal(acts[0].object_id, gone);
+    assert.equal(acts[0].data.package.state, 'deleted');
+    assert.equal(acts[1].data.package.version, '2');
+    assert.equal(acts[0].user_id, 'STC');
+  });
+
+  it("refuses in CKAN's error shape: bad parameters, unknown packages and actions", async () => {
+    const bad = await action('package_search', 'rows=many&fq=colour:red&sort=size');
+    assert.equal(bad.status, 409);
+    assert.equal(bad.body.success, false);
+    assert.equal(bad.body.error.__type, 'Validation Error');
+    assert.deepEqual(bad.body.error.rows, ['Invalid integer']);
+    assert.ok(bad.body.error.fq && bad.body.error.sort);
+    const missing = await action('package_show', `id=${uuidv7()}`);
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.error.__type, 'Not Found Error');
+    const noId = await action('package_show');
+    assert.equal(noId.status, 409);
+    assert.deepEqual(noId.body.error.id, ['Missing value']);
+    const write = await sut.request('POST', '/opendata/api/3/action/package_create', { body: { name: 'x' } });
+    assert.equal(write.status, 404);
+    assert.equal(write.body.error.__type, 'Not Found Error');
+  });
+});
