@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@openlgsp/http';
 import { CkanModule } from '../src/ckan/ckan.module.js';
+import { DownloadsModule } from '../src/downloads/downloads.module.js';
 import { OPENDATA_PUBLIC } from '../src/public-catalogue/public-catalogue.handlers.js';
 import { PublicCatalogueModule } from '../src/public-catalogue/public-catalogue.module.js';
 
@@ -13,6 +14,7 @@ import { PublicCatalogueModule } from '../src/public-catalogue/public-catalogue.
     PlatformModule.forService('opendata', { consumers: [OPENDATA_PUBLIC] }),
     PublicCatalogueModule,
     CkanModule,
+    DownloadsModule,
   ],
 })
 export class PublicAppModule {}

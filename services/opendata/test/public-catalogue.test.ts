@@ -1,6 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
+import { join } from 'node:path';
+import { FolderObjectStore } from '@openlgsp/storage';
 import rdf from '@zazuko/env-node';
 import jsonld from 'jsonld';
 import { Parser, type Quad } from 'n3';
@@ -8,7 +12,7 @@ import SHACLValidator from 'rdf-validate-shacl';
 import type { ServiceUnderTest } from '@openlgsp/http/testing';
 import { v7 as uuidv7 } from 'uuid';
 import { DCAT_SHAPES_PATH } from '../src/dcat/shapes.js';
-import { published, retracted, startPublic, updated, versionData, waitFor } from './fixtures.js';
+import { published, retracted, sha256, startPublic, updated, versionData, waitFor } from './fixtures.js';
 
 /**
  * The public catalogue against a real nats-server and FerretDB: the read model is fed only by
@@ -21,9 +25,19 @@ const clinics = uuidv7();
 const budget = uuidv7();
 const gone = uuidv7();
 const bulk: string[] = [];
+let storageDir: string;
+// A file big enough to be asked for in ranges; its name has Vietnamese letters and a quote.
+const SCHOOLS_CSV = Buffer.from(
+  `ma,ten,so_hoc_sinh\n${Array.from({ length: 4000 }, (_, i) => `${i},Trường số ${i},${(i * 37) % 900}`).join('\n')}\n`,
+);
+const schoolsFile = { name: encodeURIComponent('trường "học".csv'), bytes: SCHOOLS_CSV };
 
 before(async () => {
-  sut = await startPublic();
+  storageDir = await mkdtemp(join(tmpdir(), 'opendata-files-'));
+  const files = new FolderObjectStore(storageDir);
+  // As the authoring side stores an upload: under its checksum.
+  await files.put(`sha256/${sha256(SCHOOLS_CSV)}`, Readable.from([SCHOOLS_CSV]), { contentType: 'text/csv' });
+  sut = await startPublic({ STORAGE_DIR: storageDir });
   const at = (day: number) => new Date(Date.UTC(2026, 2, day, 2)).toISOString();
   await published(
     sut.js,
@@ -38,7 +52,10 @@ before(async () => {
       publishedAt: at(1),
     }),
   );
-  await published(sut.js, versionData({ id: schools, withService: true, publishedAt: at(2) }));
+  await published(
+    sut.js,
+    versionData({ id: schools, withService: true, file: schoolsFile, publishedAt: at(2) }),
+  );
   await published(
     sut.js,
     versionData({
@@ -90,6 +107,7 @@ before(async () => {
     ...versionData(
       {
         id: schools,
+        file: schoolsFile,
         withService: true,
         title: { vi: 'Danh sách trường phổ thông 2026', en: 'Schools 2026' },
         publishedAt: at(20),
@@ -119,7 +137,10 @@ before(async () => {
       : undefined;
   });
 });
-after(async () => sut?.stop());
+after(async () => {
+  await sut?.stop();
+  if (storageDir) await rm(storageDir, { recursive: true, force: true });
+});
 
 const search = (qs: string) => sut.request('GET', `/opendata/catalog?${qs}`);
 
@@ -418,5 +439,81 @@ describe('CKAN Action API', () => {
     const write = await sut.request('POST', '/opendata/api/3/action/package_create', { body: { name: 'x' } });
     assert.equal(write.status, 404);
     assert.equal(write.body.error.__type, 'Not Found Error');
+  });
+});
+
+describe('downloads', () => {
+  async function fileUrl(): Promise<string> {
+    const ds = await sut.request('GET', `/opendata/catalog/datasets/${schools}`);
+    const file = ds.body.distributions.find((d: { kind: string }) => d.kind === 'file');
+    return `${sut.url}/opendata/catalog/datasets/${schools}/distributions/${file.distributionId}/download`;
+  }
+
+  it('streams the file whose checksum was published, with its length, ETag and a safe name', async () => {
+    const answer = await fetch(await fileUrl());
+    assert.equal(answer.status, 200, answer.status === 200 ? '' : await answer.text());
+    const bytes = Buffer.from(await answer.arrayBuffer());
+    assert.equal(sha256(bytes), sha256(SCHOOLS_CSV));
+    assert.equal(answer.headers.get('content-length'), String(SCHOOLS_CSV.length));
+    assert.equal(answer.headers.get('etag'), `"sha256-${sha256(SCHOOLS_CSV)}"`);
+    assert.equal(answer.headers.get('accept-ranges'), 'bytes');
+    assert.match(answer.headers.get('content-type') ?? '', /^text\/csv/);
+    const disposition = answer.headers.get('content-disposition') ?? '';
+    assert.match(
+      disposition,
+      /^attachment; filename="truong_hoc_.csv"; filename\*=UTF-8''tr%C6%B0%E1%BB%9Dng%20%22h%E1%BB%8Dc%22.csv$/,
+    );
+  });
+
+  it('answers 304 to a matching If-None-Match, 206 to a range and 416 outside the file', async () => {
+    const url = await fileUrl();
+    const etag = `"sha256-${sha256(SCHOOLS_CSV)}"`;
+    assert.equal((await fetch(url, { headers: { 'if-none-match': etag } })).status, 304);
+    const part = await fetch(url, { headers: { range: 'bytes=100-199' } });
+    assert.equal(part.status, 206);
+    assert.equal(part.headers.get('content-range'), `bytes 100-199/${SCHOOLS_CSV.length}`);
+    assert.equal(part.headers.get('content-length'), '100');
+    assert.deepEqual(Buffer.from(await part.arrayBuffer()), SCHOOLS_CSV.subarray(100, 200));
+    const tail = await fetch(url, { headers: { range: 'bytes=-10' } });
+    assert.deepEqual(Buffer.from(await tail.arrayBuffer()), SCHOOLS_CSV.subarray(SCHOOLS_CSV.length - 10));
+    const outside = await fetch(url, { headers: { range: `bytes=${SCHOOLS_CSV.length + 5}-` } });
+    assert.equal(outside.status, 416);
+    assert.equal(outside.headers.get('content-range'), `bytes */${SCHOOLS_CSV.length}`);
+    await outside.text();
+    // A version's own link never changes: it may be cached for good.
+    const v1 = (await sut.request('GET', `/opendata/catalog/datasets/${schools}/versions/1`)).body
+      .distributions[0];
+    const old = await fetch(
+      `${sut.url}/opendata/catalog/datasets/${schools}/versions/1/distributions/${v1.distributionId}/download`,
+    );
+    assert.equal(old.status, 200);
+    assert.match(old.headers.get('cache-control') ?? '', /immutable/);
+    await old.arrayBuffer();
+  });
+
+  it('refuses a service distribution, a retracted dataset and unknown ids', async () => {
+    const ds = await sut.request('GET', `/opendata/catalog/datasets/${schools}`);
+    const api = ds.body.distributions.find((d: { kind: string }) => d.kind === 'service');
+    const notFile = await sut.request(
+      'GET',
+      `/opendata/catalog/datasets/${schools}/distributions/${api.distributionId}/download`,
+    );
+    assert.equal(notFile.status, 404);
+    assert.equal(notFile.body.code, 'not-a-file');
+    const old = await sut.request('GET', `/opendata/catalog/datasets/${gone}`);
+    const retractedFile = await sut.request(
+      'GET',
+      `/opendata/catalog/datasets/${gone}/distributions/${old.body.distributions[0].distributionId}/download`,
+    );
+    assert.equal(retractedFile.status, 410);
+    assert.equal(
+      (await sut.request('GET', `/opendata/catalog/datasets/${schools}/distributions/nope/download`)).status,
+      400,
+    );
+    assert.equal(
+      (await sut.request('GET', `/opendata/catalog/datasets/${schools}/distributions/${uuidv7()}/download`))
+        .status,
+      404,
+    );
   });
 });
