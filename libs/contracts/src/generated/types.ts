@@ -2935,6 +2935,36 @@ export interface ServiceUpdateCommand {
 }
 
 /**
+ * Answer feedback: the body of `opendata.feedback.answer`.
+ *
+ * The owning agency (or DIC) answers a feedback, publicly (Quy chế CSDL tỉnh Kon Tum (2022) Điều 10.5).
+ */
+export interface FeedbackAnswerCommand {
+  answer: NonEmptyText;
+}
+
+/**
+ * Send feedback: the body of `opendata.feedback.send`.
+ *
+ * Anyone (no account needed) sends feedback on an open dataset or a sharing service; it is routed to the owning agency (Quy chế CSDL tỉnh Kon Tum (2022) Điều 10.5). The sender's contact is optional and never published.
+ */
+export interface FeedbackSendCommand {
+  target: FeedbackTarget;
+  /**
+   * The feedback, public once received.
+   */
+  text: NonEmptyText;
+  /**
+   * How the owning agency may reach the sender; seen by that agency and DIC only.
+   */
+  sender?: {
+    name?: ShortText;
+    email?: string;
+    phone?: string;
+  };
+}
+
+/**
  * Decide a dispute: the body of `sharing.dispute.decide`.
  *
  * DIC upholds the refusal or orders sharing, with its reasons; an order fixes the scope.
@@ -3197,6 +3227,8 @@ export interface CommandBodyByName {
   'catalogue.service.retire': ServiceRetireCommand;
   'catalogue.service.suspend': ServiceSuspendCommand;
   'catalogue.service.update': ServiceUpdateCommand;
+  'opendata.feedback.answer': FeedbackAnswerCommand;
+  'opendata.feedback.send': FeedbackSendCommand;
   'sharing.dispute.decide': DisputeDecideCommand;
   'sharing.dispute.open': DisputeOpenCommand;
   'sharing.grant.suspend': GrantSuspendCommand;
