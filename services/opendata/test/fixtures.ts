@@ -97,15 +97,16 @@ export function versionData(seed: DatasetSeed, version = 1): DatasetPublishedV1 
   };
 }
 
-/** Publishes on the OPENDATA stream through the checked publisher (a contract breach throws). */
+/** Publishes on the type's stream through the checked publisher (a contract breach throws). */
 export async function publishOpendata<T>(
   js: JetStreamClient,
   type: EventType,
   data: T,
   subject: string,
+  source = '/openlgsp/opendata',
 ): Promise<LgspEvent<T>> {
   const event = createEvent(type, data, {
-    source: '/openlgsp/opendata',
+    source,
     subject,
     dataschema: contractFor(type).schemaId,
     agency: 'STTTT',

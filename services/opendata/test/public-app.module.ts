@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { PlatformModule } from '@openlgsp/http';
 import { CkanModule } from '../src/ckan/ckan.module.js';
 import { DownloadsModule } from '../src/downloads/downloads.module.js';
+import { FeedbackModule } from '../src/feedback/feedback.module.js';
+import { OPENDATA_FEEDBACK_SERVICES } from '../src/feedback/feedback.handlers.js';
 import { OPENDATA_PUBLIC } from '../src/public-catalogue/public-catalogue.handlers.js';
 import { PublicCatalogueModule } from '../src/public-catalogue/public-catalogue.module.js';
 
@@ -11,10 +13,11 @@ import { PublicCatalogueModule } from '../src/public-catalogue/public-catalogue.
  */
 @Module({
   imports: [
-    PlatformModule.forService('opendata', { consumers: [OPENDATA_PUBLIC] }),
+    PlatformModule.forService('opendata', { consumers: [OPENDATA_PUBLIC, OPENDATA_FEEDBACK_SERVICES] }),
     PublicCatalogueModule,
     CkanModule,
     DownloadsModule,
+    FeedbackModule,
   ],
 })
 export class PublicAppModule {}
