@@ -1,4 +1,9 @@
-import type { DatasetDistribution, DatasetMetadata, DatasetRetractedV1 } from '@openlgsp/contracts';
+import type {
+  DatasetDistribution,
+  DatasetMetadata,
+  DatasetRetractedV1,
+  DatasetText,
+} from '@openlgsp/contracts';
 
 /**
  * The public read model: a projection of the OPENDATA stream's dataset events only (published and
@@ -58,6 +63,24 @@ export interface SearchEntry {
   retracted: boolean;
   issued: Date;
   modified: Date;
+  /** What a result list shows, so a page of results is answered from the entries alone. */
+  summary: DatasetSummary;
+}
+
+/** A dataset in a result list. */
+export interface DatasetSummary {
+  id: string;
+  status: 'published' | 'retracted';
+  version: number;
+  title: DatasetText;
+  description: DatasetMetadata['description'];
+  publisher: { code: string; name: string };
+  themes: string[];
+  formats: string[];
+  licence: string;
+  keywords: string[];
+  issued: string;
+  modified: string;
 }
 
 /** One change of the public catalogue, for the "recently changed" list and CKAN's activity stream. */

@@ -1,6 +1,12 @@
 import type { DatasetPublishedV1, DatasetRetractedV1, DatasetUpdatedV1 } from '@openlgsp/contracts';
 import { searchable } from '@openlgsp/domain';
-import type { PublicDataset, PublicPublisher, PublicVersion, SearchEntry } from './public-catalogue.model.js';
+import type {
+  DatasetSummary,
+  PublicDataset,
+  PublicPublisher,
+  PublicVersion,
+  SearchEntry,
+} from './public-catalogue.model.js';
 
 /** A version as the change feed carries it (published: version 1; updated: a later one). */
 export function versionOf(data: DatasetPublishedV1 | DatasetUpdatedV1): PublicVersion {
@@ -99,6 +105,27 @@ export function searchEntryOf(doc: PublicDataset): SearchEntry | null {
     retracted: doc.retraction !== null,
     issued: doc.issued ?? v.publishedAt,
     modified: doc.retraction && doc.retraction.at > v.publishedAt ? doc.retraction.at : v.publishedAt,
+    summary: summaryOf(doc),
+  };
+}
+
+/** A dataset with a public version as a result list shows it. */
+export function summaryOf(doc: PublicDataset): DatasetSummary {
+  const v = doc.current!;
+  const m = v.metadata;
+  return {
+    id: doc._id,
+    status: doc.retraction ? 'retracted' : 'published',
+    version: v.version,
+    title: m.title,
+    description: m.description,
+    publisher: { code: m.publisher.agency, name: m.publisher.name },
+    themes: m.themes,
+    formats: formatsOf(v),
+    licence: m.license,
+    keywords: m.keywords.vi,
+    issued: new Date(doc.issued ?? v.publishedAt).toISOString(),
+    modified: new Date(v.publishedAt).toISOString(),
   };
 }
 

@@ -45,6 +45,7 @@ export const SearchEntrySchema: Schema = new Schema(
     retracted: { type: Boolean, required: true },
     issued: { type: Date, required: true },
     modified: { type: Date, required: true },
+    summary: { type: Mixed, required: true },
   },
   options('public_search'),
 );

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DatasetDistribution, DatasetMetadata, DatasetText } from '@openlgsp/contracts';
+import type { DatasetDistribution, DatasetMetadata } from '@openlgsp/contracts';
 import { NotFoundError } from '@openlgsp/domain';
 import { InvalidCursorError } from '@openlgsp/persistence';
 import type { CatalogDataset } from '../dcat/dcat.serialiser.js';
 import type { DatasetVersion } from '../datasets/dataset.model.js';
 import { objectKeyOf } from '../downloads/object-key.js';
 import type {
+  DatasetSummary,
   PublicActivity,
   PublicDataset,
   PublicPublisher,
@@ -14,7 +15,6 @@ import type {
 } from './public-catalogue.model.js';
 import { PUBLIC_CATALOGUE_CONFIG, type PublicCatalogueConfig } from './public-catalogue.config.js';
 import { PublicCatalogueRepository } from './public-catalogue.repository.js';
-import { formatsOf } from './public-catalogue.rules.js';
 import {
   FACETS,
   pageAfter,
@@ -37,21 +37,6 @@ export interface SearchParams {
   keyword?: string[];
   limit?: number;
   cursor?: string;
-}
-
-export interface DatasetSummary {
-  id: string;
-  status: 'published' | 'retracted';
-  version: number;
-  title: DatasetText;
-  description: DatasetMetadata['description'];
-  publisher: { code: string; name: string };
-  themes: string[];
-  formats: string[];
-  licence: string;
-  keywords: string[];
-  issued: string;
-  modified: string;
 }
 
 export interface SearchResult {
@@ -126,8 +111,8 @@ export class PublicCatalogueService {
     } catch {
       throw new InvalidCursorError();
     }
-    const items = await this.load(page.items);
-    return { total: ranked.length, items: items.map((d) => summaryOf(d)), facets, next: page.next };
+    // The entries carry what a result list shows: a page costs no further read.
+    return { total: ranked.length, items: page.items.map((r) => r.entry.summary), facets, next: page.next };
   }
 
   /** The ranked matches and facet counts of any query (CKAN's package_search runs here too). */
@@ -241,25 +226,6 @@ export function catalogDatasetOf(doc: PublicDataset, version: PublicVersion = do
   };
 }
 
-function summaryOf(doc: PublicDataset): DatasetSummary {
-  const v = doc.current!;
-  const m = v.metadata;
-  return {
-    id: doc._id,
-    status: doc.retraction ? 'retracted' : 'published',
-    version: v.version,
-    title: m.title,
-    description: m.description,
-    publisher: { code: m.publisher.agency, name: m.publisher.name },
-    themes: m.themes,
-    formats: formatsOf(v),
-    licence: m.license,
-    keywords: m.keywords.vi,
-    issued: new Date(doc.issued ?? v.publishedAt).toISOString(),
-    modified: new Date(v.publishedAt).toISOString(),
-  };
-}
-
 function viewOf(doc: PublicDataset & { current: PublicVersion }): DatasetView {
   const v = doc.current;
   return {
@@ -295,4 +261,4 @@ function publisherView(p: PublicPublisher, counts: Record<string, number>): Publ
   };
 }
 
-export type { FacetName };
+export type { DatasetSummary, FacetName };
