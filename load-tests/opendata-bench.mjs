@@ -187,8 +187,9 @@ async function main() {
     );
     latencyRow(`CKAN package_search, ${label} vs the same query on the store`, ckan, samples.storeCkan);
     notes.push(
+      `The store baselines, unrounded: ${samples.store.opsPerSec.toFixed(2)} and ${samples.storeCkan.opsPerSec.toFixed(2)} queries/s.`,
       `The search finds ${int(found.total)} of ${int(N)} datasets ("dat dai" in three themes; the store query ${int(storeCount)} before the accent-free word match), package_search ${int(ckanFound.result.count)}; each answer carries a page of 20 and every facet's counts. The store baseline reads the matching search entries with the driver (regex on the folded text, facet filter), with no HTTP, paging, facets or page loads.`,
-      'The service answers from a per-process copy of the search entries, renewed when a counter document (read by _id on every request) moves, so a search costs one _id read plus an in-memory filter (package_search adds the _id reads of its 20 packages); the store baseline is what a search costs when FerretDB v1 filters the collection itself (it reads the whole collection for any filter but a plain _id).',
+      'The service answers from a per-process copy of the search entries, renewed when a counter document (read by _id on every request) moves, so a search costs one _id read plus an in-memory filter (package_search adds the _id reads of its 20 packages, kept per process until the counter moves); the store baseline is what a search costs when FerretDB v1 filters the collection itself (it reads the whole collection for any filter but a plain _id).',
       `${viaFeed.length} datasets came through the change feed (OPENDATA stream → opendata-public consumer); the rest were stored in bulk by the projection's own rules.`,
     );
     const heapEnd = heapMb();

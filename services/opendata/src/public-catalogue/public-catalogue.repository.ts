@@ -20,6 +20,7 @@ import {
 /** A search reads at most this many entries (the province publishes a few thousand datasets). */
 export const MAX_SEARCH_ENTRIES = 50_000;
 const MAX_PUBLISHERS = 2_000;
+const MAX_PAGE_CACHE = 5_000;
 const SEARCH = 'search';
 
 function model<T>(connection: Connection, name: string, schema: Schema): Model<T> {
@@ -40,6 +41,8 @@ export class PublicCatalogueRepository {
   private readonly publishers: Model<PublicPublisher>;
   private readonly generations: Model<{ _id: string; generation: number }>;
   private snapshot: { generation: number; entries: SearchEntry[] } | null = null;
+  /** Datasets read for result pages, valid for the snapshot's generation (cleared when it moves). */
+  private readonly pageCache = new Map<string, PublicDataset>();
   private loading: Promise<SearchEntry[]> | null = null;
 
   constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
@@ -53,6 +56,21 @@ export class PublicCatalogueRepository {
 
   async dataset(id: string): Promise<PublicDataset | null> {
     return (await this.datasets.findById(id).lean()) as PublicDataset | null;
+  }
+
+  /**
+   * A dataset for a result page (CKAN's package_search): FerretDB runs one command at a time, so
+   * 20 reads per request do not scale; datasets read once stay here until the generation moves.
+   */
+  async pageDataset(id: string): Promise<PublicDataset | null> {
+    const cached = this.pageCache.get(id);
+    if (cached) return cached;
+    const doc = await this.dataset(id);
+    if (doc) {
+      if (this.pageCache.size >= MAX_PAGE_CACHE) this.pageCache.clear();
+      this.pageCache.set(id, doc);
+    }
+    return doc;
   }
 
   async version(id: string, n: number): Promise<PublicVersion | null> {
@@ -88,6 +106,7 @@ export class PublicCatalogueRepository {
     const generation =
       ((await this.generations.findById(SEARCH).lean()) as { generation: number } | null)?.generation ?? 0;
     if (this.snapshot && this.snapshot.generation === generation) return this.snapshot.entries;
+    this.pageCache.clear();
     // One reload at a time: requests arriving meanwhile wait for the same one.
     this.loading ??= (async () => {
       try {

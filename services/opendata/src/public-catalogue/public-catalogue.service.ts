@@ -122,7 +122,7 @@ export class PublicCatalogueService {
 
   /** The public datasets of ranked matches, in their order. */
   async load(ranked: readonly Ranked[]): Promise<PublicDataset[]> {
-    const docs = await Promise.all(ranked.map((r) => this.store.dataset(r.entry._id)));
+    const docs = await Promise.all(ranked.map((r) => this.store.pageDataset(r.entry._id)));
     return docs.filter((d): d is PublicDataset => d !== null && d.current !== null);
   }
 
