@@ -2,3 +2,4 @@ export * from './result.js';
 export * from './not-found.js';
 export * from './actor.js';
 export * from './change.js';
+export * from './search-text.js';

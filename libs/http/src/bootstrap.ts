@@ -13,7 +13,7 @@ import { AccessReporter, captureTrace, isAuditedCall } from './access.js';
 import { collectProcessMetrics, httpDuration } from './metrics.js';
 import { problem } from './problem.js';
 import { sendProblem } from './problem.filter.js';
-import { unsafeKeys, validationPipe } from './validation.js';
+import { BODY_DOTTED_KEYS, unsafeBodyKeys, validationPipe } from './validation.js';
 
 export interface HttpOptions {
   /** Largest accepted body in bytes (HTTP_BODY_LIMIT, default 256 KiB). */
@@ -73,7 +73,8 @@ export async function createApp(
   });
   // `$` operators, dotted keys, prototype keys and absurd nesting never reach a use case or the store.
   fastify.addHook('preValidation', async (request, reply) => {
-    const errors = unsafeKeys(request.body);
+    const config = request.routeOptions.config as { [BODY_DOTTED_KEYS]?: readonly string[] } | undefined;
+    const errors = unsafeBodyKeys(request.body, config?.[BODY_DOTTED_KEYS]);
     if (errors.length)
       return sendProblem(
         reply,

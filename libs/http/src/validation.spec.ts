@@ -5,7 +5,7 @@ import type { ValidationError } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsNotEmpty, IsString, Min, ValidateNested } from 'class-validator';
 import { ProblemError, type FieldError } from './problem.js';
-import { fieldErrors, unsafeKeys, validationPipe } from './validation.js';
+import { fieldErrors, unsafeBodyKeys, unsafeKeys, validationPipe } from './validation.js';
 
 class DataFieldDto {
   @IsString()
@@ -181,5 +181,20 @@ describe('fieldErrors', () => {
       { path: '/a~1b', message: "unknown field 'a/b'" },
       { path: '/meta/x~0y', message: 'x~y must be a string' },
     ]);
+  });
+});
+
+describe('unsafeBodyKeys', () => {
+  it("accepts only a route's named top-level dotted keys, and still checks their values", () => {
+    const body = { 'facet.field': ['tags'], 'facet.limit': 5, q: { $ne: 1 }, 'a.b': 1 };
+    assert.deepEqual(
+      unsafeBodyKeys(body, ['facet.field', 'facet.limit']).map((f) => f.path),
+      ['/q/$ne', '/a.b'],
+    );
+    assert.deepEqual(
+      unsafeBodyKeys({ 'facet.field': { $where: 'x' } }, ['facet.field']).map((f) => f.path),
+      ['/facet.field/$where'],
+    );
+    assert.equal(unsafeBodyKeys(body).length, 4);
   });
 });

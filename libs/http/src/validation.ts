@@ -47,6 +47,25 @@ export function validationPipe(): ValidationPipe {
 }
 
 /** Keys a JSON body may never carry: store operators (`$gt`), dotted paths, prototype tricks. */
+/**
+ * A route's own exceptions to the dotted-key rule, top-level keys only, set with
+ * `@RouteConfig({ [BODY_DOTTED_KEYS]: ['facet.field'] })` where a foreign protocol names its
+ * parameters so (CKAN's Action API) and the body never reaches the store.
+ */
+export const BODY_DOTTED_KEYS = 'bodyDottedKeys';
+
+/** unsafeKeys of a request body, with `allowed` top-level keys accepted as names (their values still checked). */
+export function unsafeBodyKeys(body: unknown, allowed: readonly string[] = []): FieldError[] {
+  if (!allowed.length || body === null || typeof body !== 'object' || Array.isArray(body))
+    return unsafeKeys(body);
+  const found: FieldError[] = [];
+  for (const [key, value] of Object.entries(body)) {
+    if (allowed.includes(key)) unsafeKeys(value, `/${pointerSegment(key)}`, found, 1);
+    else unsafeKeys({ [key]: value }, '', found, 0);
+  }
+  return found;
+}
+
 /** How deep a JSON body may nest: far beyond any DTO here, far below the call stack's limit. */
 export const MAX_BODY_DEPTH = 32;
 

@@ -1214,6 +1214,20 @@ export const commandContracts = {
     schemaId: 'https://contracts.openlgsp.vn/commands/opendata/dataset.return.json',
     emits: [],
   },
+  'opendata.feedback.answer': {
+    name: 'opendata.feedback.answer',
+    service: 'opendata',
+    title: 'Answer feedback',
+    schemaId: 'https://contracts.openlgsp.vn/commands/opendata/feedback.answer.json',
+    emits: ['vn.openlgsp.opendata.feedback.answered.v1'],
+  },
+  'opendata.feedback.send': {
+    name: 'opendata.feedback.send',
+    service: 'opendata',
+    title: 'Send feedback',
+    schemaId: 'https://contracts.openlgsp.vn/commands/opendata/feedback.send.json',
+    emits: ['vn.openlgsp.opendata.feedback.received.v1'],
+  },
   'opendata.review.record': {
     name: 'opendata.review.record',
     service: 'opendata',

@@ -3150,6 +3150,77 @@ export const commandOpenApiSchemas: Readonly<Record<CommandName, Record<string, 
       },
     },
   },
+  'opendata.feedback.answer': {
+    title: 'FeedbackAnswerCommand',
+    description:
+      'The owning agency (or DIC) answers a feedback, publicly (Quy chế CSDL tỉnh Kon Tum (2022) Điều 10.5).',
+    type: 'object',
+    additionalProperties: false,
+    required: ['answer'],
+    properties: {
+      answer: {
+        title: 'NonEmptyText',
+        description: 'A human-readable text (a justification, a reason, a description), not blank.',
+        type: 'string',
+        minLength: 1,
+        maxLength: 4000,
+        pattern: '\\S',
+      },
+    },
+  },
+  'opendata.feedback.send': {
+    title: 'FeedbackSendCommand',
+    description:
+      "Anyone (no account needed) sends feedback on an open dataset or a sharing service; it is routed to the owning agency (Quy chế CSDL tỉnh Kon Tum (2022) Điều 10.5). The sender's contact is optional and never published.",
+    type: 'object',
+    additionalProperties: false,
+    required: ['target', 'text'],
+    properties: {
+      target: {
+        title: 'FeedbackTarget',
+        description: 'What the feedback is about: an open dataset or a sharing service of the registry.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['kind', 'id'],
+        properties: {
+          kind: { type: 'string', enum: ['dataset', 'service'] },
+          id: {
+            title: 'Uuid',
+            description: 'A UUID of any version, in the canonical lower-case 8-4-4-4-12 form (RFC 9562).',
+            type: 'string',
+            minLength: 36,
+            maxLength: 36,
+            pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+          },
+        },
+      },
+      text: {
+        title: 'NonEmptyText',
+        description: 'The feedback, public once received.',
+        type: 'string',
+        minLength: 1,
+        maxLength: 4000,
+        pattern: '\\S',
+      },
+      sender: {
+        description: 'How the owning agency may reach the sender; seen by that agency and DIC only.',
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          name: {
+            title: 'ShortText',
+            description: 'A short human-readable text (a name, a reference), not blank.',
+            type: 'string',
+            minLength: 1,
+            maxLength: 300,
+            pattern: '\\S',
+          },
+          email: { type: 'string', format: 'email', maxLength: 254 },
+          phone: { type: 'string', minLength: 3, maxLength: 32, pattern: '^[0-9+() .-]{3,32}$' },
+        },
+      },
+    },
+  },
   'opendata.review.record': {
     title: 'ReviewRecordCommand',
     description:

@@ -3385,6 +3385,36 @@ export interface DatasetReturnCommand {
 }
 
 /**
+ * Answer feedback: the body of `opendata.feedback.answer`.
+ *
+ * The owning agency (or DIC) answers a feedback, publicly (Quy chế CSDL tỉnh Kon Tum (2022) Điều 10.5).
+ */
+export interface FeedbackAnswerCommand {
+  answer: NonEmptyText;
+}
+
+/**
+ * Send feedback: the body of `opendata.feedback.send`.
+ *
+ * Anyone (no account needed) sends feedback on an open dataset or a sharing service; it is routed to the owning agency (Quy chế CSDL tỉnh Kon Tum (2022) Điều 10.5). The sender's contact is optional and never published.
+ */
+export interface FeedbackSendCommand {
+  target: FeedbackTarget;
+  /**
+   * The feedback, public once received.
+   */
+  text: NonEmptyText;
+  /**
+   * How the owning agency may reach the sender; seen by that agency and DIC only.
+   */
+  sender?: {
+    name?: ShortText;
+    email?: string;
+    phone?: string;
+  };
+}
+
+/**
  * Record the six-monthly review of the open-data list: the body of `opendata.review.record`.
  *
  * DIC records that its review of the open-data list covered these public datasets (at least every six months, Decree 47 as summarised in DOMAIN.md §3).
@@ -3720,6 +3750,8 @@ export interface CommandBodyByName {
   'opendata.dataset.edit': DatasetEditCommand;
   'opendata.dataset.retract': DatasetRetractCommand;
   'opendata.dataset.return': DatasetReturnCommand;
+  'opendata.feedback.answer': FeedbackAnswerCommand;
+  'opendata.feedback.send': FeedbackSendCommand;
   'opendata.review.record': ReviewRecordCommand;
   'opendata.table-schema.declare': TableSchemaDeclareCommand;
   'sharing.dispute.decide': DisputeDecideCommand;

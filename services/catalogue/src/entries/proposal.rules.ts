@@ -1,6 +1,5 @@
 import type { EntryContent, Fact } from '@openlgsp/contracts';
-import { fail, ok, type Actor, type Change, type Result } from '@openlgsp/domain';
-import { searchable } from '../search/text.js';
+import { fail, ok, searchable, type Actor, type Change, type Result } from '@openlgsp/domain';
 import type { ClosedProposal, EntryState, ProposalKind, ProposedContent } from './entry.model.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Model } from 'mongoose';
 import { findPage } from '@openlgsp/persistence';
-import { searchPattern } from './text.js';
+import { searchPattern } from '@openlgsp/domain';
 
 export interface FacetedQuery {
   /** Free text over the document's folded `searchText`. */

@@ -1,8 +1,7 @@
 import { actsAsProviderOf } from '@openlgsp/auth';
-import { fail, ok, type Result, type Change, type Actor } from '@openlgsp/domain';
+import { fail, ok, searchable, type Result, type Change, type Actor } from '@openlgsp/domain';
 import type { EntryState } from '../entries/entry.model.js';
 import type { Fact } from '@openlgsp/contracts';
-import { searchable } from '../search/text.js';
 import type { ServiceDescription, SharingServiceState } from './sharing-service.model.js';
 
 const SCHEMES: Record<string, string[]> = {

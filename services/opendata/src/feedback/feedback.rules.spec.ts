@@ -62,10 +62,14 @@ describe('feedback rules', () => {
     assert.equal((agencyView(next, stranger) as { sender?: unknown }).sender, undefined);
   });
 
-  it('is answered once, by the owning agency, and the answer is public', () => {
+  it('is answered once, by the owning agency or DIC, and the answer is public', () => {
     const { next } = received();
     assert.equal(violation(answer(next, 'Chúng tôi sẽ kiểm tra.', stranger, MONDAY)), 'forbidden:not-owner');
-    assert.equal(violation(answer(next, 'Chúng tôi sẽ kiểm tra.', dic, MONDAY)), 'forbidden:not-owner');
+    assert.equal(
+      violation(answer(next, 'Chúng tôi sẽ kiểm tra.', dic, MONDAY)),
+      'ok',
+      'DIC routes and may answer',
+    );
     const answered = unwrap(answer(next, 'Đã bổ sung trong phiên bản 2.', owner, MONDAY));
     assert.deepEqual(validateEventData(answered.facts[0]!.type, answered.facts[0]!.data), { ok: true });
     assert.deepEqual(publicView(answered.next).answer, {

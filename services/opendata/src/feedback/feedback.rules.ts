@@ -82,12 +82,15 @@ export function receive(
   });
 }
 
-/** The owning agency answers, once; the answer is public (000 Điều 10.5). */
+/**
+ * The owning agency answers, once; the answer is public (000 Điều 10.5). DIC, which runs the portal and
+ * routes feedback (000 Điều 10), may answer too, e.g. feedback on the portal's own side of a dataset.
+ */
 export function answer(feedback: FeedbackState, text: string, by: Actor, now: Date): Result<FeedbackChange> {
-  if (!actsAsOwnerOf(by, feedback.ownerAgency))
+  if (!actsAsOwnerOf(by, feedback.ownerAgency) && !isDic(by))
     return forbidden(
       'not-owner',
-      `the feedback is routed to ${feedback.ownerAgency}, which answers it`,
+      `the feedback is routed to ${feedback.ownerAgency}, which answers it (or DIC)`,
       SOURCE,
     );
   if (feedback.status === 'answered')

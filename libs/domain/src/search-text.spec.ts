@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fold, searchPattern } from './text.js';
+import { fold, searchPattern } from './search-text.js';
 
 describe('search text', () => {
   it('finds Vietnamese words typed with or without accents (004 Điều 13.2.c)', () => {
