@@ -2935,6 +2935,74 @@ export interface ServiceUpdateCommand {
 }
 
 /**
+ * Subscribe a webhook to the open-data change feed: the body of `opendata.subscription.create`.
+ *
+ * A registered external app subscribes a public URL to the feed's changes, optionally filtered; the answer carries the signing secret, once (services/opendata/FEED.md, 3).
+ */
+export interface SubscriptionCreateCommand {
+  /**
+   * Where each change is POSTed: http(s), a public address, no credentials, no fragment. Redirects are not followed.
+   */
+  url: WebAddress;
+  /**
+   * Which changes: all given fields must match; values within a field are alternatives.
+   */
+  filter?: {
+    /**
+     * @maxItems 20
+     */
+    dataset?: Uuid[];
+    /**
+     * @maxItems 20
+     */
+    publisher?: AgencyCode[];
+    /**
+     * @maxItems 20
+     */
+    theme?: DataThemeCode[];
+    /**
+     * @maxItems 20
+     */
+    type?: (
+      | 'vn.openlgsp.opendata.dataset.published.v1'
+      | 'vn.openlgsp.opendata.dataset.updated.v1'
+      | 'vn.openlgsp.opendata.dataset.retracted.v1'
+      | 'dataset.published'
+      | 'dataset.updated'
+      | 'dataset.retracted'
+    )[];
+  };
+  /**
+   * Deliver the changes after this feed position; without it, from now on.
+   */
+  from?: number;
+}
+
+/**
+ * Resume a paused webhook subscription: the body of `opendata.subscription.resume`.
+ *
+ * Its owner resumes it from its cursor (where it stopped) or after a chosen feed position: an earlier one re-delivers, a later one skips changes on purpose.
+ */
+export interface SubscriptionResumeCommand {
+  /**
+   * Deliver the changes after this feed position; without it, after the cursor.
+   */
+  from?: number;
+}
+
+/**
+ * Rotate a webhook subscription's signing secret: the body of `opendata.subscription.rotate-secret`.
+ *
+ * A new secret signs from now on; the old one keeps signing beside it for the overlap, so the receiver switches without refusing a delivery. The answer carries the new secret, once.
+ */
+export interface SubscriptionRotateSecretCommand {
+  /**
+   * How long the old secret keeps signing (default one day, at most seven).
+   */
+  overlapSeconds?: number;
+}
+
+/**
  * Decide a dispute: the body of `sharing.dispute.decide`.
  *
  * DIC upholds the refusal or orders sharing, with its reasons; an order fixes the scope.
@@ -3197,6 +3265,9 @@ export interface CommandBodyByName {
   'catalogue.service.retire': ServiceRetireCommand;
   'catalogue.service.suspend': ServiceSuspendCommand;
   'catalogue.service.update': ServiceUpdateCommand;
+  'opendata.subscription.create': SubscriptionCreateCommand;
+  'opendata.subscription.resume': SubscriptionResumeCommand;
+  'opendata.subscription.rotate-secret': SubscriptionRotateSecretCommand;
   'sharing.dispute.decide': DisputeDecideCommand;
   'sharing.dispute.open': DisputeOpenCommand;
   'sharing.grant.suspend': GrantSuspendCommand;

@@ -41394,13 +41394,719 @@ return errors === 0;
 validate1065.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const v93 = validate1075;
-const schema481 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json","title":"Decide a dispute","description":"DIC upholds the refusal or orders sharing, with its reasons; an order fixes the scope.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.dispute.decided.v1","vn.openlgsp.sharing.grant.issued.v1"]},"type":"object","additionalProperties":false,"required":["outcome","reasons"],"properties":{"outcome":{"$ref":"../../events/sharing/dispute.decided.v1.json#/properties/outcome"},"reasons":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"DIC's reasons."},"legalBasis":{"$ref":"../../events/_defs/common.json#/$defs/legalBasis"},"fields":{"$ref":"../../events/_defs/common.json#/$defs/fieldList","description":"The granted fields: at most those requested (all of them when left out)."},"validity":{"$ref":"../../events/_defs/common.json#/$defs/period","description":"The validity of the grant (the requested period when left out)."},"conditions":{"$ref":"../../events/_defs/common.json#/$defs/conditions"}}};
-const schema482 = {"type":"string","enum":["upheld","sharing-ordered"]};
+const schema481 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/opendata/subscription.create.json","title":"Subscribe a webhook to the open-data change feed","description":"A registered external app subscribes a public URL to the feed's changes, optionally filtered; the answer carries the signing secret, once (services/opendata/FEED.md, 3).","x-lgsp-command":{"emits":[]},"type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"$ref":"../../events/_defs/common.json#/$defs/webAddress","description":"Where each change is POSTed: http(s), a public address, no credentials, no fragment. Redirects are not followed."},"filter":{"description":"Which changes: all given fields must match; values within a field are alternatives.","type":"object","additionalProperties":false,"properties":{"dataset":{"type":"array","maxItems":20,"uniqueItems":true,"items":{"$ref":"../../events/_defs/common.json#/$defs/uuid"}},"publisher":{"type":"array","maxItems":20,"uniqueItems":true,"items":{"$ref":"../../events/_defs/common.json#/$defs/agencyCode"}},"theme":{"type":"array","maxItems":20,"uniqueItems":true,"items":{"$ref":"../../events/opendata/dataset.published.v1.json#/$defs/dataThemeCode"}},"type":{"type":"array","maxItems":20,"uniqueItems":true,"items":{"type":"string","enum":["vn.openlgsp.opendata.dataset.published.v1","vn.openlgsp.opendata.dataset.updated.v1","vn.openlgsp.opendata.dataset.retracted.v1","dataset.published","dataset.updated","dataset.retracted"]}}}},"from":{"description":"Deliver the changes after this feed position; without it, from now on.","type":"integer","minimum":0,"maximum":9007199254740991}}};
 
 function validate1076(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate1076.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data === "string"){
+if(func2(data) > 2048){
+const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(formats2(data))){
+const err1 = {instancePath,schemaPath:"#/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate1076.errors = vErrors;
+return errors === 0;
+}
+validate1076.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate1078(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1078.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data === "string"){
+if(func2(data) > 36){
+const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(func2(data) < 36){
+const err1 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 36},message:"must NOT have fewer than 36 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!pattern26.test(data)){
+const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate1078.errors = vErrors;
+return errors === 0;
+}
+validate1078.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate1080(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1080.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data === "string"){
+if(func2(data) > 64){
+const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(func2(data) < 2){
+const err1 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!pattern7.test(data)){
+const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{2,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{2,64}$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate1080.errors = vErrors;
+return errors === 0;
+}
+validate1080.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate1082(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1082.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(((((((((((((data === "AGRI") || (data === "ECON")) || (data === "EDUC")) || (data === "ENER")) || (data === "ENVI")) || (data === "GOVE")) || (data === "HEAL")) || (data === "INTR")) || (data === "JUST")) || (data === "REGI")) || (data === "SOCI")) || (data === "TECH")) || (data === "TRAN"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema280.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate1082.errors = vErrors;
+return errors === 0;
+}
+validate1082.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate1075(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://contracts.openlgsp.vn/commands/opendata/subscription.create.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1075.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.url === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "url") || (key0 === "filter")) || (key0 === "from"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.url !== undefined){
+if(!(validate1076(data.url, {instancePath:instancePath+"/url",parentData:data,parentDataProperty:"url",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1076.errors : vErrors.concat(validate1076.errors);
+errors = vErrors.length;
+}
+}
+if(data.filter !== undefined){
+let data1 = data.filter;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key1 in data1){
+if(!((((key1 === "dataset") || (key1 === "publisher")) || (key1 === "theme")) || (key1 === "type"))){
+const err2 = {instancePath:instancePath+"/filter",schemaPath:"#/properties/filter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data1.dataset !== undefined){
+let data2 = data1.dataset;
+if(Array.isArray(data2)){
+if(data2.length > 20){
+const err3 = {instancePath:instancePath+"/filter/dataset",schemaPath:"#/properties/filter/properties/dataset/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate1078(data2[i0], {instancePath:instancePath+"/filter/dataset/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1078.errors : vErrors.concat(validate1078.errors);
+errors = vErrors.length;
+}
+}
+let i1 = data2.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data2[i1], data2[j0])){
+const err4 = {instancePath:instancePath+"/filter/dataset",schemaPath:"#/properties/filter/properties/dataset/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/filter/dataset",schemaPath:"#/properties/filter/properties/dataset/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data1.publisher !== undefined){
+let data4 = data1.publisher;
+if(Array.isArray(data4)){
+if(data4.length > 20){
+const err6 = {instancePath:instancePath+"/filter/publisher",schemaPath:"#/properties/filter/properties/publisher/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const len1 = data4.length;
+for(let i2=0; i2<len1; i2++){
+if(!(validate1080(data4[i2], {instancePath:instancePath+"/filter/publisher/" + i2,parentData:data4,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1080.errors : vErrors.concat(validate1080.errors);
+errors = vErrors.length;
+}
+}
+let i3 = data4.length;
+let j1;
+if(i3 > 1){
+outer1:
+for(;i3--;){
+for(j1 = i3; j1--;){
+if(func0(data4[i3], data4[j1])){
+const err7 = {instancePath:instancePath+"/filter/publisher",schemaPath:"#/properties/filter/properties/publisher/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+break outer1;
+}
+}
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/filter/publisher",schemaPath:"#/properties/filter/properties/publisher/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data1.theme !== undefined){
+let data6 = data1.theme;
+if(Array.isArray(data6)){
+if(data6.length > 20){
+const err9 = {instancePath:instancePath+"/filter/theme",schemaPath:"#/properties/filter/properties/theme/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+const len2 = data6.length;
+for(let i4=0; i4<len2; i4++){
+if(!(validate1082(data6[i4], {instancePath:instancePath+"/filter/theme/" + i4,parentData:data6,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1082.errors : vErrors.concat(validate1082.errors);
+errors = vErrors.length;
+}
+}
+let i5 = data6.length;
+let j2;
+if(i5 > 1){
+outer2:
+for(;i5--;){
+for(j2 = i5; j2--;){
+if(func0(data6[i5], data6[j2])){
+const err10 = {instancePath:instancePath+"/filter/theme",schemaPath:"#/properties/filter/properties/theme/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+break outer2;
+}
+}
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/filter/theme",schemaPath:"#/properties/filter/properties/theme/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data1.type !== undefined){
+let data8 = data1.type;
+if(Array.isArray(data8)){
+if(data8.length > 20){
+const err12 = {instancePath:instancePath+"/filter/type",schemaPath:"#/properties/filter/properties/type/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+const len3 = data8.length;
+for(let i6=0; i6<len3; i6++){
+let data9 = data8[i6];
+if(typeof data9 !== "string"){
+const err13 = {instancePath:instancePath+"/filter/type/" + i6,schemaPath:"#/properties/filter/properties/type/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(!((((((data9 === "vn.openlgsp.opendata.dataset.published.v1") || (data9 === "vn.openlgsp.opendata.dataset.updated.v1")) || (data9 === "vn.openlgsp.opendata.dataset.retracted.v1")) || (data9 === "dataset.published")) || (data9 === "dataset.updated")) || (data9 === "dataset.retracted"))){
+const err14 = {instancePath:instancePath+"/filter/type/" + i6,schemaPath:"#/properties/filter/properties/type/items/enum",keyword:"enum",params:{allowedValues: schema481.properties.filter.properties.type.items.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+let i7 = data8.length;
+let j3;
+if(i7 > 1){
+const indices0 = {};
+for(;i7--;){
+let item0 = data8[i7];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j3 = indices0[item0];
+const err15 = {instancePath:instancePath+"/filter/type",schemaPath:"#/properties/filter/properties/type/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i7+" are identical)"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+break;
+}
+indices0[item0] = i7;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/filter/type",schemaPath:"#/properties/filter/properties/type/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/filter",schemaPath:"#/properties/filter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.from !== undefined){
+let data10 = data.from;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err18 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 9007199254740991 || isNaN(data10)){
+const err19 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(data10 < 0 || isNaN(data10)){
+const err20 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+validate1075.errors = vErrors;
+return errors === 0;
+}
+validate1075.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const v94 = validate1084;
+const schema486 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/opendata/subscription.resume.json","title":"Resume a paused webhook subscription","description":"Its owner resumes it from its cursor (where it stopped) or after a chosen feed position: an earlier one re-delivers, a later one skips changes on purpose.","x-lgsp-command":{"emits":[]},"type":"object","additionalProperties":false,"properties":{"from":{"description":"Deliver the changes after this feed position; without it, after the cursor.","type":"integer","minimum":0,"maximum":9007199254740991}}};
+
+function validate1084(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://contracts.openlgsp.vn/commands/opendata/subscription.resume.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1084.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(key0 === "from")){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.from !== undefined){
+let data0 = data.from;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err1 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 9007199254740991 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0 < 0 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate1084.errors = vErrors;
+return errors === 0;
+}
+validate1084.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const v95 = validate1085;
+const schema487 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/opendata/subscription.rotate-secret.json","title":"Rotate a webhook subscription's signing secret","description":"A new secret signs from now on; the old one keeps signing beside it for the overlap, so the receiver switches without refusing a delivery. The answer carries the new secret, once.","x-lgsp-command":{"emits":[]},"type":"object","additionalProperties":false,"properties":{"overlapSeconds":{"description":"How long the old secret keeps signing (default one day, at most seven).","type":"integer","minimum":0,"maximum":604800}}};
+
+function validate1085(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://contracts.openlgsp.vn/commands/opendata/subscription.rotate-secret.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1085.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(key0 === "overlapSeconds")){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.overlapSeconds !== undefined){
+let data0 = data.overlapSeconds;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err1 = {instancePath:instancePath+"/overlapSeconds",schemaPath:"#/properties/overlapSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 604800 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/overlapSeconds",schemaPath:"#/properties/overlapSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 604800},message:"must be <= 604800"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0 < 0 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/overlapSeconds",schemaPath:"#/properties/overlapSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate1085.errors = vErrors;
+return errors === 0;
+}
+validate1085.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const v96 = validate1086;
+const schema488 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json","title":"Decide a dispute","description":"DIC upholds the refusal or orders sharing, with its reasons; an order fixes the scope.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.dispute.decided.v1","vn.openlgsp.sharing.grant.issued.v1"]},"type":"object","additionalProperties":false,"required":["outcome","reasons"],"properties":{"outcome":{"$ref":"../../events/sharing/dispute.decided.v1.json#/properties/outcome"},"reasons":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"DIC's reasons."},"legalBasis":{"$ref":"../../events/_defs/common.json#/$defs/legalBasis"},"fields":{"$ref":"../../events/_defs/common.json#/$defs/fieldList","description":"The granted fields: at most those requested (all of them when left out)."},"validity":{"$ref":"../../events/_defs/common.json#/$defs/period","description":"The validity of the grant (the requested period when left out)."},"conditions":{"$ref":"../../events/_defs/common.json#/$defs/conditions"}}};
+const schema489 = {"type":"string","enum":["upheld","sharing-ordered"]};
+
+function validate1087(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1087.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -41418,7 +42124,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "upheld") || (data === "sharing-ordered"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema482.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema489.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -41427,16 +42133,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1076.errors = vErrors;
+validate1087.errors = vErrors;
 return errors === 0;
 }
-validate1076.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1087.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1078(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1089(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1078.evaluated;
+const evaluated0 = validate1089.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -41485,16 +42191,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1078.errors = vErrors;
+validate1089.errors = vErrors;
 return errors === 0;
 }
-validate1078.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1089.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1080(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1091(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1080.evaluated;
+const evaluated0 = validate1091.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -41540,16 +42246,16 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate1080.errors = vErrors;
+validate1091.errors = vErrors;
 return errors === 0;
 }
-validate1080.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1091.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1083(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1094(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1083.evaluated;
+const evaluated0 = validate1094.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -41615,16 +42321,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1083.errors = vErrors;
+validate1094.errors = vErrors;
 return errors === 0;
 }
-validate1083.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1094.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1086(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1097(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1086.evaluated;
+const evaluated0 = validate1097.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -41687,16 +42393,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1086.errors = vErrors;
+validate1097.errors = vErrors;
 return errors === 0;
 }
-validate1086.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1097.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1090(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1090.evaluated;
+const evaluated0 = validate1101.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -41732,17 +42438,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1090.errors = vErrors;
+validate1101.errors = vErrors;
 return errors === 0;
 }
-validate1090.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1101.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1075(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1086(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1075.evaluated;
+const evaluated0 = validate1086.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -41783,38 +42489,38 @@ errors++;
 }
 }
 if(data.outcome !== undefined){
-if(!(validate1076(data.outcome, {instancePath:instancePath+"/outcome",parentData:data,parentDataProperty:"outcome",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1076.errors : vErrors.concat(validate1076.errors);
+if(!(validate1087(data.outcome, {instancePath:instancePath+"/outcome",parentData:data,parentDataProperty:"outcome",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1087.errors : vErrors.concat(validate1087.errors);
 errors = vErrors.length;
 }
 }
 if(data.reasons !== undefined){
-if(!(validate1078(data.reasons, {instancePath:instancePath+"/reasons",parentData:data,parentDataProperty:"reasons",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1078.errors : vErrors.concat(validate1078.errors);
+if(!(validate1089(data.reasons, {instancePath:instancePath+"/reasons",parentData:data,parentDataProperty:"reasons",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1089.errors : vErrors.concat(validate1089.errors);
 errors = vErrors.length;
 }
 }
 if(data.legalBasis !== undefined){
-if(!(validate1080(data.legalBasis, {instancePath:instancePath+"/legalBasis",parentData:data,parentDataProperty:"legalBasis",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1080.errors : vErrors.concat(validate1080.errors);
+if(!(validate1091(data.legalBasis, {instancePath:instancePath+"/legalBasis",parentData:data,parentDataProperty:"legalBasis",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1091.errors : vErrors.concat(validate1091.errors);
 errors = vErrors.length;
 }
 }
 if(data.fields !== undefined){
-if(!(validate1083(data.fields, {instancePath:instancePath+"/fields",parentData:data,parentDataProperty:"fields",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1083.errors : vErrors.concat(validate1083.errors);
+if(!(validate1094(data.fields, {instancePath:instancePath+"/fields",parentData:data,parentDataProperty:"fields",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1094.errors : vErrors.concat(validate1094.errors);
 errors = vErrors.length;
 }
 }
 if(data.validity !== undefined){
-if(!(validate1086(data.validity, {instancePath:instancePath+"/validity",parentData:data,parentDataProperty:"validity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1086.errors : vErrors.concat(validate1086.errors);
+if(!(validate1097(data.validity, {instancePath:instancePath+"/validity",parentData:data,parentDataProperty:"validity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1097.errors : vErrors.concat(validate1097.errors);
 errors = vErrors.length;
 }
 }
 if(data.conditions !== undefined){
-if(!(validate1090(data.conditions, {instancePath:instancePath+"/conditions",parentData:data,parentDataProperty:"conditions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1090.errors : vErrors.concat(validate1090.errors);
+if(!(validate1101(data.conditions, {instancePath:instancePath+"/conditions",parentData:data,parentDataProperty:"conditions",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1101.errors : vErrors.concat(validate1101.errors);
 errors = vErrors.length;
 }
 }
@@ -41829,18 +42535,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1075.errors = vErrors;
+validate1086.errors = vErrors;
 return errors === 0;
 }
-validate1075.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1086.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v94 = validate1093;
-const schema488 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/dispute.open.json","title":"Dispute a refusal or an overdue request","description":"The requester asks DIC to settle a refused or overdue request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.dispute.opened.v1"]},"type":"object","additionalProperties":false,"required":["requestId","statement"],"properties":{"requestId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The refused or overdue request."},"statement":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"What the requester disputes, and why."}}};
+const v97 = validate1104;
+const schema495 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/dispute.open.json","title":"Dispute a refusal or an overdue request","description":"The requester asks DIC to settle a refused or overdue request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.dispute.opened.v1"]},"type":"object","additionalProperties":false,"required":["requestId","statement"],"properties":{"requestId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The refused or overdue request."},"statement":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"What the requester disputes, and why."}}};
 
-function validate1094(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1105(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1094.evaluated;
+const evaluated0 = validate1105.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -41889,16 +42595,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1094.errors = vErrors;
+validate1105.errors = vErrors;
 return errors === 0;
 }
-validate1094.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1105.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1096(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1096.evaluated;
+const evaluated0 = validate1107.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -41947,17 +42653,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1096.errors = vErrors;
+validate1107.errors = vErrors;
 return errors === 0;
 }
-validate1096.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1107.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1093(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/dispute.open.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1093.evaluated;
+const evaluated0 = validate1104.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -41998,14 +42704,14 @@ errors++;
 }
 }
 if(data.requestId !== undefined){
-if(!(validate1094(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1094.errors : vErrors.concat(validate1094.errors);
+if(!(validate1105(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1105.errors : vErrors.concat(validate1105.errors);
 errors = vErrors.length;
 }
 }
 if(data.statement !== undefined){
-if(!(validate1096(data.statement, {instancePath:instancePath+"/statement",parentData:data,parentDataProperty:"statement",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1096.errors : vErrors.concat(validate1096.errors);
+if(!(validate1107(data.statement, {instancePath:instancePath+"/statement",parentData:data,parentDataProperty:"statement",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1107.errors : vErrors.concat(validate1107.errors);
 errors = vErrors.length;
 }
 }
@@ -42020,18 +42726,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1093.errors = vErrors;
+validate1104.errors = vErrors;
 return errors === 0;
 }
-validate1093.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1104.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v95 = validate1098;
-const schema491 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json","title":"Suspend a grant","description":"The provider suspends a grant for a breach or a security risk (Decree 47/2020/NĐ-CP Điều 43).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.grant.suspended.v1"]},"type":"object","additionalProperties":false,"required":["cause","reason"],"properties":{"cause":{"description":"Why: a breach of the conditions or a security risk.","type":"string","enum":["breach","security-risk"]},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"},"until":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"When it is expected to be lifted."}}};
+const v98 = validate1109;
+const schema498 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json","title":"Suspend a grant","description":"The provider suspends a grant for a breach or a security risk (Decree 47/2020/NĐ-CP Điều 43).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.grant.suspended.v1"]},"type":"object","additionalProperties":false,"required":["cause","reason"],"properties":{"cause":{"description":"Why: a breach of the conditions or a security risk.","type":"string","enum":["breach","security-risk"]},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"},"until":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"When it is expected to be lifted."}}};
 
-function validate1099(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1110(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1099.evaluated;
+const evaluated0 = validate1110.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42080,16 +42786,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1099.errors = vErrors;
+validate1110.errors = vErrors;
 return errors === 0;
 }
-validate1099.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1110.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1112(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1101.evaluated;
+const evaluated0 = validate1112.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42148,17 +42854,17 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate1101.errors = vErrors;
+validate1112.errors = vErrors;
 return errors === 0;
 }
-validate1101.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1112.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1098(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1098.evaluated;
+const evaluated0 = validate1109.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42211,7 +42917,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data0 === "breach") || (data0 === "security-risk"))){
-const err4 = {instancePath:instancePath+"/cause",schemaPath:"#/properties/cause/enum",keyword:"enum",params:{allowedValues: schema491.properties.cause.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/cause",schemaPath:"#/properties/cause/enum",keyword:"enum",params:{allowedValues: schema498.properties.cause.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -42222,14 +42928,14 @@ errors++;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1099(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1099.errors : vErrors.concat(validate1099.errors);
+if(!(validate1110(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1110.errors : vErrors.concat(validate1110.errors);
 errors = vErrors.length;
 }
 }
 if(data.until !== undefined){
-if(!(validate1101(data.until, {instancePath:instancePath+"/until",parentData:data,parentDataProperty:"until",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1101.errors : vErrors.concat(validate1101.errors);
+if(!(validate1112(data.until, {instancePath:instancePath+"/until",parentData:data,parentDataProperty:"until",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1112.errors : vErrors.concat(validate1112.errors);
 errors = vErrors.length;
 }
 }
@@ -42244,18 +42950,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate1098.errors = vErrors;
+validate1109.errors = vErrors;
 return errors === 0;
 }
-validate1098.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1109.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v96 = validate1103;
-const schema494 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json","title":"Terminate a grant","description":"The provider ends a grant (Decree 47/2020/NĐ-CP Điều 44).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.grant.terminated.v1"]},"type":"object","additionalProperties":false,"required":["reason"],"properties":{"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"}}};
+const v99 = validate1114;
+const schema501 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json","title":"Terminate a grant","description":"The provider ends a grant (Decree 47/2020/NĐ-CP Điều 44).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.grant.terminated.v1"]},"type":"object","additionalProperties":false,"required":["reason"],"properties":{"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"}}};
 
-function validate1104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1104.evaluated;
+const evaluated0 = validate1115.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42304,17 +43010,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1104.errors = vErrors;
+validate1115.errors = vErrors;
 return errors === 0;
 }
-validate1104.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1115.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1103(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1114(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1103.evaluated;
+const evaluated0 = validate1114.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42345,8 +43051,8 @@ errors++;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1104(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1104.errors : vErrors.concat(validate1104.errors);
+if(!(validate1115(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1115.errors : vErrors.concat(validate1115.errors);
 errors = vErrors.length;
 }
 }
@@ -42361,18 +43067,18 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate1103.errors = vErrors;
+validate1114.errors = vErrors;
 return errors === 0;
 }
-validate1103.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1114.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v97 = validate1106;
-const schema496 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.approve.json","title":"Approve a sharing request","description":"The provider approves, fixing the scope: at most the requested fields, a validity, conditions.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.approved.v1","vn.openlgsp.sharing.grant.issued.v1"]},"type":"object","additionalProperties":false,"required":[],"properties":{"fields":{"$ref":"../../events/_defs/common.json#/$defs/fieldList","description":"The granted fields: at most those requested (all of them when left out)."},"validity":{"$ref":"../../events/_defs/common.json#/$defs/period","description":"The validity of the grant (the requested period when left out)."},"conditions":{"$ref":"../../events/_defs/common.json#/$defs/conditions"}}};
+const v100 = validate1117;
+const schema503 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.approve.json","title":"Approve a sharing request","description":"The provider approves, fixing the scope: at most the requested fields, a validity, conditions.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.approved.v1","vn.openlgsp.sharing.grant.issued.v1"]},"type":"object","additionalProperties":false,"required":[],"properties":{"fields":{"$ref":"../../events/_defs/common.json#/$defs/fieldList","description":"The granted fields: at most those requested (all of them when left out)."},"validity":{"$ref":"../../events/_defs/common.json#/$defs/period","description":"The validity of the grant (the requested period when left out)."},"conditions":{"$ref":"../../events/_defs/common.json#/$defs/conditions"}}};
 
-function validate1107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1107.evaluated;
+const evaluated0 = validate1118.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42438,16 +43144,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1107.errors = vErrors;
+validate1118.errors = vErrors;
 return errors === 0;
 }
-validate1107.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1118.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1110(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1110.evaluated;
+const evaluated0 = validate1121.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42510,16 +43216,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1110.errors = vErrors;
+validate1121.errors = vErrors;
 return errors === 0;
 }
-validate1110.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1121.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1114(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1114.evaluated;
+const evaluated0 = validate1125.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42555,17 +43261,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1114.errors = vErrors;
+validate1125.errors = vErrors;
 return errors === 0;
 }
-validate1114.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1125.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1106(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/request.approve.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1106.evaluated;
+const evaluated0 = validate1117.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42586,20 +43292,20 @@ errors++;
 }
 }
 if(data.fields !== undefined){
-if(!(validate1107(data.fields, {instancePath:instancePath+"/fields",parentData:data,parentDataProperty:"fields",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1107.errors : vErrors.concat(validate1107.errors);
+if(!(validate1118(data.fields, {instancePath:instancePath+"/fields",parentData:data,parentDataProperty:"fields",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1118.errors : vErrors.concat(validate1118.errors);
 errors = vErrors.length;
 }
 }
 if(data.validity !== undefined){
-if(!(validate1110(data.validity, {instancePath:instancePath+"/validity",parentData:data,parentDataProperty:"validity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1110.errors : vErrors.concat(validate1110.errors);
+if(!(validate1121(data.validity, {instancePath:instancePath+"/validity",parentData:data,parentDataProperty:"validity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1121.errors : vErrors.concat(validate1121.errors);
 errors = vErrors.length;
 }
 }
 if(data.conditions !== undefined){
-if(!(validate1114(data.conditions, {instancePath:instancePath+"/conditions",parentData:data,parentDataProperty:"conditions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1114.errors : vErrors.concat(validate1114.errors);
+if(!(validate1125(data.conditions, {instancePath:instancePath+"/conditions",parentData:data,parentDataProperty:"conditions",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1125.errors : vErrors.concat(validate1125.errors);
 errors = vErrors.length;
 }
 }
@@ -42614,18 +43320,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1106.errors = vErrors;
+validate1117.errors = vErrors;
 return errors === 0;
 }
-validate1106.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1117.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v98 = validate1117;
-const schema500 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.refuse.json","title":"Refuse a sharing request","description":"The provider refuses, with its reasons and legal basis (Decree 194/2025 Điều 16.2).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.refused.v1"]},"type":"object","additionalProperties":false,"required":["reasons","legalBasis"],"properties":{"reasons":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"},"legalBasis":{"$ref":"../../events/_defs/common.json#/$defs/legalBasis"}}};
+const v101 = validate1128;
+const schema507 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.refuse.json","title":"Refuse a sharing request","description":"The provider refuses, with its reasons and legal basis (Decree 194/2025 Điều 16.2).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.refused.v1"]},"type":"object","additionalProperties":false,"required":["reasons","legalBasis"],"properties":{"reasons":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"},"legalBasis":{"$ref":"../../events/_defs/common.json#/$defs/legalBasis"}}};
 
-function validate1118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1118.evaluated;
+const evaluated0 = validate1129.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42674,16 +43380,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1118.errors = vErrors;
+validate1129.errors = vErrors;
 return errors === 0;
 }
-validate1118.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1129.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1120.evaluated;
+const evaluated0 = validate1131.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42729,17 +43435,17 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate1120.errors = vErrors;
+validate1131.errors = vErrors;
 return errors === 0;
 }
-validate1120.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1131.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/request.refuse.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1117.evaluated;
+const evaluated0 = validate1128.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42780,14 +43486,14 @@ errors++;
 }
 }
 if(data.reasons !== undefined){
-if(!(validate1118(data.reasons, {instancePath:instancePath+"/reasons",parentData:data,parentDataProperty:"reasons",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1118.errors : vErrors.concat(validate1118.errors);
+if(!(validate1129(data.reasons, {instancePath:instancePath+"/reasons",parentData:data,parentDataProperty:"reasons",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1129.errors : vErrors.concat(validate1129.errors);
 errors = vErrors.length;
 }
 }
 if(data.legalBasis !== undefined){
-if(!(validate1120(data.legalBasis, {instancePath:instancePath+"/legalBasis",parentData:data,parentDataProperty:"legalBasis",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1120.errors : vErrors.concat(validate1120.errors);
+if(!(validate1131(data.legalBasis, {instancePath:instancePath+"/legalBasis",parentData:data,parentDataProperty:"legalBasis",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1131.errors : vErrors.concat(validate1131.errors);
 errors = vErrors.length;
 }
 }
@@ -42802,19 +43508,19 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1117.errors = vErrors;
+validate1128.errors = vErrors;
 return errors === 0;
 }
-validate1117.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1128.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v99 = validate1123;
-const schema503 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.submit.json","title":"Submit a sharing request","description":"A consumer agency asks a provider for data (Decree 47/2020/NĐ-CP Điều 7.2): exactly the data of the request.filed intake event, so both doors take the same request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.submitted.v1","vn.openlgsp.sharing.request.approved.v1","vn.openlgsp.sharing.grant.issued.v1"]},"$ref":"../../events/sharing/request.filed.v1.json"};
+const v102 = validate1134;
+const schema510 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.submit.json","title":"Submit a sharing request","description":"A consumer agency asks a provider for data (Decree 47/2020/NĐ-CP Điều 7.2): exactly the data of the request.filed intake event, so both doors take the same request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.submitted.v1","vn.openlgsp.sharing.request.approved.v1","vn.openlgsp.sharing.grant.issued.v1"]},"$ref":"../../events/sharing/request.filed.v1.json"};
 
-function validate1123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/request.submit.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1123.evaluated;
+const evaluated0 = validate1134.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42825,18 +43531,18 @@ if(!(validate798(data, {instancePath,parentData,parentDataProperty,rootData,dyna
 vErrors = vErrors === null ? validate798.errors : vErrors.concat(validate798.errors);
 errors = vErrors.length;
 }
-validate1123.errors = vErrors;
+validate1134.errors = vErrors;
 return errors === 0;
 }
-validate1123.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1134.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v100 = validate1125;
-const schema504 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json","title":"Withdraw a sharing request","description":"The requester withdraws its request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.withdrawn.v1"]},"type":"object","additionalProperties":false,"required":[],"properties":{"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"}}};
+const v103 = validate1136;
+const schema511 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json","title":"Withdraw a sharing request","description":"The requester withdraws its request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.withdrawn.v1"]},"type":"object","additionalProperties":false,"required":[],"properties":{"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"}}};
 
-function validate1126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1137(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1126.evaluated;
+const evaluated0 = validate1137.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42885,17 +43591,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1126.errors = vErrors;
+validate1137.errors = vErrors;
 return errors === 0;
 }
-validate1126.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1137.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1125.evaluated;
+const evaluated0 = validate1136.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42916,8 +43622,8 @@ errors++;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1126(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1126.errors : vErrors.concat(validate1126.errors);
+if(!(validate1137(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1137.errors : vErrors.concat(validate1137.errors);
 errors = vErrors.length;
 }
 }
@@ -42932,18 +43638,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1125.errors = vErrors;
+validate1136.errors = vErrors;
 return errors === 0;
 }
-validate1125.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1136.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v101 = validate1128;
-const schema506 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json","title":"Announce a planned suspension","description":"The provider announces a planned suspension of a sharing service at least 7 working days ahead (Decree 47/2020/NĐ-CP Điều 43).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.service-suspension.announced.v1"]},"type":"object","additionalProperties":false,"required":["serviceId","reason","startsAt","expectedRestorationAt"],"properties":{"serviceId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The sharing service."},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"Why (upgrade, maintenance)."},"startsAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"When it takes effect."},"expectedRestorationAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"The expected restoration time."}}};
+const v104 = validate1139;
+const schema513 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json","title":"Announce a planned suspension","description":"The provider announces a planned suspension of a sharing service at least 7 working days ahead (Decree 47/2020/NĐ-CP Điều 43).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.service-suspension.announced.v1"]},"type":"object","additionalProperties":false,"required":["serviceId","reason","startsAt","expectedRestorationAt"],"properties":{"serviceId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The sharing service."},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"Why (upgrade, maintenance)."},"startsAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"When it takes effect."},"expectedRestorationAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"The expected restoration time."}}};
 
-function validate1129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1129.evaluated;
+const evaluated0 = validate1140.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -42992,16 +43698,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1129.errors = vErrors;
+validate1140.errors = vErrors;
 return errors === 0;
 }
-validate1129.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1140.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1131.evaluated;
+const evaluated0 = validate1142.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43050,16 +43756,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1131.errors = vErrors;
+validate1142.errors = vErrors;
 return errors === 0;
 }
-validate1131.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1142.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1133.evaluated;
+const evaluated0 = validate1144.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43118,17 +43824,17 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate1133.errors = vErrors;
+validate1144.errors = vErrors;
 return errors === 0;
 }
-validate1133.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1144.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1128.evaluated;
+const evaluated0 = validate1139.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43189,26 +43895,26 @@ errors++;
 }
 }
 if(data.serviceId !== undefined){
-if(!(validate1129(data.serviceId, {instancePath:instancePath+"/serviceId",parentData:data,parentDataProperty:"serviceId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1129.errors : vErrors.concat(validate1129.errors);
+if(!(validate1140(data.serviceId, {instancePath:instancePath+"/serviceId",parentData:data,parentDataProperty:"serviceId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1140.errors : vErrors.concat(validate1140.errors);
 errors = vErrors.length;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1131(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1131.errors : vErrors.concat(validate1131.errors);
+if(!(validate1142(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1142.errors : vErrors.concat(validate1142.errors);
 errors = vErrors.length;
 }
 }
 if(data.startsAt !== undefined){
-if(!(validate1133(data.startsAt, {instancePath:instancePath+"/startsAt",parentData:data,parentDataProperty:"startsAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1133.errors : vErrors.concat(validate1133.errors);
+if(!(validate1144(data.startsAt, {instancePath:instancePath+"/startsAt",parentData:data,parentDataProperty:"startsAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1144.errors : vErrors.concat(validate1144.errors);
 errors = vErrors.length;
 }
 }
 if(data.expectedRestorationAt !== undefined){
-if(!(validate1133(data.expectedRestorationAt, {instancePath:instancePath+"/expectedRestorationAt",parentData:data,parentDataProperty:"expectedRestorationAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1133.errors : vErrors.concat(validate1133.errors);
+if(!(validate1144(data.expectedRestorationAt, {instancePath:instancePath+"/expectedRestorationAt",parentData:data,parentDataProperty:"expectedRestorationAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1144.errors : vErrors.concat(validate1144.errors);
 errors = vErrors.length;
 }
 }
@@ -43223,18 +43929,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate1128.errors = vErrors;
+validate1139.errors = vErrors;
 return errors === 0;
 }
-validate1128.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1139.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v102 = validate1136;
-const schema510 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json","title":"Demand a usage report","description":"The provider demands a report on how a grant's data was used when misuse is suspected (004 Điều 13.1.g).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.usage-report.demanded.v1"]},"type":"object","additionalProperties":false,"required":["grantId","reason"],"properties":{"grantId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The grant whose use is to be reported."},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"Why misuse is suspected."}}};
+const v105 = validate1147;
+const schema517 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json","title":"Demand a usage report","description":"The provider demands a report on how a grant's data was used when misuse is suspected (004 Điều 13.1.g).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.usage-report.demanded.v1"]},"type":"object","additionalProperties":false,"required":["grantId","reason"],"properties":{"grantId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The grant whose use is to be reported."},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"Why misuse is suspected."}}};
 
-function validate1137(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1137.evaluated;
+const evaluated0 = validate1148.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43283,16 +43989,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1137.errors = vErrors;
+validate1148.errors = vErrors;
 return errors === 0;
 }
-validate1137.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1148.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1150(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1139.evaluated;
+const evaluated0 = validate1150.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43341,17 +44047,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1139.errors = vErrors;
+validate1150.errors = vErrors;
 return errors === 0;
 }
-validate1139.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1150.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1147(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1136.evaluated;
+const evaluated0 = validate1147.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43392,14 +44098,14 @@ errors++;
 }
 }
 if(data.grantId !== undefined){
-if(!(validate1137(data.grantId, {instancePath:instancePath+"/grantId",parentData:data,parentDataProperty:"grantId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1137.errors : vErrors.concat(validate1137.errors);
+if(!(validate1148(data.grantId, {instancePath:instancePath+"/grantId",parentData:data,parentDataProperty:"grantId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1148.errors : vErrors.concat(validate1148.errors);
 errors = vErrors.length;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1139(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1139.errors : vErrors.concat(validate1139.errors);
+if(!(validate1150(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1150.errors : vErrors.concat(validate1150.errors);
 errors = vErrors.length;
 }
 }
@@ -43414,18 +44120,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1136.errors = vErrors;
+validate1147.errors = vErrors;
 return errors === 0;
 }
-validate1136.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1147.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v103 = validate1141;
-const schema513 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json","title":"Submit a usage report","description":"The holder answers a demand with how the data was used.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.usage-report.submitted.v1"]},"type":"object","additionalProperties":false,"required":["summary"],"properties":{"summary":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"How the data was used."},"requests":{"$ref":"../../events/sharing/usage-report.submitted.v1.json#/properties/requests"},"period":{"$ref":"../../events/_defs/common.json#/$defs/period"}}};
+const v106 = validate1152;
+const schema520 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json","title":"Submit a usage report","description":"The holder answers a demand with how the data was used.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.usage-report.submitted.v1"]},"type":"object","additionalProperties":false,"required":["summary"],"properties":{"summary":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"How the data was used."},"requests":{"$ref":"../../events/sharing/usage-report.submitted.v1.json#/properties/requests"},"period":{"$ref":"../../events/_defs/common.json#/$defs/period"}}};
 
-function validate1142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1153(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1142.evaluated;
+const evaluated0 = validate1153.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43474,17 +44180,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1142.errors = vErrors;
+validate1153.errors = vErrors;
 return errors === 0;
 }
-validate1142.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1153.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema515 = {"type":"integer","minimum":0,"maximum":1000000000,"description":"How many requests were made in the reported period, if counted."};
+const schema522 = {"type":"integer","minimum":0,"maximum":1000000000,"description":"How many requests were made in the reported period, if counted."};
 
-function validate1144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1155(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1144.evaluated;
+const evaluated0 = validate1155.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43523,16 +44229,16 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate1144.errors = vErrors;
+validate1155.errors = vErrors;
 return errors === 0;
 }
-validate1144.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1155.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1157(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1146.evaluated;
+const evaluated0 = validate1157.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43595,17 +44301,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1146.errors = vErrors;
+validate1157.errors = vErrors;
 return errors === 0;
 }
-validate1146.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1157.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1141(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1141.evaluated;
+const evaluated0 = validate1152.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -43636,20 +44342,20 @@ errors++;
 }
 }
 if(data.summary !== undefined){
-if(!(validate1142(data.summary, {instancePath:instancePath+"/summary",parentData:data,parentDataProperty:"summary",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1142.errors : vErrors.concat(validate1142.errors);
+if(!(validate1153(data.summary, {instancePath:instancePath+"/summary",parentData:data,parentDataProperty:"summary",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1153.errors : vErrors.concat(validate1153.errors);
 errors = vErrors.length;
 }
 }
 if(data.requests !== undefined){
-if(!(validate1144(data.requests, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1144.errors : vErrors.concat(validate1144.errors);
+if(!(validate1155(data.requests, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1155.errors : vErrors.concat(validate1155.errors);
 errors = vErrors.length;
 }
 }
 if(data.period !== undefined){
-if(!(validate1146(data.period, {instancePath:instancePath+"/period",parentData:data,parentDataProperty:"period",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1146.errors : vErrors.concat(validate1146.errors);
+if(!(validate1157(data.period, {instancePath:instancePath+"/period",parentData:data,parentDataProperty:"period",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1157.errors : vErrors.concat(validate1157.errors);
 errors = vErrors.length;
 }
 }
@@ -43664,10 +44370,10 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate1141.errors = vErrors;
+validate1152.errors = vErrors;
 return errors === 0;
 }
-validate1141.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1152.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 /** A compiled validator: returns whether data conforms, and leaves the reasons in `errors`. */
@@ -43769,6 +44475,9 @@ export type SchemaId =
   | 'https://contracts.openlgsp.vn/commands/catalogue/service.retire.json'
   | 'https://contracts.openlgsp.vn/commands/catalogue/service.suspend.json'
   | 'https://contracts.openlgsp.vn/commands/catalogue/service.update.json'
+  | 'https://contracts.openlgsp.vn/commands/opendata/subscription.create.json'
+  | 'https://contracts.openlgsp.vn/commands/opendata/subscription.resume.json'
+  | 'https://contracts.openlgsp.vn/commands/opendata/subscription.rotate-secret.json'
   | 'https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json'
   | 'https://contracts.openlgsp.vn/commands/sharing/dispute.open.json'
   | 'https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json'
@@ -43874,15 +44583,18 @@ export const validators: Readonly<Record<SchemaId, ValidateFunction>> = {
   'https://contracts.openlgsp.vn/commands/catalogue/service.retire.json': v90,
   'https://contracts.openlgsp.vn/commands/catalogue/service.suspend.json': v91,
   'https://contracts.openlgsp.vn/commands/catalogue/service.update.json': v92,
-  'https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json': v93,
-  'https://contracts.openlgsp.vn/commands/sharing/dispute.open.json': v94,
-  'https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json': v95,
-  'https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json': v96,
-  'https://contracts.openlgsp.vn/commands/sharing/request.approve.json': v97,
-  'https://contracts.openlgsp.vn/commands/sharing/request.refuse.json': v98,
-  'https://contracts.openlgsp.vn/commands/sharing/request.submit.json': v99,
-  'https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json': v100,
-  'https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json': v101,
-  'https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json': v102,
-  'https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json': v103,
+  'https://contracts.openlgsp.vn/commands/opendata/subscription.create.json': v93,
+  'https://contracts.openlgsp.vn/commands/opendata/subscription.resume.json': v94,
+  'https://contracts.openlgsp.vn/commands/opendata/subscription.rotate-secret.json': v95,
+  'https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json': v96,
+  'https://contracts.openlgsp.vn/commands/sharing/dispute.open.json': v97,
+  'https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json': v98,
+  'https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json': v99,
+  'https://contracts.openlgsp.vn/commands/sharing/request.approve.json': v100,
+  'https://contracts.openlgsp.vn/commands/sharing/request.refuse.json': v101,
+  'https://contracts.openlgsp.vn/commands/sharing/request.submit.json': v102,
+  'https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json': v103,
+  'https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json': v104,
+  'https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json': v105,
+  'https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json': v106,
 };
