@@ -1,7 +1,7 @@
 import { setTimeout as wait } from 'node:timers/promises';
 import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
 import { fromNatsMessage, type LgspEvent } from '@openlgsp/events';
-import type { GuardOptions } from '@openlgsp/net';
+import { ConnectionPool, type GuardOptions } from '@openlgsp/net';
 import { FEED_STREAM } from '../feed/feed.model.js';
 import { matchesFilter } from '../feed/position.rules.js';
 import { deliverWebhook, type DeliveryRequest, type DeliveryResult } from './deliverer.js';
@@ -84,6 +84,8 @@ export class WebhookWorker {
   private running = false;
   private stopping = new AbortController();
   private refresher: Promise<void> | undefined;
+  /** Connections to receivers, reused while the worker runs (each call still passes the SSRF guard). */
+  private pool: ConnectionPool | undefined;
 
   constructor(
     private readonly js: JetStreamClient,
@@ -105,7 +107,10 @@ export class WebhookWorker {
     };
     this.readWaitMs = Math.max(1_000, this.options.idleWaitMs);
     const clock = this.options.clock;
-    this.deliver = options.deliver ?? ((request) => deliverWebhook(request, { allow: options.allow, clock }));
+    this.deliver =
+      options.deliver ??
+      ((request) =>
+        deliverWebhook(request, { allow: options.allow, clock, ...(this.pool ? { pool: this.pool } : {}) }));
     this.slots = new Semaphore(this.options.concurrency);
   }
 
@@ -113,6 +118,7 @@ export class WebhookWorker {
     if (this.running) return;
     this.running = true;
     this.stopping = new AbortController();
+    this.pool = new ConnectionPool({ maxOrigins: 1_024 });
     this.refresher = (async () => {
       while (this.running) {
         await this.refresh().catch(() => undefined);
@@ -139,6 +145,9 @@ export class WebhookWorker {
     this.stopping.abort();
     await this.refresher;
     await Promise.all(this.loops.values());
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.close();
   }
 
   private async run(id: string): Promise<void> {
