@@ -19,3 +19,4 @@ export {
   type SafeResponse,
 } from './safe-fetch.js';
 export { outboundOptionsFromEnv, type OutboundOptions } from './config.js';
+export { ConnectionPool, type ConnectionPoolOptions } from './connection-pool.js';

@@ -1,7 +1,6 @@
-import type { LookupAddress } from 'node:dns';
-import type { LookupFunction } from 'node:net';
-import { Agent, request } from 'undici';
+import { request } from 'undici';
 import { checkUrl, toAllowList, type CheckedUrl, type GuardOptions } from './check-url.js';
+import { pinnedAgent, type ConnectionPool } from './connection-pool.js';
 import { OutboundRequestError, SsrfRefusedError } from './errors.js';
 
 export interface SafeRequest {
@@ -19,6 +18,11 @@ export interface SafeFetchOptions extends GuardOptions {
   /** The answer's body is read up to this; past it, 'response-too-large'. Default 1 MiB. */
   maxResponseBytes?: number;
   signal?: AbortSignal;
+  /**
+   * Keep-alive connections reused across calls (per origin and checked addresses); without it,
+   * each call opens its own connection and closes it.
+   */
+  pool?: ConnectionPool;
 }
 
 export interface SafeResponse {
@@ -74,7 +78,7 @@ export async function safeFetch(
         throw new OutboundRequestError('timeout', url, `no answer within ${timeoutMs} ms`, { cause: error });
       throw error;
     }
-    const agent = pinnedAgent(target, timeoutMs);
+    const agent = options.pool ? options.pool.agentFor(target, timeoutMs) : pinnedAgent(target, timeoutMs);
     try {
       const response = await request(target.url, { dispatcher: agent, method, headers, body, signal });
       const location = response.headers['location'];
@@ -117,7 +121,7 @@ export async function safeFetch(
       if (signal.aborted) throw error;
       throw new OutboundRequestError('unreachable', url, (error as Error).message, { cause: error });
     } finally {
-      agent.destroy().catch(() => undefined);
+      if (!options.pool) agent.destroy().catch(() => undefined);
     }
   }
 }
@@ -129,22 +133,6 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
-}
-
-/**
- * A dispatcher whose connections go to the checked addresses only: its lookup answers from the
- * check instead of asking DNS again. (An IP literal is connected to directly; it was checked.)
- */
-function pinnedAgent(target: CheckedUrl, timeoutMs: number): Agent {
-  const lookup = ((hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (hostname.toLowerCase() !== target.hostname.toLowerCase()) {
-      callback(new Error(`connection to ${hostname} was not checked`));
-      return;
-    }
-    if (options.all) callback(null, target.addresses satisfies LookupAddress[]);
-    else callback(null, target.addresses[0]!.address, target.addresses[0]!.family);
-  }) as unknown as LookupFunction;
-  return new Agent({ connect: { lookup, timeout: timeoutMs }, connections: 1 });
 }
 
 async function readBounded(

@@ -3,7 +3,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { text } from 'node:stream/consumers';
 import { after, before, describe, test } from 'node:test';
-import { OutboundRequestError, safeFetch, SsrfRefusedError, type Resolver } from '../src/index.js';
+import {
+  ConnectionPool,
+  OutboundRequestError,
+  safeFetch,
+  SsrfRefusedError,
+  type Resolver,
+} from '../src/index.js';
 
 interface Receiver {
   server: Server;
@@ -241,5 +247,67 @@ describe('safeFetch against local receivers', () => {
       safeFetch(`http://127.0.0.1:${closed.port}/`, {}, { allow: [`127.0.0.1:${closed.port}`] }),
       isFailure('unreachable'),
     );
+  });
+
+  test('reuses a kept-alive connection per origin with a pool, and still checks every call', async () => {
+    const sockets = new Set<unknown>();
+    const count = (socket: unknown) => sockets.add(socket);
+    a.server.on('connection', count);
+    // One connection per origin, so that reuse is exact (with more, a call may open another meanwhile).
+    const pool = new ConnectionPool({ maxOrigins: 4, idleMs: 5_000, connectionsPerOrigin: 1 });
+    try {
+      for (let i = 0; i < 5; i++)
+        assert.equal(
+          (await safeFetch(`http://127.0.0.1:${a.port}/echo`, { method: 'POST', body: 'x' }, { allow, pool }))
+            .status,
+          200,
+        );
+      assert.equal(sockets.size, 1, 'five calls over one connection');
+      assert.equal(pool.size, 1);
+      // A name now resolving elsewhere is checked again and refused: the pooled connection is not used.
+      let address = '127.0.0.1';
+      const resolve: Resolver = async () => [{ address, family: 4 }];
+      assert.equal(
+        (await safeFetch(`http://receiver.test:${a.port}/ok`, {}, { allow, resolve, pool })).status,
+        200,
+      );
+      address = '10.0.0.5';
+      await assert.rejects(
+        safeFetch(`http://receiver.test:${a.port}/ok`, {}, { allow, resolve, pool }),
+        isRefusal(/10\.0\.0\.5, which is private/),
+      );
+      // A redirect hop is checked as without a pool.
+      const before = b.hits.length;
+      await assert.rejects(
+        safeFetch(`http://127.0.0.1:${a.port}/to-b`, {}, { allow, pool }),
+        isRefusal(/loopback/),
+      );
+      assert.equal(b.hits.length, before);
+    } finally {
+      a.server.off('connection', count);
+      await pool.close();
+    }
+    assert.equal(pool.size, 0);
+    // Without a pool, each call has its own connection.
+    sockets.clear();
+    a.server.on('connection', count);
+    try {
+      for (let i = 0; i < 3; i++) await safeFetch(`http://127.0.0.1:${a.port}/ok`, {}, { allow });
+      assert.equal(sockets.size, 3);
+    } finally {
+      a.server.off('connection', count);
+    }
+  });
+
+  test('a pool keeps a bounded number of origins, dropping the least recently used', async () => {
+    const pool = new ConnectionPool({ maxOrigins: 2 });
+    try {
+      const resolve: Resolver = async () => [{ address: '127.0.0.1', family: 4 }];
+      for (const host of ['one.test', 'two.test', 'three.test'])
+        await safeFetch(`http://${host}:${a.port}/ok`, {}, { allow, resolve, pool });
+      assert.equal(pool.size, 2);
+    } finally {
+      await pool.close();
+    }
   });
 });

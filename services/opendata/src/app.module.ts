@@ -7,14 +7,16 @@ import { OpendataConfigModule } from './config.module.js';
 import { DatasetsModule } from './datasets/datasets.module.js';
 import { DistributionsModule } from './distributions/distributions.module.js';
 import { DownloadsModule } from './downloads/downloads.module.js';
+import { FeedModule } from './feed/feed.module.js';
 import { FeedbackModule } from './feedback/feedback.module.js';
 import { OPENDATA_PUBLIC } from './public-catalogue/public-catalogue.handlers.js';
 import { PublicCatalogueModule } from './public-catalogue/public-catalogue.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 /**
  * Open-data publications (DOMAIN.md §3): authoring (drafts, review, versions, files, freshness) and
  * the public read side (search, DCAT-AP, downloads, the CKAN API, feedback), which is a projection of
- * the service's own change feed. The catalogue's facts arrive on one consumer, `opendata-catalogue`;
+ * the service's own change feed, and that feed served to external apps (SSE, Atom, webhooks). The catalogue's facts arrive on one consumer, `opendata-catalogue`;
  * the feedback feature's registry handlers run on it beside the catalogue view's (both idempotent).
  */
 @Module({
@@ -28,6 +30,8 @@ import { PublicCatalogueModule } from './public-catalogue/public-catalogue.modul
     CkanModule,
     DownloadsModule,
     FeedbackModule,
+    FeedModule,
+    WebhooksModule,
   ],
 })
 export class AppModule {}

@@ -1235,6 +1235,27 @@ export const commandContracts = {
     schemaId: 'https://contracts.openlgsp.vn/commands/opendata/review.record.json',
     emits: [],
   },
+  'opendata.subscription.create': {
+    name: 'opendata.subscription.create',
+    service: 'opendata',
+    title: 'Subscribe a webhook to the open-data change feed',
+    schemaId: 'https://contracts.openlgsp.vn/commands/opendata/subscription.create.json',
+    emits: [],
+  },
+  'opendata.subscription.resume': {
+    name: 'opendata.subscription.resume',
+    service: 'opendata',
+    title: 'Resume a paused webhook subscription',
+    schemaId: 'https://contracts.openlgsp.vn/commands/opendata/subscription.resume.json',
+    emits: [],
+  },
+  'opendata.subscription.rotate-secret': {
+    name: 'opendata.subscription.rotate-secret',
+    service: 'opendata',
+    title: "Rotate a webhook subscription's signing secret",
+    schemaId: 'https://contracts.openlgsp.vn/commands/opendata/subscription.rotate-secret.json',
+    emits: [],
+  },
   'opendata.table-schema.declare': {
     name: 'opendata.table-schema.declare',
     service: 'opendata',

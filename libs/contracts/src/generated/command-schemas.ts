@@ -3245,6 +3245,136 @@ export const commandOpenApiSchemas: Readonly<Record<CommandName, Record<string, 
       },
     },
   },
+  'opendata.subscription.create': {
+    title: 'SubscriptionCreateCommand',
+    description:
+      "A registered external app subscribes a public URL to the feed's changes, optionally filtered; the answer carries the signing secret, once (services/opendata/FEED.md, 3).",
+    type: 'object',
+    additionalProperties: false,
+    required: ['url'],
+    properties: {
+      url: {
+        title: 'WebAddress',
+        description:
+          'Where each change is POSTed: http(s), a public address, no credentials, no fragment. Redirects are not followed.',
+        type: 'string',
+        format: 'uri',
+        maxLength: 2048,
+      },
+      filter: {
+        description: 'Which changes: all given fields must match; values within a field are alternatives.',
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          dataset: {
+            type: 'array',
+            maxItems: 20,
+            uniqueItems: true,
+            items: {
+              title: 'Uuid',
+              description: 'A UUID of any version, in the canonical lower-case 8-4-4-4-12 form (RFC 9562).',
+              type: 'string',
+              minLength: 36,
+              maxLength: 36,
+              pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+            },
+          },
+          publisher: {
+            type: 'array',
+            maxItems: 20,
+            uniqueItems: true,
+            items: {
+              title: 'AgencyCode',
+              description:
+                "The agency's token-safe code as used in NATS subjects (letters, digits, '-', '_'). The national identifier (mã định danh, with dots) is kept separately as nationalId.",
+              type: 'string',
+              minLength: 2,
+              maxLength: 64,
+              pattern: '^[A-Za-z0-9_-]{2,64}$',
+            },
+          },
+          theme: {
+            type: 'array',
+            maxItems: 20,
+            uniqueItems: true,
+            items: {
+              title: 'DataThemeCode',
+              description:
+                'A code of the EU data-theme vocabulary (http://publications.europa.eu/resource/authority/data-theme/<code>).',
+              type: 'string',
+              enum: [
+                'AGRI',
+                'ECON',
+                'EDUC',
+                'ENER',
+                'ENVI',
+                'GOVE',
+                'HEAL',
+                'INTR',
+                'JUST',
+                'REGI',
+                'SOCI',
+                'TECH',
+                'TRAN',
+              ],
+            },
+          },
+          type: {
+            type: 'array',
+            maxItems: 20,
+            uniqueItems: true,
+            items: {
+              type: 'string',
+              enum: [
+                'vn.openlgsp.opendata.dataset.published.v1',
+                'vn.openlgsp.opendata.dataset.updated.v1',
+                'vn.openlgsp.opendata.dataset.retracted.v1',
+                'dataset.published',
+                'dataset.updated',
+                'dataset.retracted',
+              ],
+            },
+          },
+        },
+      },
+      from: {
+        description: 'Deliver the changes after this feed position; without it, from now on.',
+        type: 'integer',
+        minimum: 0,
+        maximum: 9007199254740991,
+      },
+    },
+  },
+  'opendata.subscription.resume': {
+    title: 'SubscriptionResumeCommand',
+    description:
+      'Its owner resumes it from its cursor (where it stopped) or after a chosen feed position: an earlier one re-delivers, a later one skips changes on purpose.',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      from: {
+        description: 'Deliver the changes after this feed position; without it, after the cursor.',
+        type: 'integer',
+        minimum: 0,
+        maximum: 9007199254740991,
+      },
+    },
+  },
+  'opendata.subscription.rotate-secret': {
+    title: 'SubscriptionRotateSecretCommand',
+    description:
+      'A new secret signs from now on; the old one keeps signing beside it for the overlap, so the receiver switches without refusing a delivery. The answer carries the new secret, once.',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      overlapSeconds: {
+        description: 'How long the old secret keeps signing (default one day, at most seven).',
+        type: 'integer',
+        minimum: 0,
+        maximum: 604800,
+      },
+    },
+  },
   'opendata.table-schema.declare': {
     title: 'TableSchemaDeclareCommand',
     description:

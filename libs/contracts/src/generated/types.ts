@@ -3428,6 +3428,74 @@ export interface ReviewRecordCommand {
 }
 
 /**
+ * Subscribe a webhook to the open-data change feed: the body of `opendata.subscription.create`.
+ *
+ * A registered external app subscribes a public URL to the feed's changes, optionally filtered; the answer carries the signing secret, once (services/opendata/FEED.md, 3).
+ */
+export interface SubscriptionCreateCommand {
+  /**
+   * Where each change is POSTed: http(s), a public address, no credentials, no fragment. Redirects are not followed.
+   */
+  url: WebAddress;
+  /**
+   * Which changes: all given fields must match; values within a field are alternatives.
+   */
+  filter?: {
+    /**
+     * @maxItems 20
+     */
+    dataset?: Uuid[];
+    /**
+     * @maxItems 20
+     */
+    publisher?: AgencyCode[];
+    /**
+     * @maxItems 20
+     */
+    theme?: DataThemeCode[];
+    /**
+     * @maxItems 20
+     */
+    type?: (
+      | 'vn.openlgsp.opendata.dataset.published.v1'
+      | 'vn.openlgsp.opendata.dataset.updated.v1'
+      | 'vn.openlgsp.opendata.dataset.retracted.v1'
+      | 'dataset.published'
+      | 'dataset.updated'
+      | 'dataset.retracted'
+    )[];
+  };
+  /**
+   * Deliver the changes after this feed position; without it, from now on.
+   */
+  from?: number;
+}
+
+/**
+ * Resume a paused webhook subscription: the body of `opendata.subscription.resume`.
+ *
+ * Its owner resumes it from its cursor (where it stopped) or after a chosen feed position: an earlier one re-delivers, a later one skips changes on purpose.
+ */
+export interface SubscriptionResumeCommand {
+  /**
+   * Deliver the changes after this feed position; without it, after the cursor.
+   */
+  from?: number;
+}
+
+/**
+ * Rotate a webhook subscription's signing secret: the body of `opendata.subscription.rotate-secret`.
+ *
+ * A new secret signs from now on; the old one keeps signing beside it for the overlap, so the receiver switches without refusing a delivery. The answer carries the new secret, once.
+ */
+export interface SubscriptionRotateSecretCommand {
+  /**
+   * How long the old secret keeps signing (default one day, at most seven).
+   */
+  overlapSeconds?: number;
+}
+
+/**
  * Declare the Table Schema of an uploaded CSV: the body of `opendata.table-schema.declare`.
  *
  * The owner declares what the rows of an uploaded CSV must be (the subset of a Frictionless Table Schema the portal checks: each field's name, type, and the required, enum and pattern constraints). The stored file is checked against it at once; a file that does not match refuses the declaration, with every problem's line and column (QĐ 60/2021/QĐ-UBND (Bình Định) Điều 8.1).
@@ -3753,6 +3821,9 @@ export interface CommandBodyByName {
   'opendata.feedback.answer': FeedbackAnswerCommand;
   'opendata.feedback.send': FeedbackSendCommand;
   'opendata.review.record': ReviewRecordCommand;
+  'opendata.subscription.create': SubscriptionCreateCommand;
+  'opendata.subscription.resume': SubscriptionResumeCommand;
+  'opendata.subscription.rotate-secret': SubscriptionRotateSecretCommand;
   'opendata.table-schema.declare': TableSchemaDeclareCommand;
   'sharing.dispute.decide': DisputeDecideCommand;
   'sharing.dispute.open': DisputeOpenCommand;

@@ -50626,13 +50626,719 @@ return errors === 0;
 validate1340.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const v115 = validate1343;
-const schema606 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/opendata/table-schema.declare.json","title":"Declare the Table Schema of an uploaded CSV","description":"The owner declares what the rows of an uploaded CSV must be (the subset of a Frictionless Table Schema the portal checks: each field's name, type, and the required, enum and pattern constraints). The stored file is checked against it at once; a file that does not match refuses the declaration, with every problem's line and column (QĐ 60/2021/QĐ-UBND (Bình Định) Điều 8.1).","x-lgsp-command":{"emits":[]},"type":"object","additionalProperties":false,"required":["fields"],"properties":{"fields":{"type":"array","minItems":1,"maxItems":500,"items":{"title":"TableField","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The column's name, as in the CSV's header.","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"type":{"description":"The column's type; string when absent.","type":"string","enum":["string","integer","number","boolean","date","datetime"]},"constraints":{"type":"object","additionalProperties":false,"properties":{"required":{"type":"boolean"},"enum":{"type":"array","minItems":1,"maxItems":1000,"items":{"type":"string","maxLength":1000}},"pattern":{"description":"A regular expression the whole value matches.","type":"string","minLength":1,"maxLength":500}}}}}},"missingValues":{"description":"Cells that mean \"no value\"; [\"\"] when absent.","type":"array","maxItems":20,"items":{"type":"string","maxLength":50}}}};
+const schema606 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/opendata/subscription.create.json","title":"Subscribe a webhook to the open-data change feed","description":"A registered external app subscribes a public URL to the feed's changes, optionally filtered; the answer carries the signing secret, once (services/opendata/FEED.md, 3).","x-lgsp-command":{"emits":[]},"type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"$ref":"../../events/_defs/common.json#/$defs/webAddress","description":"Where each change is POSTed: http(s), a public address, no credentials, no fragment. Redirects are not followed."},"filter":{"description":"Which changes: all given fields must match; values within a field are alternatives.","type":"object","additionalProperties":false,"properties":{"dataset":{"type":"array","maxItems":20,"uniqueItems":true,"items":{"$ref":"../../events/_defs/common.json#/$defs/uuid"}},"publisher":{"type":"array","maxItems":20,"uniqueItems":true,"items":{"$ref":"../../events/_defs/common.json#/$defs/agencyCode"}},"theme":{"type":"array","maxItems":20,"uniqueItems":true,"items":{"$ref":"../../events/opendata/dataset.published.v1.json#/$defs/dataThemeCode"}},"type":{"type":"array","maxItems":20,"uniqueItems":true,"items":{"type":"string","enum":["vn.openlgsp.opendata.dataset.published.v1","vn.openlgsp.opendata.dataset.updated.v1","vn.openlgsp.opendata.dataset.retracted.v1","dataset.published","dataset.updated","dataset.retracted"]}}}},"from":{"description":"Deliver the changes after this feed position; without it, from now on.","type":"integer","minimum":0,"maximum":9007199254740991}}};
+
+function validate1344(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1344.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data === "string"){
+if(func2(data) > 2048){
+const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(formats2(data))){
+const err1 = {instancePath,schemaPath:"#/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate1344.errors = vErrors;
+return errors === 0;
+}
+validate1344.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate1346(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1346.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data === "string"){
+if(func2(data) > 36){
+const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(func2(data) < 36){
+const err1 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 36},message:"must NOT have fewer than 36 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!pattern26.test(data)){
+const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate1346.errors = vErrors;
+return errors === 0;
+}
+validate1346.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate1348(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1348.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data === "string"){
+if(func2(data) > 64){
+const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(func2(data) < 2){
+const err1 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 2},message:"must NOT have fewer than 2 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!pattern7.test(data)){
+const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{2,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{2,64}$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate1348.errors = vErrors;
+return errors === 0;
+}
+validate1348.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate1350(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1350.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(((((((((((((data === "AGRI") || (data === "ECON")) || (data === "EDUC")) || (data === "ENER")) || (data === "ENVI")) || (data === "GOVE")) || (data === "HEAL")) || (data === "INTR")) || (data === "JUST")) || (data === "REGI")) || (data === "SOCI")) || (data === "TECH")) || (data === "TRAN"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema280.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate1350.errors = vErrors;
+return errors === 0;
+}
+validate1350.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
 
 function validate1343(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://contracts.openlgsp.vn/commands/opendata/table-schema.declare.json" */;
+/*# sourceURL="https://contracts.openlgsp.vn/commands/opendata/subscription.create.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate1343.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.url === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "url") || (key0 === "filter")) || (key0 === "from"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.url !== undefined){
+if(!(validate1344(data.url, {instancePath:instancePath+"/url",parentData:data,parentDataProperty:"url",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1344.errors : vErrors.concat(validate1344.errors);
+errors = vErrors.length;
+}
+}
+if(data.filter !== undefined){
+let data1 = data.filter;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key1 in data1){
+if(!((((key1 === "dataset") || (key1 === "publisher")) || (key1 === "theme")) || (key1 === "type"))){
+const err2 = {instancePath:instancePath+"/filter",schemaPath:"#/properties/filter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data1.dataset !== undefined){
+let data2 = data1.dataset;
+if(Array.isArray(data2)){
+if(data2.length > 20){
+const err3 = {instancePath:instancePath+"/filter/dataset",schemaPath:"#/properties/filter/properties/dataset/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate1346(data2[i0], {instancePath:instancePath+"/filter/dataset/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1346.errors : vErrors.concat(validate1346.errors);
+errors = vErrors.length;
+}
+}
+let i1 = data2.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data2[i1], data2[j0])){
+const err4 = {instancePath:instancePath+"/filter/dataset",schemaPath:"#/properties/filter/properties/dataset/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/filter/dataset",schemaPath:"#/properties/filter/properties/dataset/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data1.publisher !== undefined){
+let data4 = data1.publisher;
+if(Array.isArray(data4)){
+if(data4.length > 20){
+const err6 = {instancePath:instancePath+"/filter/publisher",schemaPath:"#/properties/filter/properties/publisher/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const len1 = data4.length;
+for(let i2=0; i2<len1; i2++){
+if(!(validate1348(data4[i2], {instancePath:instancePath+"/filter/publisher/" + i2,parentData:data4,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1348.errors : vErrors.concat(validate1348.errors);
+errors = vErrors.length;
+}
+}
+let i3 = data4.length;
+let j1;
+if(i3 > 1){
+outer1:
+for(;i3--;){
+for(j1 = i3; j1--;){
+if(func0(data4[i3], data4[j1])){
+const err7 = {instancePath:instancePath+"/filter/publisher",schemaPath:"#/properties/filter/properties/publisher/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+break outer1;
+}
+}
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/filter/publisher",schemaPath:"#/properties/filter/properties/publisher/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data1.theme !== undefined){
+let data6 = data1.theme;
+if(Array.isArray(data6)){
+if(data6.length > 20){
+const err9 = {instancePath:instancePath+"/filter/theme",schemaPath:"#/properties/filter/properties/theme/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+const len2 = data6.length;
+for(let i4=0; i4<len2; i4++){
+if(!(validate1350(data6[i4], {instancePath:instancePath+"/filter/theme/" + i4,parentData:data6,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1350.errors : vErrors.concat(validate1350.errors);
+errors = vErrors.length;
+}
+}
+let i5 = data6.length;
+let j2;
+if(i5 > 1){
+outer2:
+for(;i5--;){
+for(j2 = i5; j2--;){
+if(func0(data6[i5], data6[j2])){
+const err10 = {instancePath:instancePath+"/filter/theme",schemaPath:"#/properties/filter/properties/theme/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+break outer2;
+}
+}
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/filter/theme",schemaPath:"#/properties/filter/properties/theme/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data1.type !== undefined){
+let data8 = data1.type;
+if(Array.isArray(data8)){
+if(data8.length > 20){
+const err12 = {instancePath:instancePath+"/filter/type",schemaPath:"#/properties/filter/properties/type/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+const len3 = data8.length;
+for(let i6=0; i6<len3; i6++){
+let data9 = data8[i6];
+if(typeof data9 !== "string"){
+const err13 = {instancePath:instancePath+"/filter/type/" + i6,schemaPath:"#/properties/filter/properties/type/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(!((((((data9 === "vn.openlgsp.opendata.dataset.published.v1") || (data9 === "vn.openlgsp.opendata.dataset.updated.v1")) || (data9 === "vn.openlgsp.opendata.dataset.retracted.v1")) || (data9 === "dataset.published")) || (data9 === "dataset.updated")) || (data9 === "dataset.retracted"))){
+const err14 = {instancePath:instancePath+"/filter/type/" + i6,schemaPath:"#/properties/filter/properties/type/items/enum",keyword:"enum",params:{allowedValues: schema606.properties.filter.properties.type.items.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+let i7 = data8.length;
+let j3;
+if(i7 > 1){
+const indices0 = {};
+for(;i7--;){
+let item0 = data8[i7];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j3 = indices0[item0];
+const err15 = {instancePath:instancePath+"/filter/type",schemaPath:"#/properties/filter/properties/type/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i7+" are identical)"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+break;
+}
+indices0[item0] = i7;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/filter/type",schemaPath:"#/properties/filter/properties/type/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/filter",schemaPath:"#/properties/filter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.from !== undefined){
+let data10 = data.from;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err18 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 9007199254740991 || isNaN(data10)){
+const err19 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(data10 < 0 || isNaN(data10)){
+const err20 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+validate1343.errors = vErrors;
+return errors === 0;
+}
+validate1343.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const v116 = validate1352;
+const schema611 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/opendata/subscription.resume.json","title":"Resume a paused webhook subscription","description":"Its owner resumes it from its cursor (where it stopped) or after a chosen feed position: an earlier one re-delivers, a later one skips changes on purpose.","x-lgsp-command":{"emits":[]},"type":"object","additionalProperties":false,"properties":{"from":{"description":"Deliver the changes after this feed position; without it, after the cursor.","type":"integer","minimum":0,"maximum":9007199254740991}}};
+
+function validate1352(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://contracts.openlgsp.vn/commands/opendata/subscription.resume.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1352.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(key0 === "from")){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.from !== undefined){
+let data0 = data.from;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err1 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 9007199254740991 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0 < 0 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate1352.errors = vErrors;
+return errors === 0;
+}
+validate1352.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const v117 = validate1353;
+const schema612 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/opendata/subscription.rotate-secret.json","title":"Rotate a webhook subscription's signing secret","description":"A new secret signs from now on; the old one keeps signing beside it for the overlap, so the receiver switches without refusing a delivery. The answer carries the new secret, once.","x-lgsp-command":{"emits":[]},"type":"object","additionalProperties":false,"properties":{"overlapSeconds":{"description":"How long the old secret keeps signing (default one day, at most seven).","type":"integer","minimum":0,"maximum":604800}}};
+
+function validate1353(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://contracts.openlgsp.vn/commands/opendata/subscription.rotate-secret.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1353.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(key0 === "overlapSeconds")){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.overlapSeconds !== undefined){
+let data0 = data.overlapSeconds;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err1 = {instancePath:instancePath+"/overlapSeconds",schemaPath:"#/properties/overlapSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 604800 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/overlapSeconds",schemaPath:"#/properties/overlapSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 604800},message:"must be <= 604800"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0 < 0 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/overlapSeconds",schemaPath:"#/properties/overlapSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate1353.errors = vErrors;
+return errors === 0;
+}
+validate1353.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const v118 = validate1354;
+const schema613 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/opendata/table-schema.declare.json","title":"Declare the Table Schema of an uploaded CSV","description":"The owner declares what the rows of an uploaded CSV must be (the subset of a Frictionless Table Schema the portal checks: each field's name, type, and the required, enum and pattern constraints). The stored file is checked against it at once; a file that does not match refuses the declaration, with every problem's line and column (QĐ 60/2021/QĐ-UBND (Bình Định) Điều 8.1).","x-lgsp-command":{"emits":[]},"type":"object","additionalProperties":false,"required":["fields"],"properties":{"fields":{"type":"array","minItems":1,"maxItems":500,"items":{"title":"TableField","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"The column's name, as in the CSV's header.","type":"string","minLength":1,"maxLength":200,"pattern":"\\S"},"type":{"description":"The column's type; string when absent.","type":"string","enum":["string","integer","number","boolean","date","datetime"]},"constraints":{"type":"object","additionalProperties":false,"properties":{"required":{"type":"boolean"},"enum":{"type":"array","minItems":1,"maxItems":1000,"items":{"type":"string","maxLength":1000}},"pattern":{"description":"A regular expression the whole value matches.","type":"string","minLength":1,"maxLength":500}}}}}},"missingValues":{"description":"Cells that mean \"no value\"; [\"\"] when absent.","type":"array","maxItems":20,"items":{"type":"string","maxLength":50}}}};
+
+function validate1354(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://contracts.openlgsp.vn/commands/opendata/table-schema.declare.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1354.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -50769,7 +51475,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!((((((data3 === "string") || (data3 === "integer")) || (data3 === "number")) || (data3 === "boolean")) || (data3 === "date")) || (data3 === "datetime"))){
-const err11 = {instancePath:instancePath+"/fields/" + i0+"/type",schemaPath:"#/properties/fields/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema606.properties.fields.items.properties.type.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/fields/" + i0+"/type",schemaPath:"#/properties/fields/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema613.properties.fields.items.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -51000,19 +51706,19 @@ vErrors.push(err29);
 }
 errors++;
 }
-validate1343.errors = vErrors;
+validate1354.errors = vErrors;
 return errors === 0;
 }
-validate1343.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1354.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v116 = validate1344;
-const schema607 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json","title":"Decide a dispute","description":"DIC upholds the refusal or orders sharing, with its reasons; an order fixes the scope.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.dispute.decided.v1","vn.openlgsp.sharing.grant.issued.v1"]},"type":"object","additionalProperties":false,"required":["outcome","reasons"],"properties":{"outcome":{"$ref":"../../events/sharing/dispute.decided.v1.json#/properties/outcome"},"reasons":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"DIC's reasons."},"legalBasis":{"$ref":"../../events/_defs/common.json#/$defs/legalBasis"},"fields":{"$ref":"../../events/_defs/common.json#/$defs/fieldList","description":"The granted fields: at most those requested (all of them when left out)."},"validity":{"$ref":"../../events/_defs/common.json#/$defs/period","description":"The validity of the grant (the requested period when left out)."},"conditions":{"$ref":"../../events/_defs/common.json#/$defs/conditions"}}};
-const schema608 = {"type":"string","enum":["upheld","sharing-ordered"]};
+const v119 = validate1355;
+const schema614 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json","title":"Decide a dispute","description":"DIC upholds the refusal or orders sharing, with its reasons; an order fixes the scope.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.dispute.decided.v1","vn.openlgsp.sharing.grant.issued.v1"]},"type":"object","additionalProperties":false,"required":["outcome","reasons"],"properties":{"outcome":{"$ref":"../../events/sharing/dispute.decided.v1.json#/properties/outcome"},"reasons":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"DIC's reasons."},"legalBasis":{"$ref":"../../events/_defs/common.json#/$defs/legalBasis"},"fields":{"$ref":"../../events/_defs/common.json#/$defs/fieldList","description":"The granted fields: at most those requested (all of them when left out)."},"validity":{"$ref":"../../events/_defs/common.json#/$defs/period","description":"The validity of the grant (the requested period when left out)."},"conditions":{"$ref":"../../events/_defs/common.json#/$defs/conditions"}}};
+const schema615 = {"type":"string","enum":["upheld","sharing-ordered"]};
 
-function validate1345(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1356(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1345.evaluated;
+const evaluated0 = validate1356.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -51030,7 +51736,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "upheld") || (data === "sharing-ordered"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema608.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema615.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -51039,16 +51745,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1345.errors = vErrors;
+validate1356.errors = vErrors;
 return errors === 0;
 }
-validate1345.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1356.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1347(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1358(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1347.evaluated;
+const evaluated0 = validate1358.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -51097,16 +51803,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1347.errors = vErrors;
+validate1358.errors = vErrors;
 return errors === 0;
 }
-validate1347.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1358.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1349(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1360(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1349.evaluated;
+const evaluated0 = validate1360.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -51152,16 +51858,16 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate1349.errors = vErrors;
+validate1360.errors = vErrors;
 return errors === 0;
 }
-validate1349.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1360.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1352(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1363(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1352.evaluated;
+const evaluated0 = validate1363.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -51227,16 +51933,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1352.errors = vErrors;
+validate1363.errors = vErrors;
 return errors === 0;
 }
-validate1352.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1363.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1355(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1366(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1355.evaluated;
+const evaluated0 = validate1366.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -51299,16 +52005,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1355.errors = vErrors;
+validate1366.errors = vErrors;
 return errors === 0;
 }
-validate1355.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1366.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1359(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1370(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1359.evaluated;
+const evaluated0 = validate1370.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -51344,17 +52050,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1359.errors = vErrors;
+validate1370.errors = vErrors;
 return errors === 0;
 }
-validate1359.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1370.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1344(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1355(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1344.evaluated;
+const evaluated0 = validate1355.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -51395,38 +52101,38 @@ errors++;
 }
 }
 if(data.outcome !== undefined){
-if(!(validate1345(data.outcome, {instancePath:instancePath+"/outcome",parentData:data,parentDataProperty:"outcome",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1345.errors : vErrors.concat(validate1345.errors);
+if(!(validate1356(data.outcome, {instancePath:instancePath+"/outcome",parentData:data,parentDataProperty:"outcome",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1356.errors : vErrors.concat(validate1356.errors);
 errors = vErrors.length;
 }
 }
 if(data.reasons !== undefined){
-if(!(validate1347(data.reasons, {instancePath:instancePath+"/reasons",parentData:data,parentDataProperty:"reasons",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1347.errors : vErrors.concat(validate1347.errors);
+if(!(validate1358(data.reasons, {instancePath:instancePath+"/reasons",parentData:data,parentDataProperty:"reasons",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1358.errors : vErrors.concat(validate1358.errors);
 errors = vErrors.length;
 }
 }
 if(data.legalBasis !== undefined){
-if(!(validate1349(data.legalBasis, {instancePath:instancePath+"/legalBasis",parentData:data,parentDataProperty:"legalBasis",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1349.errors : vErrors.concat(validate1349.errors);
+if(!(validate1360(data.legalBasis, {instancePath:instancePath+"/legalBasis",parentData:data,parentDataProperty:"legalBasis",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1360.errors : vErrors.concat(validate1360.errors);
 errors = vErrors.length;
 }
 }
 if(data.fields !== undefined){
-if(!(validate1352(data.fields, {instancePath:instancePath+"/fields",parentData:data,parentDataProperty:"fields",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1352.errors : vErrors.concat(validate1352.errors);
+if(!(validate1363(data.fields, {instancePath:instancePath+"/fields",parentData:data,parentDataProperty:"fields",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1363.errors : vErrors.concat(validate1363.errors);
 errors = vErrors.length;
 }
 }
 if(data.validity !== undefined){
-if(!(validate1355(data.validity, {instancePath:instancePath+"/validity",parentData:data,parentDataProperty:"validity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1355.errors : vErrors.concat(validate1355.errors);
+if(!(validate1366(data.validity, {instancePath:instancePath+"/validity",parentData:data,parentDataProperty:"validity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1366.errors : vErrors.concat(validate1366.errors);
 errors = vErrors.length;
 }
 }
 if(data.conditions !== undefined){
-if(!(validate1359(data.conditions, {instancePath:instancePath+"/conditions",parentData:data,parentDataProperty:"conditions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1359.errors : vErrors.concat(validate1359.errors);
+if(!(validate1370(data.conditions, {instancePath:instancePath+"/conditions",parentData:data,parentDataProperty:"conditions",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1370.errors : vErrors.concat(validate1370.errors);
 errors = vErrors.length;
 }
 }
@@ -51441,18 +52147,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1344.errors = vErrors;
+validate1355.errors = vErrors;
 return errors === 0;
 }
-validate1344.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1355.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v117 = validate1362;
-const schema614 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/dispute.open.json","title":"Dispute a refusal or an overdue request","description":"The requester asks DIC to settle a refused or overdue request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.dispute.opened.v1"]},"type":"object","additionalProperties":false,"required":["requestId","statement"],"properties":{"requestId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The refused or overdue request."},"statement":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"What the requester disputes, and why."}}};
+const v120 = validate1373;
+const schema621 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/dispute.open.json","title":"Dispute a refusal or an overdue request","description":"The requester asks DIC to settle a refused or overdue request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.dispute.opened.v1"]},"type":"object","additionalProperties":false,"required":["requestId","statement"],"properties":{"requestId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The refused or overdue request."},"statement":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"What the requester disputes, and why."}}};
 
-function validate1363(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1374(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1363.evaluated;
+const evaluated0 = validate1374.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -51501,16 +52207,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1363.errors = vErrors;
+validate1374.errors = vErrors;
 return errors === 0;
 }
-validate1363.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1374.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1365(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1376(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1365.evaluated;
+const evaluated0 = validate1376.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -51559,17 +52265,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1365.errors = vErrors;
+validate1376.errors = vErrors;
 return errors === 0;
 }
-validate1365.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1376.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1362(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1373(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/dispute.open.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1362.evaluated;
+const evaluated0 = validate1373.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -51610,14 +52316,14 @@ errors++;
 }
 }
 if(data.requestId !== undefined){
-if(!(validate1363(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1363.errors : vErrors.concat(validate1363.errors);
+if(!(validate1374(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1374.errors : vErrors.concat(validate1374.errors);
 errors = vErrors.length;
 }
 }
 if(data.statement !== undefined){
-if(!(validate1365(data.statement, {instancePath:instancePath+"/statement",parentData:data,parentDataProperty:"statement",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1365.errors : vErrors.concat(validate1365.errors);
+if(!(validate1376(data.statement, {instancePath:instancePath+"/statement",parentData:data,parentDataProperty:"statement",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1376.errors : vErrors.concat(validate1376.errors);
 errors = vErrors.length;
 }
 }
@@ -51632,18 +52338,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1362.errors = vErrors;
+validate1373.errors = vErrors;
 return errors === 0;
 }
-validate1362.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1373.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v118 = validate1367;
-const schema617 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json","title":"Suspend a grant","description":"The provider suspends a grant for a breach or a security risk (Decree 47/2020/NĐ-CP Điều 43).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.grant.suspended.v1"]},"type":"object","additionalProperties":false,"required":["cause","reason"],"properties":{"cause":{"description":"Why: a breach of the conditions or a security risk.","type":"string","enum":["breach","security-risk"]},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"},"until":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"When it is expected to be lifted."}}};
+const v121 = validate1378;
+const schema624 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json","title":"Suspend a grant","description":"The provider suspends a grant for a breach or a security risk (Decree 47/2020/NĐ-CP Điều 43).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.grant.suspended.v1"]},"type":"object","additionalProperties":false,"required":["cause","reason"],"properties":{"cause":{"description":"Why: a breach of the conditions or a security risk.","type":"string","enum":["breach","security-risk"]},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"},"until":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"When it is expected to be lifted."}}};
 
-function validate1368(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1379(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1368.evaluated;
+const evaluated0 = validate1379.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -51692,16 +52398,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1368.errors = vErrors;
+validate1379.errors = vErrors;
 return errors === 0;
 }
-validate1368.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1379.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1370(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1381(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1370.evaluated;
+const evaluated0 = validate1381.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -51760,17 +52466,17 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate1370.errors = vErrors;
+validate1381.errors = vErrors;
 return errors === 0;
 }
-validate1370.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1381.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1367(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1378(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1367.evaluated;
+const evaluated0 = validate1378.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -51823,7 +52529,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data0 === "breach") || (data0 === "security-risk"))){
-const err4 = {instancePath:instancePath+"/cause",schemaPath:"#/properties/cause/enum",keyword:"enum",params:{allowedValues: schema617.properties.cause.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/cause",schemaPath:"#/properties/cause/enum",keyword:"enum",params:{allowedValues: schema624.properties.cause.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -51834,14 +52540,14 @@ errors++;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1368(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1368.errors : vErrors.concat(validate1368.errors);
+if(!(validate1379(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1379.errors : vErrors.concat(validate1379.errors);
 errors = vErrors.length;
 }
 }
 if(data.until !== undefined){
-if(!(validate1370(data.until, {instancePath:instancePath+"/until",parentData:data,parentDataProperty:"until",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1370.errors : vErrors.concat(validate1370.errors);
+if(!(validate1381(data.until, {instancePath:instancePath+"/until",parentData:data,parentDataProperty:"until",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1381.errors : vErrors.concat(validate1381.errors);
 errors = vErrors.length;
 }
 }
@@ -51856,18 +52562,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate1367.errors = vErrors;
+validate1378.errors = vErrors;
 return errors === 0;
 }
-validate1367.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1378.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v119 = validate1372;
-const schema620 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json","title":"Terminate a grant","description":"The provider ends a grant (Decree 47/2020/NĐ-CP Điều 44).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.grant.terminated.v1"]},"type":"object","additionalProperties":false,"required":["reason"],"properties":{"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"}}};
+const v122 = validate1383;
+const schema627 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json","title":"Terminate a grant","description":"The provider ends a grant (Decree 47/2020/NĐ-CP Điều 44).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.grant.terminated.v1"]},"type":"object","additionalProperties":false,"required":["reason"],"properties":{"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"}}};
 
-function validate1373(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1384(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1373.evaluated;
+const evaluated0 = validate1384.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -51916,17 +52622,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1373.errors = vErrors;
+validate1384.errors = vErrors;
 return errors === 0;
 }
-validate1373.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1384.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1372(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1383(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1372.evaluated;
+const evaluated0 = validate1383.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -51957,8 +52663,8 @@ errors++;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1373(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1373.errors : vErrors.concat(validate1373.errors);
+if(!(validate1384(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1384.errors : vErrors.concat(validate1384.errors);
 errors = vErrors.length;
 }
 }
@@ -51973,18 +52679,18 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate1372.errors = vErrors;
+validate1383.errors = vErrors;
 return errors === 0;
 }
-validate1372.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1383.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v120 = validate1375;
-const schema622 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.approve.json","title":"Approve a sharing request","description":"The provider approves, fixing the scope: at most the requested fields, a validity, conditions.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.approved.v1","vn.openlgsp.sharing.grant.issued.v1"]},"type":"object","additionalProperties":false,"required":[],"properties":{"fields":{"$ref":"../../events/_defs/common.json#/$defs/fieldList","description":"The granted fields: at most those requested (all of them when left out)."},"validity":{"$ref":"../../events/_defs/common.json#/$defs/period","description":"The validity of the grant (the requested period when left out)."},"conditions":{"$ref":"../../events/_defs/common.json#/$defs/conditions"}}};
+const v123 = validate1386;
+const schema629 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.approve.json","title":"Approve a sharing request","description":"The provider approves, fixing the scope: at most the requested fields, a validity, conditions.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.approved.v1","vn.openlgsp.sharing.grant.issued.v1"]},"type":"object","additionalProperties":false,"required":[],"properties":{"fields":{"$ref":"../../events/_defs/common.json#/$defs/fieldList","description":"The granted fields: at most those requested (all of them when left out)."},"validity":{"$ref":"../../events/_defs/common.json#/$defs/period","description":"The validity of the grant (the requested period when left out)."},"conditions":{"$ref":"../../events/_defs/common.json#/$defs/conditions"}}};
 
-function validate1376(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1387(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1376.evaluated;
+const evaluated0 = validate1387.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -52050,16 +52756,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1376.errors = vErrors;
+validate1387.errors = vErrors;
 return errors === 0;
 }
-validate1376.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1387.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1379(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1390(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1379.evaluated;
+const evaluated0 = validate1390.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -52122,16 +52828,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1379.errors = vErrors;
+validate1390.errors = vErrors;
 return errors === 0;
 }
-validate1379.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1390.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1383(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1394(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1383.evaluated;
+const evaluated0 = validate1394.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -52167,17 +52873,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1383.errors = vErrors;
+validate1394.errors = vErrors;
 return errors === 0;
 }
-validate1383.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1394.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1375(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1386(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/request.approve.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1375.evaluated;
+const evaluated0 = validate1386.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -52198,20 +52904,20 @@ errors++;
 }
 }
 if(data.fields !== undefined){
-if(!(validate1376(data.fields, {instancePath:instancePath+"/fields",parentData:data,parentDataProperty:"fields",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1376.errors : vErrors.concat(validate1376.errors);
+if(!(validate1387(data.fields, {instancePath:instancePath+"/fields",parentData:data,parentDataProperty:"fields",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1387.errors : vErrors.concat(validate1387.errors);
 errors = vErrors.length;
 }
 }
 if(data.validity !== undefined){
-if(!(validate1379(data.validity, {instancePath:instancePath+"/validity",parentData:data,parentDataProperty:"validity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1379.errors : vErrors.concat(validate1379.errors);
+if(!(validate1390(data.validity, {instancePath:instancePath+"/validity",parentData:data,parentDataProperty:"validity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1390.errors : vErrors.concat(validate1390.errors);
 errors = vErrors.length;
 }
 }
 if(data.conditions !== undefined){
-if(!(validate1383(data.conditions, {instancePath:instancePath+"/conditions",parentData:data,parentDataProperty:"conditions",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1383.errors : vErrors.concat(validate1383.errors);
+if(!(validate1394(data.conditions, {instancePath:instancePath+"/conditions",parentData:data,parentDataProperty:"conditions",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1394.errors : vErrors.concat(validate1394.errors);
 errors = vErrors.length;
 }
 }
@@ -52226,18 +52932,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1375.errors = vErrors;
+validate1386.errors = vErrors;
 return errors === 0;
 }
-validate1375.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1386.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v121 = validate1386;
-const schema626 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.refuse.json","title":"Refuse a sharing request","description":"The provider refuses, with its reasons and legal basis (Decree 194/2025 Điều 16.2).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.refused.v1"]},"type":"object","additionalProperties":false,"required":["reasons","legalBasis"],"properties":{"reasons":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"},"legalBasis":{"$ref":"../../events/_defs/common.json#/$defs/legalBasis"}}};
+const v124 = validate1397;
+const schema633 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.refuse.json","title":"Refuse a sharing request","description":"The provider refuses, with its reasons and legal basis (Decree 194/2025 Điều 16.2).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.refused.v1"]},"type":"object","additionalProperties":false,"required":["reasons","legalBasis"],"properties":{"reasons":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"},"legalBasis":{"$ref":"../../events/_defs/common.json#/$defs/legalBasis"}}};
 
-function validate1387(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1398(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1387.evaluated;
+const evaluated0 = validate1398.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -52286,16 +52992,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1387.errors = vErrors;
+validate1398.errors = vErrors;
 return errors === 0;
 }
-validate1387.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1398.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1389(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1400(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1389.evaluated;
+const evaluated0 = validate1400.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -52341,17 +53047,17 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate1389.errors = vErrors;
+validate1400.errors = vErrors;
 return errors === 0;
 }
-validate1389.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate1400.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1386(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1397(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/request.refuse.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1386.evaluated;
+const evaluated0 = validate1397.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -52392,14 +53098,14 @@ errors++;
 }
 }
 if(data.reasons !== undefined){
-if(!(validate1387(data.reasons, {instancePath:instancePath+"/reasons",parentData:data,parentDataProperty:"reasons",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1387.errors : vErrors.concat(validate1387.errors);
+if(!(validate1398(data.reasons, {instancePath:instancePath+"/reasons",parentData:data,parentDataProperty:"reasons",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1398.errors : vErrors.concat(validate1398.errors);
 errors = vErrors.length;
 }
 }
 if(data.legalBasis !== undefined){
-if(!(validate1389(data.legalBasis, {instancePath:instancePath+"/legalBasis",parentData:data,parentDataProperty:"legalBasis",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1389.errors : vErrors.concat(validate1389.errors);
+if(!(validate1400(data.legalBasis, {instancePath:instancePath+"/legalBasis",parentData:data,parentDataProperty:"legalBasis",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1400.errors : vErrors.concat(validate1400.errors);
 errors = vErrors.length;
 }
 }
@@ -52414,19 +53120,19 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1386.errors = vErrors;
+validate1397.errors = vErrors;
 return errors === 0;
 }
-validate1386.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1397.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v122 = validate1392;
-const schema629 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.submit.json","title":"Submit a sharing request","description":"A consumer agency asks a provider for data (Decree 47/2020/NĐ-CP Điều 7.2): exactly the data of the request.filed intake event, so both doors take the same request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.submitted.v1","vn.openlgsp.sharing.request.approved.v1","vn.openlgsp.sharing.grant.issued.v1"]},"$ref":"../../events/sharing/request.filed.v1.json"};
+const v125 = validate1403;
+const schema636 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.submit.json","title":"Submit a sharing request","description":"A consumer agency asks a provider for data (Decree 47/2020/NĐ-CP Điều 7.2): exactly the data of the request.filed intake event, so both doors take the same request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.submitted.v1","vn.openlgsp.sharing.request.approved.v1","vn.openlgsp.sharing.grant.issued.v1"]},"$ref":"../../events/sharing/request.filed.v1.json"};
 
-function validate1392(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1403(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/request.submit.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1392.evaluated;
+const evaluated0 = validate1403.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -52437,18 +53143,18 @@ if(!(validate798(data, {instancePath,parentData,parentDataProperty,rootData,dyna
 vErrors = vErrors === null ? validate798.errors : vErrors.concat(validate798.errors);
 errors = vErrors.length;
 }
-validate1392.errors = vErrors;
+validate1403.errors = vErrors;
 return errors === 0;
 }
-validate1392.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1403.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v123 = validate1394;
-const schema630 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json","title":"Withdraw a sharing request","description":"The requester withdraws its request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.withdrawn.v1"]},"type":"object","additionalProperties":false,"required":[],"properties":{"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"}}};
+const v126 = validate1405;
+const schema637 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json","title":"Withdraw a sharing request","description":"The requester withdraws its request.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.request.withdrawn.v1"]},"type":"object","additionalProperties":false,"required":[],"properties":{"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText"}}};
 
-function validate1395(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1406(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1395.evaluated;
+const evaluated0 = validate1406.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -52497,17 +53203,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1395.errors = vErrors;
+validate1406.errors = vErrors;
 return errors === 0;
 }
-validate1395.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1406.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1394(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1405(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1394.evaluated;
+const evaluated0 = validate1405.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -52528,8 +53234,8 @@ errors++;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1395(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1395.errors : vErrors.concat(validate1395.errors);
+if(!(validate1406(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1406.errors : vErrors.concat(validate1406.errors);
 errors = vErrors.length;
 }
 }
@@ -52544,18 +53250,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate1394.errors = vErrors;
+validate1405.errors = vErrors;
 return errors === 0;
 }
-validate1394.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1405.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v124 = validate1397;
-const schema632 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json","title":"Announce a planned suspension","description":"The provider announces a planned suspension of a sharing service at least 7 working days ahead (Decree 47/2020/NĐ-CP Điều 43).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.service-suspension.announced.v1"]},"type":"object","additionalProperties":false,"required":["serviceId","reason","startsAt","expectedRestorationAt"],"properties":{"serviceId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The sharing service."},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"Why (upgrade, maintenance)."},"startsAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"When it takes effect."},"expectedRestorationAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"The expected restoration time."}}};
+const v127 = validate1408;
+const schema639 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json","title":"Announce a planned suspension","description":"The provider announces a planned suspension of a sharing service at least 7 working days ahead (Decree 47/2020/NĐ-CP Điều 43).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.service-suspension.announced.v1"]},"type":"object","additionalProperties":false,"required":["serviceId","reason","startsAt","expectedRestorationAt"],"properties":{"serviceId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The sharing service."},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"Why (upgrade, maintenance)."},"startsAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"When it takes effect."},"expectedRestorationAt":{"$ref":"../../events/_defs/common.json#/$defs/timestamp","description":"The expected restoration time."}}};
 
-function validate1398(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1409(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1398.evaluated;
+const evaluated0 = validate1409.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -52604,16 +53310,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1398.errors = vErrors;
+validate1409.errors = vErrors;
 return errors === 0;
 }
-validate1398.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1409.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1400(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1411(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1400.evaluated;
+const evaluated0 = validate1411.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -52662,16 +53368,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1400.errors = vErrors;
+validate1411.errors = vErrors;
 return errors === 0;
 }
-validate1400.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1411.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1402(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1413(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1402.evaluated;
+const evaluated0 = validate1413.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -52730,17 +53436,17 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate1402.errors = vErrors;
+validate1413.errors = vErrors;
 return errors === 0;
 }
-validate1402.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1413.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1397(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1408(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1397.evaluated;
+const evaluated0 = validate1408.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -52801,26 +53507,26 @@ errors++;
 }
 }
 if(data.serviceId !== undefined){
-if(!(validate1398(data.serviceId, {instancePath:instancePath+"/serviceId",parentData:data,parentDataProperty:"serviceId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1398.errors : vErrors.concat(validate1398.errors);
+if(!(validate1409(data.serviceId, {instancePath:instancePath+"/serviceId",parentData:data,parentDataProperty:"serviceId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1409.errors : vErrors.concat(validate1409.errors);
 errors = vErrors.length;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1400(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1400.errors : vErrors.concat(validate1400.errors);
+if(!(validate1411(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1411.errors : vErrors.concat(validate1411.errors);
 errors = vErrors.length;
 }
 }
 if(data.startsAt !== undefined){
-if(!(validate1402(data.startsAt, {instancePath:instancePath+"/startsAt",parentData:data,parentDataProperty:"startsAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1402.errors : vErrors.concat(validate1402.errors);
+if(!(validate1413(data.startsAt, {instancePath:instancePath+"/startsAt",parentData:data,parentDataProperty:"startsAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1413.errors : vErrors.concat(validate1413.errors);
 errors = vErrors.length;
 }
 }
 if(data.expectedRestorationAt !== undefined){
-if(!(validate1402(data.expectedRestorationAt, {instancePath:instancePath+"/expectedRestorationAt",parentData:data,parentDataProperty:"expectedRestorationAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1402.errors : vErrors.concat(validate1402.errors);
+if(!(validate1413(data.expectedRestorationAt, {instancePath:instancePath+"/expectedRestorationAt",parentData:data,parentDataProperty:"expectedRestorationAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1413.errors : vErrors.concat(validate1413.errors);
 errors = vErrors.length;
 }
 }
@@ -52835,18 +53541,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate1397.errors = vErrors;
+validate1408.errors = vErrors;
 return errors === 0;
 }
-validate1397.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1408.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v125 = validate1405;
-const schema636 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json","title":"Demand a usage report","description":"The provider demands a report on how a grant's data was used when misuse is suspected (004 Điều 13.1.g).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.usage-report.demanded.v1"]},"type":"object","additionalProperties":false,"required":["grantId","reason"],"properties":{"grantId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The grant whose use is to be reported."},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"Why misuse is suspected."}}};
+const v128 = validate1416;
+const schema643 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json","title":"Demand a usage report","description":"The provider demands a report on how a grant's data was used when misuse is suspected (004 Điều 13.1.g).","x-lgsp-command":{"emits":["vn.openlgsp.sharing.usage-report.demanded.v1"]},"type":"object","additionalProperties":false,"required":["grantId","reason"],"properties":{"grantId":{"$ref":"../../events/_defs/common.json#/$defs/uuid","description":"The grant whose use is to be reported."},"reason":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"Why misuse is suspected."}}};
 
-function validate1406(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1417(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1406.evaluated;
+const evaluated0 = validate1417.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -52895,16 +53601,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1406.errors = vErrors;
+validate1417.errors = vErrors;
 return errors === 0;
 }
-validate1406.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1417.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1408(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1419(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1408.evaluated;
+const evaluated0 = validate1419.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -52953,17 +53659,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1408.errors = vErrors;
+validate1419.errors = vErrors;
 return errors === 0;
 }
-validate1408.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1419.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1405(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1416(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1405.evaluated;
+const evaluated0 = validate1416.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -53004,14 +53710,14 @@ errors++;
 }
 }
 if(data.grantId !== undefined){
-if(!(validate1406(data.grantId, {instancePath:instancePath+"/grantId",parentData:data,parentDataProperty:"grantId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1406.errors : vErrors.concat(validate1406.errors);
+if(!(validate1417(data.grantId, {instancePath:instancePath+"/grantId",parentData:data,parentDataProperty:"grantId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1417.errors : vErrors.concat(validate1417.errors);
 errors = vErrors.length;
 }
 }
 if(data.reason !== undefined){
-if(!(validate1408(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1408.errors : vErrors.concat(validate1408.errors);
+if(!(validate1419(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1419.errors : vErrors.concat(validate1419.errors);
 errors = vErrors.length;
 }
 }
@@ -53026,18 +53732,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1405.errors = vErrors;
+validate1416.errors = vErrors;
 return errors === 0;
 }
-validate1405.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1416.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const v126 = validate1410;
-const schema639 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json","title":"Submit a usage report","description":"The holder answers a demand with how the data was used.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.usage-report.submitted.v1"]},"type":"object","additionalProperties":false,"required":["summary"],"properties":{"summary":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"How the data was used."},"requests":{"$ref":"../../events/sharing/usage-report.submitted.v1.json#/properties/requests"},"period":{"$ref":"../../events/_defs/common.json#/$defs/period"}}};
+const v129 = validate1421;
+const schema646 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json","title":"Submit a usage report","description":"The holder answers a demand with how the data was used.","x-lgsp-command":{"emits":["vn.openlgsp.sharing.usage-report.submitted.v1"]},"type":"object","additionalProperties":false,"required":["summary"],"properties":{"summary":{"$ref":"../../events/_defs/common.json#/$defs/nonEmptyText","description":"How the data was used."},"requests":{"$ref":"../../events/sharing/usage-report.submitted.v1.json#/properties/requests"},"period":{"$ref":"../../events/_defs/common.json#/$defs/period"}}};
 
-function validate1411(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1422(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1411.evaluated;
+const evaluated0 = validate1422.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -53086,17 +53792,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1411.errors = vErrors;
+validate1422.errors = vErrors;
 return errors === 0;
 }
-validate1411.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1422.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema641 = {"type":"integer","minimum":0,"maximum":1000000000,"description":"How many requests were made in the reported period, if counted."};
+const schema648 = {"type":"integer","minimum":0,"maximum":1000000000,"description":"How many requests were made in the reported period, if counted."};
 
-function validate1413(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1424(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1413.evaluated;
+const evaluated0 = validate1424.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -53135,16 +53841,16 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate1413.errors = vErrors;
+validate1424.errors = vErrors;
 return errors === 0;
 }
-validate1413.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate1424.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1415(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1426(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1415.evaluated;
+const evaluated0 = validate1426.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -53207,17 +53913,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate1415.errors = vErrors;
+validate1426.errors = vErrors;
 return errors === 0;
 }
-validate1415.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1426.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate1410(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate1421(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate1410.evaluated;
+const evaluated0 = validate1421.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -53248,20 +53954,20 @@ errors++;
 }
 }
 if(data.summary !== undefined){
-if(!(validate1411(data.summary, {instancePath:instancePath+"/summary",parentData:data,parentDataProperty:"summary",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1411.errors : vErrors.concat(validate1411.errors);
+if(!(validate1422(data.summary, {instancePath:instancePath+"/summary",parentData:data,parentDataProperty:"summary",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1422.errors : vErrors.concat(validate1422.errors);
 errors = vErrors.length;
 }
 }
 if(data.requests !== undefined){
-if(!(validate1413(data.requests, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1413.errors : vErrors.concat(validate1413.errors);
+if(!(validate1424(data.requests, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1424.errors : vErrors.concat(validate1424.errors);
 errors = vErrors.length;
 }
 }
 if(data.period !== undefined){
-if(!(validate1415(data.period, {instancePath:instancePath+"/period",parentData:data,parentDataProperty:"period",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate1415.errors : vErrors.concat(validate1415.errors);
+if(!(validate1426(data.period, {instancePath:instancePath+"/period",parentData:data,parentDataProperty:"period",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate1426.errors : vErrors.concat(validate1426.errors);
 errors = vErrors.length;
 }
 }
@@ -53276,10 +53982,10 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate1410.errors = vErrors;
+validate1421.errors = vErrors;
 return errors === 0;
 }
-validate1410.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate1421.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 /** A compiled validator: returns whether data conforms, and leaves the reasons in `errors`. */
@@ -53403,6 +54109,9 @@ export type SchemaId =
   | 'https://contracts.openlgsp.vn/commands/opendata/feedback.answer.json'
   | 'https://contracts.openlgsp.vn/commands/opendata/feedback.send.json'
   | 'https://contracts.openlgsp.vn/commands/opendata/review.record.json'
+  | 'https://contracts.openlgsp.vn/commands/opendata/subscription.create.json'
+  | 'https://contracts.openlgsp.vn/commands/opendata/subscription.resume.json'
+  | 'https://contracts.openlgsp.vn/commands/opendata/subscription.rotate-secret.json'
   | 'https://contracts.openlgsp.vn/commands/opendata/table-schema.declare.json'
   | 'https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json'
   | 'https://contracts.openlgsp.vn/commands/sharing/dispute.open.json'
@@ -53531,16 +54240,19 @@ export const validators: Readonly<Record<SchemaId, ValidateFunction>> = {
   'https://contracts.openlgsp.vn/commands/opendata/feedback.answer.json': v112,
   'https://contracts.openlgsp.vn/commands/opendata/feedback.send.json': v113,
   'https://contracts.openlgsp.vn/commands/opendata/review.record.json': v114,
-  'https://contracts.openlgsp.vn/commands/opendata/table-schema.declare.json': v115,
-  'https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json': v116,
-  'https://contracts.openlgsp.vn/commands/sharing/dispute.open.json': v117,
-  'https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json': v118,
-  'https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json': v119,
-  'https://contracts.openlgsp.vn/commands/sharing/request.approve.json': v120,
-  'https://contracts.openlgsp.vn/commands/sharing/request.refuse.json': v121,
-  'https://contracts.openlgsp.vn/commands/sharing/request.submit.json': v122,
-  'https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json': v123,
-  'https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json': v124,
-  'https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json': v125,
-  'https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json': v126,
+  'https://contracts.openlgsp.vn/commands/opendata/subscription.create.json': v115,
+  'https://contracts.openlgsp.vn/commands/opendata/subscription.resume.json': v116,
+  'https://contracts.openlgsp.vn/commands/opendata/subscription.rotate-secret.json': v117,
+  'https://contracts.openlgsp.vn/commands/opendata/table-schema.declare.json': v118,
+  'https://contracts.openlgsp.vn/commands/sharing/dispute.decide.json': v119,
+  'https://contracts.openlgsp.vn/commands/sharing/dispute.open.json': v120,
+  'https://contracts.openlgsp.vn/commands/sharing/grant.suspend.json': v121,
+  'https://contracts.openlgsp.vn/commands/sharing/grant.terminate.json': v122,
+  'https://contracts.openlgsp.vn/commands/sharing/request.approve.json': v123,
+  'https://contracts.openlgsp.vn/commands/sharing/request.refuse.json': v124,
+  'https://contracts.openlgsp.vn/commands/sharing/request.submit.json': v125,
+  'https://contracts.openlgsp.vn/commands/sharing/request.withdraw.json': v126,
+  'https://contracts.openlgsp.vn/commands/sharing/service-suspension.announce.json': v127,
+  'https://contracts.openlgsp.vn/commands/sharing/usage-report.demand.json': v128,
+  'https://contracts.openlgsp.vn/commands/sharing/usage-report.submit.json': v129,
 };

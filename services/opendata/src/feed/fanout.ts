@@ -125,10 +125,14 @@ export class FeedFanout {
     // Registered before the stream's end is read: whatever is published from here on reaches the
     // client through the live tail, whatever was before it through the replay.
     this.clients.add(client);
+    // "From now on" is after the last message dispatched to live clients, not the stream's end: a
+    // message stored before the end is read but dispatched after it would otherwise be passed over.
+    const joinedAfter = this.tail;
     writer.write(sseFrame({ retry: this.options.retryMs }));
     try {
       const end = await this.lastPosition();
-      const from = await this.startingCursor(request.resume, end);
+      const from =
+        request.resume.kind === 'live' ? joinedAfter : await this.startingCursor(request.resume, end);
       client.begin(from, end, () => this.replay(client));
     } catch (error) {
       client.close('feed-unavailable');

@@ -1,5 +1,11 @@
 import { EVENT_ATTRIBUTES, type LgspEvent } from '@openlgsp/events';
-import { OutboundRequestError, safeFetch, SsrfRefusedError, type GuardOptions } from '@openlgsp/net';
+import {
+  OutboundRequestError,
+  safeFetch,
+  SsrfRefusedError,
+  type ConnectionPool,
+  type GuardOptions,
+} from '@openlgsp/net';
 import { signWebhook } from './signing.js';
 
 export interface DeliveryRequest {
@@ -21,6 +27,8 @@ export interface DelivererOptions extends GuardOptions {
   /** For the whole attempt; a receiver slower than this counts as failed and gets the change again. */
   timeoutMs?: number;
   clock?: () => Date;
+  /** Kept-alive connections to receivers (the worker's): a backlog drains without a handshake per change. */
+  pool?: ConnectionPool;
 }
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -79,6 +87,7 @@ export async function deliverWebhook(
       {
         allow: options.allow,
         resolve: options.resolve,
+        ...(options.pool ? { pool: options.pool } : {}),
         timeoutMs: options.timeoutMs ?? WEBHOOK_TIMEOUT_MS,
         maxRedirects: 0,
         maxResponseBytes: MAX_ANSWER_BYTES,

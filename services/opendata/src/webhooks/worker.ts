@@ -1,7 +1,7 @@
 import { setTimeout as wait } from 'node:timers/promises';
 import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
 import { fromNatsMessage, type LgspEvent } from '@openlgsp/events';
-import type { GuardOptions } from '@openlgsp/net';
+import { ConnectionPool, type GuardOptions } from '@openlgsp/net';
 import { FEED_STREAM } from '../feed/feed.model.js';
 import { matchesFilter } from '../feed/position.rules.js';
 import { deliverWebhook, type DeliveryRequest, type DeliveryResult } from './deliverer.js';
@@ -57,6 +57,14 @@ export interface WorkerOptions {
   idleWaitMs?: number;
   /** Changes read at a time for one subscription. */
   batch?: number;
+  /**
+   * Acknowledged or passed-over changes are saved (cursor and log) at most this many at a time, or
+   * after flushMs, and at the end of each read; a failure is saved at once. A crash re-delivers at
+   * most that window, with the same ids (at least once); one write per change would bound the drain
+   * to the store's guarded-write rate.
+   */
+  saveEvery?: number;
+  flushMs?: number;
   /** Receivers let through the SSRF guard although not public (tests: their local receiver). */
   allow?: GuardOptions['allow'];
   clock?: () => Date;
@@ -84,6 +92,8 @@ export class WebhookWorker {
   private running = false;
   private stopping = new AbortController();
   private refresher: Promise<void> | undefined;
+  /** Connections to receivers, reused while the worker runs (each call still passes the SSRF guard). */
+  private pool: ConnectionPool | undefined;
 
   constructor(
     private readonly js: JetStreamClient,
@@ -96,6 +106,8 @@ export class WebhookWorker {
       concurrency: options.concurrency ?? 32,
       idleWaitMs: options.idleWaitMs ?? 5_000,
       batch: options.batch ?? 100,
+      saveEvery: options.saveEvery ?? 50,
+      flushMs: options.flushMs ?? 250,
       clock: options.clock ?? (() => new Date()),
       sleep: options.sleep ?? ((ms, signal) => wait(ms, undefined, { signal }).catch(() => undefined)),
       random: options.random ?? Math.random,
@@ -105,7 +117,10 @@ export class WebhookWorker {
     };
     this.readWaitMs = Math.max(1_000, this.options.idleWaitMs);
     const clock = this.options.clock;
-    this.deliver = options.deliver ?? ((request) => deliverWebhook(request, { allow: options.allow, clock }));
+    this.deliver =
+      options.deliver ??
+      ((request) =>
+        deliverWebhook(request, { allow: options.allow, clock, ...(this.pool ? { pool: this.pool } : {}) }));
     this.slots = new Semaphore(this.options.concurrency);
   }
 
@@ -113,6 +128,7 @@ export class WebhookWorker {
     if (this.running) return;
     this.running = true;
     this.stopping = new AbortController();
+    this.pool = new ConnectionPool({ maxOrigins: 1_024 });
     this.refresher = (async () => {
       while (this.running) {
         await this.refresh().catch(() => undefined);
@@ -139,17 +155,25 @@ export class WebhookWorker {
     this.stopping.abort();
     await this.refresher;
     await Promise.all(this.loops.values());
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.close();
   }
 
   private async run(id: string): Promise<void> {
     while (this.running) {
       // Reloaded on every read: the owner may have paused it or moved its cursor meanwhile.
-      let sub = await this.store.get(id);
-      if (sub?.status !== 'active') return;
-      const changes = await this.read(sub.cursor);
-      for (const change of changes) {
-        sub = await this.handle(sub, change);
-        if (!this.running || sub?.status !== 'active' || sub.cursor !== change.position) break;
+      const stored = await this.store.get(id);
+      if (stored?.status !== 'active') return;
+      const held = new Held(stored);
+      try {
+        const changes = await this.read(stored.cursor);
+        for (const change of changes) {
+          const sub = await this.handle(held, change);
+          if (!this.running || sub?.status !== 'active' || sub.cursor !== change.position) break;
+        }
+      } finally {
+        await this.flush(held);
       }
     }
   }
@@ -181,19 +205,22 @@ export class WebhookWorker {
 
   /** One change for one subscription: passed over, or attempted until delivered or paused. */
   private async handle(
-    sub: WebhookSubscription,
+    held: Held,
     change: { position: number; event?: LgspEvent },
   ): Promise<WebhookSubscription | undefined> {
+    let sub = held.current;
+    if (!sub) return undefined;
     if (!change.event || !matchesFilter(sub.filter, change.event))
-      return this.save(passOver(sub, change.position), sub);
+      return this.keep(held, passOver(sub, change.position), false);
     const event = change.event;
     for (;;) {
       if (!this.running) return sub;
       const backoff = sub.nextAttemptAt ? Date.parse(sub.nextAttemptAt) - this.options.clock().getTime() : 0;
       if (backoff > 0) await this.options.sleep(backoff, this.stopping.signal);
       if (!this.running) return sub;
+      const target = sub;
       const result = await this.slots.run(() =>
-        this.deliver({ url: sub.url, event, secrets: secretsInUse(sub.secrets, this.options.clock()) }),
+        this.deliver({ url: target.url, event, secrets: secretsInUse(target.secrets, this.options.clock()) }),
       );
       const next = recordAttempt(
         sub,
@@ -201,16 +228,46 @@ export class WebhookWorker {
         this.options.policy,
         this.options.random,
       );
-      const saved = await this.save(next, sub);
+      const delivered = next.status === 'active' && next.cursor >= change.position;
+      const saved = await this.keep(held, next, !delivered);
       if (saved !== next) return saved;
       sub = next;
       if (sub.status !== 'active' || sub.cursor >= change.position) return sub;
     }
   }
 
-  private async save(next: WebhookSubscription, expected: WebhookSubscription) {
-    if (next === expected) return next;
-    return (await this.store.save(next, expected)) ? next : this.store.get(next.id);
+  /** Takes the next state; saves it now, or with the next ones (see saveEvery). */
+  private async keep(held: Held, next: WebhookSubscription, now: boolean) {
+    if (next === held.current) return next;
+    held.current = next;
+    held.unsaved++;
+    if (
+      now ||
+      held.unsaved >= this.options.saveEvery ||
+      performance.now() - held.savedAt >= this.options.flushMs
+    )
+      await this.flush(held);
+    return held.current;
+  }
+
+  /** A guarded write of what the loop holds; when it loses (an owner's change), the stored one wins. */
+  private async flush(held: Held): Promise<void> {
+    const { current, stored } = held;
+    if (!current || !stored || current === stored) return;
+    held.unsaved = 0;
+    held.savedAt = performance.now();
+    if (await this.store.save(current, stored)) held.stored = current;
+    else held.stored = held.current = await this.store.get(current.id);
+  }
+}
+
+/** A subscription as its loop holds it, and as it was last stored (the guard of the next write). */
+class Held {
+  current: WebhookSubscription | undefined;
+  unsaved = 0;
+  savedAt = performance.now();
+  constructor(public stored: WebhookSubscription | undefined) {
+    this.current = stored;
   }
 }
 
