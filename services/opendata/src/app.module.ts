@@ -14,10 +14,11 @@ import { PublicCatalogueModule } from './public-catalogue/public-catalogue.modul
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 /**
- * Open-data publications (DOMAIN.md §3): authoring (drafts, review, versions, files, freshness) and
- * the public read side (search, DCAT-AP, downloads, the CKAN API, feedback), which is a projection of
- * the service's own change feed, and that feed served to external apps (SSE, Atom, webhooks). The catalogue's facts arrive on one consumer, `opendata-catalogue`;
- * the feedback feature's registry handlers run on it beside the catalogue view's (both idempotent).
+ * Open-data publications (DOMAIN.md §3): authoring (drafts, review, versions, files, freshness); the
+ * public read side (search, DCAT-AP, downloads, the CKAN API, feedback), a projection of the
+ * service's own change feed; and that feed served to external apps (SSE, Atom, webhooks). The
+ * catalogue's facts arrive on one consumer, `opendata-catalogue`: the feedback feature's registry
+ * handlers run on it beside the catalogue view's (both idempotent).
  */
 @Module({
   imports: [
