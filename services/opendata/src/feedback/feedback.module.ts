@@ -19,5 +19,7 @@ import { FeedbackService } from './feedback.service.js';
     FeedbackService,
   ],
   controllers: [FeedbackServicesHandlers, FeedbackController],
+  // The portal's feedback form applies the API's limiter and config: one rule for both.
+  exports: [FeedbackService, FEEDBACK_LIMITER, FEEDBACK_CONFIG],
 })
 export class FeedbackModule {}

@@ -44,12 +44,12 @@ export const portalPaths = {
 };
 
 /**
- * The public read API's machine-readable views of a dataset. These paths are the read side's
- * (PublicCatalogueService's controllers): align them here at merge if they differ.
+ * The public read API's machine-readable views of a dataset: the routes of PublicCatalogueController
+ * (`catalog/datasets/:id` with a `.jsonld`/`.ttl` suffix) and CkanController (`api/3/action/:action`).
  */
 export const apiPaths = {
-  dcatJsonLd: (id: string) => `/opendata/datasets/${encodeURIComponent(id)}/dcat.jsonld`,
-  dcatTurtle: (id: string) => `/opendata/datasets/${encodeURIComponent(id)}/dcat.ttl`,
+  dcatJsonLd: (id: string) => `/opendata/catalog/datasets/${encodeURIComponent(id)}.jsonld`,
+  dcatTurtle: (id: string) => `/opendata/catalog/datasets/${encodeURIComponent(id)}.ttl`,
   ckanPackageShow: (id: string) => `/opendata/api/3/action/package_show?id=${encodeURIComponent(id)}`,
 };
 

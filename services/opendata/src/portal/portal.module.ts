@@ -22,7 +22,8 @@ export interface PortalModuleOptions {
   imports?: ModuleMetadata['imports'];
   /** How PORTAL_READ_MODEL is made: the adapter over PublicCatalogueService and the feedback use case. */
   readModel: ProviderRecipe<unknown>;
-  settings: PortalSettings;
+  /** The settings, or how to read them when the module starts (from the environment, say). */
+  settings: PortalSettings | { useFactory: () => PortalSettings };
 }
 
 /** The largest feedback form the portal reads: the text's 4,000 characters, escaped, and contacts. */
@@ -40,7 +41,9 @@ export class PortalModule implements OnModuleInit {
       controllers: [PortalController],
       providers: [
         { provide: PORTAL_READ_MODEL, ...options.readModel } as Provider,
-        { provide: PORTAL_SETTINGS, useValue: options.settings },
+        'useFactory' in options.settings
+          ? { provide: PORTAL_SETTINGS, useFactory: options.settings.useFactory }
+          : { provide: PORTAL_SETTINGS, useValue: options.settings },
       ],
     };
   }

@@ -131,7 +131,7 @@ describe('portal pages', () => {
     assert.match(enPage, /<h1>General education schools<\/h1>/);
     assert.ok(viPage.includes(`href="${file.downloadURL}"`), 'the download link');
     assert.ok(viPage.includes(`/opendata/api/3/action/package_show?id=${id}`), 'the CKAN link');
-    assert.ok(viPage.includes(`/opendata/datasets/${id}/dcat.jsonld`), 'the DCAT JSON-LD link');
+    assert.ok(viPage.includes(`/opendata/catalog/datasets/${id}.jsonld`), 'the DCAT JSON-LD link');
     assert.ok(viPage.includes('<td>Trường THPT Kon Tum</td>'), 'the preview rows');
     assert.ok(viPage.includes('Đúng hạn'), 'on time');
     assert.ok(viPage.includes('Sở sẽ bổ sung trong phiên bản tới.'), 'the public answer');
