@@ -38,11 +38,14 @@ describe('opendata settings', () => {
     );
   });
 
-  it('builds download links on the public base URL, the file name escaped', () => {
-    const { links } = opendataConfigFromEnv({ OPENDATA_PUBLIC_BASE_URL: 'https://data.example.vn/' });
+  it('builds links on the public base URL to the routes that serve them', () => {
+    const { links } = opendataConfigFromEnv({
+      OPENDATA_PUBLIC_BASE_URL: 'https://data.example.vn/opendata/',
+    });
     assert.equal(
       links.download('d', 2, 'f', 'trường học.csv'),
-      'https://data.example.vn/datasets/d/versions/2/distributions/f/tr%C6%B0%E1%BB%9Dng%20h%E1%BB%8Dc.csv',
+      'https://data.example.vn/opendata/catalog/datasets/d/versions/2/distributions/f/download',
     );
+    assert.equal(links.dataset('d'), 'https://data.example.vn/opendata/portal/datasets/d');
   });
 });

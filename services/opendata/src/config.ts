@@ -61,10 +61,12 @@ export function opendataConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ope
     uploadMaxBytes: intFrom(env, 'OPENDATA_UPLOAD_MAX_BYTES', 200 * 1024 * 1024, 1024, 5 * 1024 ** 3),
     freshnessTickMs: intFrom(env, 'OPENDATA_FRESHNESS_TICK_MS', 3_600_000, 50, 86_400_000),
     publicBaseUrl: base,
+    // The public routes that serve them: the portal's dataset page, and the read side's download of
+    // one version's file (the file name travels in Content-Disposition, not in the path).
     links: {
-      dataset: (id) => `${base}/datasets/${id}`,
-      download: (id, version, distributionId, fileName) =>
-        `${base}/datasets/${id}/versions/${version}/distributions/${distributionId}/${encodeURIComponent(fileName)}`,
+      dataset: (id) => `${base}/portal/datasets/${id}`,
+      download: (id, version, distributionId) =>
+        `${base}/catalog/datasets/${id}/versions/${version}/distributions/${distributionId}/download`,
     },
   };
 }
