@@ -22,6 +22,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { mongoDbInstrumentationConfig, mongoDbSpanNames } from './mongodb.js';
 import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME } from './semconv.js';
 
 export interface TelemetryOptions {
@@ -107,7 +108,7 @@ function start({
   const exporting = Boolean(
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
   );
-  const spanProcessors: SpanProcessor[] = [lateProcessor];
+  const spanProcessors: SpanProcessor[] = [mongoDbSpanNames, lateProcessor];
   // The exporter reads the endpoint, headers, timeout and compression from OTEL_EXPORTER_OTLP_*.
   if (exporting) spanProcessors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter() }));
 
@@ -125,7 +126,7 @@ function start({
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
       }),
-      new MongoDBInstrumentation(),
+      new MongoDBInstrumentation(mongoDbInstrumentationConfig),
     ],
   });
   patchBuiltinHttp();
