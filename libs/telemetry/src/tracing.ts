@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { dirname, join } from 'node:path';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -28,7 +30,7 @@ import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME } from './semconv.js';
 export interface TelemetryOptions {
   /** `service.name`; `OTEL_SERVICE_NAME` overrides it. */
   serviceName: string;
-  /** `service.version`. */
+  /** `service.version`; defaults to the version in the package.json nearest the entry script. */
   serviceVersion?: string;
   /** `deployment.environment.name`; defaults to `NODE_ENV`. */
   env?: string;
@@ -79,7 +81,7 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
 
 function start({
   serviceName,
-  serviceVersion,
+  serviceVersion = process.argv[1] ? packageVersionOf(process.argv[1]) : undefined,
   env = process.env.NODE_ENV,
 }: TelemetryOptions): TelemetryHandle {
   const resource = defaultResource()
@@ -92,7 +94,8 @@ function start({
         }),
       ),
     )
-    // Later detectors win: OTEL_SERVICE_NAME beats service.name in OTEL_RESOURCE_ATTRIBUTES,
+    // service.instance.id: a random UUID per process (serviceInstanceIdDetector), as the resource
+    // conventions recommend when nothing better names the instance. Later detectors win: OTEL_SERVICE_NAME beats service.name in OTEL_RESOURCE_ATTRIBUTES,
     // and both beat the options.
     .merge(
       detectResources({
@@ -146,6 +149,24 @@ function start({
       context.disable();
     },
   };
+}
+
+/**
+ * The `version` of the package.json nearest `file` (the service's, for its `dist/src/main.js`),
+ * or undefined when there is none.
+ */
+export function packageVersionOf(file: string): string | undefined {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    try {
+      const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        version?: unknown;
+      };
+      return typeof version === 'string' ? version : undefined;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 function definedOnly(attributes: Record<string, string | undefined>): Record<string, string> {
