@@ -6,9 +6,8 @@ import type { MicroserviceOptions } from '@nestjs/microservices';
 import { JetStreamServer } from '@openlgsp/events';
 import type { Principal } from '@openlgsp/auth';
 import helmet from '@fastify/helmet';
-import { trace } from '@opentelemetry/api';
 import { normaliseText } from '@openlgsp/contracts';
-import { NestPinoLogger, createLogger } from '@openlgsp/telemetry';
+import { NestPinoLogger, createLogger, nameHttpServerSpan } from '@openlgsp/telemetry';
 import { AccessReporter, captureTrace, isAuditedCall } from './access.js';
 import { collectProcessMetrics, httpDuration } from './metrics.js';
 import { problem } from './problem.js';
@@ -67,8 +66,7 @@ export async function createApp(
 
   const access = accessReporter(app);
   fastify.addHook('onRequest', async (request) => {
-    const route = request.routeOptions.url;
-    if (route) trace.getActiveSpan()?.setAttribute('http.route', route);
+    nameHttpServerSpan(request.method, request.routeOptions.url);
     if (access) (request as { lgspTrace?: object }).lgspTrace = captureTrace();
   });
   // `$` operators, dotted keys, prototype keys and absurd nesting never reach a use case or the store.

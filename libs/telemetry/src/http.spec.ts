@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, beforeEach, test } from 'node:test';
 import { SpanKind } from '@opentelemetry/api';
-import { currentTraceId, recordSpansForTests, startTelemetry, type ReadableSpan } from './index.js';
+import {
+  currentTraceId,
+  httpRouteTemplate,
+  recordSpansForTests,
+  startTelemetry,
+  type ReadableSpan,
+} from './index.js';
 
 // Telemetry first, and only then `node:http`: that is the order main.ts follows.
 const telemetry = await startTelemetry({ serviceName: 'telemetry-spec' });
@@ -78,4 +84,14 @@ test('an outgoing request gets a CLIENT span whose traceparent the server contin
   const serverSpan = await ended(SpanKind.SERVER);
   assert.equal(serverSpan.spanContext().traceId, clientSpan.spanContext().traceId);
   assert.equal(serverSpan.parentSpanContext?.spanId, clientSpan.spanContext().spanId);
+});
+
+test('a router\u2019s `:param` patterns become `{param}` routes', () => {
+  assert.equal(httpRouteTemplate('/sharing/requests/:id/approval'), '/sharing/requests/{id}/approval');
+  assert.equal(
+    httpRouteTemplate('/catalogue/entries/:entryId/proposals/:proposalId/decision'),
+    '/catalogue/entries/{entryId}/proposals/{proposalId}/decision',
+  );
+  assert.equal(httpRouteTemplate('/files/:name(^\\d+).png'), '/files/{name}.png');
+  assert.equal(httpRouteTemplate('/opendata/datasets'), '/opendata/datasets');
 });

@@ -155,3 +155,24 @@ test('a synchronous throw in a consumer marks the span as an error and is rethro
   assert.equal(span?.attributes['error.type'], 'TypeError');
   assert.equal(span?.events[0]?.name, 'exception');
 });
+
+test('an agency-scoped subject names its span by its template, the subject stays an attribute', async () => {
+  await withConsumerSpan(
+    { subject: 'lgsp.intake.so-tp.catalogue.service.changed', messageId: 'evt-7', carrier: {} },
+    () => {},
+  );
+  await withProducerSpan({ subject: 'lgsp.rejected.so-tp', messageId: 'evt-8' }, () => {});
+  const [consumer, producer] = recorder.spans();
+  assert.equal(consumer?.name, 'process lgsp.intake.{agency}.catalogue.service.changed');
+  assert.equal(
+    consumer?.attributes['messaging.destination.template'],
+    'lgsp.intake.{agency}.catalogue.service.changed',
+  );
+  assert.equal(
+    consumer?.attributes['messaging.destination.name'],
+    'lgsp.intake.so-tp.catalogue.service.changed',
+  );
+  assert.equal(producer?.name, 'publish lgsp.rejected.{agency}');
+  assert.equal(producer?.kind, SpanKind.PRODUCER);
+  assert.equal(producer?.attributes['messaging.destination.name'], 'lgsp.rejected.so-tp');
+});

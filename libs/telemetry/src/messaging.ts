@@ -13,6 +13,7 @@ import {
   ATTR_CLOUDEVENTS_EVENT_TYPE,
   ATTR_MESSAGING_CONSUMER_GROUP_NAME,
   ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_DESTINATION_TEMPLATE,
   ATTR_MESSAGING_MESSAGE_ID,
   ATTR_MESSAGING_NATS_MESSAGE_DELIVERY_COUNT,
   ATTR_MESSAGING_OPERATION_NAME,
@@ -45,13 +46,27 @@ export interface ConsumedMessageMeta extends Omit<MessageMeta, 'operation'> {
 }
 
 /**
- * Runs `fn` in a PRODUCER span `publish <subject>` (messaging semantic conventions), so an
+ * Subjects with a per-agency token, and the template that names their spans: span names must be of
+ * low cardinality (messaging conventions, "Span name"), so `lgsp.intake.so-tp.catalogue.entry.changed`
+ * is named by its template `lgsp.intake.{agency}.catalogue.entry.changed`; the subject itself stays
+ * in `messaging.destination.name`.
+ */
+const AGENCY_SUBJECTS = /^(lgsp\.(?:intake|rejected))\.[^.]+(?=\.|$)/;
+
+/** The low-cardinality template of a subject, or undefined when the subject is one already. */
+export function destinationTemplate(subject: string): string | undefined {
+  return AGENCY_SUBJECTS.test(subject) ? subject.replace(AGENCY_SUBJECTS, '$1.{agency}') : undefined;
+}
+
+/**
+ * Runs `fn` in a PRODUCER span `publish <subject>` (messaging semantic conventions; a
+ * subject with an agency token is named by its template, see destinationTemplate()), so an
  * injectTraceContext() inside `fn` puts this span into the message. The span ends when `fn`
  * returns or its promise settles; a throw or rejection is recorded and marks the span as an error.
  */
 export function withProducerSpan<T>(meta: MessageMeta, fn: (span: Span) => T): T {
   const operation = meta.operation ?? 'publish';
-  const span = tracer.startSpan(`${operation} ${meta.subject}`, {
+  const span = tracer.startSpan(`${operation} ${spanDestination(meta.subject)}`, {
     kind: SpanKind.PRODUCER,
     attributes: messageAttributes(meta, operation, 'send'),
   });
@@ -66,7 +81,7 @@ export function withProducerSpan<T>(meta: MessageMeta, fn: (span: Span) => T): T
 export function withConsumerSpan<T>(meta: ConsumedMessageMeta, fn: (span: Span) => T): T {
   const parent = extractTraceContext(meta.carrier);
   const span = tracer.startSpan(
-    `process ${meta.subject}`,
+    `process ${spanDestination(meta.subject)}`,
     {
       kind: SpanKind.CONSUMER,
       attributes: {
@@ -80,11 +95,16 @@ export function withConsumerSpan<T>(meta: ConsumedMessageMeta, fn: (span: Span) 
   return runInSpan(span, parent, fn);
 }
 
+function spanDestination(subject: string): string {
+  return destinationTemplate(subject) ?? subject;
+}
+
 function messageAttributes(meta: Omit<MessageMeta, 'operation'>, name: string, type: string): Attributes {
   return {
     [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_VALUE_NATS,
     [ATTR_MESSAGING_SYSTEM_NAME]: MESSAGING_SYSTEM_VALUE_NATS,
     [ATTR_MESSAGING_DESTINATION_NAME]: meta.subject,
+    [ATTR_MESSAGING_DESTINATION_TEMPLATE]: destinationTemplate(meta.subject),
     [ATTR_MESSAGING_MESSAGE_ID]: meta.messageId,
     [ATTR_MESSAGING_OPERATION_NAME]: name,
     [ATTR_MESSAGING_OPERATION_TYPE]: type,

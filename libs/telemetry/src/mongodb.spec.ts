@@ -39,10 +39,13 @@ function answer(command: Document): Document {
     };
   }
   commands.push(name);
-  if (name === 'find') {
+  if (name === 'find' || name === 'aggregate') {
     const firstBatch = [{ _id: 'ds-1', title: 'Budget 2026' }];
-    return { cursor: { id: BSON.Long.ZERO, ns: `${command.$db}.${command.find}`, firstBatch }, ok: 1 };
+    return { cursor: { id: BSON.Long.ZERO, ns: `${command.$db}.${command[name]}`, firstBatch }, ok: 1 };
   }
+  if (name === 'findAndModify')
+    return { lastErrorObject: { n: 1, updatedExisting: true }, value: null, ok: 1 };
+  if (name === 'update' || name === 'delete') return { n: 1, nModified: 1, ok: 1 };
   if (name === 'insert') return { n: command.documents.length, ok: 1 };
   return { ok: 1 };
 }
@@ -135,6 +138,31 @@ test('mongoose queries inside a traced unit of work produce MongoDB client spans
   assert.equal(spans[0]!.attributes['db.system.name'], 'mongodb');
   assert.equal(spans[0]!.attributes['db.namespace'], 'lgsp');
   assert.doesNotMatch(String(spans[0]!.attributes['db.query.text']), /Budget/, 'values are not recorded');
+});
+
+test('every command\u2019s span is named `{operation} {collection}`, commands on `$cmd` included', async () => {
+  recorder.reset();
+  await withConsumerSpan(
+    { subject: 'lgsp.catalogue.entry.changed', messageId: 'evt-2', carrier: {} },
+    async () => {
+      await Dataset.findOneAndUpdate({ _id: 'ds-1' }, { $set: { title: 'Budget 2027' } }).lean();
+      await Dataset.updateOne({ _id: 'ds-1' }, { $set: { title: 'Budget 2028' } });
+      await Dataset.deleteOne({ _id: 'ds-9' });
+      await Dataset.aggregate([{ $match: { title: 'Budget 2028' } }]);
+      await Dataset.find({ _id: 'ds-1' }).lean();
+    },
+  );
+  const spans = recorder.spans().filter((span) => span.kind === SpanKind.CLIENT);
+  assert.deepEqual(
+    spans.map((span) => span.name),
+    ['findAndModify datasets', 'update datasets', 'delete datasets', 'aggregate datasets', 'find datasets'],
+  );
+  for (const span of spans) assert.equal(span.attributes['db.collection.name'], 'datasets');
+  assert.doesNotMatch(
+    String(spans[0]!.attributes['db.query.text']),
+    /Budget|ds-1|datasets/,
+    'values are not recorded',
+  );
 });
 
 test('outside a trace the driver makes no spans (requireParentSpan)', async () => {

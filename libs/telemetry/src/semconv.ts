@@ -9,12 +9,14 @@
 export const ATTR_MESSAGING_SYSTEM = 'messaging.system';
 export const ATTR_MESSAGING_SYSTEM_NAME = 'messaging.system.name';
 export const ATTR_MESSAGING_DESTINATION_NAME = 'messaging.destination.name';
+export const ATTR_MESSAGING_DESTINATION_TEMPLATE = 'messaging.destination.template';
 export const ATTR_MESSAGING_MESSAGE_ID = 'messaging.message.id';
 export const ATTR_MESSAGING_OPERATION_NAME = 'messaging.operation.name';
 export const ATTR_MESSAGING_OPERATION_TYPE = 'messaging.operation.type';
 export const ATTR_MESSAGING_CONSUMER_GROUP_NAME = 'messaging.consumer.group.name';
 export const ATTR_CLOUDEVENTS_EVENT_TYPE = 'cloudevents.event_type';
 export const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
+export const ATTR_SERVICE_INSTANCE_ID = 'service.instance.id';
 
 /**
  * Semconv has no system-neutral delivery-count attribute (only `azure.servicebus.…` and

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { trace } from '@opentelemetry/api';
+import { fileURLToPath } from 'node:url';
 import { startTelemetry } from './index.js';
+import { packageVersionOf } from './tracing.js';
 
 test('with OTEL_EXPORTER_OTLP_ENDPOINT set, spans are exported over OTLP/HTTP with the env resource', async () => {
   const received: { path?: string; body: Buffer }[] = [];
@@ -36,10 +39,20 @@ test('with OTEL_EXPORTER_OTLP_ENDPOINT set, spans are exported over OTLP/HTTP wi
   assert.equal(resource['service.name'], 'catalogue-from-env', 'OTEL_SERVICE_NAME wins over the option');
   assert.equal(resource['service.version'], '1.2.3');
   assert.equal(resource['deployment.environment.name'], 'test');
+  assert.match(String(resource['service.instance.id']), /^[0-9a-f-]{36}$/, 'one id per process');
   assert.equal(resource['service.namespace'], 'openlgsp');
   assert.equal(resource['k8s.namespace.name'], 'lgsp-prod');
   const names = resourceSpans!.scopeSpans.flatMap((scope) => scope.spans.map((span) => span.name));
   assert.deepEqual(names, ['exported-span']);
+});
+
+test('the service version defaults to the version of the package the entry script belongs to', () => {
+  // This file is libs/telemetry/dist/src/tracing.spec.js: the package is @openlgsp/telemetry.
+  const own = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  assert.equal(packageVersionOf(fileURLToPath(import.meta.url)), own.version);
+  assert.equal(packageVersionOf('/no/such/dir/main.js'), undefined);
 });
 
 interface OtlpResourceSpans {

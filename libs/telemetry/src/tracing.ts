@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { dirname, join } from 'node:path';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -22,12 +24,13 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { mongoDbInstrumentationConfig, mongoDbSpanNames } from './mongodb.js';
 import { ATTR_DEPLOYMENT_ENVIRONMENT_NAME } from './semconv.js';
 
 export interface TelemetryOptions {
   /** `service.name`; `OTEL_SERVICE_NAME` overrides it. */
   serviceName: string;
-  /** `service.version`. */
+  /** `service.version`; defaults to the version in the package.json nearest the entry script. */
   serviceVersion?: string;
   /** `deployment.environment.name`; defaults to `NODE_ENV`. */
   env?: string;
@@ -78,7 +81,7 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
 
 function start({
   serviceName,
-  serviceVersion,
+  serviceVersion = process.argv[1] ? packageVersionOf(process.argv[1]) : undefined,
   env = process.env.NODE_ENV,
 }: TelemetryOptions): TelemetryHandle {
   const resource = defaultResource()
@@ -91,7 +94,8 @@ function start({
         }),
       ),
     )
-    // Later detectors win: OTEL_SERVICE_NAME beats service.name in OTEL_RESOURCE_ATTRIBUTES,
+    // service.instance.id: a random UUID per process (serviceInstanceIdDetector), as the resource
+    // conventions recommend when nothing better names the instance. Later detectors win: OTEL_SERVICE_NAME beats service.name in OTEL_RESOURCE_ATTRIBUTES,
     // and both beat the options.
     .merge(
       detectResources({
@@ -107,7 +111,7 @@ function start({
   const exporting = Boolean(
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
   );
-  const spanProcessors: SpanProcessor[] = [lateProcessor];
+  const spanProcessors: SpanProcessor[] = [mongoDbSpanNames, lateProcessor];
   // The exporter reads the endpoint, headers, timeout and compression from OTEL_EXPORTER_OTLP_*.
   if (exporting) spanProcessors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter() }));
 
@@ -125,7 +129,7 @@ function start({
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
       }),
-      new MongoDBInstrumentation(),
+      new MongoDBInstrumentation(mongoDbInstrumentationConfig),
     ],
   });
   patchBuiltinHttp();
@@ -145,6 +149,24 @@ function start({
       context.disable();
     },
   };
+}
+
+/**
+ * The `version` of the package.json nearest `file` (the service's, for its `dist/src/main.js`),
+ * or undefined when there is none.
+ */
+export function packageVersionOf(file: string): string | undefined {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    try {
+      const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        version?: unknown;
+      };
+      return typeof version === 'string' ? version : undefined;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 function definedOnly(attributes: Record<string, string | undefined>): Record<string, string> {
