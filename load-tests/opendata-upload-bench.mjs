@@ -174,7 +174,7 @@ async function main() {
     notes.push(
       `Memory of the process (service, client and file reader): RSS ${mb(rssBefore).toFixed(0)} MB before, ${mb(peakRss).toFixed(0)} MB peak during the uploads (sampled every 20 ms), ${mb(rssAfter).toFixed(0)} MB after; heap used ${heapBefore.toFixed(1)} MB before (forced GC), ${mb(peakHeap).toFixed(1)} MB peak during (no GC forced), ${heapAfter.toFixed(1)} MB after (forced GC).`,
       `Each round's file is generated on the fly (row by row, streamed to a temporary file before the timed part) and differs from the others, so no upload is deduplicated by its SHA-256; the upload is sent streamed (Content-Length given), the baseline reads the same file in the same run.`,
-      `The upload path: HTTP body → CSV check (csv-parse, every record) + SHA-256 → the folder object store, then one guarded write of the dataset document. The baseline does only the read and the hash.`,
+      `The upload path: the HTTP body streamed into the folder store under an incoming key (SHA-256 and size limit on the way), read back through the CSV check (csv-parse, every record), copied to its content key, one guarded write of the dataset document, the incoming copy deleted: three passes over the bytes. The baseline does one read and the hash.`,
       ...(quick ? [`--quick: ${MB} MB files instead of 50 MB.`] : []),
     );
     printReport({
