@@ -166,7 +166,11 @@ describe('authoring a dataset from draft to retraction', () => {
     assert.equal(data.version, 1);
     const file = data.distributions.find((d) => d.kind === 'file')!;
     assert.equal(file.sha256, sha256(GOOD_CSV), 'the public event carries what finds the bytes');
-    assert.match(file.downloadURL!, /^https:\/\/opendata\.example\.gov\.vn\/datasets\/.+\/versions\/1\//);
+    assert.match(
+      file.downloadURL!,
+      /^https:\/\/opendata\.example\.gov\.vn\/catalog\/datasets\/.+\/versions\/1\/distributions\/.+\/download$/,
+      'the download link should lead to the read side route that serves version 1 of the file',
+    );
 
     const version1 = await sut.request('GET', `/opendata/datasets/${id}/versions/1`, { token: t.owner });
     assert.equal(version1.status, 200);
