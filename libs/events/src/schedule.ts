@@ -1,3 +1,4 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 export interface TaskLogger {
   error(obj: object, msg: string): void;
 }
@@ -40,5 +41,40 @@ export class PeriodicTask<T> {
   runNow(): Promise<T> {
     this.running ??= this.run().finally(() => (this.running = undefined));
     return this.running;
+  }
+}
+
+/**
+ * A provider whose `pass()` runs every interval while the app runs (started at bootstrap, stopped,
+ * with the pass in progress awaited, at shutdown); `tick()` runs one pass by hand, sharing one in
+ * progress. The services' clock-driven steps (deadlines, freshness) are this shape.
+ */
+export abstract class ScheduledPasses<T, L extends TaskLogger = TaskLogger>
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
+  private readonly task: PeriodicTask<T>;
+
+  constructor(
+    name: string,
+    intervalMs: number,
+    protected readonly log: L,
+  ) {
+    this.task = new PeriodicTask(name, intervalMs, () => this.pass(), log);
+  }
+
+  /** One pass over everything due now. */
+  protected abstract pass(): Promise<T>;
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
+  }
+
+  /** One pass now; overlapping calls share the pass in progress. */
+  tick(): Promise<T> {
+    return this.task.runNow();
   }
 }

@@ -1,6 +1,6 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { CLOCK, PeriodicTask, type Clock } from '@openlgsp/events';
-import { createLogger } from '@openlgsp/telemetry';
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, ScheduledPasses, type Clock } from '@openlgsp/events';
+import { createLogger, type Logger } from '@openlgsp/telemetry';
 import { INCIDENTS_CONFIG, type IncidentsConfig } from '../config.js';
 import { AnnualReportsService } from '../annual-reports/annual-reports.service.js';
 import { IncidentsService } from '../incidents/incidents.service.js';
@@ -18,33 +18,21 @@ export interface TickReport {
  * write, so a restart loses nothing and several instances may tick at once (one wins each step).
  */
 @Injectable()
-export class DeadlinesScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly log = createLogger('incidents').child({ component: 'deadlines' });
-  private readonly task: PeriodicTask<TickReport>;
-
+export class DeadlinesScheduler extends ScheduledPasses<TickReport, Logger> {
   constructor(
     private readonly incidents: IncidentsService,
     private readonly annualReports: AnnualReportsService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(INCIDENTS_CONFIG) config: IncidentsConfig,
   ) {
-    this.task = new PeriodicTask('deadline tick', config.deadlineTickMs, () => this.pass(), this.log);
+    super(
+      'deadline tick',
+      config.deadlineTickMs,
+      createLogger('incidents').child({ component: 'deadlines' }),
+    );
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
-  }
-
-  /** One pass over everything due now; overlapping calls share the pass in progress. */
-  tick(): Promise<TickReport> {
-    return this.task.runNow();
-  }
-
-  private async pass(): Promise<TickReport> {
+  protected async pass(): Promise<TickReport> {
     const now = this.clock();
     const { reminded, escalated } = await this.incidents.runClocks(now);
     const annual = await this.annualReports.runDeadlines(now);

@@ -1,9 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Connection, Model } from 'mongoose';
 import { Schema } from 'mongoose';
-import { CLOCK, PeriodicTask, type Clock } from '@openlgsp/events';
+import { CLOCK, ScheduledPasses, type Clock } from '@openlgsp/events';
 import { MONGO_CONNECTION } from '@openlgsp/persistence';
-import { createLogger } from '@openlgsp/telemetry';
+import { createLogger, type Logger } from '@openlgsp/telemetry';
 import { OPENDATA_CONFIG, type OpendataConfig } from '../config.js';
 import { DatasetsRepository } from './datasets.repository.js';
 import { isReviewDue, localDay, overdueDatasets, reviewDue } from './freshness.rules.js';
@@ -48,9 +48,7 @@ const FreshnessReportSchema = new Schema(
  * (FerretDB v1 scans for any other filter). Several instances may run it: each writes the same report.
  */
 @Injectable()
-export class FreshnessService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly log = createLogger('opendata').child({ component: 'freshness' });
-  private readonly task: PeriodicTask<FreshnessReport>;
+export class FreshnessService extends ScheduledPasses<FreshnessReport, Logger> {
   private readonly reports: Model<FreshnessReport>;
 
   constructor(
@@ -59,22 +57,13 @@ export class FreshnessService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(OPENDATA_CONFIG) config: OpendataConfig,
   ) {
+    super(
+      'freshness tick',
+      config.freshnessTickMs,
+      createLogger('opendata').child({ component: 'freshness' }),
+    );
     this.reports = (connection.models.FreshnessReport ??
       connection.model('FreshnessReport', FreshnessReportSchema)) as unknown as Model<FreshnessReport>;
-    this.task = new PeriodicTask('freshness tick', config.freshnessTickMs, () => this.pass(), this.log);
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
-  }
-
-  /** One pass now; overlapping calls share the pass in progress. */
-  tick(): Promise<FreshnessReport> {
-    return this.task.runNow();
   }
 
   async overdue() {
@@ -93,7 +82,7 @@ export class FreshnessService implements OnApplicationBootstrap, OnApplicationSh
     return stored ?? this.tick();
   }
 
-  private async pass(): Promise<FreshnessReport> {
+  protected async pass(): Promise<FreshnessReport> {
     const now = this.clock();
     const facts = await this.datasets.freshnessFacts(FRESHNESS_BATCH);
     const row = (d: (typeof facts)[number]): FreshnessRow => ({

@@ -1,6 +1,6 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { CLOCK, PeriodicTask, type Clock } from '@openlgsp/events';
-import { createLogger } from '@openlgsp/telemetry';
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, ScheduledPasses, type Clock } from '@openlgsp/events';
+import { createLogger, type Logger } from '@openlgsp/telemetry';
 import { SHARING_CONFIG, type SharingConfig } from '../config.js';
 import { GrantsService } from '../grants/grants.service.js';
 import { PlannedSuspensionsService } from '../planned-suspensions/planned-suspensions.service.js';
@@ -22,10 +22,7 @@ export interface TickReport {
  * loses nothing and several instances may tick at once (one wins each step, the others skip it).
  */
 @Injectable()
-export class DeadlinesScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly log = createLogger('sharing').child({ component: 'deadlines' });
-  private readonly task: PeriodicTask<TickReport>;
-
+export class DeadlinesScheduler extends ScheduledPasses<TickReport, Logger> {
   constructor(
     private readonly requests: RequestsService,
     private readonly grants: GrantsService,
@@ -34,23 +31,10 @@ export class DeadlinesScheduler implements OnApplicationBootstrap, OnApplication
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SHARING_CONFIG) config: SharingConfig,
   ) {
-    this.task = new PeriodicTask('deadline tick', config.deadlineTickMs, () => this.pass(), this.log);
+    super('deadline tick', config.deadlineTickMs, createLogger('sharing').child({ component: 'deadlines' }));
   }
 
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
-  }
-
-  /** One pass over everything due now; overlapping calls share the pass in progress. */
-  tick(): Promise<TickReport> {
-    return this.task.runNow();
-  }
-
-  private async pass(): Promise<TickReport> {
+  protected async pass(): Promise<TickReport> {
     const now = this.clock();
     const { reminded, escalated } = await this.requests.runDeadlines(now);
     const expired = await this.grants.expireDue(now);
