@@ -2,27 +2,7 @@
 // stream, made here so opendata's tests need no catalogue service.
 import { randomUUID } from 'node:crypto';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { contractFor, type EventType } from '@openlgsp/contracts';
-import { createEvent, toNatsMessage, type LgspEvent } from '@openlgsp/events';
-
-export async function publishCatalogueEvent<T>(
-  js: JetStreamClient,
-  type: EventType,
-  data: T,
-  subject: string,
-  agency = 'UBND',
-): Promise<LgspEvent<T>> {
-  const event = createEvent(type, data, {
-    source: '/openlgsp/catalogue',
-    subject,
-    dataschema: contractFor(type).schemaId,
-    agency,
-    actor: 'catalogue-test',
-  });
-  const { headers, body } = toNatsMessage(event);
-  await js.publish(contractFor(type).subject, body, { headers, msgID: event.id });
-  return event;
-}
+import { publishCatalogueEvent } from '@openlgsp/http/testing';
 
 /** The schools database of an agency, listed in the catalogue; `open` as its owner marked it. */
 export async function listEntry(js: JetStreamClient, owner: string, open = true): Promise<string> {
@@ -71,3 +51,5 @@ export async function withdrawEntry(js: JetStreamClient, entryId: string, reason
     entryId,
   );
 }
+
+export { publishCatalogueEvent };

@@ -2,8 +2,7 @@
 // stream, made here so the sharing service's tests need no catalogue service (the e2e suite has both).
 import { randomUUID } from 'node:crypto';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { contractFor, type EventType } from '@openlgsp/contracts';
-import { createEvent, toNatsMessage, type LgspEvent } from '@openlgsp/events';
+import { publishCatalogueEvent } from '@openlgsp/http/testing';
 
 export const landFields = [
   { name: 'parcelId', description: 'Mã thửa đất', type: 'code' },
@@ -27,25 +26,6 @@ export function entryContent(owner: string, sharingMode: 'default' | 'request' =
     masterData: true,
     legalBasis: [{ instrument: 'Luật Đất đai 2024' }],
   };
-}
-
-export async function publishCatalogueEvent<T>(
-  js: JetStreamClient,
-  type: EventType,
-  data: T,
-  subject: string,
-  agency = 'UBND',
-): Promise<LgspEvent<T>> {
-  const event = createEvent(type, data, {
-    source: '/openlgsp/catalogue',
-    subject,
-    dataschema: contractFor(type).schemaId,
-    agency,
-    actor: 'catalogue-test',
-  });
-  const { headers, body } = toNatsMessage(event);
-  await js.publish(contractFor(type).subject, body, { headers, msgID: event.id });
-  return event;
 }
 
 /** An entry listed in the catalogue, and a service declared for it: the ids. */
@@ -80,3 +60,5 @@ export async function listEntryWithService(
   );
   return { entryId, serviceId };
 }
+
+export { publishCatalogueEvent };

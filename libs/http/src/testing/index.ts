@@ -2,3 +2,4 @@
 export * from './service.js';
 export * from './command-arbitrary.js';
 export * from './command-properties.js';
+export * from './catalogue-facts.js';
