@@ -4,7 +4,7 @@ import { Public } from '@openlgsp/auth';
 import { CLOCK, type Clock } from '@openlgsp/events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { langOf, type Lang } from './portal.i18n.js';
-import type { Html } from './portal.html.js';
+import type { Html } from '@openlgsp/http';
 import { portalPaths } from './portal.links.js';
 import { PORTAL_CSS } from './portal.css.js';
 import {

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import { acceptHtmlForms } from '@openlgsp/http';
 import { PortalController } from './portal.controller.js';
 import { PORTAL_READ_MODEL } from './portal.read-model.js';
 import { PORTAL_SETTINGS, type PortalSettings } from './portal.settings.js';
@@ -48,22 +49,8 @@ export class PortalModule implements OnModuleInit {
     };
   }
 
-  /**
-   * A plain HTML form posts application/x-www-form-urlencoded, which Fastify does not parse by
-   * itself; the fields become a flat object of strings (repeated names keep the first).
-   */
+  /** The feedback form posts application/x-www-form-urlencoded. */
   onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
-    if (!fastify || fastify.hasContentTypeParser('application/x-www-form-urlencoded')) return;
-    fastify.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
-      (_request, body, done) => {
-        const fields: Record<string, string> = {};
-        for (const [name, value] of new URLSearchParams(body as string))
-          if (!Object.hasOwn(fields, name)) fields[name] = value;
-        done(null, fields);
-      },
-    );
+    acceptHtmlForms(this.adapterHost.httpAdapter?.getInstance<FastifyInstance>(), FORM_BODY_LIMIT);
   }
 }

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Html } from './portal.html.js';
+import type { Html } from '@openlgsp/http';
 import { DEFAULT_LICENCES } from '../vocabularies/licences.js';
 import { local } from '../common/fixtures.js';
 import { answeredFeedback, HOSTILE, schoolsPortalDataset, summaryOf } from './portal.fixtures.js';

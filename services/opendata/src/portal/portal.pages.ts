@@ -7,7 +7,7 @@ import type { PublicFeedback } from '../feedback/feedback.model.js';
 import { frequencyByCode } from '../vocabularies/frequencies.js';
 import type { Licence } from '../vocabularies/licences.js';
 import { themeByCode } from '../vocabularies/themes.js';
-import { html, jsonLdScript, safeHref, type Html } from './portal.html.js';
+import { html, jsonLdScript, safeHref, type Html } from '@openlgsp/http';
 import { dictionary, formatDay, formatInstant, type Dictionary, type Lang } from './portal.i18n.js';
 import { apiPaths, portalPaths } from './portal.links.js';
 import {

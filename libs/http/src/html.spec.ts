@@ -1,9 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { escapeHtml, html, Html, jsonLdScript, safeHref } from './portal.html.js';
-import { HOSTILE } from './portal.fixtures.js';
+import { escapeHtml, html, Html, jsonLdScript, safeHref } from './html.js';
 
-describe('portal html', () => {
+const HOSTILE = {
+  script: '<script>alert("xss")</script>',
+  markup: '<img src=x onerror=alert(1)>',
+  closeJsonLd: '</script><script>alert(2)</script>',
+} as const;
+
+describe('server-rendered html', () => {
   it('escapes every interpolated text, in content and in attributes', () => {
     const out = html`<p title="${HOSTILE.markup}">${HOSTILE.script}</p>`.text;
     assert.equal(
