@@ -5,6 +5,10 @@ import type { Connection } from 'mongoose';
 import { Public } from '@openlgsp/auth';
 import { NATS_CONNECTION } from '@openlgsp/events';
 import { MONGO_CONNECTION, pingStore } from '@openlgsp/persistence';
+import { packageVersionOf } from '@openlgsp/telemetry';
+
+/** The running service's version (its package.json), shown to operators beside its readiness. */
+const VERSION = (process.argv[1] && packageVersionOf(process.argv[1])) || 'unknown';
 
 /** Liveness says the process runs; readiness says its engines answer now. */
 @ApiExcludeController()
@@ -43,6 +47,6 @@ export class HealthController {
     const down = Object.entries(checks).filter(([, s]) => s !== 'up');
     if (down.length)
       throw new ServiceUnavailableException(`not ready: ${down.map(([n]) => n).join(', ')} down`);
-    return { status: 'up', checks };
+    return { status: 'up', version: VERSION, checks };
   }
 }
