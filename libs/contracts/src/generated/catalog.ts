@@ -47,6 +47,19 @@ export const eventContracts = {
     regulation:
       'TT 12/2022/TT-BTTTT (002) Điều 7.9: information about incidents is not hidden from the inspecting authorities',
   },
+  'vn.openlgsp.audit.operator.acted.v1': {
+    type: 'vn.openlgsp.audit.operator.acted.v1',
+    context: 'audit',
+    entity: 'operator',
+    action: 'acted',
+    version: 1,
+    kind: 'domain',
+    subject: 'lgsp.audit.operator.acted',
+    schemaId: 'https://contracts.openlgsp.vn/events/audit/operator.acted.v1.json',
+    summary: "A DIC operator's action in the console, with its outcome.",
+    regulation:
+      'TT 12/2022/TT-BTTTT (002) Điều 4.4: an agency keeps the logs of its systems for monitoring, analysis and investigation',
+  },
   'vn.openlgsp.catalogue.agency.registered.v1': {
     type: 'vn.openlgsp.catalogue.agency.registered.v1',
     context: 'catalogue',

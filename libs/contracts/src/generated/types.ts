@@ -587,6 +587,59 @@ export interface CheckpointSignedV1 {
 }
 
 /**
+ * Operator acted (v1): `vn.openlgsp.audit.operator.acted.v1`.
+ *
+ * A DIC operator acted from the operator console: replayed a dead letter to its original subject, discarded one (with the reason), or ran a verification of the audit trail. Published by the audit service after the action, for the audit trail; the event's agency and actor extensions are the operator's.
+ */
+export interface OperatorActedV1 {
+  /**
+   * What the operator did.
+   */
+  action: 'dead-letter.replayed' | 'dead-letter.discarded' | 'trail.verified';
+  /**
+   * Who acted: the token subject and agency of the DIC operator.
+   */
+  operator: {
+    sub: string;
+    agency: string;
+  };
+  /**
+   * The dead letter acted on: its place in the DLQ stream, where it came from and the event it carries.
+   */
+  deadLetter?: {
+    dlqSeq: number;
+    dlqSubject: string;
+    originalSubject?: string;
+    originalStream?: string;
+    eventId?: string;
+    eventType?: string;
+    /**
+     * Why it was dead-lettered (the Lgsp-Dlq-Reason header), shortened.
+     */
+    failure?: string;
+    /**
+     * The replay's place in the original stream (replayed only).
+     */
+    replayedAs?: number;
+  };
+  /**
+   * Why the operator discarded the dead letter (discarded only).
+   */
+  reason?: NonEmptyText;
+  /**
+   * The result of the verification (trail.verified only).
+   */
+  verification?: {
+    ok: boolean;
+    headSeq: number;
+    checked: number;
+    firstBreakSeq?: number;
+    firstBreakReason?: string;
+  };
+  at: Timestamp;
+}
+
+/**
  * Agency registered (v1): `vn.openlgsp.catalogue.agency.registered.v1`.
  *
  * An agency joined the platform: its token-safe code, national identifier, level and data focal point.
@@ -3705,6 +3758,7 @@ export interface UsageReportSubmitCommand {
 export interface EventDataByType {
   'vn.openlgsp.audit.access.recorded.v1': AccessRecordedV1;
   'vn.openlgsp.audit.checkpoint.signed.v1': CheckpointSignedV1;
+  'vn.openlgsp.audit.operator.acted.v1': OperatorActedV1;
   'vn.openlgsp.catalogue.agency.registered.v1': AgencyRegisteredV1;
   'vn.openlgsp.catalogue.agency.updated.v1': AgencyUpdatedV1;
   'vn.openlgsp.catalogue.data-error.reported.v1': DataErrorReportedV1;
