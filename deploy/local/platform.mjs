@@ -117,6 +117,10 @@ const services = readdirSync(join(root, 'services')).filter((s) =>
 const routes = new Map();
 // What one service needs beyond the shared settings: opendata keeps uploaded files in $LGSP_DATA.
 const serviceEnv = {
+  // The console asks each service for its readiness and metrics through the entry point below.
+  audit: {
+    LGSP_CONSOLE_SERVICES: services.map((s) => `${s}=http://127.0.0.1:${gatewayPort}`).join(','),
+  },
   opendata: {
     STORAGE_DIR: join(data, 'opendata-files'),
     OPENDATA_PUBLIC_BASE_URL: `http://127.0.0.1:${gatewayPort}/opendata`,
@@ -143,6 +147,12 @@ await Promise.all([...routes].map(([service, p]) => waitForPort(p, service)));
 
 // One entry point: /<service>/… → that service, headers and bodies streamed through.
 gateway = http.createServer((req, res) => {
+  // The operator console is served by the audit service; /console/ is its short address.
+  if (/^\/console(\/|\?|$)/.test(req.url) && routes.has('audit')) {
+    res.writeHead(302, { location: `/audit${req.url.replace(/^\/console\/?/, '/console/')}` });
+    res.end();
+    return;
+  }
   const service = req.url.split('/')[1];
   const target = routes.get(service);
   if (!target) {
@@ -191,5 +201,7 @@ for (const service of routes.keys())
 // Credentials in a given URL are never printed.
 const shown = (url) => url.replace(/\/\/[^@/]+@/, '//***@');
 say(`  NATS: ${shown(natsUrl)}   store: ${shown(mongoBase)}   data: ${data}`);
+if (routes.has('audit'))
+  say(`  operator console: http://127.0.0.1:${gatewayPort}/console/ (sign in with a DIC token)`);
 say('  a token: npm run token -- --agency STTTT --roles dic');
 say('  Ctrl-C stops everything');

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@openlgsp/http';
 import { CheckpointsModule } from './checkpoints/checkpoints.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import { AuditConfigModule } from './config.module.js';
 import { ExportsModule } from './exports/exports.module.js';
 import { RetentionModule } from './retention/retention.module.js';
@@ -20,6 +21,7 @@ import { VerificationModule } from './verification/verification.module.js';
     VerificationModule,
     RetentionModule,
     ExportsModule,
+    ConsoleModule,
   ],
 })
 export class AppModule {}

@@ -79,6 +79,11 @@ export class CheckpointsService implements OnModuleInit, OnApplicationBootstrap,
     return this.checkpoints.all();
   }
 
+  /** The last checkpoint signed, if any. */
+  latest(): Promise<Checkpoint | undefined> {
+    return this.checkpoints.latest();
+  }
+
   private async sign(head: { seq: number; hash: string }): Promise<Checkpoint> {
     const existing = await this.checkpoints.find(checkpointId(head.seq));
     if (existing) return checkpointOf(existing);

@@ -31,7 +31,11 @@ export const AUDIT_CONSUMERS: Omit<DurableOptions, 'ackWaitMs'>[] = [
   { durable: 'audit-catalogue', stream: 'CATALOGUE', filterSubjects: ['lgsp.catalogue.>'] },
   { durable: 'audit-sharing', stream: 'SHARING', filterSubjects: ['lgsp.sharing.>'] },
   { durable: 'audit-opendata', stream: 'OPENDATA', filterSubjects: ['lgsp.opendata.>'] },
-  { durable: 'audit-access', stream: 'AUDIT', filterSubjects: ['lgsp.audit.access.>'] },
+  {
+    durable: 'audit-access',
+    stream: 'AUDIT',
+    filterSubjects: ['lgsp.audit.access.>', 'lgsp.audit.operator.>'],
+  },
   { durable: 'audit-incidents', stream: 'INCIDENTS', filterSubjects: ['lgsp.incidents.>'] },
   { durable: 'audit-intake', stream: 'INTAKE', filterSubjects: ['lgsp.intake.>'] },
   { durable: 'audit-rejected', stream: 'REJECTED', filterSubjects: ['lgsp.rejected.>'] },

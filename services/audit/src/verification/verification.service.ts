@@ -1,5 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Connection, mongo } from 'mongoose';
 import { RuleViolationError } from '@openlgsp/domain';
+import { CLOCK, type Clock } from '@openlgsp/events';
+import { MONGO_CONNECTION } from '@openlgsp/persistence';
 import { CheckpointsService } from '../checkpoints/checkpoints.service.js';
 import type { Checkpoint, TrustedKeys } from '../checkpoints/checkpoint.rules.js';
 import { ArchivesStore, type ArchiveManifest } from '../retention/archives.store.js';
@@ -14,18 +17,60 @@ export interface StoreVerification extends VerificationReport {
   storeStartsAt: number;
 }
 
+/** The last verification of the whole stored trail, kept for operators (the console shows it). */
+export interface LastVerification {
+  at: string;
+  ok: boolean;
+  headSeq: number;
+  entriesChecked: number;
+  checkpointsChecked: number;
+  firstBreak?: StoreVerification['firstBreak'];
+}
+
 /** Verifies the stored trail, whole or a range, against the stored checkpoints and the last archive cut. */
 @Injectable()
 export class VerificationService {
+  private readonly runs: mongo.Collection<LastVerification & { _id: string }>;
+
   constructor(
     private readonly trail: TrailStore,
     private readonly checkpoints: CheckpointsService,
     private readonly archives: ArchivesStore,
-  ) {}
+    @Inject(MONGO_CONNECTION) connection: Connection,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.runs = connection.db!.collection('verifications');
+  }
 
   async verify(range: { fromSeq?: number; toSeq?: number } = {}): Promise<StoreVerification> {
     const [checkpoints, cut] = await Promise.all([this.checkpoints.all(), this.archives.last()]);
-    return verifyStoredTrail(this.trail, { checkpoints, keys: this.checkpoints.trustedKeys(), cut }, range);
+    const report = await verifyStoredTrail(
+      this.trail,
+      { checkpoints, keys: this.checkpoints.trustedKeys(), cut },
+      range,
+    );
+    if (range.fromSeq === undefined && range.toSeq === undefined) await this.remember(report);
+    return report;
+  }
+
+  /** The last whole-trail verification, if one ran. */
+  async last(): Promise<LastVerification | undefined> {
+    const doc = await this.runs.findOne({ _id: 'last' });
+    if (!doc) return undefined;
+    const { _id, ...run } = doc;
+    return run;
+  }
+
+  private async remember(report: StoreVerification): Promise<void> {
+    const run: LastVerification = {
+      at: this.clock().toISOString(),
+      ok: report.ok,
+      headSeq: report.head.seq,
+      entriesChecked: report.entriesChecked,
+      checkpointsChecked: report.checkpointsChecked,
+      ...(report.firstBreak ? { firstBreak: report.firstBreak } : {}),
+    };
+    await this.runs.replaceOne({ _id: 'last' }, run, { upsert: true });
   }
 }
 
