@@ -229,7 +229,7 @@ describe(
       const anchor = (await traceLink.getAttribute('href'))!;
       assert.match(anchor, /^#trace-[0-9a-f]{32}$/);
       assert.match(
-        (await page.locator(`[id="${anchor.slice(1)}"] + p`).textContent()) ?? '',
+        (await page.locator(`[id="${anchor.slice(1)}"] + p`).innerText()) ?? '',
         /No trace backend is configured/,
       );
       assert.deepEqual(await seriousViolations(page), [], 'flow');
@@ -241,12 +241,12 @@ describe(
       const unknown = await page.goto(`${audit.url}${CONSOLE}/flow?q=0197a1b2-0000-7000-8000-00000000dead`);
       assert.equal(unknown?.status(), 404);
       assert.match(
-        (await page.getByRole('alert').textContent()) ?? '',
+        (await page.getByRole('alert').innerText()) ?? '',
         /No event in the audit trail has the id 0197a1b2-0000-7000-8000-00000000dead/,
       );
       const malformed = await page.goto(`${audit.url}${CONSOLE}/flow?q=${encodeURIComponent('<b>x</b>')}`);
       assert.equal(malformed?.status(), 422);
-      assert.match((await page.getByRole('alert').textContent()) ?? '', /an id is 1 to 200 letters/);
+      assert.match((await page.getByRole('alert').innerText()) ?? '', /an id is 1 to 200 letters/);
       await page.goto(`${audit.url}${CONSOLE}/dead-letters`);
       const csrf = await page.locator('input[name="csrf"]').first().getAttribute('value');
       const missing = await page.request.post(`${audit.url}${CONSOLE}/dead-letters/999999/replay`, {
@@ -286,8 +286,8 @@ describe(
       const { context, page } = await signedIn(['dic']);
       await page.goto(`${audit.url}${CONSOLE}/dead-letters`);
       const letter = page.locator(`#letter-${first}`);
-      assert.match((await letter.textContent()) ?? '', /handler failed: the store was unavailable/);
-      assert.match((await letter.textContent()) ?? '', /lgsp\.catalogue\.entry\.listed/);
+      assert.match((await letter.innerText()) ?? '', /handler failed: the store was unavailable/);
+      assert.match((await letter.innerText()) ?? '', /lgsp\.catalogue\.entry\.listed/);
       assert.deepEqual(await seriousViolations(page), [], 'dead letters');
       for (const seq of [first, second]) {
         await Promise.all([
@@ -296,7 +296,7 @@ describe(
         ]);
         assert.match(page.url(), new RegExp(`replayed=${seq}`), await page.locator('main').innerText());
         assert.match(
-          (await page.getByRole('status').textContent()) ?? '',
+          (await page.getByRole('status').innerText()) ?? '',
           new RegExp(`#${seq} was replayed as CATALOGUE#\\d+`),
         );
         assert.equal(await page.locator(`#letter-${seq}`).count(), 0, 'no longer a dead letter');
@@ -354,7 +354,7 @@ describe(
         page.getByRole('button', { name: `Discard #${seq}` }).click(),
       ]);
       assert.match(
-        (await page.locator(`#letter-${seq}-problem`).textContent()) ?? '',
+        (await page.locator(`#letter-${seq}-problem`).innerText()) ?? '',
         /say why this dead letter is discarded/,
       );
       assert.equal(await page.getByLabel(`Reason to discard #${seq}`).getAttribute('aria-invalid'), 'true');
@@ -402,13 +402,13 @@ describe(
       const streams = await page.locator('table').first().locator('tbody th').allTextContents();
       for (const s of ['CATALOGUE', 'SHARING', 'DLQ', 'REJECTED'])
         assert.ok(streams.includes(s), `${s} in ${streams.join(', ')}`);
-      assert.ok((await page.locator('table').nth(1).textContent())?.includes('sharing-catalogue'));
+      assert.ok((await page.locator('table').nth(1).innerText())?.includes('sharing-catalogue'));
       assert.deepEqual(await seriousViolations(page), [], 'bus');
 
       await page.getByRole('link', { name: 'Rejections' }).click();
-      assert.equal(await page.locator('table.days tbody th').first().textContent(), 'SXD');
+      assert.equal(await page.locator('table.days tbody th').first().innerText(), 'SXD');
       assert.match(
-        (await page.locator('h2:has-text("Why SXD") + table').textContent()) ?? '',
+        (await page.locator('h2:has-text("Why SXD") + table').innerText()) ?? '',
         /schema|invalid/,
       );
       assert.deepEqual(await seriousViolations(page), [], 'rejections');
@@ -417,17 +417,17 @@ describe(
       const rows = page.locator('tbody tr');
       assert.equal(await rows.count(), 2);
       for (const i of [0, 1]) {
-        assert.match((await rows.nth(i).textContent()) ?? '', /ready/);
-        assert.match((await rows.nth(i).locator('td').nth(1).textContent()) ?? '', /^\d+\.\d+\.\d+$/);
+        assert.match((await rows.nth(i).innerText()) ?? '', /ready/);
+        assert.match((await rows.nth(i).locator('td').nth(1).innerText()) ?? '', /^\d+\.\d+\.\d+$/);
       }
       assert.deepEqual(await seriousViolations(page), [], 'services');
 
       await page.getByRole('link', { name: 'Audit trail' }).click();
-      assert.match((await page.locator('tbody').textContent()) ?? '', /never verified/);
+      assert.match((await page.locator('tbody').innerText()) ?? '', /never verified/);
       await page.getByRole('button', { name: 'Verify the trail now' }).click();
       await page.waitForURL(/verified=1/);
-      assert.match((await page.getByRole('status').textContent()) ?? '', /Verified: \d+ entries/);
-      assert.match((await page.locator('tbody').textContent()) ?? '', /holds/);
+      assert.match((await page.getByRole('status').innerText()) ?? '', /Verified: \d+ entries/);
+      assert.match((await page.locator('tbody').innerText()) ?? '', /holds/);
       assert.deepEqual(await seriousViolations(page), [], 'trail');
       const verified = await eventually('the verification in the trail', async () =>
         (await trail(`type=${OPERATOR_ACTED}`)).find((e) => e.payload?.action === 'trail.verified'),
@@ -439,7 +439,7 @@ describe(
     it("refuses an agency's token on every page and action, and the refusals are in the trail", async () => {
       const refused = await signedIn(['consumer'], 'SXD', 'sxd-officer');
       assert.equal(refused.response?.status(), 403, 'the sign-in keeps no non-DIC token');
-      assert.match((await refused.page.getByRole('alert').textContent()) ?? '', /for DIC operators/);
+      assert.match((await refused.page.getByRole('alert').innerText()) ?? '', /for DIC operators/);
       assert.deepEqual(await seriousViolations(refused.page), [], 'sign-in refused');
       await refused.context.close();
 
@@ -452,7 +452,7 @@ describe(
         const answer = await page.goto(`${audit.url}${CONSOLE}${path}`);
         assert.equal(answer?.status(), 403, path);
       }
-      assert.match((await page.getByRole('alert').textContent()) ?? '', /for DIC operators/);
+      assert.match((await page.getByRole('alert').innerText()) ?? '', /for DIC operators/);
       assert.deepEqual(await seriousViolations(page), [], 'refusal page');
       for (const path of ['/dead-letters/1/replay', '/dead-letters/1/discard', '/trail/verification']) {
         const answer = await page.request.post(`${audit.url}${CONSOLE}${path}`, { form: { reason: 'x' } });

@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@openlgsp/auth';
 import type { OperatorActedV1 } from '@openlgsp/contracts';
 import { NotFoundError, unwrap } from '@openlgsp/domain';
-import { EventFactory, EventPublisher, JETSTREAM } from '@openlgsp/events';
+import { CLOCK, EventFactory, EventPublisher, JETSTREAM, type Clock } from '@openlgsp/events';
 import { createLogger } from '@openlgsp/telemetry';
 import { BusView } from './bus.view.js';
 import {
@@ -46,6 +46,7 @@ export class DeadLettersService {
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     private readonly publisher: EventPublisher,
     private readonly events: EventFactory,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** Up to a page of dead letters from `fromSeq` on, oldest first, and where the next page starts. */
@@ -114,7 +115,7 @@ export class DeadLettersService {
       action,
       operator: { sub: by.sub.slice(0, 256), agency: by.agency },
       ...details,
-      at: new Date().toISOString(),
+      at: this.clock().toISOString(),
     };
     const subject = details.deadLetter ? `${DLQ}#${details.deadLetter.dlqSeq}` : 'trail';
     await this.publisher.publish(this.events.create({ type: OPERATOR_ACTED, data }, subject, by));
