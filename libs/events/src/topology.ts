@@ -75,8 +75,10 @@ export function coverageProblems(types: Iterable<string>, consumers: readonly Co
       problems.push(`${type} is handled but has no contract`);
       continue;
     }
-    // Any token-safe agency stands for all of them: intake filters take every agency alike.
-    const subject = contractFor(type).subject.replace('{agency}', 'any-agency');
+    // Any token-safe agency (or reporting service) stands for all of them: filters take every one alike.
+    const subject = contractFor(type)
+      .subject.replace('{agency}', 'any-agency')
+      .replace('{service}', 'any-service');
     const carriers = consumers.filter(
       (c) =>
         STREAMS[c.stream].subjects.some((s) => subjectMatches(s, subject)) &&
