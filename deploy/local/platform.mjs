@@ -8,7 +8,7 @@ import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensurePublicFeed, usersOf } from '../nats/accounts.mjs';
-import { agenciesFromEnv, localPasswords, renderNatsConf } from '../nats/generate.mjs';
+import { agenciesFromEnv, appsFromEnv, localPasswords, renderNatsConf } from '../nats/generate.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const data = process.env.LGSP_DATA ?? join(root, '.lgsp');
@@ -88,12 +88,14 @@ if (!natsUrl) {
   const natsDir = join(data, 'nats');
   mkdirSync(natsDir, { recursive: true, mode: 0o700 });
   const agencies = agenciesFromEnv();
-  natsPasswords = localPasswords(join(natsDir, 'passwords.json'), usersOf({ agencies }));
+  const apps = appsFromEnv();
+  natsPasswords = localPasswords(join(natsDir, 'passwords.json'), usersOf({ agencies, apps }));
   const conf = join(natsDir, 'nats.conf');
   writeFileSync(
     conf,
     renderNatsConf({
       agencies,
+      apps,
       passwords: natsPasswords,
       host: '127.0.0.1',
       port: natsPort,

@@ -37,6 +37,13 @@ export const SERVICES = {
  */
 export const DEFAULT_AGENCIES = ['STNMT', 'SYT', 'STTTT'];
 
+/**
+ * External apps with a NATS user of their own (`app-<name>`, in PUBLIC): none by default, more with
+ * LGSP_NATS_APPS=name,name. Unlike the shared `public` user, each may use only its own durable
+ * consumer, named as the app, so no app can read from or delete another's.
+ */
+export const DEFAULT_APPS = [];
+
 /** Agency codes are NATS-token safe (contracts: agencyCodePattern); anything else would change a subject's meaning. */
 export const AGENCY_CODE = /^[A-Za-z0-9_-]{2,64}$/;
 
@@ -117,6 +124,33 @@ export function agencyPermissions(code) {
   };
 }
 
+/** An app's own user: the feed's stream info and messages, and one durable pull consumer named as the app. */
+export function appPermissions(app) {
+  const consumer = (api) => [
+    `$JS.API.CONSUMER.${api}.OPENDATA.${app}`,
+    `$JS.API.CONSUMER.${api}.OPENDATA.${app}.>`,
+  ];
+  return {
+    publish: {
+      allow: [
+        '$JS.API.INFO',
+        '$JS.API.STREAM.INFO.OPENDATA',
+        '$JS.API.STREAM.MSG.GET.OPENDATA',
+        '$JS.API.DIRECT.GET.OPENDATA',
+        '$JS.API.DIRECT.GET.OPENDATA.>',
+        ...consumer('CREATE'),
+        `$JS.API.CONSUMER.DURABLE.CREATE.OPENDATA.${app}`,
+        `$JS.API.CONSUMER.INFO.OPENDATA.${app}`,
+        `$JS.API.CONSUMER.MSG.NEXT.OPENDATA.${app}`,
+        `$JS.API.CONSUMER.DELETE.OPENDATA.${app}`,
+        `$JS.ACK.OPENDATA.${app}.>`,
+      ],
+    },
+    // Its own inbox prefix (clients set inboxPrefix: '_INBOX_<name>'): no other app hears its replies.
+    subscribe: { allow: [`_INBOX_${app}.>`] },
+  };
+}
+
 export const PUBLIC_PERMISSIONS = {
   publish: {
     allow: [
@@ -140,12 +174,13 @@ export const PUBLIC_PERMISSIONS = {
 export const passwordVariable = (user) => `NATS_PW_${user.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 
 /** Every user of the configuration, for password generation and secrets. */
-export function usersOf({ agencies = DEFAULT_AGENCIES, variant = 'platform' } = {}) {
+export function usersOf({ agencies = DEFAULT_AGENCIES, apps = DEFAULT_APPS, variant = 'platform' } = {}) {
   return [
     'sys',
     ...Object.keys(SERVICES),
     ...agencies.map((a) => `agency-${a}`),
     'public',
+    ...apps.map((a) => `app-${a}`),
     'feed-admin',
     ...(variant === 'test' ? [TEST_FIXTURES_USER] : []),
   ];
@@ -155,10 +190,18 @@ export function usersOf({ agencies = DEFAULT_AGENCIES, variant = 'platform' } = 
  * The `accounts` block of nats.conf, `system_account` and, for tests, `no_auth_user`.
  * `password(user)` gives what to write as the user's password (a literal or a reference).
  */
-export function natsAccounts({ agencies = DEFAULT_AGENCIES, variant = 'platform', password }) {
+export function natsAccounts({
+  agencies = DEFAULT_AGENCIES,
+  apps = DEFAULT_APPS,
+  variant = 'platform',
+  password,
+}) {
   for (const a of agencies)
     if (!AGENCY_CODE.test(a))
       throw new Error(`agency code '${a}' is not NATS-token safe (${AGENCY_CODE.source})`);
+  for (const a of apps)
+    if (!AGENCY_CODE.test(a))
+      throw new Error(`app name '${a}' is not NATS-token safe (${AGENCY_CODE.source})`);
   const account = (code) => `AGENCY_${code}`;
   const lgspUsers = Object.keys(SERVICES).map((s) => ({
     user: s,
@@ -210,6 +253,11 @@ export function natsAccounts({ agencies = DEFAULT_AGENCIES, variant = 'platform'
       jetstream: { ...PUBLIC_LIMITS },
       users: [
         { user: 'public', password: password('public'), permissions: PUBLIC_PERMISSIONS },
+        ...apps.map((a) => ({
+          user: `app-${a}`,
+          password: password(`app-${a}`),
+          permissions: appPermissions(a),
+        })),
         // Creates and keeps the mirror (ensurePublicFeed); an operator's user, never given out.
         { user: 'feed-admin', password: password('feed-admin') },
       ],

@@ -37,10 +37,11 @@ describe('NATS accounts and permissions', () => {
   /** A connection as `user`; services use their own inbox prefix, as libs/events connects them. */
   async function as(user: string): Promise<Client> {
     const service = (SERVICES as readonly string[]).includes(user);
+    const app = user.startsWith('app-') ? user.slice('app-'.length) : undefined;
     const nc = await connect({
       servers: engines.natsUrl,
       ...engines.natsCredentials(user),
-      ...(service ? { inboxPrefix: `_INBOX_${user}` } : {}),
+      ...(service ? { inboxPrefix: `_INBOX_${user}` } : app ? { inboxPrefix: `_INBOX_${app}` } : {}),
     });
     clients.push(nc);
     return { nc, js: jetstream(nc), jsm: await jetstreamManager(nc, { checkAPI: false }) };
@@ -49,7 +50,7 @@ describe('NATS accounts and permissions', () => {
   const lastSeq = async (stream: StreamName) => (await fixtures.jsm.streams.info(stream)).state.last_seq;
 
   before(async () => {
-    engines = await startEngines({ mongo: false });
+    engines = await startEngines({ mongo: false, natsApps: ['atlas', 'borealis'] });
     // No credentials: the test-only fixtures user, for setup and for looking at the streams.
     const nc = await connect({ servers: engines.natsUrl });
     clients.push(nc);
@@ -281,6 +282,37 @@ describe('NATS accounts and permissions', () => {
       for await (const m of listener) if (m.subject.startsWith('lgsp.opendata.')) pushed++;
       assert.equal(pushed, count, 'the whole feed was pushed, inside PUBLIC');
       assert.equal(await lastSeq('AUDIT'), audit, 'and none of it reached the platform’s AUDIT stream');
+    });
+  });
+
+  describe('an external app with its own user', () => {
+    it('reads the feed through its own durable consumer, named as the app', async () => {
+      const atlas = await as('app-atlas');
+      await atlas.jsm.consumers.add('OPENDATA', {
+        durable_name: 'atlas',
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+      });
+      const m = await (await atlas.js.consumers.get('OPENDATA', 'atlas')).next({ expires: 10_000 });
+      assert.equal(m?.seq, 1);
+      m?.ack();
+    });
+
+    it('cannot create, read from or delete another app’s consumer, nor publish', async () => {
+      const borealis = await as('app-borealis');
+      await borealis.jsm.consumers.add('OPENDATA', {
+        durable_name: 'borealis',
+        ack_policy: AckPolicy.Explicit,
+      });
+      const atlas = await as('app-atlas');
+      await assert.rejects(
+        atlas.jsm.consumers.add('OPENDATA', { durable_name: 'borealis-too', ack_policy: AckPolicy.None }),
+        PERMISSION,
+      );
+      await assert.rejects(atlas.jsm.consumers.info('OPENDATA', 'borealis'), PERMISSION);
+      await assert.rejects(atlas.jsm.consumers.delete('OPENDATA', 'borealis'), PERMISSION);
+      await assert.rejects(atlas.js.publish('lgsp.opendata.dataset.published', '{}'), PERMISSION);
+      assert.equal((await borealis.jsm.consumers.info('OPENDATA', 'borealis')).name, 'borealis');
     });
   });
 });

@@ -75,11 +75,13 @@ function required<E extends StartedEngine>(engine: E | undefined, name: string):
  * From here on, services' logs go to the suite's log file (`logToSuiteFile`), not the runner's output.
  */
 export async function startEngines(
-  opts: { nats?: boolean; mongo?: boolean; natsAgencies?: string[] } = {},
+  opts: { nats?: boolean; mongo?: boolean; natsAgencies?: string[]; natsApps?: string[] } = {},
 ): Promise<Engines> {
   logToSuiteFile();
   const [nats, mongo] = await Promise.allSettled([
-    opts.nats === false ? undefined : startNats(undefined, { agencies: opts.natsAgencies ?? [] }),
+    opts.nats === false
+      ? undefined
+      : startNats(undefined, { agencies: opts.natsAgencies ?? [], apps: opts.natsApps ?? [] }),
     opts.mongo === false ? undefined : startMongo(),
   ]);
   if (nats.status === 'rejected' || mongo.status === 'rejected') {

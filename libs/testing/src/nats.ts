@@ -16,7 +16,7 @@ export interface NatsCredentials {
 
 /** A nats-server running the generated configuration (deploy/nats/accounts.mjs, test variant). */
 export interface StartedNats extends StartedEngine {
-  /** Its users' credentials: each service by name, `agency-<code>`, `public`, `feed-admin`, `sys`. */
+  /** Its users' credentials: each service by name, `agency-<code>`, `public`, `app-<name>`, `feed-admin`, `sys`. */
   credentials(user: string): NatsCredentials;
   /** The agencies that have an account: the definition's defaults and those asked for. */
   readonly agencies: readonly string[];
@@ -26,13 +26,14 @@ export interface StartedNats extends StartedEngine {
 
 /** deploy/nats/accounts.mjs and generate.mjs, the one definition of NATS users (plain JS, outside the TS build). */
 interface NatsDefinition {
-  usersOf(options: { agencies: readonly string[]; variant: 'test' }): string[];
+  usersOf(options: { agencies: readonly string[]; apps: readonly string[]; variant: 'test' }): string[];
   DEFAULT_AGENCIES: string[];
   TEST_FIXTURES_USER: string;
   ensurePublicFeed(jsm: JetStreamManager): Promise<void>;
   renderNatsConf(options: {
     variant: 'test';
     agencies: readonly string[];
+    apps: readonly string[];
     passwords: Record<string, string>;
     host: string;
     port: number;
@@ -76,7 +77,10 @@ async function probeNats(url: string, credentials: NatsCredentials): Promise<voi
  * platform's account, for test setup; services and the per-rule tests connect as their own users.
  * JetStream data goes to `dir` (kept) or to a temporary directory removed by dispose().
  */
-export async function startNats(dir?: string, options: { agencies?: string[] } = {}): Promise<StartedNats> {
+export async function startNats(
+  dir?: string,
+  options: { agencies?: string[]; apps?: string[] } = {},
+): Promise<StartedNats> {
   const command = requireBinary('nats-server');
   const nats = await natsDefinition();
   const tempDir = makeTempDir('nats');
@@ -84,8 +88,9 @@ export async function startNats(dir?: string, options: { agencies?: string[] } =
   const port = await freePort();
   const url = `nats://127.0.0.1:${port}`;
   const agencies = [...new Set([...nats.DEFAULT_AGENCIES, ...(options.agencies ?? [])])];
+  const apps = options.apps ?? [];
   const passwords = Object.fromEntries(
-    nats.usersOf({ agencies, variant: 'test' }).map((u) => [u, randomBytes(18).toString('base64url')]),
+    nats.usersOf({ agencies, apps, variant: 'test' }).map((u) => [u, randomBytes(18).toString('base64url')]),
   );
   const confFile = join(tempDir, 'nats.conf');
   writeFileSync(
@@ -93,6 +98,7 @@ export async function startNats(dir?: string, options: { agencies?: string[] } =
     nats.renderNatsConf({
       variant: 'test',
       agencies,
+      apps,
       passwords,
       host: '127.0.0.1',
       port,

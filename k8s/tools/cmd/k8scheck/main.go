@@ -526,7 +526,8 @@ func checkNATS(c *checker, dir string, services []string, chartVersion, confOut,
 					c.check(subject == "lgsp.intake."+code+".>" || subject == "lgsp.rejected."+code,
 						"account %s imports %s (not its own intake or rejections)", acct, subject)
 				}
-			case acct == "PUBLIC" && user == "public":
+			case acct == "PUBLIC" && (user == "public" || strings.HasPrefix(user, "app-")):
+				// The shared public user and each external app's own user: reads of OPENDATA only.
 				c.check(len(pub) > 0 && !hasDenyPub, "public user: publish permissions missing")
 				for _, p := range pub {
 					c.check(p == "$JS.API.INFO" || strings.HasPrefix(p, "$JS.ACK.OPENDATA.") ||
@@ -536,7 +537,8 @@ func checkNATS(c *checker, dir string, services []string, chartVersion, confOut,
 						"public user may publish %s (only reads of OPENDATA are allowed)", p)
 				}
 				for _, s := range sub {
-					c.check(s == "_INBOX.>", "public user may subscribe to %s", s)
+					c.check(s == "_INBOX.>" && user == "public" || s == "_INBOX_"+strings.TrimPrefix(user, "app-")+".>",
+						"%s user may subscribe to %s", user, s)
 				}
 			case acct != "LGSP":
 			default:
