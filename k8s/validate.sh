@@ -177,7 +177,7 @@ if [ "${1:-}" = "--self-test" ]; then
   selftest "production STREAM_REPLICAS left at 1" policy \
     "sed -i 's|/data/STREAM_REPLICAS, value: \"3\"|/data/STREAM_REPLICAS, value: \"1\"|' k8s/overlays/production/kustomization.yaml"
   selftest "agency may publish outside its intake subject" policy \
-    "sed -i 's/allow: \[lgsp.intake.stnmt.>\]/allow: [lgsp.intake.>]/' k8s/nats/values.yaml"
+    "sed -i 's/- lgsp.intake.STNMT.>/- lgsp.intake.>/' k8s/nats/values.yaml"
   selftest "misspelt NATS permission key" nats \
     "sed -i '0,/              publish:/s//              publsh:/' k8s/nats/values.yaml"
   selftest "kustomization names a missing file" render \

@@ -2,11 +2,13 @@
 // exists under services/, and one HTTP entry point that routes /<service>/ to it. Data stays in
 // $LGSP_DATA across restarts; Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, createWriteStream, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ensurePublicFeed, usersOf } from '../nats/accounts.mjs';
+import { agenciesFromEnv, appsFromEnv, localPasswords, renderNatsConf } from '../nats/generate.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const data = process.env.LGSP_DATA ?? join(root, '.lgsp');
@@ -76,19 +78,33 @@ process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
 // Engines
+// NATS runs the platform's accounts and users (deploy/nats/accounts.mjs); the passwords are made on
+// the first run and kept in $LGSP_DATA/nats/passwords.json (0600), never printed.
 let natsUrl = process.env.NATS_URL;
+let natsPasswords;
 if (!natsUrl) {
   if (!(await portIsFree(natsPort)))
     throw new Error(`port ${natsPort} is taken: set LGSP_NATS_PORT or NATS_URL`);
-  run('nats', binary('nats-server'), [
-    '-a',
-    '127.0.0.1',
-    '-p',
-    String(natsPort),
-    '-js',
-    '-sd',
-    join(data, 'nats'),
-  ]);
+  const natsDir = join(data, 'nats');
+  mkdirSync(natsDir, { recursive: true, mode: 0o700 });
+  const agencies = agenciesFromEnv();
+  const apps = appsFromEnv();
+  natsPasswords = localPasswords(join(natsDir, 'passwords.json'), usersOf({ agencies, apps }));
+  const conf = join(natsDir, 'nats.conf');
+  writeFileSync(
+    conf,
+    renderNatsConf({
+      agencies,
+      apps,
+      passwords: natsPasswords,
+      host: '127.0.0.1',
+      port: natsPort,
+      storeDir: natsDir,
+      serverName: 'openlgsp-local',
+    }),
+    { mode: 0o600 },
+  );
+  run('nats', binary('nats-server'), ['-c', conf]);
   await waitForPort(natsPort, 'nats-server');
   natsUrl = `nats://127.0.0.1:${natsPort}`;
 }
@@ -135,6 +151,8 @@ for (const service of services) {
     PORT: String(port),
     HOST: '127.0.0.1',
     NATS_URL: natsUrl,
+    // Each service as its own NATS user (with an external NATS_URL, NATS_USER/NATS_PASSWORD as given).
+    ...(natsPasswords ? { NATS_USER: service, NATS_PASSWORD: natsPasswords[service] } : {}),
     MONGO_URL: url.toString(),
     AUTH_PUBLIC_KEY_FILE: keys.publicKeyPath,
     OTEL_SERVICE_NAME: service,
@@ -144,6 +162,18 @@ for (const service of services) {
   port++;
 }
 await Promise.all([...routes].map(([service, p]) => waitForPort(p, service)));
+
+// PUBLIC's OPENDATA, the mirror external apps read with the `public` user, once the services made OPENDATA.
+if (natsPasswords) {
+  const { connect } = await import('@nats-io/transport-node');
+  const { jetstreamManager } = await import('@nats-io/jetstream');
+  const nc = await connect({ servers: natsUrl, user: 'feed-admin', pass: natsPasswords['feed-admin'] });
+  try {
+    await ensurePublicFeed(await jetstreamManager(nc));
+  } finally {
+    await nc.close();
+  }
+}
 
 // One entry point: /<service>/… → that service, headers and bodies streamed through.
 gateway = http.createServer((req, res) => {
@@ -203,5 +233,7 @@ const shown = (url) => url.replace(/\/\/[^@/]+@/, '//***@');
 say(`  NATS: ${shown(natsUrl)}   store: ${shown(mongoBase)}   data: ${data}`);
 if (routes.has('audit'))
   say(`  operator console: http://127.0.0.1:${gatewayPort}/console/ (sign in with a DIC token)`);
+if (natsPasswords)
+  say(`  NATS users and passwords (agencies, public): ${join(data, 'nats', 'passwords.json')}`);
 say('  a token: npm run token -- --agency STTTT --roles dic');
 say('  Ctrl-C stops everything');

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { headers as natsHeaders } from '@nats-io/transport-node';
+import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import { findEvent, type ServiceUnderTest } from '@openlgsp/http/testing';
 import { landDatabase, landService } from '@openlgsp/catalogue-service/test/fixtures';
 import { decideProposal, startPlatform, type ServiceName } from './platform.js';
@@ -127,9 +127,22 @@ async function nats(command: ReadmeCommand): Promise<void> {
   if (nats.verb === 'pub') {
     const headers = natsHeaders();
     for (const [name, value] of Object.entries(nats.headers)) headers.set(name, value);
-    const ack = await js.publish(nats.subject, new TextEncoder().encode(nats.body), { headers });
+    // As the README's integrator would: connected as the agency's own NATS user (deploy/nats/accounts.mjs).
+    const agency = /^lgsp\.intake\.([^.\s]+)\./.exec(nats.subject)?.[1];
+    if (!agency)
+      throw new ReadmeError(command.line, `the test publishes intake events only, not ${nats.subject}`);
+    const nc = await connect({
+      servers: platform.engines.natsUrl,
+      ...platform.engines.natsCredentials(`agency-${agency}`),
+    });
+    // A JetStream publish is a request; the reply is the acknowledgement, {stream, seq, duplicate?}.
+    const ack = await nc
+      .request(nats.subject, new TextEncoder().encode(nats.body), { headers, timeout: 10_000 })
+      .then((m) => m.json<{ stream?: string; duplicate?: boolean; error?: unknown }>())
+      .finally(() => nc.close());
+    assert.equal(ack.stream, 'INTAKE', `README line ${command.line}: ${JSON.stringify(ack)}`);
     assert.equal(
-      ack.duplicate,
+      ack.duplicate ?? false,
       false,
       `README line ${command.line}: JetStream took the event for a duplicate`,
     );

@@ -58,10 +58,12 @@ async function loadContracts() {
         domain: `lgsp.${context.name}.${entity}.${action}`,
         intake: `lgsp.intake.{agency}.${context.name}.${entity}.${action}`,
         rejection: 'lgsp.rejected.{agency}',
+        // Reported by every service on its own subject, so its NATS user cannot report in another's name.
+        report: `lgsp.${context.name}.${entity}.{service}`,
       }[meta.kind];
       if (schema.$id !== ID_BASE + rel) fail(`$id must be ${ID_BASE + rel}`);
       if (meta.type !== type) fail(`x-lgsp.type must be ${type}`);
-      if (!subject) fail('x-lgsp.kind must be domain, intake or rejection');
+      if (!subject) fail('x-lgsp.kind must be domain, intake, rejection or report');
       if (meta.subject !== subject) fail(`x-lgsp.subject must be ${subject}`);
       if (!schema.title || !schema.description) fail('title and description are required');
       const example = await readJson(path.join(contractsDir, 'examples', rel)).catch(() =>
@@ -276,7 +278,7 @@ function createAjv() {
       required: ['type', 'kind', 'subject', 'summary', 'source'],
       properties: {
         type: { type: 'string' },
-        kind: { enum: ['domain', 'intake', 'rejection'] },
+        kind: { enum: ['domain', 'intake', 'rejection', 'report'] },
         subject: { type: 'string' },
         summary: { type: 'string' },
         source: { type: 'string' },
@@ -355,9 +357,9 @@ function catalogTs(common, contracts, commands) {
     '  readonly entity: string;',
     '  readonly action: string;',
     '  readonly version: number;',
-    '  /** domain: lgsp.<context>.<entity>.<action>; intake: published by agency systems; rejection: lgsp.rejected.{agency}. */',
-    "  readonly kind: 'domain' | 'intake' | 'rejection';",
-    '  /** The NATS subject, with `{agency}` where the agency code goes. */',
+    '  /** domain: lgsp.<context>.<entity>.<action>; intake: published by agency systems; rejection: lgsp.rejected.{agency}; report: lgsp.<context>.<entity>.{service}, by every service. */',
+    "  readonly kind: 'domain' | 'intake' | 'rejection' | 'report';",
+    '  /** The NATS subject, with `{agency}` where the agency code goes and `{service}` the reporting service. */',
     '  readonly subject: string;',
     '  /** The `$id` of the data schema, also the CloudEvent `dataschema`. */',
     '  readonly schemaId: SchemaId;',
@@ -501,6 +503,7 @@ function asyncApi(envelope, contracts, version) {
       intake: `Published by agency systems below their own code (stream INTAKE); the ${c.context} service validates, authorises and applies them.`,
       rejection:
         "Refused events, on the sending agency's subject (stream REJECTED), so its integrator can see why.",
+      report: `Reported by every service on its own subject (stream ${c.context.toUpperCase()}); the ${c.context} service reads the reporting service from the subject.`,
     }[c.kind];
     const channel = addChannel(channelId, c.subject, describe, paramRefs(c.subject));
     channel.messages[c.typeName] = { $ref: `#/components/messages/${c.typeName}` };
@@ -601,7 +604,11 @@ function asyncApi(envelope, contracts, version) {
             'An agency code: 2 to 64 letters, digits, "-" or "_" (NATS-token safe). An agency may publish only below its own code.',
           examples: ['so-nnmt'],
         },
-        service: { description: 'The service whose consumer dead-lettered the message.', enum: SERVICES },
+        service: {
+          description:
+            'The service that sent the message (dead letters: whose consumer dead-lettered it; reports: which service reports). Each service may publish only on its own.',
+          enum: SERVICES,
+        },
       },
       schemas: {
         CloudEventHeaders: {

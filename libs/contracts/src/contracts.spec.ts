@@ -277,6 +277,15 @@ describe('subjects and the catalogue', () => {
     }
   });
 
+  it('puts a report on the reporting service’s own subject, which must be named and token safe', () => {
+    const access = 'vn.openlgsp.audit.access.recorded.v1';
+    assert.equal(contractFor(access).kind, 'report');
+    assert.equal(subjectFor(access, { service: 'sharing' }), 'lgsp.audit.access.sharing');
+    assert.throws(() => subjectFor(access), /needs a service code/);
+    for (const service of ['a.b', '*', '>'])
+      assert.throws(() => subjectFor(access, { service }), /not NATS-token safe/, `accepted '${service}'`);
+  });
+
   it('describes each type by its parts', () => {
     assert.deepEqual(contractFor('vn.openlgsp.catalogue.error-report.opened.v1'), {
       ...contractFor('vn.openlgsp.catalogue.error-report.opened.v1'),

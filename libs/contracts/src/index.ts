@@ -77,19 +77,25 @@ export function validateEnvelope(attrs: unknown): ValidationResult {
 }
 
 /**
- * The NATS subject an event of this type is published on, with `{agency}` filled in. Throws when the
- * subject needs an agency and none is given, or when the code is not NATS-token safe (it would
- * otherwise change the subject's meaning, e.g. `a.b` or `*`).
+ * The NATS subject an event of this type is published on, with `{agency}` (and, for reports, the
+ * reporting `{service}`) filled in. Throws when the subject needs a code and none is given, or when
+ * the code is not NATS-token safe (it would otherwise change the subject's meaning, e.g. `a.b` or `*`).
  */
-export function subjectFor(type: EventType, options: { agency?: string } = {}): string {
-  const { subject } = contractFor(type);
-  if (!subject.includes('{agency}')) return subject;
-  const { agency } = options;
-  if (agency === undefined) throw new Error(`the subject of ${type} needs an agency code`);
-  if (!agencyCodePattern.test(agency)) {
-    throw new Error(`agency code '${agency}' is not NATS-token safe: expected ${agencyCodePattern.source}`);
+export function subjectFor(type: EventType, options: { agency?: string; service?: string } = {}): string {
+  let subject: string = contractFor(type).subject;
+  for (const [name, value] of [
+    ['agency', options.agency],
+    ['service', options.service],
+  ] as const) {
+    if (!subject.includes(`{${name}}`)) continue;
+    if (value === undefined)
+      throw new Error(`the subject of ${type} needs ${name === 'agency' ? 'an agency' : 'a service'} code`);
+    if (!agencyCodePattern.test(value)) {
+      throw new Error(`${name} code '${value}' is not NATS-token safe: expected ${agencyCodePattern.source}`);
+    }
+    subject = subject.replace(`{${name}}`, value);
   }
-  return subject.replace('{agency}', agency);
+  return subject;
 }
 
 function run(schemaId: keyof typeof validators, value: unknown): ValidationResult {

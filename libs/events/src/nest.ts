@@ -8,7 +8,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type ConnectionOptions, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { createLogger } from '@openlgsp/telemetry';
 import { currentClock, type Clock } from './envelope.js';
@@ -25,6 +25,22 @@ export function eventsOptionsFromEnv(service: string, env = process.env): Events
     natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
     ...(env.NATS_USER ? { natsUser: env.NATS_USER, natsPassword: env.NATS_PASSWORD ?? '' } : {}),
     replicas: Number(env.STREAM_REPLICAS ?? 1),
+  };
+}
+
+/**
+ * How a process of `options.service` connects: as its own NATS user (NATS_USER / NATS_PASSWORD),
+ * with its own inbox prefix — replies and pull deliveries to it arrive below `_INBOX_<service>.`,
+ * the only subjects its user may subscribe to (deploy/nats/accounts.mjs).
+ */
+export function natsConnectOptions(options: EventsOptions, name = options.service): ConnectionOptions {
+  return {
+    servers: options.natsUrl,
+    name,
+    inboxPrefix: `_INBOX_${options.service}`,
+    ...(options.natsUser ? { user: options.natsUser, pass: options.natsPassword } : {}),
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
   };
 }
 
@@ -68,14 +84,7 @@ export class EventsModule {
         { provide: EVENTS_OPTIONS, useFactory: options },
         {
           provide: NATS_CONNECTION,
-          useFactory: () =>
-            connect({
-              servers: options().natsUrl,
-              name: options().service,
-              ...(options().natsUser ? { user: options().natsUser, pass: options().natsPassword } : {}),
-              maxReconnectAttempts: -1,
-              reconnectTimeWait: 500,
-            }),
+          useFactory: () => connect(natsConnectOptions(options())),
         },
         { provide: JETSTREAM, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => jetstream(nc) },
         {

@@ -38,14 +38,14 @@ export class EventPublisher {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Where a contract-valid event goes: its contract's subject, with the agency for intake/rejection. */
+  /** Where a contract-valid event goes: its contract's subject, with the agency for intake/rejection and this service for reports. */
   subjectOf(event: LgspEvent): string {
     if (!isEventType(event.type))
       throw new ContractViolation(event.type, [
         { code: 'unknown-type', path: '/type', message: `no contract for ${event.type}` },
       ]);
     try {
-      return subjectFor(event.type, { agency: event.agency });
+      return subjectFor(event.type, { agency: event.agency, service: this.service });
     } catch (err) {
       // e.g. an intake or rejection event without a token-safe agency: its subject cannot exist.
       throw new ContractViolation(event.type, [

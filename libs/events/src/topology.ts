@@ -21,6 +21,22 @@ export const STREAMS = {
 } as const satisfies Record<string, { subjects: readonly string[]; maxAgeDays: number }>;
 export type StreamName = keyof typeof STREAMS;
 
+/**
+ * Consumers a stream may hold, all services' durables and ordered readers together: a bound, so no
+ * client can exhaust the server by creating consumers. OPENDATA carries the change feed's replays
+ * and webhook subscriptions (issue 10), hence more.
+ */
+export const MAX_CONSUMERS: Record<StreamName, number> = {
+  CATALOGUE: 1_000,
+  SHARING: 1_000,
+  OPENDATA: 4_000,
+  AUDIT: 1_000,
+  INCIDENTS: 1_000,
+  INTAKE: 1_000,
+  REJECTED: 1_000,
+  DLQ: 1_000,
+};
+
 /** How long JetStream remembers a `Nats-Msg-Id`: longer than the outbox sweeper's worst-case delay. */
 export const DUPLICATE_WINDOW_NS = 60 * 60 * 1_000_000_000;
 
@@ -75,8 +91,10 @@ export function coverageProblems(types: Iterable<string>, consumers: readonly Co
       problems.push(`${type} is handled but has no contract`);
       continue;
     }
-    // Any token-safe agency stands for all of them: intake filters take every agency alike.
-    const subject = contractFor(type).subject.replace('{agency}', 'any-agency');
+    // Any token-safe agency (or reporting service) stands for all of them: filters take every one alike.
+    const subject = contractFor(type)
+      .subject.replace('{agency}', 'any-agency')
+      .replace('{service}', 'any-service');
     const carriers = consumers.filter(
       (c) =>
         STREAMS[c.stream].subjects.some((s) => subjectMatches(s, subject)) &&
@@ -102,6 +120,7 @@ export function streamConfig(name: StreamName, replicas: number): Partial<Stream
     discard: DiscardPolicy.Old,
     max_age: ns(def.maxAgeDays),
     duplicate_window: DUPLICATE_WINDOW_NS,
+    max_consumers: MAX_CONSUMERS[name],
     num_replicas: replicas,
   };
 }

@@ -68,7 +68,8 @@ const reported =
   });
 
 /**
- * Reports privileged calls and refusals as access events (`lgsp.audit.access.recorded`), after the
+ * Reports privileged calls and refusals as access events (on `lgsp.audit.access.<service>`, this
+ * service's own subject: its NATS user may publish no other), after the
  * answer is sent: a slow or absent NATS never delays or fails the call itself.
  */
 @Injectable()

@@ -1,7 +1,7 @@
 import type { EngineProcess, StartedEngine } from './process.js';
 import { dropDatabase, startMongo, uniqueDatabaseName, withDatabase } from './mongo.js';
 import { logToSuiteFile } from './logs.js';
-import { startNats } from './nats.js';
+import { startNats, type NatsCredentials, type StartedNats } from './nats.js';
 
 /** The engines of one test suite, on free ports in temporary directories. */
 export interface Engines {
@@ -11,6 +11,14 @@ export interface Engines {
   readonly mongoUrl: string;
   readonly nats: EngineProcess;
   readonly mongo: EngineProcess;
+  /**
+   * The credentials of a NATS user of the generated configuration (deploy/nats/accounts.mjs): a
+   * service by name, `agency-<code>`, `public`. A connection without credentials is the test-only
+   * fixtures user, with every right in the platform's account.
+   */
+  natsCredentials(user: string): NatsCredentials;
+  /** Creates PUBLIC's OPENDATA, the mirror external apps read with the `public` user. */
+  ensurePublicFeed(): Promise<void>;
   /** Stops every engine and removes its directory (drops the database on a MONGO_URL server). */
   stop(): Promise<void>;
 }
@@ -20,7 +28,7 @@ class SuiteEngines implements Engines {
   private stopped: Promise<void> | undefined;
 
   constructor(
-    private readonly natsEngine: StartedEngine | undefined,
+    private readonly natsEngine: StartedNats | undefined,
     private readonly mongoEngine: StartedEngine | undefined,
   ) {}
 
@@ -36,6 +44,12 @@ class SuiteEngines implements Engines {
   get mongo(): EngineProcess {
     return required(this.mongoEngine, 'mongo');
   }
+  natsCredentials(user: string): NatsCredentials {
+    return required(this.natsEngine, 'nats').credentials(user);
+  }
+  ensurePublicFeed(): Promise<void> {
+    return required(this.natsEngine, 'nats').ensurePublicFeed();
+  }
 
   stop(): Promise<void> {
     this.stopped ??= (async () => {
@@ -50,7 +64,7 @@ class SuiteEngines implements Engines {
   }
 }
 
-function required(engine: StartedEngine | undefined, name: string): StartedEngine {
+function required<E extends StartedEngine>(engine: E | undefined, name: string): E {
   if (!engine) throw new Error(`${name} was not started: startEngines() was called with { ${name}: false }`);
   return engine;
 }
@@ -60,10 +74,14 @@ function required(engine: StartedEngine | undefined, name: string): StartedEngin
  * Call stop() when done (e.g. in `after`); engines left running are killed when the process exits.
  * From here on, services' logs go to the suite's log file (`logToSuiteFile`), not the runner's output.
  */
-export async function startEngines(opts: { nats?: boolean; mongo?: boolean } = {}): Promise<Engines> {
+export async function startEngines(
+  opts: { nats?: boolean; mongo?: boolean; natsAgencies?: string[]; natsApps?: string[] } = {},
+): Promise<Engines> {
   logToSuiteFile();
   const [nats, mongo] = await Promise.allSettled([
-    opts.nats === false ? undefined : startNats(),
+    opts.nats === false
+      ? undefined
+      : startNats(undefined, { agencies: opts.natsAgencies ?? [], apps: opts.natsApps ?? [] }),
     opts.mongo === false ? undefined : startMongo(),
   ]);
   if (nats.status === 'rejected' || mongo.status === 'rejected') {

@@ -1,6 +1,6 @@
 export { startEngines, type Engines } from './engines.js';
 export { startMongo } from './mongo.js';
-export { startNats } from './nats.js';
+export { startNats, type NatsCredentials, type StartedNats } from './nats.js';
 export { logToSuiteFile } from './logs.js';
 export { startS3, type S3Server } from './s3.js';
 export { freePort } from './ports.js';

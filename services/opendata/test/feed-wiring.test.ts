@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DeliverPolicy } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { EventSource } from 'eventsource';
 import { Webhook } from 'standardwebhooks';
 import { hashApiKey } from '@openlgsp/auth';
@@ -131,6 +132,9 @@ describe('the open-data change feed, wired', () => {
   let sut: ServiceUnderTest;
   let publisher: EventPublisher;
   let keysDir: string;
+  /** An external app's connection: the read-only `public` NATS user, on PUBLIC's mirror of OPENDATA. */
+  let app: NatsConnection;
+  let appJs: JetStreamClient;
   const receiver = new Receiver();
 
   before(async () => {
@@ -161,11 +165,15 @@ describe('the open-data change feed, wired', () => {
       },
     });
     publisher = new EventPublisher(sut.js, 'opendata');
+    await engines.ensurePublicFeed();
+    app = await connect({ servers: engines.natsUrl, ...engines.natsCredentials('public') });
+    appJs = jetstream(app);
     await receiver.up();
   });
 
   after(async () => {
     await receiver.down().catch(() => undefined);
+    await app?.close();
     await sut?.stop();
     await engines?.stop();
     rmSync(keysDir, { recursive: true, force: true });
@@ -188,9 +196,9 @@ describe('the open-data change feed, wired', () => {
     return events;
   }
 
-  /** The feed changes of one dataset a plain JetStream consumer reads after `from`. */
+  /** The feed changes of one dataset an external app's JetStream consumer reads after `from`, with the public credentials. */
   async function natsChanges(from: number, datasetId: string, count: number): Promise<LgspEvent[]> {
-    const consumer = await sut.js.consumers.get('OPENDATA', {
+    const consumer = await appJs.consumers.get('OPENDATA', {
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: from + 1,
     });

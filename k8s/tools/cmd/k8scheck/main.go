@@ -512,14 +512,22 @@ func checkNATS(c *checker, dir string, services []string, chartVersion, confOut,
 			sub := strs(m(uo, "permissions", "subscribe")["allow"])
 			_, hasDenyPub := m(uo, "permissions", "publish")["deny"]
 			switch {
-			case acct != "LGSP":
-			case strings.HasPrefix(user, "agency-"):
-				code := strings.TrimPrefix(user, "agency-")
+			case strings.HasPrefix(acct, "AGENCY_"):
+				// One account per agency (deploy/nats/accounts.mjs): it publishes only below its own
+				// intake subject and reads only its own rejections.
+				code := strings.TrimPrefix(acct, "AGENCY_")
+				c.check(user == "agency-"+code, "account %s holds user %s, want only agency-%s", acct, user, code)
 				c.check(len(pub) == 1 && pub[0] == "lgsp.intake."+code+".>", "agency user %s may publish %v, want only lgsp.intake.%s.>", user, pub, code)
 				for _, s := range sub {
-					c.check(s == "lgsp.rejected."+code || s == "_INBOX."+code+".>", "agency user %s may subscribe to %s", user, s)
+					c.check(s == "lgsp.rejected."+code || s == "_INBOX.>", "agency user %s may subscribe to %s", user, s)
 				}
-			case user == "public":
+				for _, im := range list(a.(obj)["imports"]) {
+					subject := str(m(im.(obj), "service"), "subject") + str(m(im.(obj), "stream"), "subject")
+					c.check(subject == "lgsp.intake."+code+".>" || subject == "lgsp.rejected."+code,
+						"account %s imports %s (not its own intake or rejections)", acct, subject)
+				}
+			case acct == "PUBLIC" && (user == "public" || strings.HasPrefix(user, "app-")):
+				// The shared public user and each external app's own user: reads of OPENDATA only.
 				c.check(len(pub) > 0 && !hasDenyPub, "public user: publish permissions missing")
 				for _, p := range pub {
 					c.check(p == "$JS.API.INFO" || strings.HasPrefix(p, "$JS.ACK.OPENDATA.") ||
@@ -529,16 +537,18 @@ func checkNATS(c *checker, dir string, services []string, chartVersion, confOut,
 						"public user may publish %s (only reads of OPENDATA are allowed)", p)
 				}
 				for _, s := range sub {
-					c.check(s == "lgsp.opendata.>" || s == "_INBOX.public.>", "public user may subscribe to %s", s)
+					c.check(s == "_INBOX.>" && user == "public" || s == "_INBOX_"+strings.TrimPrefix(user, "app-")+".>",
+						"%s user may subscribe to %s", user, s)
 				}
+			case acct != "LGSP":
 			default:
-				c.check(contains(services, user), "LGSP user %s is neither a service, an agency-<code> nor public", user)
+				c.check(contains(services, user) || user == "lgsp-test-fixtures", "LGSP user %s is not a service", user)
+				c.check(user != "lgsp-test-fixtures", "the test harness's fixtures user is in the k8s values")
 				c.check(len(pub) > 0 && len(sub) > 0, "service user %s has no explicit permissions", user)
 				for _, p := range pub {
 					if strings.HasPrefix(p, "lgsp.") {
-						// Every service reports its HTTP calls to the audit trail (libs/http access events).
-						c.check(strings.HasPrefix(p, "lgsp."+user+".") || p == "lgsp.rejected.>" || p == "lgsp.dlq."+user ||
-							p == "lgsp.audit.access.recorded",
+						c.check(strings.HasPrefix(p, "lgsp."+user+".") || p == "lgsp.rejected.*" || p == "lgsp.dlq."+user ||
+							p == "lgsp.audit.access."+user || strings.HasPrefix(p, "lgsp.intake.*."+user+"."),
 							"service user %s may publish %s (outside its own context)", user, p)
 					}
 				}

@@ -9,9 +9,9 @@ export interface EventContract {
   readonly entity: string;
   readonly action: string;
   readonly version: number;
-  /** domain: lgsp.<context>.<entity>.<action>; intake: published by agency systems; rejection: lgsp.rejected.{agency}. */
-  readonly kind: 'domain' | 'intake' | 'rejection';
-  /** The NATS subject, with `{agency}` where the agency code goes. */
+  /** domain: lgsp.<context>.<entity>.<action>; intake: published by agency systems; rejection: lgsp.rejected.{agency}; report: lgsp.<context>.<entity>.{service}, by every service. */
+  readonly kind: 'domain' | 'intake' | 'rejection' | 'report';
+  /** The NATS subject, with `{agency}` where the agency code goes and `{service}` the reporting service. */
   readonly subject: string;
   /** The `$id` of the data schema, also the CloudEvent `dataschema`. */
   readonly schemaId: SchemaId;
@@ -27,8 +27,8 @@ export const eventContracts = {
     entity: 'access',
     action: 'recorded',
     version: 1,
-    kind: 'domain',
-    subject: 'lgsp.audit.access.recorded',
+    kind: 'report',
+    subject: 'lgsp.audit.access.{service}',
     schemaId: 'https://contracts.openlgsp.vn/events/audit/access.recorded.v1.json',
     summary: 'A privileged HTTP call or a refusal, as the answering service saw it.',
     regulation:

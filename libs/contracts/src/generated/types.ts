@@ -494,7 +494,7 @@ export interface CloudEventAttributes {
 /**
  * Access recorded (v1): `vn.openlgsp.audit.access.recorded.v1`.
  *
- * A service answered a state-changing HTTP call (POST, PUT, PATCH, DELETE) or refused a call (401, 403). Reported by every service after the response was sent, for the audit trail. It never carries credentials, query strings or bodies: who called, which route and resource, and the outcome. The event's agency and actor extensions repeat the caller's agency and subject when the caller was authenticated.
+ * A service answered a state-changing HTTP call (POST, PUT, PATCH, DELETE) or refused a call (401, 403). Reported by every service after the response was sent, for the audit trail. It never carries credentials, query strings or bodies: who called, which route and resource, and the outcome. The event's agency and actor extensions repeat the caller's agency and subject when the caller was authenticated. Published on lgsp.audit.access.<service>: the subject, not the data, says which service reported it, since each service's NATS user may publish only on its own.
  */
 export interface AccessRecordedV1 {
   /**

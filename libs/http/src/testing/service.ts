@@ -29,7 +29,7 @@ export interface ServiceUnderTest {
   readonly url: string;
   readonly engines: Engines;
   readonly app: NestFastifyApplication;
-  /** A connection of the test's own, to watch streams and publish intake events. */
+  /** A connection of the test's own (the harness's fixtures user), to watch streams and publish intake events. */
   readonly nc: NatsConnection;
   readonly js: JetStreamClient;
   token(agency: string, roles: Role[], sub?: string): Promise<string>;
@@ -67,8 +67,12 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   const engines = options.engines ?? (await startEngines());
   const keysDir = mkdtempSync(join(tmpdir(), 'lgsp-keys-'));
   const keys: LocalKeys = await localKeys(keysDir);
+  // The service connects as its own NATS user, as deployed (deploy/nats/accounts.mjs).
+  const natsUser = engines.natsCredentials(options.service);
   Object.assign(process.env, {
     NATS_URL: engines.natsUrl,
+    NATS_USER: natsUser.user,
+    NATS_PASSWORD: natsUser.pass,
     MONGO_URL: engines.mongoUrl,
     AUTH_PUBLIC_KEY_FILE: keys.publicKeyPath,
     OUTBOX_SWEEP_MS: '200',

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { GENESIS_HASH, type MessageHeader, type ReceivedMessage } from './entry.model.js';
-import { entryHash, entryKey, factsOf, nextEntry } from './trail.rules.js';
+import { accessProblems, entryHash, entryKey, factsOf, nextEntry } from './trail.rules.js';
 
 const EVENT_ID = '0197a1b2-8000-7000-8000-000000000001';
 const TRACE_ID = `${'a'.repeat(31)}3`;
@@ -121,5 +121,42 @@ describe('the next link of the chain', () => {
       assert.notEqual(entryHash({ ...entry, ...changed }), entry.hash, JSON.stringify(changed));
     const stored = { ...entry, _id: 1, extra: 'ignored' } as typeof entry;
     assert.equal(entryHash(stored), entry.hash, 'a stored document’s other fields do not count');
+  });
+});
+
+// 002 Điều 4.4: the logs of each system are its own; one service cannot log in another's name.
+describe('who reported an access event', () => {
+  const ACCESS = 'vn.openlgsp.audit.access.recorded.v1';
+  const data = (service: string) => new TextEncoder().encode(JSON.stringify({ service, method: 'POST' }));
+
+  it('is the service of the subject it came on', () => {
+    assert.deepEqual(accessProblems(ACCESS, 'lgsp.audit.access.sharing', data('sharing')), []);
+  });
+
+  it('makes one naming another service a forgery, kept but not well formed', () => {
+    assert.match(
+      accessProblems(ACCESS, 'lgsp.audit.access.sharing', data('catalogue'))[0] ?? '',
+      /forged-service: the data names service 'catalogue' but sharing reported it/,
+    );
+    const facts = factsOf(
+      message({
+        stream: 'AUDIT',
+        subject: 'lgsp.audit.access.sharing',
+        headers: headers({
+          'ce-type': ACCESS,
+          'ce-dataschema': 'https://contracts.openlgsp.vn/events/audit/access.recorded.v1.json',
+        }),
+        data: data('catalogue'),
+      }),
+    );
+    assert.equal(facts.wellFormed, false);
+    assert.ok(facts.problems?.some((p) => p.startsWith('forged-service')));
+  });
+
+  it('leaves other events alone', () => {
+    assert.deepEqual(
+      accessProblems('vn.openlgsp.catalogue.entry.listed.v1', 'lgsp.audit.access.x', data('y')),
+      [],
+    );
   });
 });

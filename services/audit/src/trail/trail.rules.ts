@@ -12,8 +12,36 @@ const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 const bounded = (value: string | undefined, max = 512) =>
   value === undefined ? undefined : value.slice(0, max);
 
+const ACCESS_TYPE = 'vn.openlgsp.audit.access.recorded.v1';
+const ACCESS_SUBJECT = 'lgsp.audit.access.';
+
+/**
+ * An access event is the word of the service whose subject it came on (`lgsp.audit.access.<service>`,
+ * which only that service's NATS user may publish), never of its data: one that names another
+ * service is a forgery, kept as evidence but not well formed.
+ */
+export function accessProblems(
+  type: string | undefined,
+  subject: string | undefined,
+  data: Uint8Array,
+): string[] {
+  if (type !== ACCESS_TYPE || !subject?.startsWith(ACCESS_SUBJECT)) return [];
+  const reporter = subject.slice(ACCESS_SUBJECT.length);
+  let named: unknown;
+  try {
+    named = (JSON.parse(Buffer.from(data).toString('utf8')) as { service?: unknown })?.service;
+  } catch {
+    return []; // not JSON: assembleEvent already says so
+  }
+  return named === reporter
+    ? []
+    : [`forged-service: the data names service '${String(named).slice(0, 64)}' but ${reporter} reported it`];
+}
+
 /** Reads who, what, when and the trace from a message; a message that is no CloudEvent still yields what it has. */
-export function factsOf(message: Pick<ReceivedMessage, 'headers' | 'data'>): EntryFacts {
+export function factsOf(
+  message: Pick<ReceivedMessage, 'headers' | 'data'> & { subject?: string },
+): EntryFacts {
   const attributes: Record<string, string> = {};
   for (const { name, value } of message.headers) {
     const lower = name.toLowerCase();
@@ -27,6 +55,8 @@ export function factsOf(message: Pick<ReceivedMessage, 'headers' | 'data'>): Ent
     if (!(err instanceof MalformedEventError)) throw err;
     problems = err.reasons.slice(0, 20).map((r) => `${r.code}: ${r.message}`.slice(0, 300));
   }
+  const forged = accessProblems(attributes.type, message.subject, message.data);
+  if (forged.length) problems = [...(problems ?? []), ...forged];
   const traceId = TRACEPARENT.exec(attributes.traceparent ?? '')?.[1];
   const facts: EntryFacts = {
     wellFormed: problems === undefined,

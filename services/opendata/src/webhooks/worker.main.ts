@@ -11,7 +11,7 @@ await startTelemetry({ serviceName: 'opendata-webhooks' });
 
 const { connect } = await import('@nats-io/transport-node');
 const { jetstream } = await import('@nats-io/jetstream');
-const { eventsOptionsFromEnv } = await import('@openlgsp/events');
+const { eventsOptionsFromEnv, natsConnectOptions } = await import('@openlgsp/events');
 const { mongoOptionsFromEnv, openConnection } = await import('@openlgsp/persistence');
 const { createLogger } = await import('@openlgsp/telemetry');
 const { SubscriptionsRepository } = await import('./subscription.repository.js');
@@ -21,13 +21,7 @@ const { webhooksConfigFromEnv } = await import('./webhooks.config.js');
 const logger = createLogger('opendata-webhooks');
 const config = webhooksConfigFromEnv();
 const events = eventsOptionsFromEnv('opendata');
-const nc = await connect({
-  servers: events.natsUrl,
-  name: 'opendata-webhooks',
-  ...(events.natsUser ? { user: events.natsUser, pass: events.natsPassword } : {}),
-  maxReconnectAttempts: -1,
-  reconnectTimeWait: 500,
-});
+const nc = await connect(natsConnectOptions(events, 'opendata-webhooks'));
 const connection = await openConnection(mongoOptionsFromEnv('opendata'));
 const worker = webhookWorker(jetstream(nc), new SubscriptionsRepository(connection), config);
 worker.start();
