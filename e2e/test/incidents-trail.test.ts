@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ServiceUnderTest } from '@openlgsp/http/testing';
 import { startPlatform } from './platform.js';
+import { assertTrace } from './traces.js';
 
 /**
  * Incidents and audit on one nats-server and one FerretDB: every step of an incident — the report,
@@ -64,12 +65,12 @@ describe('an incident in the audit trail', () => {
   it('holds every step under one trace per call, refusals included, and the chain verifies', async () => {
     const officer = await incidents.token('SYT', ['provider'], 'syt-officer');
     const dic = await incidents.token('STTTT', ['dic'], 'dic-responder');
-    const calls: { tp: string; type: string }[] = [];
+    const calls: { tp: string; type: string; path: string }[] = [];
     const call = async (path: string, token: string, body: unknown, type: string, status = 200) => {
       const tp = traceparent();
       const answer = await incidents.request('POST', path, { token, body, headers: { traceparent: tp } });
       assert.equal(answer.status, status, JSON.stringify(answer.body));
-      calls.push({ tp, type });
+      calls.push({ tp, type, path });
       return answer.body;
     };
     const { incidentId } = await call(
@@ -116,10 +117,20 @@ describe('an incident in the audit trail', () => {
       'vn.openlgsp.incidents.report.submitted.v1',
     );
     await call(step('closure'), officer, { note: 'Hoàn tất' }, 'vn.openlgsp.incidents.incident.closed.v1');
-    for (const { tp, type } of calls) {
+    for (const { tp, type, path } of calls) {
       const entries = await trailOf(traceOf(tp), [type, ACCESS]);
       assert.ok(entries.every((e) => e.traceId === traceOf(tp)));
       assert.ok(entries.some((e) => e.stream === 'INCIDENTS'));
+      // and as a trace: the call, its event, the audit trail recording both
+      const route = path.replace(incidentId, '{incidentId}');
+      const subject = type.replace(/^vn\.openlgsp\./, 'lgsp.').replace(/\.v\d+$/, '');
+      await assertTrace({
+        traceparent: tp,
+        spans: {
+          incidents: [`POST ${route}`, `publish ${subject}`, 'publish lgsp.audit.access.recorded'],
+          audit: [`process ${subject}`, 'process lgsp.audit.access.recorded', 'insert entries'],
+        },
+      });
     }
     // a refused call is audited under its trace
     const refusal = traceparent();

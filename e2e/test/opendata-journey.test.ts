@@ -10,6 +10,7 @@ import SHACLValidator from 'rdf-validate-shacl';
 import { landDatabase } from '@openlgsp/catalogue-service/test/fixtures';
 import type { ServiceUnderTest } from '@openlgsp/http/testing';
 import { decideProposal, startPlatform } from './platform.js';
+import { assertTrace } from './traces.js';
 
 /**
  * The whole open-data journey on the catalogue, opendata and audit services together (one nats-server,
@@ -227,6 +228,18 @@ describe('the open-data journey', () => {
     );
     assert.ok(retraction.every((e) => e.traceId === traceOf(withdrawal)));
     assert.ok(publication.every((e) => e.traceId === traceOf(traces.publication!)));
+    // The publication as a trace: opendata's call, its event, the audit trail recording it.
+    await assertTrace({
+      traceparent: traces.publication!,
+      spans: {
+        opendata: [
+          'POST /opendata/datasets/{datasetId}/publication',
+          'publish lgsp.opendata.dataset.published',
+          'process lgsp.opendata.dataset.published',
+        ],
+        audit: ['process lgsp.opendata.dataset.published', 'insert entries'],
+      },
+    });
 
     const verification = await audit.request('GET', '/audit/verification', {
       token: await audit.token('STTTT', ['dic']),

@@ -11,7 +11,10 @@ const modules = {
 };
 export type ServiceName = keyof typeof modules;
 
-/** Real engines, shared by the services named, each started in this process (in the order given). */
+/**
+ * Real engines, shared by the services named, each started in this process (in the order given),
+ * exporting their spans to the suite's trace backend (preload.ts).
+ */
 export async function startPlatform<S extends ServiceName>(
   names: S[],
   env: Partial<Record<S, Record<string, string>>> = {},

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { landDatabase } from '@openlgsp/catalogue-service/test/fixtures';
 import { decideProposal, startPlatform } from './platform.js';
+import { assertTrace } from './traces.js';
+import { createEvent } from '@openlgsp/events';
 import type { ServiceUnderTest } from '@openlgsp/http/testing';
 
 /**
@@ -126,11 +128,79 @@ describe('the audit trail across services', () => {
     await trailOf(traceOf(approval), has('vn.openlgsp.audit.access.recorded.v1'));
     await trailOf(traceOf(refusedCall), has('vn.openlgsp.audit.access.recorded.v1'));
 
+    // The same flows as traces in the trace backend.
+    await assertTrace({
+      traceparent: listing,
+      spans: {
+        catalogue: [
+          'POST /catalogue/entries/{entryId}/proposals/{proposalId}/decision',
+          'findAndModify entries',
+          'publish lgsp.catalogue.entry.listed',
+        ],
+        audit: ['process lgsp.catalogue.entry.listed', 'insert entries'],
+        sharing: ['process lgsp.catalogue.entry.listed', 'update catalogue_entries'],
+      },
+    });
+    await assertTrace({
+      traceparent: approval,
+      spans: {
+        sharing: [
+          'POST /sharing/requests/{requestId}/approval',
+          'findAndModify requests',
+          'publish lgsp.sharing.request.approved',
+          'process lgsp.sharing.request.approved',
+          'publish lgsp.sharing.grant.issued',
+        ],
+        audit: ['process lgsp.sharing.request.approved', 'process lgsp.sharing.grant.issued'],
+      },
+    });
+
     const verification = await audit.request('GET', '/audit/verification', {
       token: await audit.token('STTTT', ['dic']),
     });
     assert.equal(verification.status, 200, JSON.stringify(verification.body));
     assert.equal(verification.body.ok, true, JSON.stringify(verification.body));
     assert.ok(verification.body.entriesChecked > 5);
+  });
+});
+
+const UNKNOWN_SERVICE = '0197a1b2-7c4d-7e8f-9a01-00000000ffff';
+
+describe('an intake event refused, as one trace', () => {
+  it('goes from the HTTP intake through the use case to lgsp.rejected and the audit trail', async () => {
+    const intake = traceparent();
+    const event = createEvent(
+      'vn.openlgsp.catalogue.service.changed.v1',
+      {
+        serviceId: UNKNOWN_SERVICE,
+        endpoint: 'https://lgsp.example.gov.vn/sxd/permits/v2',
+        version: '2.0',
+      },
+      {
+        source: '/agencies/SXD/building-permits',
+        agency: 'SXD',
+        actor: 'key-SXD-system',
+        subject: UNKNOWN_SERVICE,
+      },
+    );
+    const accepted = await catalogue.request('POST', '/catalogue/events', {
+      token: await catalogue.token('SXD', ['integrator']),
+      headers: { 'content-type': 'application/cloudevents+json', traceparent: intake },
+      rawBody: JSON.stringify(event),
+    });
+    assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+    // An unknown service: refused by the use case, reasons on lgsp.rejected.SXD, recorded by audit.
+    await assertTrace({
+      traceparent: intake,
+      spans: {
+        catalogue: [
+          'POST /catalogue/events',
+          'publish lgsp.intake.{agency}.catalogue.service.changed',
+          'process lgsp.intake.{agency}.catalogue.service.changed',
+          'publish lgsp.rejected.{agency}',
+        ],
+        audit: ['process lgsp.intake.{agency}.catalogue.service.changed', 'process lgsp.rejected.{agency}'],
+      },
+    });
   });
 });

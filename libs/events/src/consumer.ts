@@ -1,4 +1,5 @@
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import { context, trace, type Span } from '@opentelemetry/api';
 import { withConsumerSpan } from '@openlgsp/telemetry';
 import { checkDelivery } from './delivery.js';
 import { DurableConsumer, type ConsumerLogger } from './durable.js';
@@ -84,6 +85,7 @@ export class EventConsumer {
       deliveryCount: m.info.deliveryCount,
       ...(intakeAgency ? { agency: intakeAgency } : {}),
     };
+    let processing: Span | undefined;
     try {
       if (await this.processed.has(name, processedKey(event))) return m.ack();
       await withConsumerSpan(
@@ -95,14 +97,17 @@ export class EventConsumer {
           consumerGroup: name,
           deliveryCount: m.info.deliveryCount,
         },
-        () => handler(event, ctx),
+        (span) => ((processing = span), handler(event, ctx)),
       );
       await this.processed.add(name, processedKey(event));
       eventMetrics.consumed.inc({ consumer: name, type: event.type });
       m.ack();
     } catch (err) {
       const reasons = rejectionReasons(err);
-      if (reasons) return this.refuse(m, event, intakeAgency ?? event.agency, reasons);
+      // The refusal is told in the trace of the handling that refused (a child of its span).
+      const refusing = processing ? trace.setSpan(context.active(), processing) : context.active();
+      if (reasons)
+        return context.with(refusing, () => this.refuse(m, event, intakeAgency ?? event.agency, reasons));
       await this.retryOrDeadLetter(m, event.type, err);
     }
   }

@@ -34,8 +34,11 @@ export interface DurableOptions {
  * deleted consumer), stopped cleanly. What is acked, nak'ed or refused is the caller's business.
  */
 export class DurableConsumer {
+  /** How often the consumer's state is read from JetStream for the metrics. */
+  static sampleEveryMs = 15_000;
   private messages?: ConsumerMessages;
   private loop?: Promise<void>;
+  private sampler?: NodeJS.Timeout;
   private stopping = false;
 
   constructor(
@@ -80,9 +83,29 @@ export class DurableConsumer {
     await this.ensure();
     this.stopping = false;
     this.loop = this.run(onMessage);
+    // Lag as JetStream counts it, also while the handler is stuck or nothing is delivered.
+    this.sampler = setInterval(() => void this.sample(), DurableConsumer.sampleEveryMs).unref();
+    void this.sample();
+  }
+
+  /**
+   * Reads the consumer's info into the metrics: `num_pending` (not yet delivered: the lag),
+   * `num_ack_pending` and `num_redelivered`. A failure leaves them as they were until the next sample.
+   */
+  async sample(): Promise<void> {
+    const { stream, durable } = this.options;
+    try {
+      const info = await this.jsm.consumers.info(stream, durable);
+      eventMetrics.consumerLag.set({ consumer: durable }, info.num_pending);
+      eventMetrics.consumerAckPending.set({ consumer: durable }, info.num_ack_pending);
+      eventMetrics.consumerRedelivered.set({ consumer: durable }, info.num_redelivered);
+    } catch {
+      // The loop reports interruptions; the next sample tries again.
+    }
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.sampler);
     this.stopping = true;
     await this.messages?.close();
     await this.loop;

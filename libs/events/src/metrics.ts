@@ -20,5 +20,15 @@ export const eventMetrics = {
     ['store', 'type'],
   ),
   consumerLag: gauge('lgsp_consumer_pending', 'Messages not yet delivered to a consumer', ['consumer']),
+  consumerAckPending: gauge(
+    'lgsp_consumer_ack_pending',
+    'Messages delivered to a consumer and not yet acknowledged',
+    ['consumer'],
+  ),
+  consumerRedelivered: gauge(
+    'lgsp_consumer_redelivered',
+    'Messages of a consumer delivered more than once and not yet acknowledged',
+    ['consumer'],
+  ),
   outboxBacklog: gauge('lgsp_outbox_backlog', 'Events found pending by the outbox sweeper', ['store']),
 };

@@ -8,6 +8,7 @@ import {
   type LgspEvent,
 } from '@openlgsp/events';
 import type { Principal } from '@openlgsp/auth';
+import { injectTraceContext } from '@openlgsp/telemetry';
 import { ProblemError, problem, type FieldError } from './problem.js';
 
 export interface HttpIntakeRequest {
@@ -54,6 +55,14 @@ export class HttpIntake {
       );
     // The actor is who authenticated, not what the body says: the trail names the real caller.
     const stamped: LgspEvent = { ...event, actor: by.sub };
+    // An event without a trace of its own joins the call's, so its handling (and a refusal on
+    // lgsp.rejected) is in the same trace as the call that brought it.
+    if (!event.traceparent) {
+      const trace: Record<string, string | undefined> = {};
+      injectTraceContext(trace);
+      if (trace.traceparent) stamped.traceparent = trace.traceparent;
+      if (trace.tracestate) stamped.tracestate = trace.tracestate;
+    }
     const subject = this.publisher.subjectOf(stamped);
     try {
       await this.publisher.publish(stamped, subject);

@@ -1,4 +1,4 @@
-export { startTelemetry, recordSpansForTests, packageVersionOf } from './tracing.js';
+export { startTelemetry, recordSpansForTests, packageVersionOf, hostService } from './tracing.js';
 export type { TelemetryOptions, TelemetryHandle, SpanRecorder } from './tracing.js';
 export { injectTraceContext, extractTraceContext } from './propagation.js';
 export type { TraceCarrier } from './propagation.js';

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { trace } from '@opentelemetry/api';
 import { fileURLToPath } from 'node:url';
-import { startTelemetry } from './index.js';
+import { hostService, startTelemetry } from './index.js';
 import { packageVersionOf } from './tracing.js';
 
 test('with OTEL_EXPORTER_OTLP_ENDPOINT set, spans are exported over OTLP/HTTP with the env resource', async () => {
@@ -44,6 +44,43 @@ test('with OTEL_EXPORTER_OTLP_ENDPOINT set, spans are exported over OTLP/HTTP wi
   assert.equal(resource['k8s.namespace.name'], 'lgsp-prod');
   const names = resourceSpans!.scopeSpans.flatMap((scope) => scope.spans.map((span) => span.name));
   assert.deepEqual(names, ['exported-span']);
+});
+
+test('spans started by what a hosted service set up are exported under its service.name, the others as before', async () => {
+  const bodies: Buffer[] = [];
+  const collector = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      if (request.url === '/v1/traces') bodies.push(Buffer.concat(chunks));
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+  process.env.OTEL_SERVICE_NAME = 'e2e-process';
+
+  const telemetry = await startTelemetry({ serviceName: 'e2e' });
+  const tracer = trace.getTracer('spec');
+  // A timer the hosted service sets up fires later, in a trace of its own: still that service's.
+  const later = hostService(
+    'audit',
+    () => new Promise<void>((resolve) => setTimeout(() => (tracer.startSpan('hosted').end(), resolve()), 10)),
+  );
+  tracer.startSpan('not-hosted').end();
+  await later;
+  await telemetry.shutdown();
+  collector.close();
+
+  const serviceOf = new Map<string, string | undefined>();
+  for (const body of bodies)
+    for (const { resource, scopeSpans } of JSON.parse(body.toString('utf8'))
+      .resourceSpans as OtlpResourceSpans[]) {
+      const name = resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue;
+      for (const scope of scopeSpans) for (const span of scope.spans) serviceOf.set(span.name, name);
+    }
+  assert.equal(serviceOf.get('hosted'), 'audit');
+  assert.equal(serviceOf.get('not-hosted'), 'e2e-process');
 });
 
 test('the service version defaults to the version of the package the entry script belongs to', () => {

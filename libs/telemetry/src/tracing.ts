@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -9,6 +10,7 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 import {
+  type Resource,
   defaultResource,
   detectResources,
   hostDetector,
@@ -21,6 +23,7 @@ import {
   BatchSpanProcessor,
   TracerProvider,
   type ReadableSpan,
+  type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
@@ -59,6 +62,64 @@ const lateProcessor: SpanProcessor = {
 };
 
 let active: TelemetryHandle | undefined;
+
+/**
+ * Several services in one process (the e2e suite runs them so): the service whose code is running.
+ * An AsyncLocalStorage of its own, not the OpenTelemetry context, which a new trace replaces: what a
+ * service starts inside hostService() — its HTTP server, consumers, timers, database connection —
+ * runs there for good.
+ */
+const hostedService = new AsyncLocalStorage<string>();
+/** The hosted service that started each span (only spans started inside hostService()). */
+const startedBy = new WeakMap<object, string>();
+const hostedServiceMarker: SpanProcessor = {
+  onStart: (span) => {
+    const service = hostedService.getStore();
+    if (service !== undefined) startedBy.set(span, service);
+  },
+  onEnd: () => {},
+  forceFlush: async () => {},
+  shutdown: async () => {},
+};
+
+/**
+ * Runs `fn` as service `serviceName` of this process: spans started by anything `fn` sets up are
+ * exported under that `service.name` rather than the process's, as if the service ran on its own.
+ * For tests that host several services in one process; a service's own process needs none of this.
+ */
+export function hostService<T>(serviceName: string, fn: () => T): T {
+  return hostedService.run(serviceName, fn);
+}
+
+/** Exports each span hosted by a service under that service's resource (see hostService()). */
+function hostedServiceExporter(exporter: SpanExporter, resource: Resource): SpanExporter {
+  // One resource object per service: the OTLP encoder groups spans by resource identity.
+  const resources = new Map<string, Resource>();
+  const resourceOf = (service: string): Resource => {
+    let found = resources.get(service);
+    if (!found) {
+      found = resource.merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: service }));
+      resources.set(service, found);
+    }
+    return found;
+  };
+  return {
+    export(spans, done) {
+      exporter.export(
+        spans.map((span) => {
+          const service = startedBy.get(span);
+          // The span as is, but for its resource (ReadableSpan's fields are read through the prototype).
+          return service === undefined
+            ? span
+            : (Object.create(span, { resource: { value: resourceOf(service) } }) as ReadableSpan);
+        }),
+        done,
+      );
+    },
+    shutdown: () => exporter.shutdown(),
+    forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
+  };
+}
 
 /**
  * Starts tracing for this process. Call it once, first thing in `main.ts`, and only then load the
@@ -111,9 +172,12 @@ function start({
   const exporting = Boolean(
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
   );
-  const spanProcessors: SpanProcessor[] = [mongoDbSpanNames, lateProcessor];
+  const spanProcessors: SpanProcessor[] = [hostedServiceMarker, mongoDbSpanNames, lateProcessor];
   // The exporter reads the endpoint, headers, timeout and compression from OTEL_EXPORTER_OTLP_*.
-  if (exporting) spanProcessors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter() }));
+  if (exporting)
+    spanProcessors.push(
+      new BatchSpanProcessor({ exporter: hostedServiceExporter(new OTLPTraceExporter(), resource) }),
+    );
 
   // SDK 3 has no NodeTracerProvider.register(): the globals are set one by one.
   const provider = new TracerProvider({ resource, spanProcessors });

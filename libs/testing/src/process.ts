@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-export type EngineKind = 'nats-server' | 'ferretdb' | 'mongod' | 'gofakes3' | 'external';
+export type EngineKind = 'nats-server' | 'ferretdb' | 'mongod' | 'gofakes3' | 'jaeger' | 'external';
 
 /** One engine of a test suite. */
 export interface EngineProcess {
@@ -77,6 +77,8 @@ export interface ChildEngineOptions {
   dir: string;
   /** Temporary directory owned by this engine: holds stderr.log, removed by dispose(). */
   tempDir: string;
+  /** Added to this process's environment for the child. */
+  env?: Record<string, string>;
   /** Resolves once the engine serves clients; throws (quickly) while it does not. */
   probe: () => Promise<void>;
   startTimeoutMs?: number;
@@ -121,7 +123,8 @@ export class ChildEngine implements StartedEngine {
 
     const log = openSync(this.logFile, 'a');
     writeSync(log, `--- ${new Date().toISOString()} ${command} ${args.join(' ')}\n`);
-    const child = spawn(command, args, { stdio: ['ignore', log, log] });
+    const env = this.options.env ? { ...process.env, ...this.options.env } : process.env;
+    const child = spawn(command, args, { stdio: ['ignore', log, log], env });
     closeSync(log);
     liveChildren.add(child);
     this.child = child;

@@ -8,7 +8,7 @@ import { DeliverPolicy, jetstream, type JetStreamClient, type JsMsg } from '@nat
 import { issueToken, localKeys, type LocalKeys, type Role } from '@openlgsp/auth';
 import { fromNatsMessage, installClock, type Clock, type LgspEvent } from '@openlgsp/events';
 import { findMessage, readMessages, startEngines, type Engines } from '@openlgsp/testing';
-import { startTelemetry } from '@openlgsp/telemetry';
+import { hostService, startTelemetry } from '@openlgsp/telemetry';
 
 export interface HttpAnswer<T = unknown> {
   status: number;
@@ -85,10 +85,16 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   await startTelemetry({ serviceName: options.service });
   const { createApp, startApp } = await import('../bootstrap.js');
   const module = await options.appModule();
-  installClock(options.clock);
-  let app = await createApp(options.service, module);
-  installClock(undefined);
-  await startApp(app, { port: 0, host: '127.0.0.1' });
+  // Several services may share this process: its spans carry this service's name (hostService).
+  const launch = (port: number) =>
+    hostService(options.service, async () => {
+      installClock(options.clock);
+      const started = await createApp(options.service, module);
+      installClock(undefined);
+      await startApp(started, { port, host: '127.0.0.1' });
+      return started;
+    });
+  let app = await launch(0);
   const port = (app.getHttpServer().address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}`;
   const nc = await connect({ servers: engines.natsUrl });
@@ -132,10 +138,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     },
     async restart() {
       await app.close();
-      installClock(options.clock);
-      app = await createApp(options.service, module);
-      installClock(undefined);
-      await startApp(app, { port, host: '127.0.0.1' });
+      app = await launch(port);
     },
     async stop() {
       await app.close().catch(() => undefined);

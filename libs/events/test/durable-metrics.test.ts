@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { register } from 'prom-client';
+import { startEngines, type Engines } from '@openlgsp/testing';
+import { DurableConsumer } from '../src/durable.js';
+import { ensureStreams } from '../src/topology.js';
+
+/** The consumer gauges of /metrics as JetStream counts them, against a real nats-server. */
+const DURABLE = 'metrics-check-intake';
+
+async function gauge(name: string): Promise<number | undefined> {
+  const metric = register.getSingleMetric(name);
+  const { values } = (await metric?.get()) ?? { values: [] };
+  return values.find((v) => v.labels.consumer === DURABLE)?.value;
+}
+
+describe('a durable consumer in the metrics', () => {
+  let engines: Engines;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let consumer: DurableConsumer;
+  let release: () => void = () => {};
+  const handled: string[] = [];
+
+  before(async () => {
+    engines = await startEngines({ mongo: false });
+    nc = await connect({ servers: engines.natsUrl });
+    jsm = await jetstreamManager(nc);
+    await ensureStreams(jsm);
+    const logger = { info: () => {}, warn: () => {}, error: () => {} };
+    consumer = new DurableConsumer(
+      jetstream(nc),
+      jsm,
+      {
+        durable: DURABLE,
+        stream: 'INTAKE',
+        filterSubjects: ['lgsp.intake.metrics-check.>'],
+        batch: 1,
+      },
+      logger,
+    );
+  });
+
+  after(async () => {
+    release();
+    await consumer?.stop();
+    await nc?.close();
+    await engines?.stop();
+  });
+
+  /** Samples until `until` holds (bounded: JetStream counts a delivery a moment after it is made). */
+  async function sampled(until: (pending?: number, ackPending?: number) => boolean): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      await consumer.sample();
+      const [pending, ackPending] = [
+        await gauge('lgsp_consumer_pending'),
+        await gauge('lgsp_consumer_ack_pending'),
+      ];
+      if (until(pending, ackPending)) return;
+      if (Date.now() > deadline) assert.fail(`pending ${pending}, ack pending ${ackPending}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('shows the lag while the handler is stuck, and none once it has caught up', async () => {
+    const stuck = new Promise<void>((r) => (release = r));
+    await consumer.start(async (m) => {
+      await stuck;
+      handled.push(m.subject);
+      m.ack();
+    });
+    const js = jetstream(nc);
+    for (const n of [1, 2, 3]) await js.publish(`lgsp.intake.metrics-check.catalogue.n${n}`, 'x');
+
+    // One message in the handler (batch 1), two not yet delivered.
+    await sampled((pending, ackPending) => pending === 2 && ackPending === 1);
+    assert.equal(await gauge('lgsp_consumer_redelivered'), 0);
+
+    release();
+    await sampled((pending, ackPending) => pending === 0 && ackPending === 0);
+    assert.equal(handled.length, 3);
+  });
+});
