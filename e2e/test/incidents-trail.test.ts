@@ -127,8 +127,8 @@ describe('an incident in the audit trail', () => {
       await assertTrace({
         traceparent: tp,
         spans: {
-          incidents: [`POST ${route}`, `publish ${subject}`, 'publish lgsp.audit.access.recorded'],
-          audit: [`process ${subject}`, 'process lgsp.audit.access.recorded', 'insert entries'],
+          incidents: [`POST ${route}`, `publish ${subject}`, 'publish lgsp.audit.access.incidents'],
+          audit: [`process ${subject}`, 'process lgsp.audit.access.incidents', 'insert entries'],
         },
       });
     }
