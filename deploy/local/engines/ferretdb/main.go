@@ -17,6 +17,11 @@
 // reads (proxy.go says exactly which). -serialize=true instead runs one command at a time
 // across all connections, the former behaviour, kept to compare against.
 //
+// # An _id index FerretDB can use
+//
+// FerretDB looks documents up by _id with an expression its own _id index does not match, so
+// every lookup by _id read the whole table; idindex.go adds an index on FerretDB's expression.
+//
 // # SQLite
 //
 // FerretDB opens each database with WAL and busy_timeout(10000) and up to 100 connections;
@@ -115,7 +120,9 @@ func run(listenAddr, stateDir, logLevel string, grace time.Duration, serialize b
 	go func() { ferretDone <- f.Run(runCtx) }()
 
 	backend := strings.TrimSuffix(strings.TrimPrefix(f.MongoDBURI(), "mongodb://"), "/")
-	p := &proxy{backend: backend, logger: logger, serialize: serialize, conns: map[net.Conn]struct{}{}}
+	indexer := newIDIndexer(dir, logger)
+	go indexer.run(runCtx, 2*time.Second)
+	p := &proxy{backend: backend, logger: logger, serialize: serialize, indexer: indexer, conns: map[net.Conn]struct{}{}}
 	go p.serve(front)
 	logger.Info("lgsp-ferretdb listening", "addr", listenAddr, "state", sqliteURL, "serialize", serialize)
 

@@ -60,6 +60,7 @@ type plan struct {
 	doc      string // the pinned document's lock key, "" for none
 	guarded  *guardedWrite
 	database string
+	drops    bool // drop, dropDatabase or renameCollection: tables go away
 }
 
 // guardedWrite is a single-document write whose filter is {_id: id, ...rest}.
@@ -145,6 +146,10 @@ func planFor(c *command, serialize bool) plan {
 				return bsoncore.NewDocumentBuilder().AppendDocument("lastErrorObject", leo.Build()).
 					AppendNull("value").AppendDouble("ok", 1).Build()
 			})
+	}
+	switch name {
+	case "drop", "dropDatabase", "renameCollection":
+		return plan{kind: lockAll, drops: true}
 	}
 	return plan{kind: lockAll}
 }
@@ -246,6 +251,9 @@ type proxy struct {
 	backend   string
 	logger    *slog.Logger
 	serialize bool
+	indexer   *idIndexer
+
+	seen sync.Map // namespaces written to: the first write asks the indexer to look
 
 	gate  sync.RWMutex // every command holds it shared; shutdown takes it to stop new ones
 	all   sync.RWMutex // lockAll holds it exclusively, every other write shared
@@ -373,8 +381,22 @@ func (p *proxy) run(req []byte, client, server net.Conn) error {
 		pl = safePlanFor(c, p.serialize)
 	}
 	release := p.acquire(pl)
-	defer release()
+	err := p.execute(pl, req, client, server)
+	release()
 
+	if pl.drops {
+		p.seen.Clear() // tables are gone: the next write to each collection looks again
+	}
+	if err == nil && pl.coll != "" && p.indexer != nil {
+		if _, known := p.seen.LoadOrStore(pl.coll, true); !known {
+			p.indexer.ensure() // a new collection's table: index its _id before the next lookup
+		}
+	}
+	return err
+}
+
+// execute runs one request under its plan's locks: a guarded write is checked by _id first.
+func (p *proxy) execute(pl plan, req []byte, client, server net.Conn) error {
 	if g := pl.guarded; g != nil && !isMoreToCome(req) {
 		matched, err := p.check(server, pl.database, pl.coll[len(pl.database)+1:], g)
 		switch {
