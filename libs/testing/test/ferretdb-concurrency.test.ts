@@ -7,6 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DatabaseSync } from 'node:sqlite';
 import mongoose, { type Connection } from 'mongoose';
 import { startEngines, type Engines } from '../src/index.js';
 
@@ -141,4 +144,44 @@ describe('concurrent guarded writes on the local store', () => {
     assert.equal(upserts.filter((u) => u.upsertedCount === 1).length, 1);
     assert.equal((await docs.findOne({ _id: 'counter' }))?.n, 20);
   });
+
+  test('a lookup by _id uses an SQLite index (lgsp-ferretdb adds one on the expression FerretDB queries with)', async (t) => {
+    if (engines.mongo.engine !== 'ferretdb') return t.skip('only FerretDB stores documents in SQLite');
+    const lookups = conn.collection<{ _id: string; n: number }>('looked_up');
+    await lookups.insertMany(Array.from({ length: 50 }, (_, n) => ({ _id: `d${n}`, n })));
+    assert.equal((await lookups.findOne({ _id: 'd7' }))?.n, 7);
+
+    await searchedByIndex('looked_up');
+    // Dropped and written again: a new table (FerretDB may give it the same name) gets its index too.
+    await lookups.drop();
+    await lookups.insertOne({ _id: 'd7', n: 7 });
+    await searchedByIndex('looked_up');
+  });
+
+  async function searchedByIndex(collection: string): Promise<void> {
+    // A fresh read-only connection each time: an open one may keep the schema it first read.
+    const plan = () => {
+      const db = new DatabaseSync(join(engines.mongo.dir!, `${conn.db!.databaseName}.sqlite`), {
+        readOnly: true,
+      });
+      try {
+        const { table_name: table } = db
+          .prepare('SELECT table_name FROM _ferretdb_collections WHERE name = ?')
+          .get(collection) as { table_name: string };
+        // FerretDB's own statement for a find, update or delete by _id (internal/backends/sqlite).
+        const steps = db
+          .prepare(
+            `EXPLAIN QUERY PLAN SELECT _ferretdb_sjson FROM "${table}" WHERE _ferretdb_sjson->'$._id' = ?`,
+          )
+          .all('"d7"') as { detail: string }[];
+        return { table, plan: steps.map((row) => row.detail).join('; ') };
+      } finally {
+        db.close();
+      }
+    };
+    // The index is added right after the write that created the table is answered: wait for it.
+    for (let i = 0; i < 100 && !plan().plan.includes('USING INDEX'); i++) await sleep(50);
+    const { table, plan: found } = plan();
+    assert.match(found, new RegExp(`SEARCH .*USING INDEX ${table}_lgsp_id`), 'a search by index, not a scan');
+  }
 });
