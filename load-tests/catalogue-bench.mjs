@@ -75,8 +75,8 @@ const sizes = {
   publishConcurrency: 32,
   /** 2: HTTP requests / inserts per variant, sequential. */
   write: N,
-  /** 2, second part: reports already stored, and the requests made on top of them. */
-  preload: 10 * N,
+  /** 2, second part: reports already stored (100× the first part's), and the requests made on top of them. */
+  preload: 100 * N,
   preloaded: Math.max(5, Math.round(N / 10)),
   /** 3: intake events. */
   intake: N,
@@ -571,9 +571,10 @@ async function benchSweep(sut, probe, tokens, entryId) {
     latencyRow(`4 · one sweep() of ${K} vs publishing its ${K} events`, ours, baseline, [50]);
     notes.push(
       `4 · ours: one relay.sweep() (the catalogue's own relay, timer stopped) finds the ${K} error reports written with the relay ` +
-        `stopped (one query per store: agencies, entries, services, reports), publishes each event through EventPublisher and ` +
-        `removes it from its document; the collection held exactly ${K} reports each time. Baseline: js.publish of the same ` +
-        "events' data bytes, sequential, no headers.",
+        `stopped (the relay remembers them: each read by _id, concurrently; a whole-collection pass only at start and every ` +
+        `few minutes), publishes their events through EventPublisher, up to 64 aggregates at once (each one's events in ` +
+        `order), and removes them from their documents in bulk writes of 25; the collection held exactly ${K} reports each ` +
+        "time. Baseline: js.publish of the same events' data bytes, sequential, no headers.",
     );
   } finally {
     relay.start();

@@ -97,7 +97,7 @@ ensure_nats() {
 
 ensure_ferretdb() {
   local stamp="$BIN/lgsp-ferretdb.stamp" want
-  want="$(cd "$FERRETDB_SRC" && cat main.go go.mod go.sum | sha256sum | cut -d' ' -f1)-$FERRETDB_TAGS"
+  want="$(cd "$FERRETDB_SRC" && cat ./*.go go.mod go.sum | sha256sum | cut -d' ' -f1)-$FERRETDB_TAGS"
   if [ -x "$BIN/lgsp-ferretdb" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
 
   if ! go_usable; then

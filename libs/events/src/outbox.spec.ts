@@ -36,6 +36,37 @@ class MemoryOutbox implements OutboxStore {
   }
 }
 
+/** A store that can also be read by `_id` and marked in batches, counting whole-collection reads. */
+class IndexedOutbox extends MemoryOutbox {
+  scans = 0;
+  readonly readById: string[][] = [];
+  readonly batches: { aggregateId: string; eventIds: string[] }[][] = [];
+
+  override async pending(writtenBefore: Date, limit: number) {
+    this.scans++;
+    return super.pending(writtenBefore, limit);
+  }
+
+  async pendingOf(aggregateIds: string[], writtenBefore: Date) {
+    this.readById.push(aggregateIds);
+    return aggregateIds
+      .map((id) => [id, this.outboxes.get(id) ?? []] as const)
+      .filter(([, outbox]) => outbox.length > 0 && outbox[0]!.writtenAt < writtenBefore)
+      .map(([aggregateId, outbox]) => ({ aggregateId, events: outbox.map((e) => e.event) }));
+  }
+
+  async markPublishedMany(published: { aggregateId: string; events: LgspEvent[] }[]) {
+    this.batches.push(
+      published.map((p) => ({ aggregateId: p.aggregateId, eventIds: p.events.map((e) => e.id) })),
+    );
+    for (const { aggregateId, events } of published)
+      await super.markPublished(
+        aggregateId,
+        events.map((e) => e.id),
+      );
+  }
+}
+
 /** Stands in for the JetStream publisher: records what it sent and fails the ids it is told to. */
 class FakePublisher {
   readonly sent: string[] = [];
@@ -234,5 +265,96 @@ describe('OutboxRelay', () => {
     await relay.flush(store, 'agg-1', []);
     assert.deepEqual(publisher.sent, []);
     assert.deepEqual(store.marked, []);
+  });
+
+  describe('with a store read by _id', () => {
+    function indexed() {
+      const store = new IndexedOutbox();
+      const publisher = new FakePublisher();
+      const relay = new OutboxRelay(publisher as unknown as EventPublisher, new RecordingLogger(), {
+        sweepIntervalMs: 60_000,
+        graceMs: 0,
+        batch: 100,
+      });
+      relay.register(store);
+      return { store, publisher, relay };
+    }
+    const old = () => new Date(Date.now() - 60_000);
+
+    it('reads the whole store once at start, then only the aggregates whose flush did not publish, by _id', async () => {
+      const { store, publisher, relay } = indexed();
+      store.write('left-by-a-crash', [event('c1')], old()); // before this process: only a full pass finds it
+      assert.equal(await relay.sweep(), 1);
+      assert.equal(store.scans, 1, 'the first sweep reads the whole store');
+
+      const failed = store.write('a1', [event('e1'), event('e2')], old());
+      publisher.failing.add('e2');
+      await relay.flush(store, 'a1', failed);
+      const fine = store.write('a2', [event('f1')], old());
+      await relay.flush(store, 'a2', fine);
+      publisher.failing.clear();
+
+      assert.equal(await relay.sweep(), 1, 'e2, the one event left');
+      assert.equal(store.scans, 1, 'no second whole-store read');
+      assert.deepEqual(store.readById, [['a1']], 'only the aggregate whose flush failed is read');
+      assert.deepEqual(publisher.sent, ['c1', 'e1', 'f1', 'e2']);
+      assert.equal(await relay.sweep(), 0);
+      assert.deepEqual(store.readById, [['a1']], 'nothing left to read once published');
+    });
+
+    it('finds events written while stopped, publishes many aggregates at once in per-aggregate order, and marks them in one batch', async () => {
+      const { store, publisher, relay } = indexed();
+      await relay.sweep(); // the start's full pass, on an empty store
+      await relay.stop();
+      for (let i = 0; i < 50; i++) {
+        const events = store.write(`agg-${i}`, [event(`${i}-1`), event(`${i}-2`), event(`${i}-3`)], old());
+        relay.written(store, `agg-${i}`);
+        await relay.flush(store, `agg-${i}`, events); // stopped: publishes nothing
+      }
+      assert.equal(publisher.sent.length, 0, 'a stopped relay publishes nothing');
+      assert.equal(await relay.sweep(), 150);
+      assert.equal(store.scans, 1);
+      assert.equal(store.batches.length, 1, 'one batch marks every aggregate');
+      assert.equal(store.batches[0]!.length, 50);
+      for (let i = 0; i < 50; i++) {
+        const mine = publisher.sent.filter((id) => id.startsWith(`${i}-`));
+        assert.deepEqual(mine, [`${i}-1`, `${i}-2`, `${i}-3`], `agg-${i} in order`);
+        assert.deepEqual(store.ids(`agg-${i}`), []);
+      }
+    });
+
+    it('keeps reading the whole store while what a previous process wrote may still be inside the grace period', async () => {
+      const store = new IndexedOutbox();
+      const publisher = new FakePublisher();
+      const relay = new OutboxRelay(publisher as unknown as EventPublisher, new RecordingLogger(), {
+        sweepIntervalMs: 60_000,
+        graceMs: 2_000,
+        batch: 100,
+      });
+      const start = Date.now();
+      relay.register(store);
+      store.write('just-before-the-restart', [event('r1')], new Date(start - 500));
+      assert.equal(await relay.sweep(new Date(start + 100)), 0, 'still inside the grace period');
+      assert.equal(await relay.sweep(new Date(start + 2_100)), 1, 'found by a second whole-store pass');
+      assert.equal(store.scans, 2);
+      assert.equal(await relay.sweep(new Date(start + 2_200)), 0);
+      assert.equal(store.scans, 2, 'then no more');
+    });
+
+    it('reads the whole store again after fullSweepIntervalMs, for outboxes another instance left', async () => {
+      const store = new IndexedOutbox();
+      const publisher = new FakePublisher();
+      const relay = new OutboxRelay(publisher as unknown as EventPublisher, new RecordingLogger(), {
+        sweepIntervalMs: 60_000,
+        graceMs: 0,
+        batch: 100,
+        fullSweepIntervalMs: 0,
+      });
+      relay.register(store);
+      await relay.sweep();
+      store.write('from-elsewhere', [event('x1')], old());
+      assert.equal(await relay.sweep(), 1);
+      assert.equal(store.scans, 2);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { Connection, Model, Schema, UpdateQuery } from 'mongoose';
-import type { EventFactory, LgspEvent, OutboxRelay, OutboxStore } from '@openlgsp/events';
+import type { EventFactory, LgspEvent, OutboxRelay, OutboxStore, PendingOutbox } from '@openlgsp/events';
 
 import {
   NotFoundError,
@@ -13,6 +13,13 @@ import { decodeCursor, pageOf, type Page } from './cursor.js';
 import { OUTBOX_INDEX } from './outbox.schema.js';
 
 export { NotFoundError };
+
+/**
+ * Updates per bulk write when emptying outboxes. FerretDB v1 keeps each statement's query open
+ * until the whole command ends and its SQLite pool has 100 connections: an update command of 100
+ * statements waits forever for a connection to write with. 25 leaves room for everything else.
+ */
+const MARK_CHUNK = 25;
 
 /** Another change won the race: the state this write assumed is gone. */
 export class ConflictError extends Error {}
@@ -119,6 +126,7 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
     options: WriteOptions<T> = {},
   ): Promise<T> {
     const record = { revision: 1, ...doc, outbox: events };
+    if (events.length) this.relay.written(this, doc._id);
     try {
       await this.model.create(record as never);
     } catch (err) {
@@ -198,6 +206,7 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
       $inc: { revision: 1 },
       ...(events.length ? { $push: { outbox: { $each: events } } } : {}),
     } as UpdateQuery<T>;
+    if (events.length) this.relay.written(this, id);
     const updated = (await this.model
       // No projection: FerretDB v1's findAndModify does not take one; the outbox is dropped below.
       .findOneAndUpdate({ _id: id, revision: expectedRevision } as never, update, { returnDocument: 'after' })
@@ -216,7 +225,8 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
   }
 
   // OutboxStore
-  async pending(writtenBefore: Date, limit: number): Promise<{ aggregateId: string; events: LgspEvent[] }[]> {
+  /** The recovery pass: reads the whole collection on FerretDB (any filter but `_id` does). */
+  async pending(writtenBefore: Date, limit: number): Promise<PendingOutbox[]> {
     // Event times are ISO 8601 in UTC from one clock format, so they compare as strings.
     const docs = (await this.model
       .find({ 'outbox.time': { $lt: writtenBefore.toISOString() } } as never, { outbox: 1 })
@@ -226,6 +236,24 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
     return docs
       .filter((doc) => doc.outbox?.length)
       .map((doc) => ({ aggregateId: String(doc._id), events: doc.outbox! }));
+  }
+
+  /** The regular pass: each aggregate read by `_id`, concurrently (`$in` would scan on FerretDB). */
+  async pendingOf(aggregateIds: string[], writtenBefore: Date): Promise<PendingOutbox[]> {
+    const before = writtenBefore.toISOString();
+    const docs = await Promise.all(
+      aggregateIds.map(
+        async (id) =>
+          (await this.model.findById(id, { outbox: 1 }).lean()) as {
+            _id: string;
+            outbox?: LgspEvent[];
+          } | null,
+      ),
+    );
+    // As `pending`: an outbox whose oldest event is past the grace period goes out whole, in order.
+    return docs
+      .filter((doc) => doc?.outbox?.length && doc.outbox.some((e) => e.time < before))
+      .map((doc) => ({ aggregateId: String(doc!._id), events: doc!.outbox! }));
   }
 
   async markPublished(aggregateId: string, eventIds: string[]): Promise<void> {
@@ -238,5 +266,19 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
     const published = (doc?.outbox ?? []).filter((e) => eventIds.includes(e.id));
     if (published.length)
       await this.model.updateOne({ _id: aggregateId } as never, { $pullAll: { outbox: published } } as never);
+  }
+
+  /**
+   * Few round trips for a sweep's worth of aggregates: bulk writes of an update by `_id` each,
+   * `$pullAll` of the stored events the sweep read (so, as above, events pushed meanwhile stay).
+   */
+  async markPublishedMany(published: PendingOutbox[]): Promise<void> {
+    for (let i = 0; i < published.length; i += MARK_CHUNK)
+      await this.model.bulkWrite(
+        published.slice(i, i + MARK_CHUNK).map(({ aggregateId, events }) => ({
+          updateOne: { filter: { _id: aggregateId }, update: { $pullAll: { outbox: events } } },
+        })) as never,
+        { ordered: false },
+      );
   }
 }

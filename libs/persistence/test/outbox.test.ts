@@ -245,6 +245,51 @@ describe('the outbox in the aggregate', () => {
     );
   });
 
+  it('sweeps what its own stopped flushes left by _id, many aggregates at once, in order, and marks them in bulk', async () => {
+    const relay = running();
+    const repo = repository(relay);
+    assert.equal(await relay.sweep(FAR_FUTURE()), 0, 'the start-up pass over the whole collection');
+    const bystander = parcel('published long ago');
+    await repo.insert(bystander, [eventAbout(bystander._id, LISTED)]);
+    await relay.stop(); // as if the broker were unreachable: flushes leave everything in the outboxes
+    // More than 100: one update command of that many statements never returns on FerretDB v1.
+    const docs = Array.from({ length: 110 }, () => parcel());
+    for (const doc of docs) {
+      await repo.insert(doc, [eventAbout(doc._id, LISTED)]);
+      await repo.update(doc._id, 1, { area: 7 }, [eventAbout(doc._id, AMENDED)]);
+    }
+    const byId: string[][] = [];
+    const scans: number[] = [];
+    const pendingOf = repo.pendingOf.bind(repo);
+    const pending = repo.pending.bind(repo);
+    repo.pendingOf = (aggregateIds, before) => (byId.push(aggregateIds), pendingOf(aggregateIds, before));
+    repo.pending = (before, limit) => (scans.push(limit), pending(before, limit));
+
+    assert.equal(await relay.sweep(FAR_FUTURE()), 200, 'two events of each of a batch (100 aggregates)');
+    assert.equal(await relay.sweep(FAR_FUTURE()), 20, 'then the ten left');
+    assert.deepEqual(scans, [], 'no read of the whole collection');
+    assert.deepEqual(
+      new Set(byId.flat()),
+      new Set(docs.map((d) => d._id)),
+      'exactly the aggregates written since',
+    );
+    for (const doc of docs) {
+      const stream = await streamed(doc._id);
+      assert.deepEqual(
+        stream.map((e) => e.type),
+        [LISTED, AMENDED],
+        `${doc._id}: its events once each, in order`,
+      );
+      assert.deepEqual(ids((await repo.stored(doc._id)).outbox), [], 'removed from the outbox');
+    }
+    assert.equal(await relay.sweep(FAR_FUTURE()), 0, 'nothing left');
+    assert.deepEqual(
+      byId.map((read) => read.length),
+      [100, 10],
+      'and nothing left to read',
+    );
+  });
+
   it('marks events published without losing events added to the outbox meanwhile', async () => {
     const repo = repository(await stopped());
     const doc = parcel();

@@ -5,7 +5,7 @@
  * documents it, and the MongoDB branch (MONGO_URL or a mongod on PATH) asserts MongoDB's.
  *
  * Works on both: unique (11000) and compound indexes, conditional findOneAndUpdate (atomic
- * only thanks to lgsp-ferretdb's -serialize), $set/$inc/$push($each)/
+ * only thanks to lgsp-ferretdb's locking proxy), $set/$inc/$push($each)/
  * $addToSet/$pullAll/$pull of an exact subdocument, "items.N.field" paths, Mongoose array
  * saves (push, element change, whole-array replace), dotted-path queries into arrays, optimistic concurrency, upserts,
  * range + sort + limit pagination, $in, case-insensitive $regex, countDocuments,

@@ -4,31 +4,42 @@
 // MongoDB drivers. It is built once per machine by deploy/local/engines/build.sh.
 //
 //	lgsp-ferretdb -listen-addr 127.0.0.1:27017 -state-dir /tmp/lgsp-mongo [-log-level warn]
-//	              [-shutdown-grace 3s] [-serialize=true]
+//	              [-shutdown-grace 3s] [-serialize=false]
 //
-// # Serialized commands
+// # Atomic single-document writes, concurrently
 //
 // FerretDB v1's SQLite backend runs an update as "query, then write" without a transaction
 // (FerretDB issue #3040), so concurrent findAndModify / update commands on one document race:
 // several conditional claims win at once and $inc loses increments. MongoDB makes each
-// single-document write atomic, and our services rely on that. So by default FerretDB listens
-// on an internal port and this program proxies every client connection to it, forwarding one
-// command at a time across all connections (a request and its reply under one lock). That
-// makes every command atomic, at the cost of concurrency, which local runs and tests do not need.
+// single-document write atomic, and our services rely on that. So FerretDB listens on an
+// internal port and this program proxies every client connection to it, taking a lock per
+// document for the writes that pin _id, a lock per collection for other writes, and none for
+// reads (proxy.go says exactly which). -serialize=true instead runs one command at a time
+// across all connections, the former behaviour, kept to compare against.
+//
+// # An _id index FerretDB can use
+//
+// FerretDB looks documents up by _id with an expression its own _id index does not match, so
+// every lookup by _id read the whole table; idindex.go adds an index on FerretDB's expression.
+//
+// # SQLite
+//
+// FerretDB opens each database with WAL and busy_timeout(10000) and up to 100 connections;
+// writers then wait for SQLite's single write lock instead of failing with SQLITE_BUSY, as long
+// as a transaction does not read before it writes. We ask for "BEGIN IMMEDIATE" transactions
+// (_txlock=immediate) so that none does, and a longer busy timeout for loaded machines.
 //
 // # Shutdown
 //
-// On SIGINT/SIGTERM it stops accepting connections, lets the command in flight finish (at most
+// On SIGINT/SIGTERM it stops accepting connections, lets the commands in flight finish (at most
 // -shutdown-grace), closes the connections and exits. SQLite commits are durable.
 package main
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/url"
@@ -36,7 +47,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -48,7 +58,7 @@ func main() {
 	stateDir := flag.String("state-dir", "", "directory for the SQLite files (created if missing)")
 	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn or error")
 	grace := flag.Duration("shutdown-grace", 3*time.Second, "on SIGINT/SIGTERM, longest wait for the command in flight")
-	serialize := flag.Bool("serialize", true, "run one command at a time (makes single-document writes atomic)")
+	serialize := flag.Bool("serialize", false, "run one command at a time instead of locking per document")
 	flag.Parse()
 
 	if err := run(*listenAddr, *stateDir, *logLevel, *grace, *serialize); err != nil {
@@ -78,21 +88,21 @@ func run(listenAddr, stateDir, logLevel string, grace time.Duration, serialize b
 	}
 
 	// FerretDB wants a "file:" URI naming an existing directory, ending with "/".
-	sqliteURL := (&url.URL{Scheme: "file", Path: strings.TrimSuffix(dir, "/") + "/"}).String()
+	sqliteURL := (&url.URL{
+		Scheme:   "file",
+		Path:     strings.TrimSuffix(dir, "/") + "/",
+		RawQuery: url.Values{"_txlock": {"immediate"}, "_pragma": {"busy_timeout(60000)"}}.Encode(),
+	}).String()
 
 	// Claim the public address first, so that a taken port fails before anything else starts.
-	var front net.Listener
-	ferretAddr := listenAddr
-	if serialize {
-		if front, err = net.Listen("tcp", listenAddr); err != nil {
-			return err
-		}
-		defer front.Close()
-		ferretAddr = "127.0.0.1:0"
+	front, err := net.Listen("tcp", listenAddr)
+	if err != nil {
+		return err
 	}
+	defer front.Close()
 
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: ferretAddr},
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: sqliteURL,
@@ -109,12 +119,11 @@ func run(listenAddr, stateDir, logLevel string, grace time.Duration, serialize b
 	ferretDone := make(chan error, 1)
 	go func() { ferretDone <- f.Run(runCtx) }()
 
-	var p *proxy
-	if serialize {
-		backend := strings.TrimSuffix(strings.TrimPrefix(f.MongoDBURI(), "mongodb://"), "/")
-		p = &proxy{backend: backend, logger: logger, conns: map[net.Conn]struct{}{}}
-		go p.serve(front)
-	}
+	backend := strings.TrimSuffix(strings.TrimPrefix(f.MongoDBURI(), "mongodb://"), "/")
+	indexer := newIDIndexer(dir, logger)
+	go indexer.run(runCtx, 2*time.Second)
+	p := &proxy{backend: backend, logger: logger, serialize: serialize, indexer: indexer, conns: map[net.Conn]struct{}{}}
+	go p.serve(front)
 	logger.Info("lgsp-ferretdb listening", "addr", listenAddr, "state", sqliteURL, "serialize", serialize)
 
 	select {
@@ -123,10 +132,8 @@ func run(listenAddr, stateDir, logLevel string, grace time.Duration, serialize b
 	case <-ctx.Done():
 	}
 
-	if p != nil {
-		_ = front.Close()
-		p.shutdown(grace)
-	}
+	_ = front.Close()
+	p.shutdown(grace)
 	cancelRun()
 	select {
 	case err = <-ferretDone:
@@ -135,145 +142,4 @@ func run(listenAddr, stateDir, logLevel string, grace time.Duration, serialize b
 		logger.Info("connections still open after the shutdown grace period; exiting", "grace", grace)
 		return nil
 	}
-}
-
-// ---- the serializing proxy ----
-
-const (
-	opMsg        = 2013
-	moreToCome   = 1 << 1
-	maxMsgLength = 48_000_000
-)
-
-type proxy struct {
-	backend string
-	logger  *slog.Logger
-
-	cmd sync.Mutex // held while one request and its reply are forwarded
-
-	mu     sync.Mutex
-	conns  map[net.Conn]struct{}
-	closed bool
-}
-
-func (p *proxy) serve(l net.Listener) {
-	for {
-		client, err := l.Accept()
-		if err != nil {
-			return // listener closed
-		}
-		go p.handle(client)
-	}
-}
-
-func (p *proxy) track(c net.Conn) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed {
-		_ = c.Close()
-		return false
-	}
-	p.conns[c] = struct{}{}
-	return true
-}
-
-func (p *proxy) untrack(c net.Conn) {
-	p.mu.Lock()
-	delete(p.conns, c)
-	p.mu.Unlock()
-	_ = c.Close()
-}
-
-// shutdown waits (up to grace) for the command in flight, then closes every connection.
-func (p *proxy) shutdown(grace time.Duration) {
-	idle := make(chan struct{})
-	go func() { p.cmd.Lock(); close(idle) }() // held forever: no command starts after this
-	select {
-	case <-idle:
-	case <-time.After(grace):
-	}
-	p.mu.Lock()
-	p.closed = true
-	for c := range p.conns {
-		_ = c.Close()
-	}
-	p.mu.Unlock()
-}
-
-func (p *proxy) handle(client net.Conn) {
-	if !p.track(client) {
-		return
-	}
-	defer p.untrack(client)
-	server, err := net.Dial("tcp", p.backend)
-	if err != nil {
-		p.logger.Warn("cannot reach FerretDB", "error", err)
-		return
-	}
-	if !p.track(server) {
-		return
-	}
-	defer p.untrack(server)
-
-	for {
-		req, err := readMessage(client)
-		if err != nil {
-			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
-				p.logger.Debug("client connection ended", "error", err)
-			}
-			return
-		}
-		if err = p.roundTrip(req, client, server); err != nil {
-			p.logger.Debug("proxied connection ended", "error", err)
-			return
-		}
-	}
-}
-
-// roundTrip forwards one request and every reply to it, holding the command lock.
-func (p *proxy) roundTrip(req []byte, client, server net.Conn) error {
-	p.cmd.Lock()
-	defer p.cmd.Unlock()
-	if _, err := server.Write(req); err != nil {
-		return err
-	}
-	if isMoreToCome(req) { // fire-and-forget (w: 0): no reply
-		return nil
-	}
-	for {
-		reply, err := readMessage(server)
-		if err != nil {
-			return err
-		}
-		if _, err = client.Write(reply); err != nil {
-			return err
-		}
-		if !isMoreToCome(reply) { // a streamed (exhaust) reply continues while moreToCome is set
-			return nil
-		}
-	}
-}
-
-// readMessage reads one wire protocol message: a 16-byte header starting with its total length.
-func readMessage(r io.Reader) ([]byte, error) {
-	var header [16]byte
-	if _, err := io.ReadFull(r, header[:]); err != nil {
-		return nil, err
-	}
-	length := int(int32(binary.LittleEndian.Uint32(header[0:4])))
-	if length < len(header) || length > maxMsgLength {
-		return nil, fmt.Errorf("bad message length %d", length)
-	}
-	msg := make([]byte, length)
-	copy(msg, header[:])
-	if _, err := io.ReadFull(r, msg[len(header):]); err != nil {
-		return nil, err
-	}
-	return msg, nil
-}
-
-func isMoreToCome(msg []byte) bool {
-	return len(msg) >= 20 &&
-		binary.LittleEndian.Uint32(msg[12:16]) == opMsg &&
-		binary.LittleEndian.Uint32(msg[16:20])&moreToCome != 0
 }
