@@ -6,7 +6,7 @@ import type { LgspEvent } from './envelope.js';
 import { eventMetrics } from './metrics.js';
 import type { EventPublisher, RejectionReason } from './publisher.js';
 import { rejectionReasons } from './rejection.js';
-import { DEFAULT_BACKOFF_MS, type ConsumerSpec } from './topology.js';
+import { DEFAULT_BACKOFF_MS, DEFAULT_CONCURRENCY, type ConsumerSpec } from './topology.js';
 
 export type { ConsumerLogger } from './durable.js';
 
@@ -33,7 +33,7 @@ export interface ProcessedEvents {
 export const PROCESSED_EVENTS = Symbol('PROCESSED_EVENTS');
 
 /**
- * One service consumer: for each message of its durable, the delivery checks, then (unless the event
+ * One service consumer: for each message of its durable (many at once, one at a time per aggregate), the delivery checks, then (unless the event
  * id was applied already) the handler in a CONSUMER span continuing the event's trace, then the ack.
  * A refusal goes to `lgsp.rejected.<agency>`; a failure is retried with backoff, then dead-lettered.
  */
@@ -53,7 +53,12 @@ export class EventConsumer {
   ) {
     this.maxDeliver = spec.maxDeliver ?? 5;
     this.backoffMs = spec.backoffMs ?? DEFAULT_BACKOFF_MS;
-    this.durable = new DurableConsumer(js, jsm, spec, logger);
+    this.durable = new DurableConsumer(
+      js,
+      jsm,
+      { ...spec, concurrency: spec.concurrency ?? DEFAULT_CONCURRENCY },
+      logger,
+    );
   }
 
   start(): Promise<void> {

@@ -38,9 +38,16 @@ export interface ConsumerSpec {
   /** Deliveries before dead-lettering, and the waits between them. */
   maxDeliver?: number;
   backoffMs?: number[];
+  /**
+   * Events handled at once by one instance (default `DEFAULT_CONCURRENCY`); those of one aggregate
+   * (CloudEvents `subject`, else the NATS subject) one after another, in stream order.
+   */
+  concurrency?: number;
 }
 
 export const DEFAULT_BACKOFF_MS = [1_000, 5_000, 30_000, 120_000];
+/** Enough to keep the store busy; bounded so a burst cannot hold the whole stream unacknowledged. */
+export const DEFAULT_CONCURRENCY = 64;
 
 /** A service's integrator intake: every `lgsp.intake.<agency>.<context>.…`, refusing what it does not handle. */
 export function intakeConsumer(context: string): ConsumerSpec {
