@@ -1,9 +1,11 @@
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { withConsumerSpan } from '@openlgsp/telemetry';
+import { fromNatsMessage } from './binding.js';
 import { checkDelivery } from './delivery.js';
 import { DurableConsumer, type ConsumerLogger } from './durable.js';
 import type { LgspEvent } from './envelope.js';
 import { eventMetrics } from './metrics.js';
+import { orderKeyOf } from './partition.js';
 import type { EventPublisher, RejectionReason } from './publisher.js';
 import { rejectionReasons } from './rejection.js';
 import { DEFAULT_BACKOFF_MS, DEFAULT_CONCURRENCY, type ConsumerSpec } from './topology.js';
@@ -53,10 +55,15 @@ export class EventConsumer {
   ) {
     this.maxDeliver = spec.maxDeliver ?? 5;
     this.backoffMs = spec.backoffMs ?? DEFAULT_BACKOFF_MS;
+    const { orderBy } = spec;
     this.durable = new DurableConsumer(
       js,
       jsm,
-      { ...spec, concurrency: spec.concurrency ?? DEFAULT_CONCURRENCY },
+      {
+        ...spec,
+        concurrency: spec.concurrency ?? DEFAULT_CONCURRENCY,
+        ...(orderBy ? { orderKey: (m: JsMsg) => orderKeyBy(orderBy, m) } : {}),
+      },
       logger,
     );
   }
@@ -173,6 +180,17 @@ export class EventConsumer {
       deliveries: m.info.deliveryCount,
     };
   }
+}
+
+/** The spec's ordering key of a message, else its subject's; the checks come later, in order. */
+function orderKeyBy(orderBy: (event: LgspEvent) => string | undefined, m: JsMsg): string {
+  try {
+    const key = orderBy(fromNatsMessage(m.headers, m.data));
+    if (key !== undefined) return `by:${key}`;
+  } catch {
+    // not a CloudEvent, or not what orderBy expects: the delivery checks will say so
+  }
+  return orderKeyOf(m);
 }
 
 /** CloudEvents identify an event by source and id together. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { headers } from '@nats-io/transport-node';
 import fc from 'fast-check';
+import { eventsOptionsFromEnv } from './nest.js';
 import { KeyedScheduler, orderKeyOf } from './partition.js';
 
 /** Lets `turns` rounds of the event loop pass: work that takes a while, without a clock. */
@@ -110,5 +111,12 @@ describe('the keyed scheduler (parallel intake, order per aggregate)', () => {
       orderKeyOf({ subject: 'lgsp.intake.so-tp.incidents.alert.raised', headers: headers() }),
       'subject:lgsp.intake.so-tp.incidents.alert.raised',
     );
+  });
+
+  it("takes the operator's EVENT_CONCURRENCY (1 = one at a time), refusing what is not a positive integer", () => {
+    assert.equal(eventsOptionsFromEnv('s', { EVENT_CONCURRENCY: '1' }).consumerConcurrency, 1);
+    assert.equal(eventsOptionsFromEnv('s', {}).consumerConcurrency, undefined);
+    for (const bad of ['0', '-2', '1.5', 'many'])
+      assert.throws(() => eventsOptionsFromEnv('s', { EVENT_CONCURRENCY: bad }), /EVENT_CONCURRENCY/);
   });
 });
