@@ -195,7 +195,7 @@ async function main() {
     notes.push(
       `Each alert is one CloudEvent published on NATS and waited for until its incident.reported or incident.joined event is on the INCIDENTS stream. The service decides by reading dedup keys by _id (source key, fingerprint key of the time bucket), then either joins the incident (one guarded write of the incident document with its outbox) or claims its keys with inserts and creates the incident. ${int(incidents)} incidents were opened for ${int(sizes.rounds * sizes.alerts + 50)} alerts, exactly one per distinct indicator.`,
       'The baseline is the floor of the same path without the service: one JetStream pull consumer that acks the alert and publishes it onward to the INCIDENTS stream, in this process.',
-      'Joins of one incident are serialised by its revision: alerts that join the same incident at the same moment retry after a conflict, which the p99 shows.',
+      'Intake handles several alerts at once (EVENT_CONCURRENCY, default 16), those with one fingerprint — the alerts that would meet in one incident — one after another, so joins of one incident do not race; alerts matched by their source reference alone may still meet, and retry after a conflict. EVENT_CONCURRENCY=1 measures intake one alert at a time, as before.',
     );
     const heapEnd = heapMb();
 
