@@ -1,13 +1,15 @@
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { context, trace, type Span } from '@opentelemetry/api';
 import { withConsumerSpan } from '@openlgsp/telemetry';
+import { fromNatsMessage } from './binding.js';
 import { checkDelivery } from './delivery.js';
 import { DurableConsumer, type ConsumerLogger } from './durable.js';
 import type { LgspEvent } from './envelope.js';
 import { eventMetrics } from './metrics.js';
+import { orderKeyOf } from './partition.js';
 import type { EventPublisher, RejectionReason } from './publisher.js';
 import { rejectionReasons } from './rejection.js';
-import { DEFAULT_BACKOFF_MS, type ConsumerSpec } from './topology.js';
+import { DEFAULT_BACKOFF_MS, DEFAULT_CONCURRENCY, type ConsumerSpec } from './topology.js';
 
 export type { ConsumerLogger } from './durable.js';
 
@@ -34,7 +36,7 @@ export interface ProcessedEvents {
 export const PROCESSED_EVENTS = Symbol('PROCESSED_EVENTS');
 
 /**
- * One service consumer: for each message of its durable, the delivery checks, then (unless the event
+ * One service consumer: for each message of its durable (many at once, one at a time per aggregate), the delivery checks, then (unless the event
  * id was applied already) the handler in a CONSUMER span continuing the event's trace, then the ack.
  * A refusal goes to `lgsp.rejected.<agency>`; a failure is retried with backoff, then dead-lettered.
  */
@@ -54,7 +56,17 @@ export class EventConsumer {
   ) {
     this.maxDeliver = spec.maxDeliver ?? 5;
     this.backoffMs = spec.backoffMs ?? DEFAULT_BACKOFF_MS;
-    this.durable = new DurableConsumer(js, jsm, spec, logger);
+    const { orderBy } = spec;
+    this.durable = new DurableConsumer(
+      js,
+      jsm,
+      {
+        ...spec,
+        concurrency: spec.concurrency ?? DEFAULT_CONCURRENCY,
+        ...(orderBy ? { orderKey: (m: JsMsg) => orderKeyBy(orderBy, m) } : {}),
+      },
+      logger,
+    );
   }
 
   start(): Promise<void> {
@@ -173,6 +185,17 @@ export class EventConsumer {
       deliveries: m.info.deliveryCount,
     };
   }
+}
+
+/** The spec's ordering key of a message, else its subject's; the checks come later, in order. */
+function orderKeyBy(orderBy: (event: LgspEvent) => string | undefined, m: JsMsg): string {
+  try {
+    const key = orderBy(fromNatsMessage(m.headers, m.data));
+    if (key !== undefined) return `by:${key}`;
+  } catch {
+    // not a CloudEvent, or not what orderBy expects: the delivery checks will say so
+  }
+  return orderKeyOf(m);
 }
 
 /** CloudEvents identify an event by source and id together. */

@@ -7,6 +7,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { eventMetrics } from './metrics.js';
+import { KeyedScheduler, orderKeyOf } from './partition.js';
 import { isNotFound, type StreamName } from './topology.js';
 
 export interface ConsumerLogger {
@@ -24,13 +25,21 @@ export interface DurableOptions {
   ackWaitMs?: number;
   /** Messages delivered and not yet acknowledged, across every instance of the service. */
   maxAckPending?: number;
-  /** Messages fetched ahead of the one being handled (the bound on what is in flight here). */
+  /** Messages fetched and buffered ahead of those being handled. */
   batch?: number;
+  /**
+   * Messages handled at once here, across ordering keys (1, the default, handles them one at a time
+   * in stream order). Messages of one key are handled one after another, in stream order.
+   */
+  concurrency?: number;
+  /** What must be handled in order: by default the event's aggregate (`orderKeyOf`). */
+  orderKey?: (m: JsMsg) => string;
 }
 
 /**
- * One durable pull consumer with explicit acks, and the loop that feeds its messages one at a time
- * to `onMessage`: created or updated at start, resumed after an interruption (a server restart, a
+ * One durable pull consumer with explicit acks, and the loop that feeds its messages to `onMessage`,
+ * up to `concurrency` at once and one at a time per ordering key, fetching no more while that many
+ * are unfinished: created or updated at start, resumed after an interruption (a server restart, a
  * deleted consumer), stopped cleanly. What is acked, nak'ed or refused is the caller's business.
  */
 export class DurableConsumer {
@@ -112,23 +121,35 @@ export class DurableConsumer {
   }
 
   private async run(onMessage: (m: JsMsg) => Promise<void>): Promise<void> {
-    const { stream, durable, batch } = this.options;
+    const { stream, durable } = this.options;
+    const concurrency = this.options.concurrency ?? 1;
+    const orderKey = this.options.orderKey ?? orderKeyOf;
+    const scheduler = new KeyedScheduler(concurrency, (err) =>
+      this.logger.error({ err, consumer: durable }, 'message handling failed outside its handler'),
+    );
+    const handle = async (m: JsMsg) => {
+      // Fetched, or waiting behind its key, but not begun before a stop: back at once, not after the ack wait.
+      if (this.stopping) return m.nak();
+      await onMessage(m);
+      eventMetrics.consumerLag.set({ consumer: durable }, m.info.pending);
+    };
     while (!this.stopping) {
       try {
         const consumer = await this.js.consumers.get(stream, durable);
-        const messages = await consumer.consume({ max_messages: batch ?? 64 });
+        const messages = await consumer.consume({
+          max_messages: this.options.batch ?? Math.max(64, 2 * concurrency),
+        });
         this.messages = messages;
         // A stop that came while the subscription was being opened found nothing to close: close it
         // now, and the loop below ends once the iterator is done (what it had fetched goes back).
         if (this.stopping) void messages.close();
         for await (const m of messages) {
-          // Fetched but not begun before a stop: back at once, not after the ack wait.
           if (this.stopping) {
             m.nak();
             continue;
           }
-          await onMessage(m);
-          eventMetrics.consumerLag.set({ consumer: durable }, m.info.pending);
+          // Waits while `concurrency` messages are unfinished: nothing more is taken meanwhile.
+          await scheduler.admit(orderKey(m), () => handle(m));
         }
       } catch (err) {
         if (this.stopping) break;
@@ -136,5 +157,6 @@ export class DurableConsumer {
         await new Promise((r) => setTimeout(r, 1_000));
       }
     }
+    await scheduler.drain();
   }
 }

@@ -6,6 +6,7 @@ export * from './publisher.js';
 export * from './outbox.js';
 export * from './delivery.js';
 export * from './durable.js';
+export * from './partition.js';
 export * from './rejection.js';
 export * from './consumer.js';
 export * from './factory.js';

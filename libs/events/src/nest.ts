@@ -25,7 +25,14 @@ export function eventsOptionsFromEnv(service: string, env = process.env): Events
     natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
     ...(env.NATS_USER ? { natsUser: env.NATS_USER, natsPassword: env.NATS_PASSWORD ?? '' } : {}),
     replicas: Number(env.STREAM_REPLICAS ?? 1),
+    ...(env.EVENT_CONCURRENCY ? { consumerConcurrency: positiveInteger('EVENT_CONCURRENCY', env) } : {}),
   };
+}
+
+function positiveInteger(name: string, env: NodeJS.ProcessEnv): number {
+  const value = Number(env[name]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+  return value;
 }
 
 /**

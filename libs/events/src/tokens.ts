@@ -14,6 +14,8 @@ export interface EventsOptions {
   replicas?: number;
   /** The service's own durable consumers, declared beside its handlers (none by default). */
   consumers?: ConsumerSpec[];
+  /** Events each consumer handles at once unless its spec says (`EVENT_CONCURRENCY`; 1 = one at a time). */
+  consumerConcurrency?: number;
   /** Off in tests that drive the relay by hand. */
   startRelay?: boolean;
   sweepIntervalMs?: number;

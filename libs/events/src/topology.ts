@@ -1,6 +1,7 @@
 import type { JetStreamManager, StreamConfig } from '@nats-io/jetstream';
 import { RetentionPolicy, StorageType, DiscardPolicy } from '@nats-io/jetstream';
 import { contractFor, isEventType } from '@openlgsp/contracts';
+import type { LgspEvent } from './envelope.js';
 
 const DAY_NS = 24 * 60 * 60 * 1_000_000_000;
 const ns = (days: number) => days * DAY_NS;
@@ -54,17 +55,33 @@ export interface ConsumerSpec {
   /** Deliveries before dead-lettering, and the waits between them. */
   maxDeliver?: number;
   backoffMs?: number[];
+  /**
+   * Events handled at once by one instance (default `DEFAULT_CONCURRENCY`); those of one aggregate
+   * (CloudEvents `subject`, else the NATS subject) one after another, in stream order.
+   */
+  concurrency?: number;
+  /**
+   * What must be handled in order, when it is not the event's subject: e.g. the incident alerts could
+   * meet in. `undefined` (or an event that does not parse) falls back to the subject.
+   */
+  orderBy?: (event: LgspEvent) => string | undefined;
 }
 
 export const DEFAULT_BACKOFF_MS = [1_000, 5_000, 30_000, 120_000];
+/** Enough to keep the store busy; bounded so a burst cannot hold the whole stream unacknowledged. */
+export const DEFAULT_CONCURRENCY = 16;
 
 /** A service's integrator intake: every `lgsp.intake.<agency>.<context>.…`, refusing what it does not handle. */
-export function intakeConsumer(context: string): ConsumerSpec {
+export function intakeConsumer(
+  context: string,
+  options: Pick<ConsumerSpec, 'concurrency' | 'orderBy'> = {},
+): ConsumerSpec {
   return {
     durable: `${context}-intake`,
     stream: 'INTAKE',
     filterSubjects: [`lgsp.intake.*.${context}.>`],
     unhandled: 'reject',
+    ...options,
   };
 }
 

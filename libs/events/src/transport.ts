@@ -6,7 +6,7 @@ import { createLogger } from '@openlgsp/telemetry';
 import { lastValueFrom } from 'rxjs';
 import { EventConsumer, PROCESSED_EVENTS, type EventHandlerFn, type ProcessedEvents } from './consumer.js';
 import { EventPublisher } from './publisher.js';
-import { coverageProblems } from './topology.js';
+import { coverageProblems, DEFAULT_CONCURRENCY } from './topology.js';
 import { EVENTS_OPTIONS, JETSTREAM, NATS_CONNECTION, type EventsOptions } from './tokens.js';
 
 /**
@@ -54,7 +54,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
           this.js,
           jsm,
           this.publisher,
-          spec,
+          {
+            ...spec,
+            concurrency: spec.concurrency ?? this.options.consumerConcurrency ?? DEFAULT_CONCURRENCY,
+          },
           handlers,
           this.processed,
           this.log,

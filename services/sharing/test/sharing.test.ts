@@ -401,12 +401,14 @@ describe('disputes, suspension, termination and usage reports', () => {
     });
     assert.equal(suspended.status, 204, JSON.stringify(suspended.body));
     // A late writer (a slow repair, a redelivery) records the grant as it was when issued.
-    await sut.app.get(GrantHoldingsRepository).record(grant as GrantState);
-    assert.equal(
-      (await check({ holder: 'SXD', entryId })).reasons[0]?.code,
-      'grant-suspended',
-      'the holdings should keep the suspension, the newer revision',
+    const holdings = sut.app.get(GrantHoldingsRepository);
+    await holdings.record(grant as GrantState);
+    assert.deepEqual(
+      (await holdings.of('SXD', entryId)).map((g) => g.status),
+      ['suspended'],
+      'the stored holdings (what the view is rebuilt from) should keep the suspension, the newer revision',
     );
+    assert.equal((await check({ holder: 'SXD', entryId })).reasons[0]?.code, 'grant-suspended');
   });
 
   it("repairs the check's holdings from the grant's events after a crash between the two writes", async () => {
@@ -420,7 +422,8 @@ describe('disputes, suspension, termination and usage reports', () => {
     });
     // As if the service stopped after writing the grant and before writing the holdings:
     await db.collection<{ _id: string }>('grant_holdings').deleteOne({ _id: `SXD|${entryId}` });
-    assert.equal((await check({ holder: 'SXD', entryId })).reasons[0]?.code, 'no-grant');
+    const holdings = sut.app.get(GrantHoldingsRepository);
+    assert.deepEqual(await holdings.of('SXD', entryId), []);
     // The grant's event reaches the holdings consumer (here a second copy of it, as a sweep would send).
     const issued = await findEvent(
       sut.js,
@@ -432,8 +435,52 @@ describe('disputes, suspension, termination and usage reports', () => {
     const { headers, body } = toNatsMessage(copy);
     await sut.js.publish('lgsp.sharing.grant.issued', body, { headers, msgID: copy.id });
     await waitFor('the repaired holdings', async () =>
-      (await check({ holder: 'SXD', entryId })).allowed ? true : undefined,
+      (await holdings.of('SXD', entryId)).length === 1 ? true : undefined,
     );
+    assert.equal((await check({ holder: 'SXD', entryId })).allowed, true);
+  });
+
+  it("answers from memory: another instance's grant event changes the answer, which says how fresh it is", async () => {
+    const { entryId, grant } = await approvedGrant();
+    const before = (await check({ holder: 'SXD', entryId })) as Awaited<ReturnType<typeof check>> & {
+      asOf: { sharingSeq: number; catalogueSeq: number; changedAt: string };
+    };
+    assert.equal(before.allowed, true);
+    assert.ok(before.asOf.catalogueSeq > 0 && before.asOf.sharingSeq > 0, JSON.stringify(before.asOf));
+    // Another instance terminates the grant: its write to the store, then its event on the stream.
+    const db = sut.app.get<Connection>(MONGO_CONNECTION).db!;
+    await db
+      .collection<{ _id: string }>('grants')
+      .updateOne({ _id: grant._id }, { $set: { status: 'terminated' }, $inc: { revision: 1 } });
+    assert.equal(
+      (await check({ holder: 'SXD', entryId })).allowed,
+      true,
+      'the store alone does not change the answer: the view follows events',
+    );
+    const terminated = createEvent(
+      'vn.openlgsp.sharing.grant.terminated.v1',
+      {
+        grantId: grant._id,
+        entryId,
+        ownerAgency: 'STNMT',
+        holderAgency: 'SXD',
+        cause: 'provider',
+        reason: 'Hết nhu cầu',
+      },
+      { source: '/openlgsp/sharing', subject: grant._id },
+    );
+    const { headers, body } = toNatsMessage(terminated);
+    const ack = await sut.js.publish('lgsp.sharing.grant.terminated', body, {
+      headers,
+      msgID: terminated.id,
+    });
+    const after = await waitFor('the answer to follow the event', async () => {
+      const answer = await sut.request('GET', `/sharing/grants/check?holder=SXD&entryId=${entryId}`, {
+        token: t.ownerSystem,
+      });
+      return answer.body.reasons?.[0]?.code === 'grant-terminated' ? answer.body : undefined;
+    });
+    assert.ok(after.asOf.sharingSeq >= ack.seq, `the answer says it has applied ${ack.seq}`);
   });
 
   it('a withdrawn entry ends its grants, and the holder is told by event', async () => {

@@ -22,6 +22,15 @@ export class CatalogueViewRepository {
     return (await this.entries.findById(id).lean()) as CatalogueEntryView | null;
   }
 
+  /** Every entry and service, for the access view's load at start (the one time it reads them all). */
+  async *allEntries(): AsyncGenerator<CatalogueEntryView> {
+    for await (const doc of this.entries.find().lean().cursor()) yield doc as CatalogueEntryView;
+  }
+
+  async *allServices(): AsyncGenerator<CatalogueServiceView> {
+    for await (const doc of this.services.find().lean().cursor()) yield doc as CatalogueServiceView;
+  }
+
   async requireEntry(id: string): Promise<CatalogueEntryView> {
     const entry = await this.entry(id);
     if (!entry) throw new NotFoundError('catalogue entry', id);

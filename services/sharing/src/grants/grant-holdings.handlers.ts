@@ -1,15 +1,9 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import type { ConsumerSpec, LgspEvent } from '@openlgsp/events';
+import type { LgspEvent } from '@openlgsp/events';
 import { GrantsService } from './grants.service.js';
 
-/** The access check's holdings follow every grant event (a repair path; the use case writes them first). */
-export const SHARING_HOLDINGS: ConsumerSpec = {
-  durable: 'sharing-holdings',
-  stream: 'SHARING',
-  filterSubjects: ['lgsp.sharing.grant.>'],
-  unhandled: 'skip',
-};
+export { SHARING_HOLDINGS } from './grant-holdings.consumer.js';
 
 /**
  * Every grant event refreshes the holder's holdings from the grant itself: if the service stopped

@@ -1,13 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { MONGO_CONNECTION } from '@openlgsp/persistence';
+import { grantSummary, type GrantSummary } from './access-view.js';
 import type { GrantState } from './grant.model.js';
 
-/** What the access check needs of one grant. */
-export type GrantSummary = Pick<
-  GrantState,
-  '_id' | 'revision' | 'serviceId' | 'holderAgency' | 'entryId' | 'fields' | 'validity' | 'status'
->;
+export type { GrantSummary } from './access-view.js';
 
 /** Every grant one holder has on one entry, in one document keyed by the pair. */
 interface HoldingsDoc {
@@ -50,18 +47,14 @@ export class GrantHoldingsRepository {
     return doc ? Object.values(doc.grants) : [];
   }
 
+  /** Every summary, for the access view's load at start (the one time it reads them all). */
+  async *all(): AsyncGenerator<GrantSummary> {
+    for await (const doc of this.model.find().lean().cursor())
+      yield* Object.values((doc as HoldingsDoc).grants);
+  }
+
   async record(grant: GrantState): Promise<void> {
-    // `_id` and `revision` first, in this order: `$max` below compares summaries field by field.
-    const summary: GrantSummary = {
-      _id: grant._id,
-      revision: grant.revision,
-      ...(grant.serviceId ? { serviceId: grant.serviceId } : {}),
-      holderAgency: grant.holderAgency,
-      entryId: grant.entryId,
-      fields: grant.fields,
-      validity: grant.validity,
-      status: grant.status,
-    };
+    const summary = grantSummary(grant);
     // `$max` keeps the greater of the stored summary and this one. Documents compare field by field in
     // order: `_id` is the same, so the higher `revision` wins, and a late, older summary never replaces
     // a newer one. That guard lives in the update, so the filter is the `_id` alone: no collection scan

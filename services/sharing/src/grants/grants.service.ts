@@ -2,11 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { unwrap, type Change, type Result, type Actor } from '@openlgsp/domain';
 import { CLOCK, type Clock } from '@openlgsp/events';
 import { DuplicateError } from '@openlgsp/persistence';
-import { CatalogueViewRepository } from '../catalogue-view/catalogue-view.repository.js';
 import { countApplied } from '../common/due.js';
 import { actsAsConsumerOf, actsAsProviderOf, seesEverything } from '@openlgsp/auth';
 import { forbidden, isParty, partyFilter } from '../common/actor.js';
-import { PlannedSuspensionsRepository } from '../planned-suspensions/planned-suspensions.repository.js';
 import type { GrantState, GrantStatus, SuspensionCause, TerminationCause } from './grant.model.js';
 import {
   answerAccess,
@@ -19,6 +17,7 @@ import {
   type AccessQuestion,
   type GrantTerms,
 } from './grant.rules.js';
+import { AccessViewFollower } from './access-view.follower.js';
 import { GrantHoldingsRepository } from './grant-holdings.repository.js';
 import { GrantsRepository } from './grants.repository.js';
 
@@ -35,16 +34,21 @@ export class GrantsService {
   constructor(
     private readonly grants: GrantsRepository,
     private readonly holdings: GrantHoldingsRepository,
-    private readonly catalogue: CatalogueViewRepository,
-    private readonly plannedSuspensions: PlannedSuspensionsRepository,
+    private readonly accessView: AccessViewFollower,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
-   * Every grant write brings the access check's holdings up to date before its events are published:
-   * a holder told by an event who checks at once gets an answer that knows of it.
+   * Every grant write brings the access check's holdings (stored, and this instance's view) up to date
+   * before its events are published: a holder told by an event who checks at once gets an answer that
+   * knows of it. Other instances' views follow the event.
    */
-  private readonly holdingsFirst = { beforePublish: (grant: GrantState) => this.holdings.record(grant) };
+  private readonly holdingsFirst = {
+    beforePublish: async (grant: GrantState) => {
+      await this.holdings.record(grant);
+      this.accessView.view.recordGrant(grant, this.clock());
+    },
+  };
 
   /** Idempotent: the grant's id is its request's, so a redelivered decision issues nothing twice. */
   async issue(terms: GrantTerms, by: Actor | undefined): Promise<void> {
@@ -78,29 +82,22 @@ export class GrantsService {
   }
 
   /**
-   * Asked by the provider's system before it serves data (or by the holder about itself, or DIC).
-   * Reads one entry, one service, and the holder's grants for the entry.
+   * Asked by the provider's system before it serves data (or by the holder about itself, or DIC), per
+   * request: answered from this instance's view in memory (access-view.ts), with how fresh it is.
    */
-  async check(q: AccessQuestion, by: Actor) {
-    const entry = await this.catalogue.entry(q.entryId);
+  check(q: AccessQuestion, by: Actor) {
+    const { view } = this.accessView;
+    const facts = view.facts(q);
     const mayAsk =
       seesEverything(by) ||
-      (entry && actsAsProviderOf(by, entry.ownerAgency)) ||
+      (facts.entry && actsAsProviderOf(by, facts.entry.ownerAgency)) ||
       actsAsConsumerOf(by, q.holderAgency);
     if (!mayAsk)
       unwrap(
         forbidden('not-party', "only the entry's provider, the holder itself, DIC and auditors check access"),
       );
-    const [service, serviceUnderPlannedSuspension, grants] = await Promise.all([
-      q.serviceId ? this.catalogue.service(q.serviceId) : null,
-      q.serviceId ? this.plannedSuspensions.inEffectFor(q.serviceId) : false,
-      this.holdings.of(q.holderAgency, q.entryId),
-    ]);
     const now = this.clock();
-    return {
-      ...answerAccess(q, { entry, service, serviceUnderPlannedSuspension, grants }, now),
-      checkedAt: now.toISOString(),
-    };
+    return { ...answerAccess(q, facts, now), checkedAt: now.toISOString(), asOf: view.freshness() };
   }
 
   suspend(

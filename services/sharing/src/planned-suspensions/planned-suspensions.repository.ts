@@ -59,6 +59,11 @@ export class PlannedSuspensionsRepository extends AggregateRepositoryOf<PlannedS
     return (await this.flags.exists({ _id: serviceId })) !== null;
   }
 
+  /** Every service under a planned suspension now: few documents, one per such service. */
+  async servicesInEffect(): Promise<string[]> {
+    return (await this.flags.find({}, { _id: 1 }).lean()).map((f) => f._id);
+  }
+
   async flagService(serviceId: string, suspensionId: string | null): Promise<void> {
     if (suspensionId)
       await this.flags.updateOne({ _id: serviceId }, { $set: { suspensionId } }, { upsert: true });
