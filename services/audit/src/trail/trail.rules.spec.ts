@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { GENESIS_HASH, type MessageHeader, type ReceivedMessage } from './entry.model.js';
-import { entryHash, entryKey, factsOf, nextEntry } from './trail.rules.js';
+import { entryHash, entryKey, entryOf, factsOf, nextEntry, unhashedFields } from './trail.rules.js';
 
 const EVENT_ID = '0197a1b2-8000-7000-8000-000000000001';
 const TRACE_ID = `${'a'.repeat(31)}3`;
@@ -121,5 +121,15 @@ describe('the next link of the chain', () => {
       assert.notEqual(entryHash({ ...entry, ...changed }), entry.hash, JSON.stringify(changed));
     const stored = { ...entry, _id: 1, extra: 'ignored' } as typeof entry;
     assert.equal(entryHash(stored), entry.hash, 'a stored document’s other fields do not count');
+  });
+});
+
+describe('what an entry is, as served', () => {
+  it('is its hashed content and its hash: a field stored beside them is neither served nor taken for part of it', () => {
+    const entry = nextEntry(message(), { seq: 0, hash: GENESIS_HASH }, at);
+    const stored = { _id: 1, ...entry, approvedBy: 'director', constructor: 'x' };
+    assert.deepEqual(entryOf(stored), entry);
+    assert.deepEqual(unhashedFields(stored, '_id'), ['approvedBy', 'constructor']);
+    assert.deepEqual(unhashedFields(entry), []);
   });
 });
