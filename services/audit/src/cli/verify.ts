@@ -5,6 +5,10 @@
  *   npm run audit:verify -- --mongo-url mongodb://…/lgsp_audit --public-key audit-public.pem [--from N] [--to M]
  *   npm run audit:verify -- --archive a.ndjson [b.ndjson …] [--public-key audit-public.pem]
  *
+ * `--checkpoints FILE` (repeatable) adds checkpoints kept outside the store — published ones collected
+ * from `lgsp.audit.checkpoint.signed`, or an earlier `GET /audit/checkpoints` — so that deleting a
+ * checkpoint from the store cannot hide a rewrite of the history it signed.
+ *
  * Prints the report as JSON; exits 0 when the trail verifies, 1 when it is broken, 2 on bad usage.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
@@ -13,7 +17,8 @@ import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
 import { RuleViolationError } from '@openlgsp/domain';
 import { trustedKeys, type Checkpoint } from '../checkpoints/checkpoint.rules.js';
-import { ArchiveFormatError, parseArchive, verifyArchive } from '../retention/archive.format.js';
+import { ArchiveFormatError, verifyArchiveFile } from '../retention/archive.format.js';
+import { CheckpointFileError, checkpointsFromText } from '../checkpoints/checkpoint-file.js';
 import { ArchivesStore } from '../retention/archives.store.js';
 import { TrailStore } from '../trail/trail.store.js';
 import type { VerificationReport } from '../verification/chain.rules.js';
@@ -32,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
         from: { type: 'string' },
         to: { type: 'string' },
         archive: { type: 'string', multiple: true },
+        checkpoints: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -41,8 +47,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (values.help || (!values['mongo-url'] && !values.archive)) {
     process.stderr.write(
-      'usage: verify --mongo-url URL --public-key PEM [--db NAME] [--from N] [--to M]\n' +
-        '       verify --archive FILE [--archive FILE …] [--public-key PEM]\n',
+      'usage: verify --mongo-url URL --public-key PEM [--db NAME] [--from N] [--to M] [--checkpoints FILE …]\n' +
+        '       verify --archive FILE [--archive FILE …] [--public-key PEM] [--checkpoints FILE …]\n',
     );
     return values.help ? 0 : 2;
   }
@@ -51,10 +57,18 @@ export async function main(argv: string[]): Promise<number> {
     : undefined;
   let report: VerificationReport | undefined;
   try {
-    report = values.archive ? await archives(values.archive, key) : await store(values, key);
+    const kept: Checkpoint[] = [];
+    for (const file of values.checkpoints ?? [])
+      kept.push(...checkpointsFromText(await readFile(file, 'utf8')));
+    report = values.archive ? await archives(values.archive, kept, key) : await store(values, kept, key);
   } catch (err) {
-    // A range that reaches into the archives, an unreadable archive: say so, not a stack trace.
-    if (!(err instanceof RuleViolationError) && !(err instanceof ArchiveFormatError)) throw err;
+    // A range that reaches into the archives, an unreadable archive or checkpoints file: say so, not a stack trace.
+    if (
+      !(err instanceof RuleViolationError) &&
+      !(err instanceof ArchiveFormatError) &&
+      !(err instanceof CheckpointFileError)
+    )
+      throw err;
     process.stderr.write(`${err.message}\n`);
     return 2;
   }
@@ -68,16 +82,20 @@ export async function main(argv: string[]): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-async function archives(files: string[], key?: KeyObject): Promise<VerificationReport | undefined> {
+async function archives(
+  files: string[],
+  kept: Checkpoint[],
+  key?: KeyObject,
+): Promise<VerificationReport | undefined> {
   let after: { lastSeq: number; lastHash: string } | undefined;
   let total: VerificationReport | undefined;
   for (const file of files) {
-    const archive = parseArchive(await readFile(file, 'utf8'));
     if (!key) process.stderr.write(`${file}: no --public-key given; trusting the key the archive carries\n`);
-    const report = verifyArchive(
-      archive,
-      trustedKeys(key ?? createPublicKey(archive.header.publicKeyPem)),
+    const { header, report } = await verifyArchiveFile(
+      file,
+      (h) => trustedKeys(key ?? createPublicKey(h.publicKeyPem)),
       after,
+      kept,
     );
     total = {
       ...report,
@@ -86,13 +104,14 @@ async function archives(files: string[], key?: KeyObject): Promise<VerificationR
       checkpointsChecked: (total?.checkpointsChecked ?? 0) + report.checkpointsChecked,
     };
     if (!report.ok) return total;
-    after = { lastSeq: archive.header.toSeq, lastHash: archive.header.lastHash };
+    after = { lastSeq: header.toSeq, lastHash: header.lastHash };
   }
   return total;
 }
 
 async function store(
   values: { 'mongo-url'?: string; db?: string; from?: string; to?: string },
+  kept: Checkpoint[],
   key?: KeyObject,
 ): Promise<VerificationReport | undefined> {
   if (!key) {
@@ -131,7 +150,7 @@ async function store(
     const cut = await new ArchivesStore(connection).last();
     return await verifyStoredTrail(
       trail,
-      { checkpoints, keys: trustedKeys(key), ...(cut ? { cut } : {}) },
+      { checkpoints: [...checkpoints, ...kept], keys: trustedKeys(key), ...(cut ? { cut } : {}) },
       range,
     );
   } finally {
