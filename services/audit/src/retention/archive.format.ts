@@ -121,14 +121,26 @@ const ENTRY_LINE = Buffer.from('{"kind":"entry",');
 async function* linesOf(file: string): AsyncGenerator<Buffer[]> {
   let rest: Buffer | undefined;
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    const data = rest ? Buffer.concat([rest, chunk]) : chunk;
     const lines: Buffer[] = [];
     let start = 0;
-    for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, start)) {
-      if (nl > start) lines.push(data.subarray(start, nl));
+    let nl = chunk.indexOf(10);
+    if (rest) {
+      // Only the line cut at the chunk's edge is copied, never the whole chunk.
+      if (nl === -1) {
+        rest = Buffer.concat([rest, chunk]);
+        continue;
+      }
+      const joined = Buffer.concat([rest, chunk.subarray(0, nl)]);
+      if (joined.length > 0) lines.push(joined);
+      start = nl + 1;
+      nl = chunk.indexOf(10, start);
+      rest = undefined;
+    }
+    for (; nl !== -1; nl = chunk.indexOf(10, start)) {
+      if (nl > start) lines.push(chunk.subarray(start, nl));
       start = nl + 1;
     }
-    rest = start < data.length ? data.subarray(start) : undefined;
+    rest = start < chunk.length ? chunk.subarray(start) : undefined;
     yield lines;
   }
   if (rest && rest.length > 0) yield [rest];

@@ -31,6 +31,15 @@ export function canonicalJson(value: unknown): string {
   }
 }
 
+/** Characters JSON.stringify would escape (or check: surrogates, paired or lone); most text has none. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
+/** A string as JSON.stringify writes it, without calling it for the common case of nothing to escape. */
+function quoted(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
 /**
  * The canonical JSON of `record`'s members named in `fields`, which must be in JCS order already:
  * what canonicalJson gives for the picked object, without building it or sorting its keys each time
@@ -46,7 +55,7 @@ export function canonicalJsonOf(record: Record<string, unknown>, fields: readonl
     out += `"${field}":`;
     switch (typeof value) {
       case 'string':
-        out += JSON.stringify(value);
+        out += quoted(value);
         break;
       case 'boolean':
         out += value ? 'true' : 'false';
@@ -73,7 +82,7 @@ function canonicalArray(items: unknown[]): string {
       typeof item.name === 'string' &&
       typeof item.value === 'string' &&
       Object.keys(item).length === 2
-        ? `{"name":${JSON.stringify(item.name)},"value":${JSON.stringify(item.value)}}`
+        ? `{"name":${quoted(item.name)},"value":${quoted(item.value)}}`
         : canonicalJson(item);
   }
   return `${out}]`;
