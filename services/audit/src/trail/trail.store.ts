@@ -74,8 +74,9 @@ const MAX_HOLD_MS = 1_000;
  * The append-only trail, written by one writer at a time even with several audit instances.
  *
  * The chain's head is one document, `{ seq, hash, pending }`. To append, a writer claims the next
- * place with a conditional update of that document (only one claim can match), inserts the entry
- * with `_id` = its sequence number, and advances the head, releasing the claim. An entry's place is
+ * place with a conditional update of that document (only one claim can match), inserts the entries
+ * of a batch with `_id` = their sequence numbers (one ordered insertMany), and advances the head over
+ * them in one write, releasing the claim or claiming the next place. An entry's place is
  * unique (`_id`) and so is its key (the event's identity), so neither a fork nor a second copy of
  * an event can be stored; holding the claim is what tells the two refusals apart: a duplicate-key
  * error under our own claim means the event is already in the trail.
@@ -328,6 +329,36 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
   async get(seq: number): Promise<TrailEntry | undefined> {
     const doc = await this.entries.findOne({ _id: seq });
     return doc ? toEntry(doc) : undefined;
+  }
+
+  /**
+   * The entries from `fromSeq` to `toSeq` as stored, a store batch at a time, reading ahead: the next
+   * batch is asked for before this one is handed over, so the store fetches it while the caller works
+   * (verification hashes one batch while the next one is read).
+   */
+  async *rangeBatches(
+    fromSeq: number,
+    toSeq = Number.MAX_SAFE_INTEGER,
+    size = 1_000,
+  ): AsyncGenerator<TrailEntry[]> {
+    const cursor = this.entries
+      .find({ _id: { $gte: fromSeq, $lte: toSeq } })
+      .sort({ _id: 1 })
+      .batchSize(size);
+    const nextBatch = async () =>
+      (await cursor.hasNext()) ? cursor.readBufferedDocuments().map(storedEntry) : undefined;
+    let ahead = nextBatch();
+    try {
+      for (;;) {
+        const batch = await ahead;
+        if (!batch) return;
+        ahead = nextBatch();
+        yield batch;
+      }
+    } finally {
+      ahead.catch(() => undefined);
+      await cursor.close().catch(() => undefined);
+    }
   }
 
   /** The entries from `fromSeq` to `toSeq` in sequence order, streamed, as stored (for verification and archives). */
