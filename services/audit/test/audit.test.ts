@@ -15,7 +15,7 @@ import {
   type ServiceUnderTest,
 } from '@openlgsp/http/testing';
 import type { Connection } from 'mongoose';
-import { main as verifyCli } from '../src/cli/verify.js';
+import { main } from '../src/cli/verify.js';
 import { trustedKeys, type Checkpoint } from '../src/checkpoints/checkpoint.rules.js';
 import { parseArchive, verifyArchive } from '../src/retention/archive.format.js';
 import type { TrailEntry } from '../src/trail/entry.model.js';
@@ -52,6 +52,10 @@ after(async () => {
   await sut?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** The command-line tool, its report and messages kept out of the test's output. */
+const discard = { write: () => true };
+const verifyCli = (argv: string[]) => main(argv, { out: discard, err: discard });
 
 /** The service's own connection (a restart opens a new one). */
 const connection = () => sut.app.get<Connection>(MONGO_CONNECTION);

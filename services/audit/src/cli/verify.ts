@@ -24,7 +24,16 @@ import { TrailStore } from '../trail/trail.store.js';
 import type { VerificationReport } from '../verification/chain.rules.js';
 import { verifyStoredTrail } from '../verification/verification.service.js';
 
-export async function main(argv: string[]): Promise<number> {
+/** Where the report and the messages go (a test passes its own, to keep its output quiet). */
+export interface Output {
+  out: { write(text: string): unknown };
+  err: { write(text: string): unknown };
+}
+
+export async function main(
+  argv: string[],
+  io: Output = { out: process.stdout, err: process.stderr },
+): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -42,11 +51,11 @@ export async function main(argv: string[]): Promise<number> {
       },
     }));
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
+    io.err.write(`${(err as Error).message}\n`);
     return 2;
   }
   if (values.help || (!values['mongo-url'] && !values.archive)) {
-    process.stderr.write(
+    io.err.write(
       'usage: verify --mongo-url URL --public-key PEM [--db NAME] [--from N] [--to M] [--checkpoints FILE …]\n' +
         '       verify --archive FILE [--archive FILE …] [--public-key PEM] [--checkpoints FILE …]\n',
     );
@@ -60,7 +69,9 @@ export async function main(argv: string[]): Promise<number> {
     const kept: Checkpoint[] = [];
     for (const file of values.checkpoints ?? [])
       kept.push(...checkpointsFromText(await readFile(file, 'utf8')));
-    report = values.archive ? await archives(values.archive, kept, key) : await store(values, kept, key);
+    report = values.archive
+      ? await archives(values.archive, kept, io, key)
+      : await store(values, kept, io, key);
   } catch (err) {
     // A range that reaches into the archives, an unreadable archive or checkpoints file: say so, not a stack trace.
     if (
@@ -69,12 +80,12 @@ export async function main(argv: string[]): Promise<number> {
       !(err instanceof CheckpointFileError)
     )
       throw err;
-    process.stderr.write(`${err.message}\n`);
+    io.err.write(`${err.message}\n`);
     return 2;
   }
   if (!report) return 2;
-  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  process.stderr.write(
+  io.out.write(`${JSON.stringify(report, null, 2)}\n`);
+  io.err.write(
     report.ok
       ? `the trail verifies: entries ${report.fromSeq ?? '-'}..${report.toSeq ?? '-'}, ${report.checkpointsChecked} checkpoints\n`
       : `BROKEN at entry ${report.firstBreak!.seq} (${report.firstBreak!.code}): ${report.firstBreak!.reason}\n`,
@@ -85,12 +96,13 @@ export async function main(argv: string[]): Promise<number> {
 async function archives(
   files: string[],
   kept: Checkpoint[],
+  io: Output,
   key?: KeyObject,
 ): Promise<VerificationReport | undefined> {
   let after: { lastSeq: number; lastHash: string } | undefined;
   let total: VerificationReport | undefined;
   for (const file of files) {
-    if (!key) process.stderr.write(`${file}: no --public-key given; trusting the key the archive carries\n`);
+    if (!key) io.err.write(`${file}: no --public-key given; trusting the key the archive carries\n`);
     const { header, report } = await verifyArchiveFile(
       file,
       (h) => trustedKeys(key ?? createPublicKey(h.publicKeyPem)),
@@ -112,12 +124,11 @@ async function archives(
 async function store(
   values: { 'mongo-url'?: string; db?: string; from?: string; to?: string },
   kept: Checkpoint[],
+  io: Output,
   key?: KeyObject,
 ): Promise<VerificationReport | undefined> {
   if (!key) {
-    process.stderr.write(
-      '--public-key is required to verify the store (the key you trust, not one it holds)\n',
-    );
+    io.err.write('--public-key is required to verify the store (the key you trust, not one it holds)\n');
     return undefined;
   }
   const range: { fromSeq?: number; toSeq?: number } = {};
@@ -129,7 +140,7 @@ async function store(
     if (raw === undefined) continue;
     const n = Number(raw);
     if (!Number.isSafeInteger(n) || n < 1) {
-      process.stderr.write(`--${name} must be a positive whole number\n`);
+      io.err.write(`--${name} must be a positive whole number\n`);
       return undefined;
     }
     range[field] = n;
