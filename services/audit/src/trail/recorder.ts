@@ -55,6 +55,21 @@ export function received(m: JsMsg): ReceivedMessage {
 
 /** The most messages one append takes: one insert of this many entries, one move of the head. */
 export const MAX_BATCH = 500;
+/** …and at most about this many bytes of message bodies (entries hold them base64, a third more). */
+export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+/** How many of the first waiting messages make the next batch: by count and size, one at least. */
+export function batchLength(waiting: readonly { message: { data: Uint8Array } }[]): number {
+  let bytes = 0;
+  let n = 0;
+  while (
+    n < waiting.length &&
+    n < MAX_BATCH &&
+    (n === 0 || bytes + waiting[n]!.message.data.length <= MAX_BATCH_BYTES)
+  )
+    bytes += waiting[n++]!.message.data.length;
+  return n;
+}
+
 /** Messages received but not yet appended; beyond this the consumers wait (JetStream holds the rest). */
 const MAX_WAITING = 4 * MAX_BATCH;
 
@@ -152,7 +167,7 @@ export class TrailRecorder implements OnApplicationBootstrap, OnApplicationShutd
 
   private async drain(): Promise<void> {
     while (this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, MAX_BATCH);
+      const batch = this.waiting.splice(0, batchLength(this.waiting));
       for (const wake of this.roomWaiters.splice(0)) wake();
       await this.commit(batch);
     }
