@@ -206,6 +206,34 @@ describe('recording', () => {
     const seqs = (await entries('&stream=INCIDENTS')).map((e) => e.seq);
     assert.equal(new Set(seqs).size, 40);
   });
+  it('never forks the chain when two writers append overlapping batches at once', async () => {
+    const a = new TrailStore(connection(), clock);
+    const b = new TrailStore(connection(), clock);
+    const message = (i: number) => ({
+      stream: 'INCIDENTS',
+      streamSeq: 300_000 + i,
+      subject: 'lgsp.incidents.overlap',
+      headers: [],
+      data: new TextEncoder().encode(`overlap ${i}`),
+    });
+    const range = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, k) => message(from + k));
+    // Both writers get messages 20..39 (a redelivery to another instance), each its own as well.
+    const [fromA, fromB] = await Promise.all([
+      a.appendBatch(range(0, 40)),
+      b.appendBatch([...range(20, 40), ...range(40, 60)]),
+    ]);
+    const recorded = [...fromA, ...fromB].filter((o) => !o.duplicate);
+    assert.equal(recorded.length, 60, 'each message once, whichever writer');
+    const report = await verification();
+    assert.equal(report.ok, true, JSON.stringify(report.firstBreak));
+    const stored = (await entries('&stream=INCIDENTS')).filter(
+      (e) => e.natsSubject === 'lgsp.incidents.overlap',
+    );
+    assert.equal(new Set(stored.map((e) => e.streamSeq)).size, 60);
+    assert.equal(stored.length, 60);
+  });
+
   it('appends a batch with one insert and one move of the head, each message once even when copies fall inside it', async () => {
     const trail = new TrailStore(connection(), clock);
     const message = (i: number) => ({
