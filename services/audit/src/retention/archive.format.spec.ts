@@ -90,6 +90,22 @@ describe('an archive file, verified streamed (README "How to verify the audit tr
     }
   });
 
+  it('holds the archive to checkpoints the verifier kept (audit:verify --checkpoints)', async () => {
+    const file = archive(30);
+    const original = parseArchive(readFileSync(file, 'utf8'));
+    const kept = signCheckpoint(original.entries[9]!, new Date(), privateKey);
+    const agreed = await verifyArchiveFile(file, keys, undefined, [kept]);
+    assert.deepEqual([agreed.report.ok, agreed.report.checkpointsChecked], [true, 2]);
+    // What the verifier kept says entry 10 hashed otherwise: this archive rewrote history.
+    const other = signCheckpoint({ seq: 10, hash: 'e'.repeat(64) }, new Date(), privateKey);
+    const { report } = await verifyArchiveFile(file, keys, undefined, [other]);
+    assert.deepEqual([report.firstBreak?.seq, report.firstBreak?.code], [10, 'checkpoint-mismatch']);
+    const { report: forged } = await verifyArchiveFile(file, keys, undefined, [
+      { ...kept, hash: 'f'.repeat(64) },
+    ]);
+    assert.deepEqual([forged.firstBreak?.seq, forged.firstBreak?.code], [10, 'forged-checkpoint']);
+  });
+
   it('refuses what is not an archive', async () => {
     const file = join(dir, 'not.ndjson');
     writeFileSync(file, '{"kind":"entry"}\n');
