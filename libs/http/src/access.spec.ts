@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { accessData, isAuditedCall } from './access.js';
+import { accessData, isAuditedCall, refusalWindowOptionsFromEnv } from './access.js';
 
 describe('access events', () => {
   it('audits state-changing calls and refusals, not successful reads', () => {
@@ -47,5 +47,36 @@ describe('access events', () => {
     assert.deepEqual(data.caller, { anonymous: true });
     assert.equal(data.route, 'unmatched');
     assert.equal('resourceIds' in data, false);
+  });
+
+  it('names an anonymous caller by address, and a count of identical refusals with its period', () => {
+    const data = accessData('catalogue', {
+      method: 'POST',
+      route: '/catalogue/agencies',
+      params: {},
+      status: 401,
+      trace: {},
+      durationMs: 1,
+      at: new Date('2025-01-01T00:00:09Z'),
+      address: '10.0.0.1',
+      count: 42,
+      since: new Date('2025-01-01T00:00:00Z'),
+    });
+    assert.deepEqual(data.caller, { anonymous: true, address: '10.0.0.1' });
+    assert.equal(data.count, 42);
+    assert.equal(data.since, '2025-01-01T00:00:00.000Z');
+    assert.equal(data.at, '2025-01-01T00:00:09.000Z');
+  });
+
+  it('reads the refusal window from the environment, refusing nonsense', () => {
+    assert.deepEqual(refusalWindowOptionsFromEnv({}), { windowMs: 10_000, alone: 5, maxSources: 10_000 });
+    assert.deepEqual(
+      refusalWindowOptionsFromEnv({ ACCESS_REFUSAL_WINDOW_MS: '2000', ACCESS_REFUSALS_ALONE: '0' }),
+      { windowMs: 2_000, alone: 0, maxSources: 10_000 },
+    );
+    assert.throws(
+      () => refusalWindowOptionsFromEnv({ ACCESS_REFUSAL_WINDOW_MS: 'soon' }),
+      /ACCESS_REFUSAL_WINDOW_MS/,
+    );
   });
 });

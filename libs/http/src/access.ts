@@ -4,6 +4,7 @@ import { CLOCK, EventPublisher, createEvent, systemClock, type Clock } from '@op
 import { createLogger, injectTraceContext } from '@openlgsp/telemetry';
 import { Counter, register } from 'prom-client';
 import { SERVICE_NAME } from './problem.filter.js';
+import { RefusalWindows, type RefusalWindowOptions } from './refusals.js';
 
 export const ACCESS_RECORDED_TYPE = 'vn.openlgsp.audit.access.recorded.v1';
 const ACCESS_RECORDED_SCHEMA = 'https://contracts.openlgsp.vn/events/audit/access.recorded.v1.json';
@@ -20,8 +21,15 @@ export interface AccessRecord {
   trace: { traceparent?: string; tracestate?: string };
   durationMs: number;
   at: Date;
+  /** The network address the call came from (reported for anonymous callers only). */
+  address?: string;
+  /** Identical refusals this record stands for (RefusalWindows); `since` is the first, `at` the last. */
+  count?: number;
+  since?: Date;
 }
 
+/** Refusals: unauthenticated, forbidden, or over a rate limit. */
+const REFUSED = new Set([401, 403, 429]);
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const METHODS = new Set(['GET', 'HEAD', 'OPTIONS', ...STATE_CHANGING]);
 
@@ -53,11 +61,22 @@ export function accessData(service: string, record: AccessRecord) {
           roles: p.roles.slice(0, 16),
           via: p.via,
         }
-      : { anonymous: true },
+      : { anonymous: true, ...(record.address ? { address: record.address.slice(0, 64) } : {}) },
     durationMs: Math.max(0, Math.round(record.durationMs * 1000) / 1000),
     at: record.at.toISOString(),
+    ...(record.count !== undefined && record.since
+      ? { count: record.count, since: record.since.toISOString() }
+      : {}),
   };
 }
+
+const refusals =
+  (register.getSingleMetric('lgsp_access_refusals_total') as Counter<string>) ??
+  new Counter({
+    name: 'lgsp_access_refusals_total',
+    help: 'Calls refused (401, 403, 429), each counted, also when reported within a count of identical refusals',
+    labelNames: ['status', 'caller'],
+  });
 
 const reported =
   (register.getSingleMetric('lgsp_access_events_reported_total') as Counter<string>) ??
@@ -78,6 +97,9 @@ export class AccessReporter implements BeforeApplicationShutdown {
   private readonly inFlight = new Set<Promise<void>>();
   /** Waits between attempts: the call has long been answered, so a few quick retries, then it is counted lost. */
   retryDelaysMs = [200, 1_000, 3_000];
+  /** Anonymous refusals, counted per source so a flood cannot pad the trail (refusals.ts). */
+  readonly refusals: RefusalWindows;
+  private sweeper?: NodeJS.Timeout;
 
   constructor(
     private readonly publisher: EventPublisher,
@@ -85,12 +107,42 @@ export class AccessReporter implements BeforeApplicationShutdown {
     @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {
     this.logger = createLogger(service);
+    // Real time, not the domain clock: a window is about how fast calls come.
+    this.refusals = new RefusalWindows(refusalWindowOptionsFromEnv());
   }
 
   /** Fire and forget; `settled()` lets a test or a shutdown wait for what is in flight. */
   report(record: AccessRecord): void {
+    if (REFUSED.has(record.status)) {
+      refusals.inc({
+        status: String(record.status),
+        caller: record.principal ? 'authenticated' : 'anonymous',
+      });
+      if (!record.principal) {
+        const alone = this.refusals.admit(record);
+        this.sweep();
+        if (!alone) return;
+      } else delete record.address;
+    } else delete record.address;
+    this.sendInFlight(record);
+  }
+
+  private sendInFlight(record: AccessRecord): void {
     const sending = this.send(record).finally(() => this.inFlight.delete(sending));
     this.inFlight.add(sending);
+  }
+
+  /** Reports the counts of the windows that ended; ticks while any source is being counted. */
+  private sweep(all = false): void {
+    for (const { record, count, since, until } of this.refusals.due(all))
+      this.sendInFlight({ ...record, params: {}, count, since, at: until });
+    if (this.refusals.size === 0 || all) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    } else if (!this.sweeper) {
+      this.sweeper = setInterval(() => this.sweep(), Math.min(1_000, this.refusals.options.windowMs));
+      this.sweeper.unref();
+    }
   }
 
   async settled(): Promise<void> {
@@ -99,6 +151,7 @@ export class AccessReporter implements BeforeApplicationShutdown {
 
   /** Calls answered just before a shutdown still reach the trail (bounded: a dead NATS must not hang it). */
   async beforeApplicationShutdown(): Promise<void> {
+    this.sweep(true);
     await Promise.race([this.settled(), new Promise((r) => setTimeout(r, 5_000).unref())]);
   }
 
@@ -149,5 +202,25 @@ export function captureTrace(): { traceparent?: string; tracestate?: string } {
   return {
     ...(carrier.traceparent ? { traceparent: carrier.traceparent } : {}),
     ...(carrier.tracestate ? { tracestate: carrier.tracestate } : {}),
+  };
+}
+
+/**
+ * ACCESS_REFUSAL_WINDOW_MS (10 s) and ACCESS_REFUSALS_ALONE (5): per window, how many identical
+ * anonymous refusals of one address are reported one by one before the rest are counted into one.
+ */
+export function refusalWindowOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RefusalWindowOptions {
+  const int = (name: string, fallback: number, min: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || n < min)
+      throw new Error(`${name} must be a whole number ≥ ${min}, not ${raw}`);
+    return n;
+  };
+  return {
+    windowMs: int('ACCESS_REFUSAL_WINDOW_MS', 10_000, 100),
+    alone: int('ACCESS_REFUSALS_ALONE', 5, 0),
+    maxSources: 10_000,
   };
 }

@@ -110,6 +110,7 @@ export async function createApp(
         trace: (request as { lgspTrace?: { traceparent?: string } }).lgspTrace ?? {},
         durationMs: reply.elapsedTime,
         at: new Date(),
+        address: request.ip,
       });
   });
 

@@ -31,7 +31,8 @@ before(async () => {
     service: 'catalogue',
     appModule: async () => ((await import(CATALOGUE_DIST)) as { AppModule: Type<unknown> }).AppModule,
     engines,
-    env: { MONGO_URL: base },
+    // Short refusal windows, so the count of a flood is reported within the test.
+    env: { MONGO_URL: base, ACCESS_REFUSAL_WINDOW_MS: '2000', ACCESS_REFUSALS_ALONE: '5' },
   });
 });
 after(async () => {
@@ -104,13 +105,82 @@ describe('access events from the catalogue', () => {
     });
     assert.equal(refused.status, 403);
     const [anon] = await trail(`traceId=${anonymous.traceId}`, 1);
-    assert.deepEqual((anon!.payload as { caller: unknown }).caller, { anonymous: true });
+    assert.deepEqual((anon!.payload as { caller: unknown }).caller, {
+      anonymous: true,
+      address: '127.0.0.1',
+    });
     assert.deepEqual((anon!.payload as { resourceIds: unknown }).resourceIds, { code: 'SKHCN' });
     assert.equal(anon!.subject, 'SKHCN');
     assert.equal((anon!.payload as { status: number }).status, 401);
     const [denied] = await trail(`traceId=${forbidden.traceId}`, 1);
     assert.equal(denied!.agency, 'SYT');
     assert.equal((denied!.payload as { status: number }).status, 403);
+  });
+
+  it('counts a flood of anonymous refusals from one address into a few entries; every refusal is still counted', async () => {
+    // 401 today; a rate limit in front may answer 429 to part of the flood: both are refusals.
+    const counted = async () => {
+      const text = (await catalogue.request('GET', '/catalogue/metrics')).body as string;
+      const of = (status: number) =>
+        Number(
+          text
+            .split('\n')
+            .find((l) => l.startsWith(`lgsp_access_refusals_total{status="${status}",caller="anonymous"}`))
+            ?.split(' ')
+            .pop() ?? 0,
+        );
+      return of(401) + of(429);
+    };
+    const countedBefore = await counted();
+    const since = new Date().toISOString();
+    const FLOOD = 300;
+    for (let i = 0; i < FLOOD; i += 20)
+      await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          const answer = await catalogue.request('PUT', '/catalogue/agencies/SFLOOD', {
+            body: { name: 'x', level: 'province' },
+          });
+          assert.ok([401, 429].includes(answer.status), String(answer.status));
+        }),
+      );
+    assert.equal((await counted()) - countedBefore, FLOOD, 'each refusal counted');
+    // The trail: the first five alone, then counts, until all 300 are accounted for.
+    const dic = await audit.token('STTTT', ['dic']);
+    const until = Date.now() + 30_000;
+    type Access = {
+      method: string;
+      route: string;
+      status: number;
+      count?: number;
+      since?: string;
+      at: string;
+      caller: { address?: string };
+    };
+    let flood: Access[] = [];
+    for (;;) {
+      const page = await audit.request(
+        'GET',
+        `/audit/entries?limit=200&type=vn.openlgsp.audit.access.recorded.v1&from=${since}`,
+        { token: dic },
+      );
+      assert.equal(page.status, 200, JSON.stringify(page.body));
+      flood = (page.body.items as EntryView[])
+        .map((e) => e.payload as Access)
+        .filter((p) => p.method === 'PUT' && p.route === '/catalogue/agencies/:code');
+      if (flood.reduce((n, p) => n + (p.count ?? 1), 0) >= FLOOD || Date.now() > until) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(
+      flood.reduce((n, p) => n + (p.count ?? 1), 0),
+      FLOOD,
+      'the counts account for every refusal',
+    );
+    const alone = flood.filter((p) => p.count === undefined);
+    // Five alone per source and window (one may have gone to the previous test's refusal of the same route).
+    assert.ok(alone.length >= 4 && alone.length <= 10, `five alone per status: ${alone.length}`);
+    assert.ok(flood.length <= 10 + 12, `a few entries, not ${FLOOD}: ${flood.length}`);
+    assert.ok(flood.every((p) => p.caller.address === '127.0.0.1'));
+    assert.ok(flood.every((p) => p.count === undefined || p.since! <= p.at));
   });
 
   it('keeps reads out of the trail, and the chain verifies', async () => {

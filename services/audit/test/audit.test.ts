@@ -15,11 +15,12 @@ import {
   type ServiceUnderTest,
 } from '@openlgsp/http/testing';
 import type { Connection } from 'mongoose';
-import { main as verifyCli } from '../src/cli/verify.js';
+import { main } from '../src/cli/verify.js';
 import { trustedKeys, type Checkpoint } from '../src/checkpoints/checkpoint.rules.js';
 import { parseArchive, verifyArchive } from '../src/retention/archive.format.js';
 import type { TrailEntry } from '../src/trail/entry.model.js';
-import { TrailStore } from '../src/trail/trail.store.js';
+import { TrailStore, type EntryDoc } from '../src/trail/trail.store.js';
+import { linked } from '../src/trail/trail.rules.js';
 import { CheckpointsService } from '../src/checkpoints/checkpoints.service.js';
 
 /**
@@ -51,6 +52,10 @@ after(async () => {
   await sut?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** The command-line tool, its report and messages kept out of the test's output. */
+const discard = { write: () => true };
+const verifyCli = (argv: string[]) => main(argv, { out: discard, err: discard });
 
 /** The service's own connection (a restart opens a new one). */
 const connection = () => sut.app.get<Connection>(MONGO_CONNECTION);
@@ -201,6 +206,96 @@ describe('recording', () => {
     const seqs = (await entries('&stream=INCIDENTS')).map((e) => e.seq);
     assert.equal(new Set(seqs).size, 40);
   });
+  it('never forks the chain when two writers append overlapping batches at once', async () => {
+    const a = new TrailStore(connection(), clock);
+    const b = new TrailStore(connection(), clock);
+    const message = (i: number) => ({
+      stream: 'INCIDENTS',
+      streamSeq: 300_000 + i,
+      subject: 'lgsp.incidents.overlap',
+      headers: [],
+      data: new TextEncoder().encode(`overlap ${i}`),
+    });
+    const range = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, k) => message(from + k));
+    // Both writers get messages 20..39 (a redelivery to another instance), each its own as well.
+    const [fromA, fromB] = await Promise.all([
+      a.appendBatch(range(0, 40)),
+      b.appendBatch([...range(20, 40), ...range(40, 60)]),
+    ]);
+    const recorded = [...fromA, ...fromB].filter((o) => !o.duplicate);
+    assert.equal(recorded.length, 60, 'each message once, whichever writer');
+    const report = await verification();
+    assert.equal(report.ok, true, JSON.stringify(report.firstBreak));
+    const stored = (await entries('&stream=INCIDENTS')).filter(
+      (e) => e.natsSubject === 'lgsp.incidents.overlap',
+    );
+    assert.equal(new Set(stored.map((e) => e.streamSeq)).size, 60);
+    assert.equal(stored.length, 60);
+  });
+
+  it('appends a batch with one insert and one move of the head, each message once even when copies fall inside it', async () => {
+    const trail = new TrailStore(connection(), clock);
+    const message = (i: number) => ({
+      stream: 'INCIDENTS',
+      streamSeq: 200_000 + i,
+      subject: 'lgsp.incidents.batch',
+      headers: [],
+      data: new TextEncoder().encode(`batch ${i}`),
+    });
+    const first = await trail.appendBatch([message(1), message(2)]);
+    assert.deepEqual(
+      first.map((o) => o.duplicate),
+      [false, false],
+    );
+    const db = connection().db!;
+    const inserts: number[] = [];
+    const headMoves: number[] = [];
+    const entriesCol = db.collection('entries');
+    const chainCol = db.collection('chain');
+    const insertMany = entriesCol.insertMany.bind(entriesCol);
+    const updateOne = chainCol.updateOne.bind(chainCol);
+    // Count the writes of the next batch (the store's own collections, spied on, not replaced).
+    Object.assign(trail.entries, {
+      insertMany: (docs: unknown[], options: unknown) => {
+        inserts.push(docs.length);
+        return insertMany(docs as never, options as never);
+      },
+    });
+    Object.assign((trail as unknown as { chain: object }).chain, {
+      updateOne: (filter: never, update: never) => {
+        headMoves.push(1);
+        return updateOne(filter, update);
+      },
+    });
+    // 2 is recorded already (a redelivery), 4 comes twice in the batch itself.
+    const batch = [3, 2, 4, 5, 4, 6].map(message);
+    const outcomes = await trail.appendBatch(batch);
+    assert.deepEqual(
+      outcomes.map((o) => o.duplicate),
+      [false, true, false, false, true, false],
+    );
+    const seqs = outcomes.filter((o) => !o.duplicate).map((o) => o.entry!.seq);
+    assert.deepEqual(
+      seqs,
+      seqs.map((_, k) => seqs[0]! + k),
+      'consecutive places',
+    );
+    // One insert that stops at the recorded copy of 2, then one for the rest: never one per entry.
+    assert.deepEqual(inserts, [5, 3]);
+    assert.ok(headMoves.length <= 3, `head moves: ${headMoves.length}`);
+    delete (trail.entries as { insertMany?: unknown }).insertMany;
+    delete ((trail as unknown as { chain: object }).chain as { updateOne?: unknown }).updateOne;
+    const recordedOnce = (await entries('&stream=INCIDENTS')).filter(
+      (e) => e.natsSubject === 'lgsp.incidents.batch',
+    );
+    assert.deepEqual(
+      recordedOnce.map((e) => e.streamSeq).sort(),
+      [1, 2, 3, 4, 5, 6].map((i) => 200_000 + i),
+    );
+    const report = await verification();
+    assert.equal(report.ok, true, JSON.stringify(report.firstBreak));
+  });
 });
 
 describe('checkpoints and verification', () => {
@@ -305,6 +400,100 @@ describe('checkpoints and verification', () => {
     assert.deepEqual([report.firstBreak.seq, report.firstBreak.code], [checkpoint.seq, 'forged-checkpoint']);
     await cps.updateOne({ _id: id as never }, { $set: { hash: checkpoint.hash } });
     assert.equal((await verification()).ok, true);
+  });
+  it('reports a field stored beside an entry outside its hashed content, and never serves it', async () => {
+    const entriesCol = connection().db!.collection<TrailEntry & { _id: number }>('entries');
+    const victim = checkpoint.seq - 2;
+    await entriesCol.updateOne({ _id: victim }, { $set: { approvedBy: 'director', agencyNote: 'ok' } });
+    try {
+      const served = await sut.request('GET', `/audit/entries/${victim}`, { token: dic });
+      assert.equal(served.status, 200);
+      assert.equal('approvedBy' in served.body, false, 'the added field is not served as part of the entry');
+      assert.equal('agencyNote' in served.body, false);
+      const listed = (await entries()).find((e) => e.seq === victim)!;
+      assert.equal('approvedBy' in listed, false);
+      const report = await verification();
+      assert.deepEqual(
+        [report.ok, report.firstBreak.seq, report.firstBreak.code],
+        [false, victim, 'unhashed-fields'],
+      );
+      assert.match(report.firstBreak.reason, /approvedBy/);
+      const keyFile = join(dir, 'audit-public.pem');
+      assert.equal(await verifyCli(['--mongo-url', sut.engines.mongoUrl, '--public-key', keyFile]), 1);
+    } finally {
+      await entriesCol.updateOne({ _id: victim }, { $unset: { approvedBy: '', agencyNote: '' } });
+    }
+    assert.equal((await verification()).ok, true, 'restored');
+  });
+
+  it('holds the store to checkpoints kept outside it: deleting the stored ones does not hide a rewritten history', async () => {
+    const db = connection().db!;
+    const entriesCol = db.collection<EntryDoc>('entries');
+    const chainCol = db.collection<{ _id: string; seq: number; hash: string }>('chain');
+    const cpsCol = db.collection<{ _id: string; seq: number }>('checkpoints');
+    const keyFile = join(dir, 'audit-public.pem');
+    // A verifier kept what GET /audit/checkpoints answered, and the published checkpoint events.
+    const kept = join(dir, 'kept-checkpoints.json');
+    writeFileSync(
+      kept,
+      JSON.stringify((await sut.request('GET', '/audit/checkpoints', { token: dic })).body),
+    );
+    const events = join(dir, 'kept-checkpoint-events.ndjson');
+    const published = await findEvent(sut.js, 'AUDIT', (e) => e.subject === String(checkpoint.seq));
+    writeFileSync(events, `${JSON.stringify(published)}\n`);
+    // Quiet: no append may land while history is rewritten.
+    let head = await connection()
+      .db!.collection('chain')
+      .findOne({ _id: 'head' as never });
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 300));
+      const now = await connection()
+        .db!.collection('chain')
+        .findOne({ _id: 'head' as never });
+      if (now!.seq === head!.seq) break;
+      head = now;
+    }
+    const victim = checkpoint.seq - 2;
+    const original = await entriesCol
+      .find({ _id: { $gte: victim } })
+      .sort({ _id: 1 })
+      .toArray();
+    const originalHead = (await chainCol.findOne({ _id: 'head' }))!;
+    const originalCps = await cpsCol.find({ seq: { $gte: victim } }).toArray();
+    // The forger edits an entry, rebuilds every later link and the head, and deletes the checkpoints signed after it.
+    const rewritten: EntryDoc[] = [];
+    let tip = { seq: victim - 1, hash: original[0]!.prevHash };
+    for (const doc of original) {
+      const { _id, hash: _hash, seq, prevHash: _prevHash, recordedAt, ...content } = doc;
+      const entry = linked(seq === victim ? { ...content, actor: 'someone-else' } : content, tip, recordedAt);
+      rewritten.push({ _id: entry.seq, ...entry });
+      tip = entry;
+    }
+    await entriesCol.deleteMany({ _id: { $gte: victim } });
+    await entriesCol.insertMany(rewritten);
+    await chainCol.updateOne({ _id: 'head' }, { $set: { hash: tip.hash } });
+    await cpsCol.deleteMany({ seq: { $gte: victim } });
+    try {
+      assert.equal((await verification()).ok, true, 'the store alone no longer tells');
+      const store = ['--mongo-url', sut.engines.mongoUrl, '--public-key', keyFile];
+      assert.equal(await verifyCli([...store, '--checkpoints', kept]), 1);
+      assert.equal(await verifyCli([...store, '--checkpoints', events]), 1);
+      assert.equal(
+        await verifyCli([...store, '--checkpoints', join(dir, 'audit-public.pem')]),
+        2,
+        'not checkpoints',
+      );
+    } finally {
+      await entriesCol.deleteMany({ _id: { $gte: victim } });
+      await entriesCol.insertMany(original);
+      await chainCol.updateOne({ _id: 'head' }, { $set: { hash: originalHead.hash } });
+      await cpsCol.insertMany(originalCps);
+    }
+    assert.equal((await verification()).ok, true, 'restored');
+    assert.equal(
+      await verifyCli(['--mongo-url', sut.engines.mongoUrl, '--public-key', keyFile, '--checkpoints', kept]),
+      0,
+    );
   });
 });
 

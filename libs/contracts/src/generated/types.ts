@@ -532,6 +532,10 @@ export interface AccessRecordedV1 {
      */
     anonymous: boolean;
     /**
+     * The network address an anonymous caller came from, as the service saw it (the source identical refusals are counted by).
+     */
+    address?: string;
+    /**
      * The user (token subject) or the API key id.
      */
     sub?: string;
@@ -555,6 +559,11 @@ export interface AccessRecordedV1 {
    */
   durationMs?: number;
   at: Timestamp;
+  /**
+   * Present when this event stands for several identical refusals of one anonymous source (address, method, route, status) past the first few of a window, so that a flood cannot pad the audit trail: how many, the first answered at `since`, the last at `at`. Path parameters are left out (they may differ).
+   */
+  count?: number;
+  since?: Timestamp;
 }
 
 /**

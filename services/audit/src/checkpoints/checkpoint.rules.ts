@@ -2,6 +2,9 @@ import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:
 import { canonicalJson } from '../trail/canonical.js';
 import type { ChainHead } from '../trail/entry.model.js';
 
+/** The event announcing each checkpoint (a verifier may keep them: see checkpoint-file.ts). */
+export const CHECKPOINT_SIGNED = 'vn.openlgsp.audit.checkpoint.signed.v1';
+
 /** A signed statement that entry `seq` hashed to `hash` at `signedAt`. */
 export interface Checkpoint {
   seq: number;

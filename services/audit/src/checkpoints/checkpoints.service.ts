@@ -11,12 +11,18 @@ import { DuplicateError } from '@openlgsp/persistence';
 import { createLogger } from '@openlgsp/telemetry';
 import { AUDIT_CONFIG, type AuditConfig } from '../config.js';
 import { TrailStore } from '../trail/trail.store.js';
-import { signCheckpoint, trustedKeys, type Checkpoint, type TrustedKeys } from './checkpoint.rules.js';
+import {
+  CHECKPOINT_SIGNED,
+  signCheckpoint,
+  trustedKeys,
+  type Checkpoint,
+  type TrustedKeys,
+} from './checkpoint.rules.js';
 import { checkpointId } from './checkpoint.schema.js';
 import { CheckpointsRepository, checkpointOf } from './checkpoints.repository.js';
 import { loadPublicKeys, loadSigningKey, type SigningKey } from './signing-key.js';
 
-export const CHECKPOINT_SIGNED = 'vn.openlgsp.audit.checkpoint.signed.v1';
+export { CHECKPOINT_SIGNED };
 
 /** Signs the chain head at an interval and on demand, and announces each checkpoint as an event. */
 @Injectable()

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import type { Checkpoint, TrustedKeys } from '../checkpoints/checkpoint.rules.js';
 import { GENESIS_HASH, type TrailEntry } from '../trail/entry.model.js';
 import { ChainVerifier, type VerificationReport } from '../verification/chain.rules.js';
@@ -63,25 +64,45 @@ export function parseArchive(text: string): ParsedArchive {
 
 /**
  * Verifies an archive alone: its chain, its checkpoints, its declared ends; `after` (the previous
- * archive's last hash) also checks the link between two archives.
+ * archive's last hash) also checks the link between two archives; `kept` adds checkpoints the
+ * verifier kept itself (those outside the archive's entries do not count).
  */
 export function verifyArchive(
   archive: ParsedArchive,
   keys: TrustedKeys,
   after?: { lastSeq: number; lastHash: string },
+  kept: Checkpoint[] = [],
 ): VerificationReport {
-  const { header } = archive;
-  const verifier = new ChainVerifier({
+  const verifier = archiveVerifier(archive.header, [...archive.checkpoints, ...kept], keys, after);
+  for (const e of archive.entries) if (!verifier.push(e)) break;
+  return finishArchive(verifier, archive.header, archive.checkpoints);
+}
+
+function archiveVerifier(
+  header: ArchiveHeader,
+  checkpoints: Checkpoint[],
+  keys: TrustedKeys,
+  after?: { lastSeq: number; lastHash: string },
+): ChainVerifier {
+  return new ChainVerifier({
     firstSeq: after ? after.lastSeq + 1 : header.fromSeq,
     firstPrevHash: after ? after.lastHash : header.fromSeq === 1 ? GENESIS_HASH : header.prevHash,
     lastSeq: header.toSeq,
     lastHash: header.lastHash,
-    checkpoints: archive.checkpoints,
+    checkpoints,
     trustedKeys: keys,
+    range: { fromSeq: header.fromSeq, toSeq: header.toSeq },
+    envelopeField: 'kind',
   });
-  for (const e of archive.entries) if (!verifier.push(e)) break;
+}
+
+function finishArchive(
+  verifier: ChainVerifier,
+  header: ArchiveHeader,
+  own: Checkpoint[],
+): VerificationReport {
   const report = verifier.finish();
-  if (report.ok && archive.checkpoints.every((cp) => cp.seq !== header.toSeq))
+  if (report.ok && own.every((cp) => cp.seq !== header.toSeq))
     return {
       ...report,
       ok: false,
@@ -92,4 +113,96 @@ export function verifyArchive(
       },
     };
   return report;
+}
+
+const ENTRY_LINE = Buffer.from('{"kind":"entry",');
+
+/** The lines of a file, streamed as buffers, a chunk's worth at a time (no line is decoded unless asked for). */
+async function* linesOf(file: string): AsyncGenerator<Buffer[]> {
+  let rest: Buffer | undefined;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    const lines: Buffer[] = [];
+    let start = 0;
+    let nl = chunk.indexOf(10);
+    if (rest) {
+      // Only the line cut at the chunk's edge is copied, never the whole chunk.
+      if (nl === -1) {
+        rest = Buffer.concat([rest, chunk]);
+        continue;
+      }
+      const joined = Buffer.concat([rest, chunk.subarray(0, nl)]);
+      if (joined.length > 0) lines.push(joined);
+      start = nl + 1;
+      nl = chunk.indexOf(10, start);
+      rest = undefined;
+    }
+    for (; nl !== -1; nl = chunk.indexOf(10, start)) {
+      if (nl > start) lines.push(chunk.subarray(start, nl));
+      start = nl + 1;
+    }
+    rest = start < chunk.length ? chunk.subarray(start) : undefined;
+    yield lines;
+  }
+  if (rest && rest.length > 0) yield [rest];
+}
+
+const isEntryLine = (line: Buffer) =>
+  line.length > ENTRY_LINE.length &&
+  line.compare(ENTRY_LINE, 0, ENTRY_LINE.length, 0, ENTRY_LINE.length) === 0;
+
+function parseLine(line: Buffer, n: number): Record<string, unknown> {
+  try {
+    return JSON.parse(line.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    throw new ArchiveFormatError(`line ${n} is not JSON`);
+  }
+}
+
+/**
+ * Verifies an archive file as verifyArchive does, streaming: a first pass reads the header and the
+ * checkpoints (entry lines are only recognised, not parsed), a second one checks the entries, so an
+ * archive of any size needs little memory. `keys` may depend on the header (the key it carries).
+ */
+export async function verifyArchiveFile(
+  file: string,
+  keys: TrustedKeys | ((header: ArchiveHeader) => TrustedKeys),
+  after?: { lastSeq: number; lastHash: string },
+  kept: Checkpoint[] = [],
+): Promise<{ header: ArchiveHeader; report: VerificationReport }> {
+  let header: ArchiveHeader | undefined;
+  const own: Checkpoint[] = [];
+  let n = 0;
+  for await (const lines of linesOf(file))
+    for (const line of lines) {
+      n++;
+      if (n > 1 && isEntryLine(line)) continue;
+      const item = parseLine(line, n);
+      if (n === 1) {
+        if (item.kind !== 'archive' || item.format !== 1)
+          throw new ArchiveFormatError('the first line is not an archive header of format 1');
+        header = item as unknown as ArchiveHeader;
+        continue;
+      }
+      const { kind, ...body } = item;
+      if (kind === 'checkpoint') own.push(body as unknown as Checkpoint);
+      else if (kind !== 'entry')
+        throw new ArchiveFormatError(`line ${n} is neither an entry nor a checkpoint`);
+    }
+  if (!header) throw new ArchiveFormatError('the file is empty');
+  const verifier = archiveVerifier(
+    header,
+    [...own, ...kept],
+    typeof keys === 'function' ? keys(header) : keys,
+    after,
+  );
+  n = 0;
+  verifying: for await (const lines of linesOf(file))
+    for (const line of lines) {
+      if (++n === 1) continue;
+      const fast = isEntryLine(line);
+      const item = parseLine(line, n);
+      if (!fast && item.kind !== 'entry') continue;
+      if (!verifier.push(item as unknown as TrailEntry)) break verifying;
+    }
+  return { header, report: finishArchive(verifier, header, own) };
 }

@@ -6,7 +6,7 @@ import { createLogger, withConsumerSpan } from '@openlgsp/telemetry';
 import { Counter, register } from 'prom-client';
 import { AUDIT_CONFIG, type AuditConfig } from '../config.js';
 import type { MessageHeader, ReceivedMessage } from './entry.model.js';
-import { TrailStore } from './trail.store.js';
+import { TrailStore, type AppendOutcome } from './trail.store.js';
 
 const recorded =
   (register.getSingleMetric('lgsp_audit_entries_total') as Counter<string>) ??
@@ -57,17 +57,52 @@ export function received(m: JsMsg): ReceivedMessage {
   };
 }
 
+/** The most messages one append takes: one insert of this many entries, one move of the head. */
+export const MAX_BATCH = 500;
+/** …and at most about this many bytes of message bodies (entries hold them base64, a third more). */
+export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+/** How many of the first waiting messages make the next batch: by count and size, one at least. */
+export function batchLength(waiting: readonly { message: { data: Uint8Array } }[]): number {
+  let bytes = 0;
+  let n = 0;
+  while (
+    n < waiting.length &&
+    n < MAX_BATCH &&
+    (n === 0 || bytes + waiting[n]!.message.data.length <= MAX_BATCH_BYTES)
+  )
+    bytes += waiting[n++]!.message.data.length;
+  return n;
+}
+
+/** Messages received but not yet appended; beyond this the consumers wait (JetStream holds the rest). */
+const MAX_WAITING = 4 * MAX_BATCH;
+
+interface Waiting {
+  m: JsMsg;
+  message: ReceivedMessage;
+  consumer: string;
+  /** Ends the message's consumer span: with its outcome, or undefined when it was given back. */
+  settle: (outcome: AppendOutcome | undefined) => void;
+}
+
 /**
  * Records each message of every stream in the trail, then acks. Nothing is ever dead-lettered or
  * refused: a malformed message is evidence, and a store failure is retried in place (the message and
  * those behind it wait in JetStream), which also keeps each stream's order. A crash before the ack
  * means a redelivery, which the entry key turns into a no-op.
+ *
+ * Group commit: the consumers hand messages to one queue; one writer takes what has queued (up to
+ * MAX_BATCH, in arrival order), appends it as one batch (one insert, one move of the head) and acks
+ * it all. Under load the batches grow by themselves; a lone message waits for nothing but its write.
  */
 @Injectable()
 export class TrailRecorder implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = createLogger('audit');
   private readonly consumers: DurableConsumer[] = [];
   private stopped = false;
+  private waiting: Waiting[] = [];
+  private writing?: Promise<void>;
+  private readonly roomWaiters: (() => void)[] = [];
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -83,10 +118,10 @@ export class TrailRecorder implements OnApplicationBootstrap, OnApplicationShutd
       const consumer = new DurableConsumer(
         this.js,
         jsm,
-        { ...spec, ackWaitMs: this.config.recorderAckWaitMs, maxAckPending: 256, batch: 128 },
+        { ...spec, ackWaitMs: this.config.recorderAckWaitMs, maxAckPending: 1_000, batch: 256 },
         this.logger,
       );
-      await consumer.start((m) => this.record(m, spec.durable));
+      await consumer.start((m) => this.receive(m, spec.durable));
       this.consumers.push(consumer);
     }
   }
@@ -94,42 +129,88 @@ export class TrailRecorder implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     await Promise.all(this.consumers.map((c) => c.stop()));
+    await this.writing;
+    this.giveBack(this.waiting.splice(0));
+    for (const wake of this.roomWaiters.splice(0)) wake();
   }
 
-  private async record(m: JsMsg, consumer: string): Promise<void> {
+  /** Queues a message for the next batch; waits only while the queue is full. */
+  private async receive(m: JsMsg, consumer: string): Promise<void> {
+    if (this.stopped) return m.nak();
     const message = received(m);
+    const carrier = {
+      traceparent: m.headers?.get('ce-traceparent') || undefined,
+      tracestate: m.headers?.get('ce-tracestate') || undefined,
+    };
+    // The consumer span lasts until the message is in the trail (or given back).
+    void withConsumerSpan(
+      {
+        subject: m.subject,
+        messageId: m.headers?.get('ce-id') || `${message.stream}#${message.streamSeq}`,
+        eventType: m.headers?.get('ce-type') || 'unknown',
+        carrier,
+        consumerGroup: consumer,
+        deliveryCount: m.info.deliveryCount,
+      },
+      () =>
+        new Promise<AppendOutcome | undefined>((settle) =>
+          this.waiting.push({ m, message, consumer, settle }),
+        ),
+    );
+    this.write();
+    while (this.waiting.length >= MAX_WAITING && !this.stopped)
+      await new Promise<void>((r) => this.roomWaiters.push(r));
+  }
+
+  private write(): void {
+    this.writing ??= this.drain().finally(() => {
+      this.writing = undefined;
+      if (this.waiting.length > 0 && !this.stopped) this.write();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, batchLength(this.waiting));
+      for (const wake of this.roomWaiters.splice(0)) wake();
+      await this.commit(batch);
+    }
+  }
+
+  /** Appends a batch, retrying in place while the store is away; acks each message once it is in. */
+  private async commit(batch: Waiting[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      if (this.stopped) return m.nak();
+      if (this.stopped) return this.giveBack(batch);
       try {
-        const carrier = {
-          traceparent: m.headers?.get('ce-traceparent') || undefined,
-          tracestate: m.headers?.get('ce-tracestate') || undefined,
-        };
-        const result = await withConsumerSpan(
-          {
-            subject: m.subject,
-            messageId: m.headers?.get('ce-id') || `${message.stream}#${message.streamSeq}`,
-            eventType: m.headers?.get('ce-type') || 'unknown',
-            carrier,
-            consumerGroup: consumer,
-            deliveryCount: m.info.deliveryCount,
-          },
-          () => this.trail.append(message),
-        );
-        recorded.inc({ stream: message.stream, outcome: result.duplicate ? 'duplicate' : 'recorded' });
-        m.ack();
+        const outcomes = await this.trail.appendBatch(batch.map((w) => w.message));
+        for (const [i, w] of batch.entries()) {
+          const outcome = outcomes[i]!;
+          recorded.inc({ stream: w.message.stream, outcome: outcome.duplicate ? 'duplicate' : 'recorded' });
+          w.m.ack();
+          w.settle(outcome);
+        }
         return;
       } catch (err) {
-        storeFailures.inc({ stream: message.stream });
+        storeFailures.inc({ stream: batch[0]!.message.stream });
         if (attempt % 10 === 0)
           this.logger.warn(
-            { err, consumer, attempt },
-            'could not record a message; retrying (it waits in JetStream)',
+            { err, consumers: [...new Set(batch.map((w) => w.consumer))], messages: batch.length, attempt },
+            'could not record messages; retrying (they wait in JetStream)',
           );
-        m.working(); // keep the message ours while the store is away
+        // Keep the messages ours while the store is away, those queued behind the batch too.
+        for (const w of batch) w.m.working();
+        for (const w of this.waiting) w.m.working();
         const wait = Math.min(250 * 2 ** Math.min(attempt, 6), this.config.recorderAckWaitMs / 2);
         await new Promise((r) => setTimeout(r, wait));
       }
+    }
+  }
+
+  /** Stopping: what is not in the trail goes back to JetStream at once, for the next instance. */
+  private giveBack(batch: Waiting[]): void {
+    for (const w of batch) {
+      w.m.nak();
+      w.settle(undefined);
     }
   }
 }

@@ -1,7 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { GENESIS_HASH, type MessageHeader, type ReceivedMessage } from './entry.model.js';
-import { accessProblems, entryHash, entryKey, factsOf, nextEntry } from './trail.rules.js';
+import {
+  accessProblems,
+  entryHash,
+  entryKey,
+  entryOf,
+  factsOf,
+  nextEntry,
+  unhashedFields,
+} from './trail.rules.js';
 
 const EVENT_ID = '0197a1b2-8000-7000-8000-000000000001';
 const TRACE_ID = `${'a'.repeat(31)}3`;
@@ -158,5 +166,15 @@ describe('who reported an access event', () => {
       accessProblems('vn.openlgsp.catalogue.entry.listed.v1', 'lgsp.audit.access.x', data('y')),
       [],
     );
+  });
+});
+
+describe('what an entry is, as served', () => {
+  it('is its hashed content and its hash: a field stored beside them is neither served nor taken for part of it', () => {
+    const entry = nextEntry(message(), { seq: 0, hash: GENESIS_HASH }, at);
+    const stored = { _id: 1, ...entry, approvedBy: 'director', constructor: 'x' };
+    assert.deepEqual(entryOf(stored), entry);
+    assert.deepEqual(unhashedFields(stored, '_id'), ['approvedBy', 'constructor']);
+    assert.deepEqual(unhashedFields(entry), []);
   });
 });

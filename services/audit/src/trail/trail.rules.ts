@@ -1,5 +1,5 @@
 import { MalformedEventError, assembleEvent } from '@openlgsp/events';
-import { canonicalJson, sha256Hex } from './canonical.js';
+import { canonicalJsonOf, jcsOrder, sha256Hex } from './canonical.js';
 import {
   HASHED_FIELDS,
   type ChainHead,
@@ -85,20 +85,44 @@ export function entryKey(message: ReceivedMessage, facts: EntryFacts): string {
   return `${message.stream} #${message.streamSeq}`;
 }
 
-/** SHA-256 (hex) over the canonical JSON of the hashed fields. */
+const HASHED_IN_JCS_ORDER = jcsOrder(HASHED_FIELDS);
+
+/** SHA-256 (hex) over the canonical JSON (RFC 8785) of the hashed fields. */
 export function entryHash(entry: Omit<TrailEntry, 'hash'>): string {
-  const hashed: Record<string, unknown> = {};
-  for (const field of HASHED_FIELDS) hashed[field] = entry[field];
-  return sha256Hex(canonicalJson(hashed));
+  return sha256Hex(canonicalJsonOf(entry as unknown as Record<string, unknown>, HASHED_IN_JCS_ORDER));
 }
 
-/** The next link of the chain: the message as received, after `head`. */
-export function nextEntry(message: ReceivedMessage, head: ChainHead, recordedAt: Date): TrailEntry {
+/** What an entry is: its hashed content and its hash. Anything else a stored document holds is not part of it. */
+const ENTRY_FIELDS: ReadonlySet<string> = new Set([...HASHED_FIELDS, 'hash']);
+
+/** The entry a stored document holds, and nothing else: what is served and archived. */
+export function entryOf(stored: object): TrailEntry {
+  const entry: Record<string, unknown> = {};
+  for (const field of ENTRY_FIELDS) {
+    const value = (stored as Record<string, unknown>)[field];
+    if (value !== undefined) entry[field] = value;
+  }
+  return entry as unknown as TrailEntry;
+}
+
+/**
+ * Fields a stored entry carries outside its hashed content (besides `ignore`, e.g. the store's `_id`):
+ * they were added after recording, and nothing vouches for them.
+ */
+export function unhashedFields(stored: object, ignore?: string): string[] {
+  const extra: string[] = [];
+  for (const field in stored)
+    if (!ENTRY_FIELDS.has(field) && field !== ignore && Object.hasOwn(stored, field)) extra.push(field);
+  return extra;
+}
+
+/** What an entry says of its message, before it takes a place in the chain. */
+export type EntryContent = Omit<TrailEntry, 'seq' | 'prevHash' | 'recordedAt' | 'hash'>;
+
+/** The message as received, with what it says about itself and the key it is recorded once under. */
+export function contentOf(message: ReceivedMessage): EntryContent {
   const facts = factsOf(message);
-  const entry: Omit<TrailEntry, 'hash'> = {
-    seq: head.seq + 1,
-    prevHash: head.hash,
-    recordedAt: recordedAt.toISOString(),
+  return {
     key: entryKey(message, facts),
     stream: message.stream,
     streamSeq: message.streamSeq,
@@ -107,5 +131,20 @@ export function nextEntry(message: ReceivedMessage, head: ChainHead, recordedAt:
     data: Buffer.from(message.data).toString('base64'),
     ...facts,
   };
+}
+
+/** Places `content` after `head`: its sequence number, the link to the head and its own hash. */
+export function linked(content: EntryContent, head: ChainHead, recordedAt: Date | string): TrailEntry {
+  const entry: Omit<TrailEntry, 'hash'> = {
+    seq: head.seq + 1,
+    prevHash: head.hash,
+    recordedAt: typeof recordedAt === 'string' ? recordedAt : recordedAt.toISOString(),
+    ...content,
+  };
   return { ...entry, hash: entryHash(entry) };
+}
+
+/** The next link of the chain: the message as received, after `head`. */
+export function nextEntry(message: ReceivedMessage, head: ChainHead, recordedAt: Date): TrailEntry {
+  return linked(contentOf(message), head, recordedAt);
 }

@@ -6,7 +6,7 @@ import { CLOCK, type Clock } from '@openlgsp/events';
 import { MONGO_CONNECTION } from '@openlgsp/persistence';
 import { createLogger } from '@openlgsp/telemetry';
 import { GENESIS_HASH, type ChainHead, type ReceivedMessage, type TrailEntry } from './entry.model.js';
-import { nextEntry } from './trail.rules.js';
+import { contentOf, entryOf, linked, type EntryContent } from './trail.rules.js';
 
 export type EntryDoc = TrailEntry & { _id: number };
 
@@ -28,12 +28,42 @@ export function entriesOf(connection: Connection): mongo.Collection<EntryDoc> {
   return connection.db!.collection<EntryDoc>('entries');
 }
 
+/** What readers are served: the entry's hashed content and hash, never another field stored beside them. */
 export function toEntry(doc: EntryDoc): TrailEntry {
-  const { _id, ...entry } = doc;
-  return entry;
+  return entryOf(doc);
+}
+
+/** A stored document as it is, less the store's own `_id`: what verification and archives look at. */
+export function storedEntry(doc: EntryDoc): TrailEntry {
+  const { _id, ...stored } = doc;
+  return stored;
+}
+
+export interface AppendOutcome {
+  entry?: TrailEntry;
+  duplicate: boolean;
 }
 
 const isDuplicateKey = (err: unknown) => (err as { code?: number })?.code === 11000;
+
+/** The index of the first document an ordered insertMany refused (those before it landed). */
+function firstRefused(err: unknown): number | undefined {
+  const writeErrors = (err as { writeErrors?: { index?: number } | { index?: number }[] }).writeErrors;
+  const first = Array.isArray(writeErrors) ? writeErrors[0] : writeErrors;
+  return typeof first?.index === 'number' ? first.index : undefined;
+}
+
+/** The entries of `docs` (in sequence order) that continue the chain from `head` without a gap. */
+function contiguousRun(docs: EntryDoc[], head: ChainHead): EntryDoc[] {
+  const run: EntryDoc[] = [];
+  let tip = head;
+  for (const doc of docs) {
+    if (doc.seq !== tip.seq + 1 || doc.prevHash !== tip.hash) break;
+    run.push(doc);
+    tip = doc;
+  }
+  return run;
+}
 
 /** A claim older than this is a crashed writer's: another may settle it (by then the writer has long given up). */
 const STALE_CLAIM_MS = 30_000;
@@ -44,8 +74,9 @@ const MAX_HOLD_MS = 1_000;
  * The append-only trail, written by one writer at a time even with several audit instances.
  *
  * The chain's head is one document, `{ seq, hash, pending }`. To append, a writer claims the next
- * place with a conditional update of that document (only one claim can match), inserts the entry
- * with `_id` = its sequence number, and advances the head, releasing the claim. An entry's place is
+ * place with a conditional update of that document (only one claim can match), inserts the entries
+ * of a batch with `_id` = their sequence numbers (one ordered insertMany), and advances the head over
+ * them in one write, releasing the claim or claiming the next place. An entry's place is
  * unique (`_id`) and so is its key (the event's identity), so neither a fork nor a second copy of
  * an event can be stored; holding the claim is what tells the two refusals apart: a duplicate-key
  * error under our own claim means the event is already in the trail.
@@ -69,7 +100,7 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
   private heldSince = 0;
   private idle?: NodeJS.Timeout;
   /** An insert whose outcome is unknown (the store failed mid-way): settled on the next attempt. */
-  private uncertain?: { seq: number; key: string };
+  private uncertain?: { fromSeq: number; toSeq: number };
   private queue: Promise<unknown> = Promise.resolve();
   private readonly logger = createLogger('audit');
 
@@ -97,9 +128,18 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
    * Records one message as the next entry, once: `duplicate` when its key is already in the trail.
    * Appends of this process run one after another, in arrival order.
    */
-  append(message: ReceivedMessage): Promise<{ entry?: TrailEntry; duplicate: boolean }> {
+  async append(message: ReceivedMessage): Promise<AppendOutcome> {
+    return (await this.appendBatch([message]))[0]!;
+  }
+
+  /**
+   * Records messages as the next entries, in the order given, each once (group commit): the chain is
+   * built in memory, written with one insert of all the entries and one move of the head. One outcome
+   * per message, in the same order. Batches of this process run one after another, in arrival order.
+   */
+  appendBatch(messages: readonly ReceivedMessage[]): Promise<AppendOutcome[]> {
     clearTimeout(this.idle);
-    const run = this.queue.then(() => this.appendNow(message));
+    const run = this.queue.then(() => this.appendNow(messages));
     this.queue = run.catch(() => undefined);
     // Idle for a moment: free the place for other instances (through the queue, after any append).
     this.idle = setTimeout(() => {
@@ -109,8 +149,20 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
     return run;
   }
 
-  private async appendNow(message: ReceivedMessage): Promise<{ entry?: TrailEntry; duplicate: boolean }> {
-    for (;;) {
+  private async appendNow(messages: readonly ReceivedMessage[]): Promise<AppendOutcome[]> {
+    const contents = messages.map(contentOf);
+    const outcomes: AppendOutcome[] = new Array<AppendOutcome>(messages.length);
+    // Two copies of one event in a batch (a redelivery queued behind the first): the first is recorded.
+    const firstOf = new Set<string>();
+    let todo: number[] = [];
+    for (const [i, content] of contents.entries()) {
+      if (firstOf.has(content.key)) outcomes[i] = { duplicate: true };
+      else {
+        firstOf.add(content.key);
+        todo.push(i);
+      }
+    }
+    while (todo.length > 0) {
       const head = (this.head ??= await this.currentHead());
       if (this.holds !== head.seq + 1) {
         if (!(await this.claim(head))) {
@@ -120,32 +172,67 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
         this.holds = head.seq + 1;
         this.heldSince = Date.now();
       }
-      const entry = nextEntry(message, head, this.clock());
+      if (this.uncertain) {
+        todo = await this.settleUncertain(head, contents, todo, outcomes);
+        continue;
+      }
+      const recordedAt = this.clock().toISOString();
+      const entries: TrailEntry[] = [];
+      let tip: ChainHead = head;
+      for (const i of todo) entries.push((tip = linked(contents[i]!, tip, recordedAt)));
+      let landed = entries.length;
       try {
-        await this.entries.insertOne({ _id: entry.seq, ...entry });
+        await this.entries.insertMany(
+          entries.map((e) => ({ _id: e.seq, ...e })),
+          { ordered: true },
+        );
       } catch (err) {
-        if (!isDuplicateKey(err)) {
-          this.uncertain = { seq: entry.seq, key: entry.key };
+        const refused = isDuplicateKey(err) ? firstRefused(err) : undefined;
+        if (refused === undefined) {
+          // The store failed mid-way (or said too little): a prefix may have landed; look next time.
+          this.uncertain = { fromSeq: head.seq + 1, toSeq: tip.seq };
           this.holds = undefined; // renew the claim on the next attempt
           throw err;
         }
-        if (this.uncertain?.seq === entry.seq) {
-          // An earlier attempt may have landed before the store failed: look (a scan, but rare).
-          const landed = await this.entries.findOne({ _id: entry.seq });
-          this.uncertain = undefined;
-          if (landed) {
-            await this.advance(head.seq, landed);
-            return { entry: toEntry(landed), duplicate: landed.key !== entry.key };
-          }
-        }
-        // Our claim keeps the place free, so the refusal is the key's: the event is already recorded.
-        await this.release(head.seq);
-        return { duplicate: true };
+        // An ordered insert stops at the refused entry, the ones before it landed. Our claim keeps
+        // the places free, so the refusal is the key's: that event is already in the trail.
+        landed = refused;
       }
-      this.uncertain = undefined;
-      await this.advance(head.seq, entry);
-      return { entry, duplicate: false };
+      for (let k = 0; k < landed; k++) outcomes[todo[k]!] = { entry: entries[k]!, duplicate: false };
+      if (landed > 0) await this.advance(head.seq, entries[landed - 1]!);
+      if (landed < entries.length) outcomes[todo[landed]!] = { duplicate: true };
+      // The rest are built again after what landed (their places and links have changed).
+      todo = todo.slice(landed + 1);
     }
+    return outcomes;
+  }
+
+  /**
+   * An earlier insert of ours failed without saying how far it got: what landed of it (a scan, but
+   * rare) is kept, the head moved over it, and the messages it holds are recorded; the rest go on.
+   */
+  private async settleUncertain(
+    head: ChainHead,
+    contents: EntryContent[],
+    todo: number[],
+    outcomes: AppendOutcome[],
+  ): Promise<number[]> {
+    const uncertain = this.uncertain!;
+    this.uncertain = undefined;
+    if (uncertain.fromSeq !== head.seq + 1) return todo; // another writer settled it meanwhile
+    const written = await this.entries
+      .find({ _id: { $gte: uncertain.fromSeq, $lte: uncertain.toSeq } })
+      .sort({ _id: 1 })
+      .toArray();
+    const run = contiguousRun(written, head);
+    if (run.length === 0) return todo;
+    await this.advance(head.seq, run[run.length - 1]!);
+    const byKey = new Map(run.map((doc) => [doc.key, doc]));
+    return todo.filter((i) => {
+      const doc = byKey.get(contents[i]!.key);
+      if (doc) outcomes[i] = { entry: entryOf(doc), duplicate: false };
+      return !doc;
+    });
   }
 
   /** Claims place head.seq + 1 (or renews our own claim); false when another writer holds it or moved on. */
@@ -178,13 +265,17 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
     return { seq: doc.seq, hash: doc.hash };
   }
 
-  /** A writer died holding the claim: keep its entry if it wrote one, and free the place. */
+  /** A writer died holding the claim: keep the entries it wrote (a batch: a run of them), and free the place. */
   private async recover(doc: HeadDoc, claim: Claim): Promise<void> {
     this.logger.warn({ claim }, 'a writer of the trail left a stale claim; settling it');
-    const written = await this.entries.findOne({ _id: claim.seq });
+    const written = await this.entries
+      .find({ _id: { $gte: claim.seq } })
+      .sort({ _id: 1 })
+      .toArray();
+    const last = contiguousRun(written, { seq: doc.seq, hash: doc.hash }).at(-1);
     await this.chain.updateOne(
       { _id: 'head', seq: doc.seq, 'pending.by': claim.by, 'pending.at': claim.at },
-      { $set: written ? { seq: written.seq, hash: written.hash, pending: null } : { pending: null } },
+      { $set: last ? { seq: last.seq, hash: last.hash, pending: null } : { pending: null } },
     );
   }
 
@@ -217,15 +308,6 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
     this.holds = undefined;
   }
 
-  private async release(seq: number): Promise<void> {
-    const next = this.keepClaiming() ? { seq: seq + 1, by: this.writer, at: Date.now() } : null;
-    const kept = await this.chain.updateOne(
-      { _id: 'head', seq, 'pending.by': this.writer },
-      { $set: { pending: next } },
-    );
-    this.holds = kept.matchedCount === 1 && next ? next.seq : undefined;
-  }
-
   /** The head as recorded: the last entry's sequence number and hash. */
   async currentHead(): Promise<ChainHead> {
     return (await this.recordedHead()) ?? this.lastCut();
@@ -249,12 +331,42 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
     return doc ? toEntry(doc) : undefined;
   }
 
-  /** The entries from `fromSeq` to `toSeq` in sequence order, streamed. */
+  /**
+   * The entries from `fromSeq` to `toSeq` as stored, a store batch at a time, reading ahead: the next
+   * batch is asked for before this one is handed over, so the store fetches it while the caller works
+   * (verification hashes one batch while the next one is read).
+   */
+  async *rangeBatches(
+    fromSeq: number,
+    toSeq = Number.MAX_SAFE_INTEGER,
+    size = 1_000,
+  ): AsyncGenerator<TrailEntry[]> {
+    const cursor = this.entries
+      .find({ _id: { $gte: fromSeq, $lte: toSeq } })
+      .sort({ _id: 1 })
+      .batchSize(size);
+    const nextBatch = async () =>
+      (await cursor.hasNext()) ? cursor.readBufferedDocuments().map(storedEntry) : undefined;
+    let ahead = nextBatch();
+    try {
+      for (;;) {
+        const batch = await ahead;
+        if (!batch) return;
+        ahead = nextBatch();
+        yield batch;
+      }
+    } finally {
+      ahead.catch(() => undefined);
+      await cursor.close().catch(() => undefined);
+    }
+  }
+
+  /** The entries from `fromSeq` to `toSeq` in sequence order, streamed, as stored (for verification and archives). */
   async *range(fromSeq: number, toSeq = Number.MAX_SAFE_INTEGER): AsyncGenerator<TrailEntry> {
     const cursor = this.entries
       .find({ _id: { $gte: fromSeq, $lte: toSeq } })
       .sort({ _id: 1 })
       .batchSize(1_000);
-    for await (const doc of cursor) yield toEntry(doc);
+    for await (const doc of cursor) yield storedEntry(doc);
   }
 }

@@ -96,6 +96,14 @@ describe('chain verification', () => {
     );
   });
 
+  it('reports a field stored beside an entry outside its hashed content (DOMAIN §4: nothing added after recording)', () => {
+    const entries = chain(10);
+    entries[5] = { ...entries[5]!, approvedBy: 'director' } as TrailEntry;
+    const report = verify(entries);
+    assert.deepEqual([report.firstBreak?.seq, report.firstBreak?.code], [6, 'unhashed-fields']);
+    assert.match(report.firstBreak!.reason, /approvedBy/);
+  });
+
   it('detects an edited entry whose hash was recomputed (the next link breaks)', () => {
     const entries = chain(10);
     entries[3] = rehash({ ...entries[3]!, actor: 'someone-else' });

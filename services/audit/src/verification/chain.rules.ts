@@ -1,5 +1,5 @@
 import { GENESIS_HASH, type TrailEntry } from '../trail/entry.model.js';
-import { entryHash } from '../trail/trail.rules.js';
+import { entryHash, unhashedFields } from '../trail/trail.rules.js';
 import {
   checkpointSignatureValid,
   type Checkpoint,
@@ -8,6 +8,7 @@ import {
 
 export type BreakCode =
   | 'hash-mismatch'
+  | 'unhashed-fields'
   | 'broken-link'
   | 'missing-entries'
   | 'out-of-order'
@@ -45,13 +46,16 @@ export interface ChainExpectations {
   trustedKeys: TrustedKeys;
   /** Checking a range: checkpoints beyond it are not a truncation. */
   range?: { fromSeq: number; toSeq: number };
+  /** A field of the container the entries come in (an archive line's `kind`), not of the entry. */
+  envelopeField?: string;
 }
 
 /**
  * Checks entries pushed in sequence order: each recomputes to its hash (an edit shows), links to the
  * previous one's hash (an insertion, deletion or reordering shows), sequence numbers follow each
  * other, every checkpoint is signed by a trusted key and matches its entry, and nothing signed lies
- * beyond the last entry (a truncated tail). Streaming, so a million entries need no memory.
+ * beyond the last entry (a truncated tail), and no entry carries a field its hash does not cover (one
+ * added in the store would be served as if recorded). Streaming, so a million entries need no memory.
  */
 export class ChainVerifier {
   private previous?: { seq: number; hash: string };
@@ -100,6 +104,12 @@ export class ChainVerifier {
         ? fail('missing-entries', `entries ${prev.seq + 1}..${entry.seq - 1} are missing`, prev.seq + 1)
         : fail('out-of-order', `entry ${entry.seq} follows entry ${prev.seq}`);
     }
+    const extra = unhashedFields(entry, this.expect.envelopeField);
+    if (extra.length > 0)
+      return fail(
+        'unhashed-fields',
+        `entry ${entry.seq} carries fields its hash does not cover (added after recording): ${extra.slice(0, 10).join(', ')}`,
+      );
     const recomputed = entryHash(entry);
     if (recomputed !== entry.hash)
       return fail(

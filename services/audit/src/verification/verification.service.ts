@@ -107,7 +107,8 @@ export async function verifyStoredTrail(
     },
   });
   if (toSeq >= fromSeq)
-    for await (const entry of trail.range(fromSeq, toSeq)) if (!verifier.push(entry)) break;
+    reading: for await (const batch of trail.rangeBatches(fromSeq, toSeq))
+      for (const entry of batch) if (!verifier.push(entry)) break reading;
   let report = verifier.finish();
   // The archive cut itself: the checkpoint signed at the cut must agree with the manifest.
   const atCut = cut && checkpoints.find((cp) => cp.seq === cut.toSeq);
