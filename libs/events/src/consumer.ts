@@ -85,7 +85,8 @@ export class EventConsumer {
       ...(intakeAgency ? { agency: intakeAgency } : {}),
     };
     try {
-      if (await this.processed.has(name, processedKey(event))) return m.ack();
+      const key = processedKey(event, intakeAgency);
+      if (await this.processed.has(name, key)) return m.ack();
       await withConsumerSpan(
         {
           subject: m.subject,
@@ -97,12 +98,12 @@ export class EventConsumer {
         },
         () => handler(event, ctx),
       );
-      await this.processed.add(name, processedKey(event));
+      await this.processed.add(name, key);
       eventMetrics.consumed.inc({ consumer: name, type: event.type });
       m.ack();
     } catch (err) {
       const reasons = rejectionReasons(err);
-      if (reasons) return this.refuse(m, event, intakeAgency ?? event.agency, reasons);
+      if (reasons) return this.refuse(m, event, intakeAgency ?? event.agency, reasons, { intakeAgency });
       await this.retryOrDeadLetter(m, event.type, err);
     }
   }
@@ -112,6 +113,8 @@ export class EventConsumer {
     event: LgspEvent | undefined,
     agency: string | undefined,
     reasons: RejectionReason[],
+    /** Set when a handler refused an intake event: its use case judged it, so a redelivery must not. */
+    judged?: { intakeAgency?: string },
   ): Promise<void> {
     const name = this.spec.durable;
     try {
@@ -121,7 +124,9 @@ export class EventConsumer {
           this.original(m),
           `refused: ${reasons.map((r) => r.message).join('; ')}`,
         );
-      if (event) await this.processed.add(name, processedKey(event));
+      // Only a use case's refusal is remembered. One refused before any handler (malformed, foreign,
+      // forged) leaves no mark, so it cannot pre-empt the real agency's event with the same id.
+      if (event && judged) await this.processed.add(name, processedKey(event, judged.intakeAgency));
     } catch (err) {
       // The rejection could not be told yet: keep the message and try again later, up to the bound;
       // then it goes to the dead letters (e.g. a subject whose agency token is not an agency code).
@@ -170,9 +175,14 @@ export class EventConsumer {
   }
 }
 
-/** CloudEvents identify an event by source and id together. */
-function processedKey(event: LgspEvent): string {
-  return `${event.source} ${event.id}`;
+/**
+ * CloudEvents identify an event by source and id together; intake adds the agency of the channel it
+ * came on, so two agencies' events with the same id are two events.
+ */
+export function processedKey(event: LgspEvent, intakeAgency?: string): string {
+  return intakeAgency === undefined
+    ? `${event.source} ${event.id}`
+    : `${intakeAgency} ${event.source} ${event.id}`;
 }
 
 function errorMessage(err: unknown): string {
