@@ -231,6 +231,26 @@ describe('what a reader may see', () => {
     assert.equal(stored.body.nationalId, undefined);
     assert.equal(stored.body.focalPoint, undefined);
     assert.equal(stored.body.outboxAt, undefined, 'no storage internals in answers');
+    assert.equal(stored.body.codeFolded, undefined, 'no storage internals in answers');
+  });
+
+  it('refuses an agency code that differs from a registered one only in letter case', async () => {
+    const code = `Ag${Date.now().toString(36).toUpperCase()}`;
+    const register = (c: string) =>
+      sut.request('POST', '/catalogue/agencies', {
+        token: tokens.dic,
+        body: { code: c, name: 'Sở Tư pháp', level: 'province' },
+      });
+    assert.equal((await register(code)).status, 201);
+    for (const variant of [code.toLowerCase(), code.toUpperCase()]) {
+      const again = await register(variant);
+      assert.equal(again.status, 409, JSON.stringify(again.body));
+      assert.match(again.body.detail, new RegExp(`agency ${code} is registered`));
+    }
+    const missing = await sut.request('GET', `/catalogue/agencies/${code.toLowerCase()}`, {
+      token: tokens.dic,
+    });
+    assert.equal(missing.status, 404, 'nothing was registered under the variant');
   });
 
   it('finds a renamed service by its new name only', async () => {
