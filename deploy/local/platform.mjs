@@ -3,10 +3,10 @@
 // $LGSP_DATA across restarts; Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, createWriteStream } from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createGateway } from './gateway.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const data = process.env.LGSP_DATA ?? join(root, '.lgsp');
@@ -141,48 +141,8 @@ for (const service of services) {
 }
 await Promise.all([...routes].map(([service, p]) => waitForPort(p, service)));
 
-// One entry point: /<service>/… → that service, headers and bodies streamed through.
-gateway = http.createServer((req, res) => {
-  const service = req.url.split('/')[1];
-  const target = routes.get(service);
-  if (!target) {
-    res.writeHead(404, { 'content-type': 'application/problem+json' });
-    res.end(
-      JSON.stringify({
-        type: 'about:blank',
-        title: 'Not found',
-        status: 404,
-        detail: `no service '${service}'; try ${[...routes.keys()].map((s) => `/${s}/`).join(', ')}`,
-      }),
-    );
-    return;
-  }
-  const upstream = http.request(
-    {
-      host: '127.0.0.1',
-      port: target,
-      path: req.url,
-      method: req.method,
-      headers: { ...req.headers, 'x-forwarded-for': req.socket.remoteAddress },
-    },
-    (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    },
-  );
-  upstream.on('error', () => {
-    res.writeHead(502, { 'content-type': 'application/problem+json' });
-    res.end(
-      JSON.stringify({
-        type: 'about:blank',
-        title: 'Bad gateway',
-        status: 502,
-        detail: `${service} is not answering`,
-      }),
-    );
-  });
-  req.pipe(upstream);
-});
+// One entry point: /<service>/… → that service (deploy/local/gateway.mjs).
+gateway = createGateway(routes);
 await new Promise((done, fail) => gateway.once('error', fail).listen(gatewayPort, '127.0.0.1', done));
 
 say(`OpenLGSP is up at http://127.0.0.1:${gatewayPort}`);

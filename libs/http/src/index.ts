@@ -10,3 +10,5 @@ export * from './access.js';
 export * from './dto.js';
 export * from './command-body.js';
 export * from './intake.controller.js';
+export * from './shared-rate-limit.js';
+export * from './body-limit.js';
