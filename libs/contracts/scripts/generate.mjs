@@ -396,6 +396,8 @@ function catalogTs(common, contracts, commands) {
     `export const uuidPattern = new RegExp(${JSON.stringify(common.$defs.uuid.pattern)});`,
     '/** A data-field name (common.json#/$defs/fieldName). */',
     `export const fieldNamePattern = new RegExp(${JSON.stringify(common.$defs.fieldName.pattern)});`,
+    '/** Free text: not blank, no control characters or bidirectional overrides (common.json#/$defs/text), as written there. */',
+    `export const textPattern = ${JSON.stringify(common.$defs.text.pattern)};`,
     '',
   ].join('\n');
 }
