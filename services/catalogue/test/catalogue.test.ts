@@ -253,6 +253,29 @@ describe('what a reader may see', () => {
     assert.equal(missing.status, 404, 'nothing was registered under the variant');
   });
 
+  it('folds the codes of agencies registered before codes were folded, at start', async () => {
+    const code = `Old${Date.now().toString(36).toUpperCase()}`;
+    const now = new Date();
+    await sut.app
+      .get<Connection>(MONGO_CONNECTION)
+      .collection('agencies')
+      .insertOne({
+        _id: code as never,
+        revision: 1,
+        name: 'Sở cũ',
+        level: 'province',
+        registeredAt: now,
+        updatedAt: now,
+        outbox: [],
+      });
+    await sut.restart();
+    const again = await sut.request('POST', '/catalogue/agencies', {
+      token: tokens.dic,
+      body: { code: code.toLowerCase(), name: 'Sở mới', level: 'province' },
+    });
+    assert.equal(again.status, 409, JSON.stringify(again.body));
+  });
+
   it('finds a renamed service by its new name only', async () => {
     const serviceId = await declaredService(await listedEntry());
     for (const name of ['Tra cứu quy hoạch', 'Tra cứu biến động'])
