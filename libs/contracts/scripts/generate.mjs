@@ -533,7 +533,10 @@ function asyncApi(envelope, contracts, version) {
           headers: {
             ...Object.fromEntries(Object.entries(attributes).map(([k, v]) => [`ce-${k}`, v])),
             'content-type': datacontenttype,
-            'Nats-Msg-Id': attributes.id,
+            'Nats-Msg-Id':
+              c.kind === 'intake' && attributes.agency
+                ? `${attributes.agency}:${attributes.id}`
+                : attributes.id,
           },
           payload: data,
         },
@@ -579,7 +582,8 @@ function asyncApi(envelope, contracts, version) {
         '',
         'Events are CloudEvents 1.0 in the NATS binary content mode: each attribute travels as a `ce-<name>` header',
         '(`datacontenttype` as `content-type`), the data as the JSON body, and `Nats-Msg-Id` repeats the event id so',
-        'JetStream deduplicates republished events. The version of an event is in its type, not in its subject.',
+        'JetStream deduplicates republished events; on intake it is `<agency>:<event id>`, so that one agency never',
+        "makes JetStream drop another's event. The version of an event is in its type, not in its subject.",
         '',
         "Operations are described from the platform's side: it sends domain events, rejections and dead letters,",
         'and receives intake events from agency systems. An agency integrator does the reverse.',
@@ -617,8 +621,9 @@ function asyncApi(envelope, contracts, version) {
             ),
             'Nats-Msg-Id': {
               type: 'string',
-              description: 'The event id, for JetStream deduplication.',
-              maxLength: 36,
+              description:
+                'The event id, for JetStream deduplication; on intake subjects `<agency>:<event id>`.',
+              maxLength: 101,
             },
           },
         },
