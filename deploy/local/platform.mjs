@@ -4,12 +4,12 @@
 // restarts (traces do not: Jaeger keeps them in memory); Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, createWriteStream, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensurePublicFeed, usersOf } from '../nats/accounts.mjs';
 import { agenciesFromEnv, appsFromEnv, localPasswords, renderNatsConf } from '../nats/generate.mjs';
+import { createGateway } from './gateway.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const data = process.env.LGSP_DATA ?? join(root, '.lgsp');
@@ -184,9 +184,8 @@ const services = readdirSync(join(root, 'services')).filter((s) =>
 const routes = new Map();
 // What one service needs beyond the shared settings: opendata keeps uploaded files in $LGSP_DATA.
 const serviceEnv = {
-  // The console asks each service for its readiness and metrics through the entry point below.
+  // The console asks each service for its readiness and metrics on its own port (set below).
   audit: {
-    LGSP_CONSOLE_SERVICES: services.map((s) => `${s}=http://127.0.0.1:${gatewayPort}`).join(','),
     // The flow view's span waterfall, from the local Jaeger's query API (when it runs).
     ...(traceQuery ? { LGSP_TRACE_QUERY_URL: traceQuery } : {}),
   },
@@ -195,13 +194,20 @@ const serviceEnv = {
     OPENDATA_PUBLIC_BASE_URL: `http://127.0.0.1:${gatewayPort}/opendata`,
   },
 };
+// Ports first: the console (audit) asks every service on its own port, not through the entry point.
 let port = Number(process.env.LGSP_SERVICE_PORT_BASE ?? 8100);
 for (const service of services) {
   while (!(await portIsFree(port))) port++;
+  routes.set(service, port++);
+}
+serviceEnv.audit.LGSP_CONSOLE_SERVICES = services
+  .map((s) => `${s}=http://127.0.0.1:${routes.get(s)}`)
+  .join(',');
+for (const service of services) {
   const url = new URL(mongoBase);
   url.pathname = `/lgsp_${service}`;
   run(service, process.execPath, [join(root, 'services', service, 'dist/src/main.js')], {
-    PORT: String(port),
+    PORT: String(routes.get(service)),
     HOST: '127.0.0.1',
     NATS_URL: natsUrl,
     // Each service as its own NATS user (with an external NATS_URL, NATS_USER/NATS_PASSWORD as given).
@@ -212,8 +218,6 @@ for (const service of services) {
     OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
     ...serviceEnv[service],
   });
-  routes.set(service, port);
-  port++;
 }
 await Promise.all([...routes].map(([service, p]) => waitForPort(p, service)));
 
@@ -229,54 +233,8 @@ if (natsPasswords) {
   }
 }
 
-// One entry point: /<service>/… → that service, headers and bodies streamed through.
-gateway = http.createServer((req, res) => {
-  // The operator console is served by the audit service; /console/ is its short address.
-  if (/^\/console(\/|\?|$)/.test(req.url) && routes.has('audit')) {
-    res.writeHead(302, { location: `/audit${req.url.replace(/^\/console\/?/, '/console/')}` });
-    res.end();
-    return;
-  }
-  const service = req.url.split('/')[1];
-  const target = routes.get(service);
-  if (!target) {
-    res.writeHead(404, { 'content-type': 'application/problem+json' });
-    res.end(
-      JSON.stringify({
-        type: 'about:blank',
-        title: 'Not found',
-        status: 404,
-        detail: `no service '${service}'; try ${[...routes.keys()].map((s) => `/${s}/`).join(', ')}`,
-      }),
-    );
-    return;
-  }
-  const upstream = http.request(
-    {
-      host: '127.0.0.1',
-      port: target,
-      path: req.url,
-      method: req.method,
-      headers: { ...req.headers, 'x-forwarded-for': req.socket.remoteAddress },
-    },
-    (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    },
-  );
-  upstream.on('error', () => {
-    res.writeHead(502, { 'content-type': 'application/problem+json' });
-    res.end(
-      JSON.stringify({
-        type: 'about:blank',
-        title: 'Bad gateway',
-        status: 502,
-        detail: `${service} is not answering`,
-      }),
-    );
-  });
-  req.pipe(upstream);
-});
+// One entry point: /<service>/… → that service (deploy/local/gateway.mjs).
+gateway = createGateway(routes);
 await new Promise((done, fail) => gateway.once('error', fail).listen(gatewayPort, '127.0.0.1', done));
 
 say(`OpenLGSP is up at http://127.0.0.1:${gatewayPort}`);

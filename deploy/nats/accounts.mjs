@@ -106,6 +106,14 @@ const jsRead = (stream) => [
   `$JS.ACK.${stream}.>`,
 ];
 
+/** A KV bucket's JetStream API and key subjects (create, read, compare-and-set writes). */
+const kvBucket = (bucket) => [
+  `$KV.${bucket}.>`,
+  `$JS.API.STREAM.MSG.GET.KV_${bucket}`,
+  `$JS.API.DIRECT.GET.KV_${bucket}`,
+  `$JS.API.DIRECT.GET.KV_${bucket}.>`,
+];
+
 /** A service's permissions: its own facts, intake and rejections of its context, its dead letters and access events, the streams it reads. */
 export function servicePermissions(service) {
   const spec = SERVICES[service];
@@ -124,6 +132,8 @@ export function servicePermissions(service) {
     '$JS.API.STREAM.NAMES',
     ...spec.reads.flatMap(jsRead),
     ...(spec.console ?? []),
+    // Its rate-limit counters, shared by its replicas (libs/http shared-rate-limit): a KV bucket of its own.
+    ...kvBucket(`rate-limits-${service}`),
   ];
   return {
     publish: { allow: publish },

@@ -15,6 +15,7 @@ export interface AuthConfig extends TokenVerifierConfig {
  * Reads the auth configuration from the environment:
  * `AUTH_JWKS_URL` | `AUTH_PUBLIC_KEY` (PEM) | `AUTH_PUBLIC_KEY_FILE` (exactly one),
  * `AUTH_ISSUER` (default `openlgsp-local`), `AUTH_AUDIENCE` (default `openlgsp`),
+ * `AUTH_MAX_TOKEN_LIFETIME_SECONDS` (default 28800, 8 hours: longer-lived tokens and older ones are refused),
  * `API_KEYS_FILE` (optional JSON array of hashed API keys).
  * Throws a startup error saying what to set when something is missing or wrong.
  */
@@ -41,6 +42,15 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthCon
     issuer: nonEmpty(env.AUTH_ISSUER) ?? DEFAULT_ISSUER,
     audience: nonEmpty(env.AUTH_AUDIENCE) ?? DEFAULT_AUDIENCE,
   };
+  const lifetime = nonEmpty(env.AUTH_MAX_TOKEN_LIFETIME_SECONDS);
+  if (lifetime !== undefined) {
+    const seconds = Number(lifetime);
+    if (!Number.isInteger(seconds) || seconds < 60 || seconds > 7 * 24 * 3600)
+      throw new Error(
+        'auth: AUTH_MAX_TOKEN_LIFETIME_SECONDS must be a whole number of seconds, 60 to 604800',
+      );
+    config.maxLifetimeSeconds = seconds;
+  }
   if (jwksUrl) config.jwksUrl = jwksUrl;
   if (publicKey) config.publicKeyPem = checkedPem(publicKey, 'AUTH_PUBLIC_KEY');
   if (publicKeyFile) {

@@ -10,6 +10,10 @@ export type AuthFailureReason =
   | 'wrong-issuer'
   | 'wrong-audience'
   | 'invalid-claims'
+  /** Issued for longer than the platform accepts (exp − iat above the maximum lifetime). */
+  | 'too-long-lived'
+  /** Issued in the future (iat ahead of now beyond the clock tolerance). */
+  | 'issued-in-future'
   | 'unknown-api-key'
   /** The JWKS endpoint could not be reached or answered nonsense: not the caller's fault. */
   | 'key-source-unavailable';

@@ -29,14 +29,20 @@ class Controller {
   open() {}
 }
 
-function setup() {
+function setup(anonymousPerMinute?: number) {
   const refusals: RefusalEvent[] = [];
-  const guard = new AuthGuard(new Reflector(), verifier, apiKeys, new FixedWindowRateLimiter(), {
-    onRefusal: (event) => void refusals.push(event),
-  });
-  const call = async (handler: keyof Controller, headers: AuthRequest['headers'] = {}) => {
+  const guard = new AuthGuard(
+    new Reflector(),
+    verifier,
+    apiKeys,
+    new FixedWindowRateLimiter(),
+    { onRefusal: (event) => void refusals.push(event) },
+    anonymousPerMinute ? { anonymousPerMinute } : undefined,
+  );
+  const call = async (handler: keyof Controller, headers: AuthRequest['headers'] = {}, ip = '10.0.0.1') => {
     const request: AuthRequest = {
       headers,
+      ip,
       method: 'POST',
       url: '/requests/42?x=1',
       routeOptions: { url: '/requests/:id' },
@@ -153,6 +159,23 @@ describe('AuthGuard', () => {
     const unknown = await call('list', { 'x-api-key': 'nope' });
     assert.equal(unknown.status, 401);
     assert.equal(unknown.body?.reason, 'unknown-api-key');
+  });
+
+  it('rate limits callers without valid credentials per address, on public routes too', async () => {
+    const { call, refusals } = setup(3);
+    assert.equal((await call('open')).allowed, true);
+    assert.equal((await call('list')).status, 401, 'anonymous: counted, then refused');
+    assert.equal((await call('list', { authorization: 'Bearer x.y.z' })).status, 401, 'a bad token counts');
+    const limited = await call('open');
+    assert.equal(limited.status, 429);
+    assert.ok(Number(limited.headers['Retry-After']) >= 1);
+    assert.equal(refusals.at(-1)?.reason, 'rate-limited');
+    assert.equal((await call('open', {}, '10.0.0.2')).allowed, true, 'another address has its own count');
+    assert.equal(
+      (await call('list', await bearer(['provider']))).allowed,
+      true,
+      'a valid token is not counted',
+    );
   });
 
   it('leaves non-HTTP contexts alone', async () => {

@@ -12,7 +12,7 @@ import { IS_PUBLIC_KEY, REQUIRED_ROLES_KEY } from './decorators.js';
 import { AuthError } from './errors.js';
 import { refusalException } from './http-errors.js';
 import { hasRole, type Principal, type Role } from './principal.js';
-import { FixedWindowRateLimiter } from './rate-limit.js';
+import { RATE_LIMITER, type RateLimiter } from './rate-limit.js';
 import { AUTH_REFUSAL_LISTENER, type RefusalEvent, type RefusalListener } from './refusal.js';
 import { TokenVerifier } from './token-verifier.js';
 
@@ -25,14 +25,25 @@ export interface AuthRequest {
   routeOptions?: { url?: string };
   route?: { path?: string };
   principal?: Principal;
+  /** The caller's address as the entry point saw it (Fastify, behind a trusted proxy hop). */
+  ip?: string;
 }
+
+/** Limits the guard applies per fixed one-minute window. */
+export interface GuardLimits {
+  /** Requests per minute from one address without valid credentials (anonymous, or refused with 401). */
+  anonymousPerMinute: number;
+}
+export const GUARD_LIMITS = Symbol('GUARD_LIMITS');
+export const DEFAULT_ANONYMOUS_PER_MINUTE = 600;
 
 const REALM = 'Bearer realm="openlgsp"';
 
 /**
  * The global guard: authenticates with `Authorization: Bearer <jwt>` or `X-Api-Key`,
- * attaches `request.principal`, enforces @Roles(), rate limits API keys, and reports every
- * refusal to the optional RefusalListener. Non-HTTP contexts are not its business.
+ * attaches `request.principal`, enforces @Roles(), rate limits API keys and callers without valid
+ * credentials (per address), and reports every refusal to the optional RefusalListener. Non-HTTP
+ * contexts are not its business.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -42,9 +53,22 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
     private readonly apiKeys: ApiKeyStore,
-    private readonly limiter: FixedWindowRateLimiter,
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
     @Optional() @Inject(AUTH_REFUSAL_LISTENER) private readonly listener?: RefusalListener,
+    @Optional() @Inject(GUARD_LIMITS) private readonly limits?: GuardLimits,
   ) {}
+
+  /** Counts one request of an unauthenticated caller; refuses with 429 past the address's limit. */
+  private async limitAnonymous(request: AuthRequest, response: unknown): Promise<void> {
+    const limit = this.limits?.anonymousPerMinute ?? DEFAULT_ANONYMOUS_PER_MINUTE;
+    const address = request.ip ?? 'unknown';
+    const decision = await this.limiter.take(`addr:${address}`, limit);
+    if (decision.allowed) return;
+    const detail = `more than ${limit} requests per minute without valid credentials from one address`;
+    setHeader(response, 'Retry-After', String(decision.retryAfterSeconds));
+    await this.refuse(request, { status: 429, reason: 'rate-limited', detail });
+    throw refusalException(429, 'rate-limited', detail);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
@@ -59,6 +83,7 @@ export class AuthGuard implements CanActivate {
 
     let principal: Principal | undefined;
     let apiKey: ApiKeyEntry | undefined;
+    let counted = false;
     try {
       ({ principal, apiKey } = await this.authenticate(request));
     } catch (error) {
@@ -66,7 +91,12 @@ export class AuthGuard implements CanActivate {
       if (error.reason === 'key-source-unavailable') {
         this.logger.error(error.message);
         if (!isPublic) throw refusalException(503, error.reason, error.message);
-      } else if (!isPublic) {
+      } else {
+        // Bad credentials are counted against the address before anything else is said.
+        await this.limitAnonymous(request, response);
+        counted = true;
+      }
+      if (error.reason !== 'key-source-unavailable' && !isPublic) {
         const badToken = error.reason !== 'unknown-api-key';
         setHeader(response, 'WWW-Authenticate', badToken ? invalidToken(error.message) : REALM);
         await refuse(401, error.reason, error.message);
@@ -75,8 +105,9 @@ export class AuthGuard implements CanActivate {
       // A @Public() route ignores bad credentials and runs anonymously.
     }
 
+    if (!principal && !apiKey && !counted) await this.limitAnonymous(request, response);
     if (apiKey) {
-      const decision = this.limiter.take(apiKey.id, apiKey.rateLimitPerMinute);
+      const decision = await this.limiter.take(`key:${apiKey.id}`, apiKey.rateLimitPerMinute);
       if (!decision.allowed) {
         const detail = `API key ${apiKey.id} exceeded ${apiKey.rateLimitPerMinute} requests per minute`;
         setHeader(response, 'Retry-After', String(decision.retryAfterSeconds));

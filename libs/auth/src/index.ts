@@ -16,9 +16,20 @@ export { TokenVerifier, type TokenVerifierConfig } from './token-verifier.js';
 export { ALLOWED_ALGORITHMS } from './keys.js';
 export { authConfigFromEnv, DEFAULT_ISSUER, DEFAULT_AUDIENCE, type AuthConfig } from './config.js';
 export { ApiKeyStore, parseApiKeys, hashApiKey, apiKeyPrincipal, type ApiKeyEntry } from './api-keys.js';
-export { FixedWindowRateLimiter, type RateLimitDecision } from './rate-limit.js';
+export {
+  FixedWindowRateLimiter,
+  RATE_LIMITER,
+  type RateLimitDecision,
+  type RateLimiter,
+} from './rate-limit.js';
 export { localKeys, defaultKeysDir, issueToken, type LocalKeys, type TokenRequest } from './local.js';
 export { Public, Roles, CurrentPrincipal, IS_PUBLIC_KEY, REQUIRED_ROLES_KEY } from './decorators.js';
 export { AUTH_REFUSAL_LISTENER, type RefusalEvent, type RefusalListener } from './refusal.js';
-export { AuthGuard, type AuthRequest } from './guard.js';
+export {
+  AuthGuard,
+  DEFAULT_ANONYMOUS_PER_MINUTE,
+  GUARD_LIMITS,
+  type AuthRequest,
+  type GuardLimits,
+} from './guard.js';
 export { AuthModule, AUTH_CONFIG } from './module.js';

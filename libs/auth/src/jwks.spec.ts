@@ -18,6 +18,7 @@ const sign = (kid: string, key = privateKey) =>
     .setSubject('chi')
     .setIssuer(opts.issuer)
     .setAudience(opts.audience)
+    .setIssuedAt()
     .setExpirationTime('5m')
     .sign(key);
 

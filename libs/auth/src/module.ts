@@ -1,9 +1,9 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type FactoryProvider, type ModuleMetadata } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApiKeyStore } from './api-keys.js';
 import type { AuthConfig } from './config.js';
-import { AuthGuard } from './guard.js';
-import { FixedWindowRateLimiter } from './rate-limit.js';
+import { AuthGuard, GUARD_LIMITS, type GuardLimits } from './guard.js';
+import { FixedWindowRateLimiter, RATE_LIMITER } from './rate-limit.js';
 import { TokenVerifier } from './token-verifier.js';
 
 export const AUTH_CONFIG = 'AUTH_CONFIG';
@@ -14,15 +14,28 @@ export const AUTH_CONFIG = 'AUTH_CONFIG';
  */
 @Module({})
 export class AuthModule {
-  static forRoot(config: AuthConfig): DynamicModule {
+  /**
+   * `limiter`: where the rate-limit counters live (default: in this process); a service with replicas
+   * passes a shared one (libs/http SharedRateLimiter), with the modules its factory needs.
+   */
+  static forRoot(
+    config: AuthConfig,
+    options: {
+      limiter?: Omit<FactoryProvider, 'provide'> & Pick<ModuleMetadata, 'imports'>;
+      limits?: GuardLimits;
+    } = {},
+  ): DynamicModule {
+    const { imports, ...limiter } = options.limiter ?? { useFactory: () => new FixedWindowRateLimiter() };
     return {
       module: AuthModule,
       global: true,
+      imports: imports ?? [],
       providers: [
+        { provide: RATE_LIMITER, ...limiter },
+        ...(options.limits ? [{ provide: GUARD_LIMITS, useValue: options.limits }] : []),
         { provide: AUTH_CONFIG, useValue: config },
         { provide: TokenVerifier, useFactory: () => new TokenVerifier(config) },
         { provide: ApiKeyStore, useFactory: () => new ApiKeyStore(config.apiKeys ?? []) },
-        { provide: FixedWindowRateLimiter, useFactory: () => new FixedWindowRateLimiter() },
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
       exports: [AUTH_CONFIG, TokenVerifier, ApiKeyStore],

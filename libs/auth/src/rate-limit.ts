@@ -7,11 +7,21 @@ export interface RateLimitDecision {
 }
 
 /**
+ * A counter of requests per key and fixed window. `take` counts one request and says whether it
+ * is within `limit`. Shared by every replica of a service when backed by NATS KV (libs/http
+ * `SharedRateLimiter`), so N replicas do not multiply a limit by N.
+ */
+export interface RateLimiter {
+  take(key: string, limit: number): Promise<RateLimitDecision> | RateLimitDecision;
+}
+export const RATE_LIMITER = Symbol('RATE_LIMITER');
+
+/**
  * In-memory fixed-window counter (per key, per window). Windows are aligned to the clock,
  * so every counter from an earlier window is stale and is dropped when a new one starts.
  * Per process: with N replicas a key gets up to N × its limit.
  */
-export class FixedWindowRateLimiter {
+export class FixedWindowRateLimiter implements RateLimiter {
   private windowStart = -1;
   private readonly counts = new Map<string, number>();
 

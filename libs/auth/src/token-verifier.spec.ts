@@ -14,7 +14,7 @@ const now = () => Math.floor(Date.now() / 1000);
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 function sign(claims: Record<string, unknown>, key = privateKey, alg = 'EdDSA') {
-  const jwt = new SignJWT({ exp: now() + 300, ...claims })
+  const jwt = new SignJWT({ iat: now(), exp: now() + 300, ...claims })
     .setProtectedHeader({ alg })
     .setSubject('alice')
     .setIssuer(audience.issuer)
@@ -32,6 +32,17 @@ async function refused(token: string | undefined, reason: AuthFailureReason, v =
 }
 
 describe('TokenVerifier', () => {
+  it('refuses a token issued in the future, too long-lived, too old, or without iat', async () => {
+    const claims = { agency: 'SOTTTT', roles: ['dic'] };
+    await refused(await sign({ ...claims, iat: now() + 3600, exp: now() + 7200 }), 'issued-in-future');
+    await refused(await sign({ ...claims, iat: now(), exp: now() + 365 * 86400 }), 'too-long-lived');
+    await refused(await sign({ ...claims, iat: now() - 9 * 3600, exp: now() + 60 }), 'expired');
+    await refused(await sign({ ...claims, iat: undefined }), 'invalid-claims');
+    const strict = new TokenVerifier({ publicKeyPem, ...audience, maxLifetimeSeconds: 120 });
+    await refused(await sign(claims), 'too-long-lived', strict);
+    assert.equal((await verifier.verify(await sign(claims))).agency, 'SOTTTT', 'a 5-minute token passes');
+  });
+
   it('verifies a valid token into a principal', async () => {
     const token = await issueToken(
       { sub: 'alice', agency: 'SOTTTT', roles: ['dic', 'provider'] },

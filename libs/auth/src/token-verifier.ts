@@ -13,9 +13,16 @@ export interface TokenVerifierConfig {
   issuer?: string;
   /** Expected `aud`; not checked when absent. */
   audience?: string;
-  /** Allowed clock skew for `exp`/`nbf`, in seconds. Default 30. */
+  /** Allowed clock skew for `exp`/`nbf`/`iat`, in seconds. Default 30. */
   clockToleranceSeconds?: number;
+  /**
+   * Longest lifetime a token may have (exp − iat) and its largest age, in seconds. Default 8 hours
+   * (a working day): a stolen token is worth a day at most, whatever `exp` its issuer wrote.
+   */
+  maxLifetimeSeconds?: number;
 }
+
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 8 * 3600;
 
 type KeySource = KeyObject | ReturnType<typeof createRemoteJWKSet>;
 
@@ -64,13 +71,17 @@ export class TokenVerifier {
       throw new AuthError('malformed-token', 'the bearer token is not a compact JWT');
     }
     let payload: JWTPayload;
+    const maxLifetime = this.config.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+    const tolerance = this.config.clockToleranceSeconds ?? 30;
     try {
       const options = {
         algorithms: this.algorithms,
         issuer: this.config.issuer,
         audience: this.config.audience,
-        clockTolerance: this.config.clockToleranceSeconds ?? 30,
-        requiredClaims: ['exp'],
+        clockTolerance: tolerance,
+        // iat is required and checked by jose: not in the future, not older than the lifetime.
+        maxTokenAge: maxLifetime,
+        requiredClaims: ['exp', 'iat'],
       };
       // Two calls so that TypeScript picks the right overload for each key source.
       payload =
@@ -80,12 +91,23 @@ export class TokenVerifier {
     } catch (error) {
       throw this.translate(error);
     }
+    if (payload.exp! - payload.iat! > maxLifetime + tolerance)
+      throw new AuthError(
+        'too-long-lived',
+        `the token is issued for longer than the ${maxLifetime} s this platform accepts`,
+      );
     return principalFromClaims(payload);
   }
 
   /** Maps jose's errors to our reasons, with messages that never echo the token. */
   private translate(error: unknown): AuthError {
-    if (error instanceof errors.JWTExpired) return new AuthError('expired', 'the token has expired');
+    if (error instanceof errors.JWTExpired)
+      return new AuthError(
+        'expired',
+        error.claim === 'iat'
+          ? 'the token is older than the longest lifetime accepted'
+          : 'the token has expired',
+      );
     if (error instanceof errors.JWTClaimValidationFailed) {
       switch (error.claim) {
         case 'iss':
@@ -94,6 +116,10 @@ export class TokenVerifier {
           return new AuthError('wrong-audience', 'the token is not meant for this audience');
         case 'nbf':
           return new AuthError('not-yet-valid', 'the token is not valid yet');
+        case 'iat':
+          if (error.reason === 'check_failed')
+            return new AuthError('issued-in-future', 'the token claims to be issued in the future');
+          return new AuthError('invalid-claims', `the token's "iat" claim is ${error.reason}`);
         default:
           return new AuthError('invalid-claims', `the token's "${error.claim}" claim is ${error.reason}`);
       }

@@ -398,6 +398,8 @@ function catalogTs(common, contracts, commands) {
     `export const uuidPattern = new RegExp(${JSON.stringify(common.$defs.uuid.pattern)});`,
     '/** A data-field name (common.json#/$defs/fieldName). */',
     `export const fieldNamePattern = new RegExp(${JSON.stringify(common.$defs.fieldName.pattern)});`,
+    '/** Free text: not blank, no control characters or bidirectional overrides (common.json#/$defs/text), as written there. */',
+    `export const textPattern = ${JSON.stringify(common.$defs.text.pattern)};`,
     '',
   ].join('\n');
 }
@@ -534,7 +536,10 @@ function asyncApi(envelope, contracts, version) {
           headers: {
             ...Object.fromEntries(Object.entries(attributes).map(([k, v]) => [`ce-${k}`, v])),
             'content-type': datacontenttype,
-            'Nats-Msg-Id': attributes.id,
+            'Nats-Msg-Id':
+              c.kind === 'intake' && attributes.agency
+                ? `${attributes.agency}:${attributes.id}`
+                : attributes.id,
           },
           payload: data,
         },
@@ -580,7 +585,8 @@ function asyncApi(envelope, contracts, version) {
         '',
         'Events are CloudEvents 1.0 in the NATS binary content mode: each attribute travels as a `ce-<name>` header',
         '(`datacontenttype` as `content-type`), the data as the JSON body, and `Nats-Msg-Id` repeats the event id so',
-        'JetStream deduplicates republished events. The version of an event is in its type, not in its subject.',
+        'JetStream deduplicates republished events; on intake it is `<agency>:<event id>`, so that one agency never',
+        "makes JetStream drop another's event. The version of an event is in its type, not in its subject.",
         '',
         "Operations are described from the platform's side: it sends domain events, rejections and dead letters,",
         'and receives intake events from agency systems. An agency integrator does the reverse.',
@@ -622,8 +628,9 @@ function asyncApi(envelope, contracts, version) {
             ),
             'Nats-Msg-Id': {
               type: 'string',
-              description: 'The event id, for JetStream deduplication.',
-              maxLength: 36,
+              description:
+                'The event id, for JetStream deduplication; on intake subjects `<agency>:<event id>`.',
+              maxLength: 101,
             },
           },
         },

@@ -99,6 +99,36 @@ describe('the examples in contracts/examples', () => {
 });
 
 describe('validateEventData', () => {
+  it('refuses control characters and bidirectional overrides in every text, and keeps tabs and line breaks', () => {
+    const hostile = [
+      '\u202e',
+      '\u2066',
+      '\u200f',
+      '\u061c',
+      '\u0000',
+      '\u0007',
+      '\u001b',
+      '\u007f',
+      '\u0085',
+    ];
+    for (const ch of hostile) {
+      const data = listed();
+      data.content.name = `Đất đai${ch}gnp.exe`;
+      data.content.purpose = `${ch}Phục vụ`;
+      const paths = errorsOf('vn.openlgsp.catalogue.entry.listed.v1', data).map((e) => e.path);
+      assert.deepEqual(paths, ['/content/name', '/content/purpose'], `U+${ch.codePointAt(0)!.toString(16)}`);
+    }
+    const data = listed();
+    data.content.purpose = '  Phục vụ\tthủ tục\r\nđất đai\u00a0 ';
+    assert.deepEqual(validateEventData('vn.openlgsp.catalogue.entry.listed.v1', data), { ok: true });
+    data.content.purpose = ' \t\n ';
+    assert.deepEqual(
+      errorsOf('vn.openlgsp.catalogue.entry.listed.v1', data).map((e) => e.path),
+      ['/content/purpose'],
+      'blank is still refused',
+    );
+  });
+
   it('points at an unknown field', () => {
     const data = listed();
     Object.assign(data.content, { foo: 1 });

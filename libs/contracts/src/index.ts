@@ -18,6 +18,7 @@ export {
   envelopeSchemaId,
   eventContracts,
   fieldNamePattern,
+  textPattern,
   uuidPattern,
   type CommandContract,
   type EventContract,

@@ -99,7 +99,8 @@ export class EventConsumer {
     };
     let processing: Span | undefined;
     try {
-      if (await this.processed.has(name, processedKey(event))) return m.ack();
+      const key = processedKey(event, intakeAgency);
+      if (await this.processed.has(name, key)) return m.ack();
       await withConsumerSpan(
         {
           subject: m.subject,
@@ -111,7 +112,7 @@ export class EventConsumer {
         },
         (span) => ((processing = span), handler(event, ctx)),
       );
-      await this.processed.add(name, processedKey(event));
+      await this.processed.add(name, key);
       eventMetrics.consumed.inc({ consumer: name, type: event.type });
       m.ack();
     } catch (err) {
@@ -119,7 +120,9 @@ export class EventConsumer {
       // The refusal is told in the trace of the handling that refused (a child of its span).
       const refusing = processing ? trace.setSpan(context.active(), processing) : context.active();
       if (reasons)
-        return context.with(refusing, () => this.refuse(m, event, intakeAgency ?? event.agency, reasons));
+        return context.with(refusing, () =>
+          this.refuse(m, event, intakeAgency ?? event.agency, reasons, { intakeAgency }),
+        );
       await this.retryOrDeadLetter(m, event.type, err);
     }
   }
@@ -129,6 +132,8 @@ export class EventConsumer {
     event: LgspEvent | undefined,
     agency: string | undefined,
     reasons: RejectionReason[],
+    /** Set when a handler refused an intake event: its use case judged it, so a redelivery must not. */
+    judged?: { intakeAgency?: string },
   ): Promise<void> {
     const name = this.spec.durable;
     try {
@@ -138,7 +143,9 @@ export class EventConsumer {
           this.original(m),
           `refused: ${reasons.map((r) => r.message).join('; ')}`,
         );
-      if (event) await this.processed.add(name, processedKey(event));
+      // Only a use case's refusal is remembered. One refused before any handler (malformed, foreign,
+      // forged) leaves no mark, so it cannot pre-empt the real agency's event with the same id.
+      if (event && judged) await this.processed.add(name, processedKey(event, judged.intakeAgency));
     } catch (err) {
       // The rejection could not be told yet: keep the message and try again later, up to the bound;
       // then it goes to the dead letters (e.g. a subject whose agency token is not an agency code).
@@ -198,9 +205,14 @@ function orderKeyBy(orderBy: (event: LgspEvent) => string | undefined, m: JsMsg)
   return orderKeyOf(m);
 }
 
-/** CloudEvents identify an event by source and id together. */
-function processedKey(event: LgspEvent): string {
-  return `${event.source} ${event.id}`;
+/**
+ * CloudEvents identify an event by source and id together; intake adds the agency of the channel it
+ * came on, so two agencies' events with the same id are two events.
+ */
+export function processedKey(event: LgspEvent, intakeAgency?: string): string {
+  return intakeAgency === undefined
+    ? `${event.source} ${event.id}`
+    : `${intakeAgency} ${event.source} ${event.id}`;
 }
 
 function errorMessage(err: unknown): string {

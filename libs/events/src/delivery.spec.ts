@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { toNatsMessage } from './binding.js';
+import { processedKey } from './consumer.js';
 import { checkDelivery, type ArrivedMessage, type DeliveryRules } from './delivery.js';
+import { msgIdFor } from './publisher.js';
 import { createEvent, type LgspEvent } from './envelope.js';
 import { example } from '../test/support.js';
 
@@ -93,10 +95,12 @@ describe('the delivery checks', () => {
     assert.equal(verdict.kind === 'refuse' && verdict.agency, 'so-xd', 'the publisher hears of it');
   });
 
-  it('refuse an intake event without the agency extension', () => {
-    const { agency: _agency, ...anonymous } = intakeEvent('so-tp');
-    const verdict = checkDelivery(arrived(anonymous as LgspEvent, reportedOn('so-tp')), intake);
-    assert.deepEqual(codes(verdict), [['missing-agency', '/agency']]);
+  it('take the agency of an intake event without the agency extension from its subject', () => {
+    const { agency: _agency, ...unnamed } = intakeEvent('so-tp');
+    const verdict = checkDelivery(arrived(unnamed as LgspEvent, reportedOn('so-tp')), intake);
+    assert.equal(verdict.kind, 'deliver');
+    assert.equal(verdict.kind === 'deliver' && verdict.event.agency, 'so-tp');
+    assert.equal(verdict.kind === 'deliver' && verdict.intakeAgency, 'so-tp');
   });
 
   it('refuse an envelope and data that break the contract, pointing at each member', () => {
@@ -110,6 +114,21 @@ describe('the delivery checks', () => {
     assert.deepEqual(
       [...new Set(paths)],
       ['envelope /id', 'schema /data/colour', 'schema /data/description', 'schema /data/entryId'],
+    );
+  });
+});
+
+describe('the identity an intake event is deduplicated under', () => {
+  it('includes the agency of the channel, so two agencies with one event id are two events', () => {
+    const event = intakeEvent('so-tp');
+    assert.notEqual(processedKey(event, 'so-tp'), processedKey(event, 'so-xd'));
+    const fact = domainEvent();
+    assert.equal(processedKey(fact), `/openlgsp/catalogue ${fact.id}`, 'domain facts: (source, id)');
+    assert.equal(msgIdFor(reportedOn('so-tp'), event.id), `so-tp:${event.id}`);
+    assert.equal(
+      msgIdFor('lgsp.catalogue.entry.withdrawn', event.id),
+      event.id,
+      'domain facts keep the event id',
     );
   });
 });

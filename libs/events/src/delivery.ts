@@ -93,10 +93,16 @@ export function checkDelivery(message: ArrivedMessage, rules: DeliveryRules): De
   if (!data.ok)
     for (const e of data.errors) reasons.push({ code: 'schema', path: `/data${e.path}`, message: e.message });
   if (reasons.length) return refuse(reasons);
-  return { kind: 'deliver', event, ...(intakeAgency ? { intakeAgency } : {}) };
+  if (intakeAgency === undefined) return { kind: 'deliver', event };
+  // The channel names the agency: what a handler and the trail see is the subject's, whatever was sent.
+  return { kind: 'deliver', event: { ...event, agency: intakeAgency }, intakeAgency };
 }
 
-/** An intake event speaks for the agency that published it, from that agency's own sources. */
+/**
+ * An intake event speaks for the agency whose subject it arrived on, from that agency's own sources.
+ * The `agency` extension may be left out (the channel says it); one that names another agency is a
+ * forgery and refused, not silently corrected.
+ */
 function agencyProblems(event: LgspEvent, publisher: string): RejectionReason[] {
   const reasons: RejectionReason[] = [];
   // An event's identity is (source, id): an agency's events come from its own sources only.
@@ -106,9 +112,7 @@ function agencyProblems(event: LgspEvent, publisher: string): RejectionReason[] 
       path: '/source',
       message: `source must be /agencies/${publisher}/<system> for events published by ${publisher}`,
     });
-  if (!event.agency)
-    reasons.push({ code: 'missing-agency', path: '/agency', message: 'the agency extension is required' });
-  else if (event.agency !== publisher)
+  if (event.agency !== undefined && event.agency !== publisher)
     reasons.push({
       code: 'forged-agency',
       path: '/agency',

@@ -4,6 +4,7 @@ import { context } from '@opentelemetry/api';
 import { isEventType, subjectFor, validateEventData } from '@openlgsp/contracts';
 import { extractTraceContext, withProducerSpan } from '@openlgsp/telemetry';
 import { toNatsMessage } from './binding.js';
+import { intakeAgencyOf } from './delivery.js';
 import { createEvent, type Clock, type LgspEvent, systemClock } from './envelope.js';
 import { eventMetrics } from './metrics.js';
 
@@ -152,8 +153,17 @@ export class EventPublisher {
     const parent = extractTraceContext({ traceparent: event.traceparent, tracestate: event.tracestate });
     return context.with(parent, () =>
       withProducerSpan({ subject, messageId: event.id, eventType: event.type }, () =>
-        this.js.publish(subject, body, { msgID: event.id, headers }),
+        this.js.publish(subject, body, { msgID: msgIdFor(subject, event.id), headers }),
       ),
     );
   }
+}
+
+/**
+ * JetStream's duplicate id for an event on `subject`: the event id, and for intake the agency of the
+ * channel before it, so one agency's event never makes JetStream drop another's with the same id.
+ */
+export function msgIdFor(subject: string, eventId: string): string {
+  const agency = intakeAgencyOf(subject);
+  return agency === undefined ? eventId : `${agency}:${eventId}`;
 }

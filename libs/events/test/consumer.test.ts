@@ -152,9 +152,9 @@ describe('an intake consumer', () => {
       agency: 'so-tp',
     });
     assert.equal(
-      await processed.has(spec.durable, `${event.source} ${event.id}`),
+      await processed.has(spec.durable, `so-tp ${event.source} ${event.id}`),
       true,
-      'the event (source and id) should be recorded as applied',
+      'the event (its channel agency, source and id) should be recorded as applied',
     );
   });
 

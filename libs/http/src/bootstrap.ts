@@ -9,6 +9,7 @@ import helmet from '@fastify/helmet';
 import { normaliseText } from '@openlgsp/contracts';
 import { NestPinoLogger, createLogger, nameHttpServerSpan } from '@openlgsp/telemetry';
 import { AccessReporter, captureTrace, isAuditedCall } from './access.js';
+import { drainUnreadBody } from './body-limit.js';
 import { collectProcessMetrics, httpDuration } from './metrics.js';
 import { problem } from './problem.js';
 import { sendProblem } from './problem.filter.js';
@@ -42,10 +43,13 @@ export async function createApp(
   options: HttpOptions = httpOptionsFromEnv(),
 ): Promise<NestFastifyApplication> {
   collectProcessMetrics();
+  const trustedProxyHops = Number(process.env.HTTP_TRUSTED_PROXY_HOPS ?? 1);
   const logger = createLogger(service);
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimit ?? 256 * 1024,
-    trustProxy: true,
+    // One trusted hop: the entry point (gateway, ingress) appends the caller's address, so the
+    // right-most X-Forwarded-For entry is the caller's; what a caller writes to its left is not believed.
+    trustProxy: (_address: string, hop: number) => hop < trustedProxyHops,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, {
@@ -63,6 +67,23 @@ export async function createApp(
     { parseAs: 'string' },
     fastify.getDefaultJsonParser('error', 'error'),
   );
+
+  // Operators' endpoints (metrics, detailed readiness) are for probes and scrapers on the service's
+  // own port. Every entry point (local gateway, compose nginx, k8s ingress) adds X-Forwarded-For, and a
+  // caller cannot take it off, so a forwarded request for them is answered as if they did not exist.
+  const operatorsOnly = new RegExp(`^/${service}/(metrics|health/ready)(/|\\?|$)`);
+  if (process.env.OPS_ENDPOINTS_VIA_PROXY !== 'allow')
+    fastify.addHook('onRequest', async (request, reply) => {
+      if (request.headers['x-forwarded-for'] === undefined || !operatorsOnly.test(request.url)) return;
+      sendProblem(
+        reply,
+        request,
+        problem(404, 'Metrics and readiness are served on the service port, not through the entry point.', {
+          code: 'not-public',
+        }),
+      );
+      return reply;
+    });
 
   const access = accessReporter(app);
   fastify.addHook('onRequest', async (request) => {
@@ -89,6 +110,11 @@ export async function createApp(
     request.body = normaliseText(request.body);
     normaliseInPlace(request.query);
     normaliseInPlace(request.params);
+  });
+  // A refusal sent before the body was read (413 above all) waits for the rest of the body, so the
+  // caller and the gateway hear the problem, not a reset.
+  fastify.addHook('onSend', async (request, reply) => {
+    if (reply.statusCode >= 400) await drainUnreadBody(request.raw);
   });
   fastify.addHook('onResponse', async (request, reply) => {
     httpDuration.observe(

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Controller, Module, Param, Post, Query } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { ErrorReportCorrectCommand } from '@openlgsp/contracts';
+import { textPattern, type ErrorReportCorrectCommand } from '@openlgsp/contracts';
 import { createApp } from './bootstrap.js';
 import { CommandBody } from './command-body.js';
 import { ProblemFilter, SERVICE_NAME } from './problem.filter.js';
@@ -80,6 +80,6 @@ describe('@CommandBody and text normalisation at the edge', () => {
     const document = (await app.inject({ method: 'GET', url: '/test/openapi.json' })).json();
     const schema = document.paths['/test/echo/{word}'].post.requestBody.content['application/json'].schema;
     assert.equal(schema.title, 'ErrorReportCorrectCommand');
-    assert.equal(schema.properties.correction.pattern, '\\S');
+    assert.equal(schema.properties.correction.pattern, textPattern, 'the shared text rule, inlined');
   });
 });

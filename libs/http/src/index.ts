@@ -12,3 +12,5 @@ export * from './command-body.js';
 export * from './intake.controller.js';
 export * from './html.js';
 export * from './html-forms.js';
+export * from './shared-rate-limit.js';
+export * from './body-limit.js';

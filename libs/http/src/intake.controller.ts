@@ -1,6 +1,6 @@
-import { Controller, HttpCode, Module, Post, Req, type Type } from '@nestjs/common';
+import { Controller, HttpCode, Module, Post, Req, Res, type Type } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Roles, type Principal } from '@openlgsp/auth';
 import { HttpIntake } from './intake.js';
 
@@ -19,10 +19,17 @@ export function intakeModuleFor(context: string, accepts: string): Type<unknown>
     @Roles('integrator', 'provider', 'consumer')
     @ApiOperation({
       summary: `Submit an intake CloudEvent (binary or structured mode): ${accepts}`,
-      description: `Accepted events go onto lgsp.intake.<agency>.${context}.…; if the use case refuses one, the reasons arrive on lgsp.rejected.<agency>.`,
+      description: `Accepted events go onto lgsp.intake.<agency>.${context}.… (202); the agency is the caller's, and an \`agency\` attribute may only repeat it. The same event sent again by the same agency within the stream's duplicate window is answered 200 with \`duplicate: true\` and changes nothing. If the use case refuses an event, the reasons arrive on lgsp.rejected.<agency>.`,
     })
-    accept(@Req() request: FastifyRequest, @CurrentPrincipal() by: Principal) {
-      return this.intake.accept(context, { headers: request.headers, body: request.body }, by);
+    async accept(
+      @Req() request: FastifyRequest,
+      @Res({ passthrough: true }) reply: FastifyReply,
+      @CurrentPrincipal() by: Principal,
+    ) {
+      const receipt = await this.intake.accept(context, { headers: request.headers, body: request.body }, by);
+      // A retry is not a new acceptance: 200 says "already have it", 202 "taken for processing".
+      if (receipt.duplicate) reply.status(200);
+      return receipt;
     }
   }
 

@@ -19,6 +19,16 @@ export interface HttpIntakeRequest {
 const STRUCTURED = 'application/cloudevents+json';
 
 /**
+ * What the HTTP door answers: where the event went, and whether JetStream already held this agency's
+ * event with that id (a retry within the stream's duplicate window), in which case nothing new happened.
+ */
+export interface IntakeReceipt {
+  id: string;
+  subject: string;
+  duplicate: boolean;
+}
+
+/**
  * The HTTP door of integrator intake: the same CloudEvents as on `lgsp.intake.<agency>.…`, in binary
  * (ce-* headers, data as the JSON body) or structured (one JSON object) content mode. What can be
  * judged now is judged now (4xx problem+json); the event then goes onto the agency's intake subject,
@@ -31,11 +41,7 @@ const STRUCTURED = 'application/cloudevents+json';
 export class HttpIntake {
   constructor(private readonly publisher: EventPublisher) {}
 
-  async accept(
-    context: string,
-    request: HttpIntakeRequest,
-    by: Principal,
-  ): Promise<{ id: string; subject: string }> {
+  async accept(context: string, request: HttpIntakeRequest, by: Principal): Promise<IntakeReceipt> {
     const event = this.parse(request);
     const errors: FieldError[] = [];
     const envelope = validateEnvelope(withoutData(event));
@@ -45,16 +51,16 @@ export class HttpIntake {
       errors.push({ path: '/type', message: `'${event.type}' is not an intake event of ${context}` });
     if (errors.length) throw invalid('The event is not a valid OpenLGSP intake CloudEvent.', errors);
 
-    // The agency extension must be the caller's own: an agency speaks only for itself.
-    if (event.agency !== by.agency)
+    // The caller's credentials name the agency; an `agency` extension may only repeat it.
+    if (event.agency !== undefined && event.agency !== by.agency)
       throw new ProblemError(
-        problem(403, `event claims agency '${event.agency ?? '(none)'}' but the caller is ${by.agency}`, {
+        problem(403, `event claims agency '${event.agency}' but the caller is ${by.agency}`, {
           code: 'forged-agency',
-          errors: [{ path: '/agency', message: `must be ${by.agency}` }],
+          errors: [{ path: '/agency', message: `must be ${by.agency} or left out` }],
         }),
       );
     // The actor is who authenticated, not what the body says: the trail names the real caller.
-    const stamped: LgspEvent = { ...event, actor: by.sub };
+    const stamped: LgspEvent = { ...event, agency: by.agency, actor: by.sub };
     // An event without a trace of its own joins the call's, so its handling (and a refusal on
     // lgsp.rejected) is in the same trace as the call that brought it.
     if (!event.traceparent) {
@@ -64,8 +70,9 @@ export class HttpIntake {
       if (trace.tracestate) stamped.tracestate = trace.tracestate;
     }
     const subject = this.publisher.subjectOf(stamped);
+    let duplicate: boolean;
     try {
-      await this.publisher.publish(stamped, subject);
+      ({ duplicate } = await this.publisher.publish(stamped, subject));
     } catch (err) {
       if (!(err instanceof ContractViolation)) throw err;
       throw invalid(
@@ -73,7 +80,7 @@ export class HttpIntake {
         err.reasons.map((r) => ({ path: r.path ?? '', message: r.message })),
       );
     }
-    return { id: stamped.id, subject };
+    return { id: stamped.id, subject, duplicate };
   }
 
   private parse({ headers, body }: HttpIntakeRequest): LgspEvent {

@@ -18,7 +18,10 @@ export const httpDuration =
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   });
 
-/** Prometheus text format; public inside the cluster (the ingress does not route it). */
+/**
+ * Prometheus text format, scraped on the service's own port; a request that came through the gateway
+ * or the ingress is answered 404 (see `operatorsOnly` in bootstrap).
+ */
 @ApiExcludeController()
 @Public()
 @Controller('metrics')

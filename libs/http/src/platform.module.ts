@@ -3,11 +3,13 @@ import { APP_FILTER } from '@nestjs/core';
 import {
   AUTH_REFUSAL_LISTENER,
   AuthModule,
+  DEFAULT_ANONYMOUS_PER_MINUTE,
   authConfigFromEnv,
   type RefusalEvent,
   type RefusalListener,
 } from '@openlgsp/auth';
-import { EventsModule, eventsOptionsFromEnv, type ConsumerSpec } from '@openlgsp/events';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { EventsModule, NATS_CONNECTION, eventsOptionsFromEnv, type ConsumerSpec } from '@openlgsp/events';
 import { PersistenceModule, mongoOptionsFromEnv } from '@openlgsp/persistence';
 import { createLogger } from '@openlgsp/telemetry';
 import { AccessReporter } from './access.js';
@@ -15,6 +17,7 @@ import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.js';
 import { HttpIntake } from './intake.js';
 import { ProblemFilter, SERVICE_NAME } from './problem.filter.js';
+import { SharedRateLimiter } from './shared-rate-limit.js';
 
 /** Every refusal leaves a structured trace (never the credentials). */
 @Injectable()
@@ -53,16 +56,26 @@ export class PlatformModule {
    * `@EventPattern` handlers it feeds; every handled type must fall inside exactly one of them.
    */
   static forService(service: string, options: { consumers?: ConsumerSpec[] } = {}): DynamicModule {
+    const events = EventsModule.forRoot(() => ({
+      ...eventsOptionsFromEnv(service),
+      ...(process.env.OUTBOX_SWEEP_MS ? { sweepIntervalMs: Number(process.env.OUTBOX_SWEEP_MS) } : {}),
+      consumers: options.consumers ?? [],
+    }));
     return {
       module: PlatformModule,
       imports: [
-        AuthModule.forRoot(authConfigFromEnv()),
+        // Rate limits are counted in NATS KV, so every replica of the service shares them.
+        AuthModule.forRoot(authConfigFromEnv(), {
+          limiter: {
+            imports: [events],
+            inject: [NATS_CONNECTION],
+            useFactory: (nc: NatsConnection) =>
+              new SharedRateLimiter(nc, service, { replicas: Number(process.env.STREAM_REPLICAS ?? 1) }),
+          },
+          limits: { anonymousPerMinute: anonymousPerMinuteFromEnv() },
+        }),
         PersistenceModule.forRoot(() => mongoOptionsFromEnv(service)),
-        EventsModule.forRoot(() => ({
-          ...eventsOptionsFromEnv(service),
-          ...(process.env.OUTBOX_SWEEP_MS ? { sweepIntervalMs: Number(process.env.OUTBOX_SWEEP_MS) } : {}),
-          consumers: options.consumers ?? [],
-        })),
+        events,
       ],
       controllers: [HealthController, MetricsController],
       providers: [
@@ -75,4 +88,14 @@ export class PlatformModule {
       exports: [AUTH_REFUSAL_LISTENER, HttpIntake, SERVICE_NAME, AccessReporter],
     };
   }
+}
+
+/** RATE_LIMIT_ANONYMOUS_PER_MINUTE: requests per minute one address may make without valid credentials. */
+function anonymousPerMinuteFromEnv(env = process.env): number {
+  const raw = env.RATE_LIMIT_ANONYMOUS_PER_MINUTE;
+  if (raw === undefined || raw === '') return DEFAULT_ANONYMOUS_PER_MINUTE;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error('RATE_LIMIT_ANONYMOUS_PER_MINUTE must be a whole number of requests, at least 1');
+  return value;
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { validateEnvelope } from '@openlgsp/contracts';
-import { OutboxRelay, createEvent, toNatsMessage, type LgspEvent } from '@openlgsp/events';
+import { OutboxRelay, createEvent, msgIdFor, toNatsMessage, type LgspEvent } from '@openlgsp/events';
 import { MONGO_CONNECTION } from '@openlgsp/persistence';
 import type { Connection } from 'mongoose';
 import { findEvent, publishedOpenApi, readStream, type ServiceUnderTest } from '@openlgsp/http/testing';
@@ -231,6 +231,49 @@ describe('what a reader may see', () => {
     assert.equal(stored.body.nationalId, undefined);
     assert.equal(stored.body.focalPoint, undefined);
     assert.equal(stored.body.outboxAt, undefined, 'no storage internals in answers');
+    assert.equal(stored.body.codeFolded, undefined, 'no storage internals in answers');
+  });
+
+  it('refuses an agency code that differs from a registered one only in letter case', async () => {
+    const code = `Ag${Date.now().toString(36).toUpperCase()}`;
+    const register = (c: string) =>
+      sut.request('POST', '/catalogue/agencies', {
+        token: tokens.dic,
+        body: { code: c, name: 'Sở Tư pháp', level: 'province' },
+      });
+    assert.equal((await register(code)).status, 201);
+    for (const variant of [code.toLowerCase(), code.toUpperCase()]) {
+      const again = await register(variant);
+      assert.equal(again.status, 409, JSON.stringify(again.body));
+      assert.match(again.body.detail, new RegExp(`agency ${code} is registered`));
+    }
+    const missing = await sut.request('GET', `/catalogue/agencies/${code.toLowerCase()}`, {
+      token: tokens.dic,
+    });
+    assert.equal(missing.status, 404, 'nothing was registered under the variant');
+  });
+
+  it('folds the codes of agencies registered before codes were folded, at start', async () => {
+    const code = `Old${Date.now().toString(36).toUpperCase()}`;
+    const now = new Date();
+    await sut.app
+      .get<Connection>(MONGO_CONNECTION)
+      .collection('agencies')
+      .insertOne({
+        _id: code as never,
+        revision: 1,
+        name: 'Sở cũ',
+        level: 'province',
+        registeredAt: now,
+        updatedAt: now,
+        outbox: [],
+      });
+    await sut.restart();
+    const again = await sut.request('POST', '/catalogue/agencies', {
+      token: tokens.dic,
+      body: { code: code.toLowerCase(), name: 'Sở mới', level: 'province' },
+    });
+    assert.equal(again.status, 409, JSON.stringify(again.body));
   });
 
   it('finds a renamed service by its new name only', async () => {
@@ -347,10 +390,8 @@ describe('search', () => {
 describe('intake', () => {
   async function publishIntake(agency: string, event: LgspEvent, subject?: string) {
     const { headers, body } = toNatsMessage(event);
-    await sut.js.publish(subject ?? `lgsp.intake.${agency}.catalogue.service.changed`, body, {
-      headers,
-      msgID: event.id,
-    });
+    const on = subject ?? `lgsp.intake.${agency}.catalogue.service.changed`;
+    await sut.js.publish(on, body, { headers, msgID: msgIdFor(on, event.id) });
   }
   const intakeEvent = (agency: string, data: unknown, type = 'vn.openlgsp.catalogue.service.changed.v1') =>
     createEvent(type, data, { source: `/agencies/${agency}/land-system`, agency, actor: 'land-system' });
@@ -434,6 +475,68 @@ describe('intake', () => {
       token: integrator,
     });
     assert.equal(reports.body.items.length, 1);
+  });
+
+  it('takes the agency from the subject when the event names none', async () => {
+    const serviceId = await declaredService(await listedEntry());
+    const { agency: _agency, ...unnamed } = intakeEvent('STNMT', { serviceId, version: '3.0.0' });
+    await publishIntake('STNMT', unnamed as LgspEvent);
+    const updated = await findEvent(
+      sut.js,
+      'CATALOGUE',
+      (e) => e.subject === serviceId && (e.data as { version?: string }).version === '3.0.0',
+    );
+    assert.equal(updated.agency, 'STNMT', 'the fact names the agency of the channel');
+  });
+
+  it("applies an agency's event after another agency sent a forgery with its id", async () => {
+    const serviceId = await declaredService(await listedEntry());
+    const genuine = intakeEvent('STNMT', { serviceId, version: '4.0.0' });
+    await publishIntake(
+      'SYT',
+      { ...genuine, data: { serviceId, version: '6.6.6' } },
+      'lgsp.intake.SYT.catalogue.service.changed',
+    );
+    await findEvent(sut.js, 'REJECTED', (e) => (e.data as { eventId: string }).eventId === genuine.id);
+    await publishIntake('STNMT', genuine);
+    await findEvent(
+      sut.js,
+      'CATALOGUE',
+      (e) => e.subject === serviceId && (e.data as { version?: string }).version === '4.0.0',
+    );
+    const service = await sut.request('GET', `/catalogue/services/${serviceId}`);
+    assert.equal(service.body.version, '4.0.0');
+  });
+
+  it("answers a repeated HTTP publish as a duplicate, and keeps two agencies' events with one id apart", async () => {
+    const serviceId = await declaredService(await listedEntry());
+    const event = intakeEvent('STNMT', { serviceId, version: '5.0.0' });
+    const post = (token: string, body: unknown) =>
+      sut.request('POST', '/catalogue/events', {
+        token,
+        headers: { 'content-type': 'application/cloudevents+json' },
+        rawBody: JSON.stringify(body),
+      });
+    const first = await post(tokens.integrator, event);
+    assert.equal(first.status, 202, JSON.stringify(first.body));
+    assert.equal(first.body.duplicate, false);
+    const again = await post(tokens.integrator, event);
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal(again.body.duplicate, true);
+
+    // Another agency's event with the same id is its own event: judged (and refused by the rule), not dropped.
+    const sytIntegrator = await sut.token('SYT', ['integrator'], 'syt-system');
+    const { agency: _agency, ...theirs } = intakeEvent('SYT', { serviceId, version: '7.0.0' });
+    const other = await post(sytIntegrator, { ...theirs, id: event.id });
+    assert.equal(other.status, 202, JSON.stringify(other.body));
+    assert.equal(other.body.duplicate, false);
+    const rejection = await findEvent(
+      sut.js,
+      'REJECTED',
+      (e) => (e.data as { eventId: string }).eventId === event.id,
+    );
+    assert.equal(rejection.natsSubject, 'lgsp.rejected.SYT');
+    assert.equal((rejection.data as { reasons: { code: string }[] }).reasons[0]!.code, 'not-owner');
   });
 
   it('accepts binary and structured CloudEvents over HTTP and refuses a forged agency', async () => {

@@ -1367,3 +1367,6 @@ export const agencyCodePattern = new RegExp('^[A-Za-z0-9_-]{2,64}$');
 export const uuidPattern = new RegExp('^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$');
 /** A data-field name (common.json#/$defs/fieldName). */
 export const fieldNamePattern = new RegExp('^[A-Za-z_][A-Za-z0-9_]{0,63}$');
+/** Free text: not blank, no control characters or bidirectional overrides (common.json#/$defs/text), as written there. */
+export const textPattern =
+  '^\\s*[^\\s\\x00-\\x08\\x0e-\\x1f\\x7f-\\x9f؜‎‏‪-‮⁦-⁩][^\\x00-\\x08\\x0e-\\x1f\\x7f-\\x9f؜‎‏‪-‮⁦-⁩]*$';

@@ -54,7 +54,7 @@ export interface CommunityObservable {
   /**
    * The observed value. Its format is checked by type (IP address, domain, URL, hexadecimal file hash, e-mail address) and canonicalised (lower-case domains and hashes, canonical IP addresses) by the incidents service; malformed values are refused with their path.
    */
-  value: string;
+  value: Text;
   tlp: TlpCommunity;
 }
 
@@ -82,7 +82,7 @@ export interface DataField {
   /**
    * What the field holds.
    */
-  description: string;
+  description: Text;
   /**
    * The field's value type.
    */
@@ -138,7 +138,7 @@ export interface EntryContentFields {
   /**
    * When changes reach the shared data, e.g. "within 24 hours of a change".
    */
-  integrationTime: string;
+  integrationTime: Text;
   /**
    * How long shared data stays valid, as an ISO 8601 duration in years, months and days or in weeks, e.g. P1Y, P6M, P30D, P2W.
    */
@@ -243,7 +243,7 @@ export type IncidentCategory =
 /**
  * What happened, as the reporter describes it: at most 16,000 characters (a 1 MB text is refused).
  */
-export type IncidentDescription = string;
+export type IncidentDescription = Text;
 
 /**
  * An observable as incident events carry it: never TLP:RED.
@@ -253,7 +253,7 @@ export interface IncidentObservable {
   /**
    * The observed value. Its format is checked by type (IP address, domain, URL, hexadecimal file hash, e-mail address) and canonicalised (lower-case domains and hashes, canonical IP addresses) by the incidents service; malformed values are refused with their path.
    */
-  value: string;
+  value: Text;
   tlp: TlpBelowRed;
 }
 
@@ -265,7 +265,7 @@ export type IncidentSeverity = 'low' | 'medium' | 'high' | 'critical';
 /**
  * A sharing service's interface version, e.g. "1.2".
  */
-export type InterfaceVersion = string;
+export type InterfaceVersion = Text;
 
 /**
  * The legal instruments a request, decision or refusal rests on.
@@ -282,15 +282,15 @@ export interface LegalReference {
   /**
    * The instrument's number and name, e.g. "Nghị định 47/2020/NĐ-CP".
    */
-  instrument: string;
+  instrument: Text;
   /**
    * The article (Điều), e.g. "12".
    */
-  article?: string;
+  article?: Text;
   /**
    * The clause (khoản) and point (điểm) if any, e.g. "2" or "2.a".
    */
-  clause?: string;
+  clause?: Text;
 }
 
 /**
@@ -321,7 +321,7 @@ export interface NetworkAccessPoint {
 /**
  * A human-readable text (a justification, a reason, a description), not blank.
  */
-export type NonEmptyText = string;
+export type NonEmptyText = Text;
 
 /**
  * An observable (indicator) of an incident with its TLP marking, as reported.
@@ -331,7 +331,7 @@ export interface Observable {
   /**
    * The observed value. Its format is checked by type (IP address, domain, URL, hexadecimal file hash, e-mail address) and canonicalised (lower-case domains and hashes, canonical IP addresses) by the incidents service; malformed values are refused with their path.
    */
-  value: string;
+  value: Text;
   tlp: Tlp;
 }
 
@@ -378,7 +378,12 @@ export type ServiceProtocol = 'rest' | 'soap' | 'graphql' | 'sftp' | 'nats' | 'o
 /**
  * A short human-readable text (a name, a reference), not blank.
  */
-export type ShortText = string;
+export type ShortText = Text;
+
+/**
+ * Human-readable text: not blank, and without control characters (other than tab and line breaks) or bidirectional overrides and isolates (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), which could make a text read differently from what it holds (CVE-2021-42574, "Trojan Source"). Every free-text field refers to this definition, so the rule is written once; each sets its own, smaller, maxLength.
+ */
+export type Text = string;
 
 /**
  * A third party taking part in using the data, and the commitment it signed (Kon Tum 2022 Điều 7.2.d).
@@ -414,7 +419,7 @@ export type TlpCommunity = 'CLEAR' | 'GREEN';
 /**
  * Why a step was taken, in words (every transition of an incident names who and why).
  */
-export type TransitionNote = string;
+export type TransitionNote = Text;
 
 /**
  * A UUID of any version, in the canonical lower-case 8-4-4-4-12 form (RFC 9562).
@@ -1120,7 +1125,7 @@ export interface AlertRaisedV1 {
   /**
    * The alert's id in the monitoring system (with the CloudEvent source, the deduplication key).
    */
-  sourceRef: string;
+  sourceRef: Text;
   category: IncidentCategory;
   severity: IncidentSeverity;
   affectedSystems?: AffectedSystemList;
@@ -1204,7 +1209,7 @@ export interface AnnualReportSubmittedV1 {
   /**
    * Who took the step: the user or key id.
    */
-  by: string;
+  by: Text;
 }
 
 /**
@@ -1236,7 +1241,7 @@ export interface AssessmentConfirmedV1 {
   /**
    * Who took the step: the user or key id.
    */
-  by: string;
+  by: Text;
 }
 export interface FindingFix {
   findingId: string;
@@ -1277,7 +1282,7 @@ export interface AssessmentRecordedV1 {
   /**
    * Who took the step: the user or key id.
    */
-  by: string;
+  by: Text;
 }
 export interface AssessmentFinding {
   /**
@@ -1338,7 +1343,7 @@ export interface IncidentAcknowledgedV1 {
   /**
    * Who took the step: the user or key id.
    */
-  by: string;
+  by: Text;
   note: TransitionNote;
   /**
    * The category after triage.
@@ -1368,7 +1373,7 @@ export interface IncidentAssignedV1 {
   /**
    * Who took the step: the user or key id.
    */
-  by: string;
+  by: Text;
   note: TransitionNote;
   assignee: IncidentAssignee;
   /**
@@ -1402,7 +1407,7 @@ export interface IncidentClosedV1 {
   /**
    * Who took the step: the user or key id.
    */
-  by: string;
+  by: Text;
   note: TransitionNote;
   /**
    * The final report's document reference.
@@ -1424,7 +1429,7 @@ export interface IncidentContainedV1 {
   /**
    * Who took the step: the user or key id.
    */
-  by: string;
+  by: Text;
   note: TransitionNote;
 }
 
@@ -1442,7 +1447,7 @@ export interface IncidentEradicatedV1 {
   /**
    * Who took the step: the user or key id.
    */
-  by: string;
+  by: Text;
   note: TransitionNote;
 }
 
@@ -1460,7 +1465,7 @@ export interface IncidentEscalatedToCertV1 {
   /**
    * Who took the step: the user or key id.
    */
-  by: string;
+  by: Text;
   note: TransitionNote;
   /**
    * The CERT, e.g. "VNCERT/CC".
@@ -1490,15 +1495,15 @@ export interface IncidentJoinedV1 {
   /**
    * Who sent the joining report.
    */
-  reportedBy: string;
+  reportedBy: Text;
   /**
    * The joining report's source system.
    */
-  source?: string;
+  source?: Text;
   /**
    * The joining report's reference in its source.
    */
-  sourceRef?: string;
+  sourceRef?: Text;
   /**
    * source: the same source and source reference as the open incident; fingerprint: the same agency, category and observables within the window.
    */
@@ -1533,7 +1538,7 @@ export interface IncidentRecoveredV1 {
   /**
    * Who took the step: the user or key id.
    */
-  by: string;
+  by: Text;
   note: TransitionNote;
 }
 
@@ -1551,7 +1556,7 @@ export interface IncidentReferredToPoliceV1 {
   /**
    * Who took the step: the user or key id.
    */
-  by: string;
+  by: Text;
   note: TransitionNote;
 }
 
@@ -1569,7 +1574,7 @@ export interface IncidentReopenedV1 {
   /**
    * Who took the step: the user or key id.
    */
-  by: string;
+  by: Text;
   note: TransitionNote;
   /**
    * The new resolution due time.
@@ -1595,19 +1600,19 @@ export interface IncidentReportedV1 {
   /**
    * Who reported: the officer's user id, the monitoring system's key id, or the hotline staff member's user id.
    */
-  reportedBy: string;
+  reportedBy: Text;
   /**
    * Hotline reports only: the DIC staff member who took the call.
    */
-  takenBy?: string;
+  takenBy?: Text;
   /**
    * The reporting system (for monitoring systems, the CloudEvent source), with sourceRef the deduplication key.
    */
-  source?: string;
+  source?: Text;
   /**
    * The report's reference in its source system (e.g. the alert id).
    */
-  sourceRef?: string;
+  sourceRef?: Text;
   /**
    * The reporting agency's contact for this incident.
    */
@@ -1663,7 +1668,7 @@ export interface IncidentResolvedV1 {
   /**
    * Who took the step: the user or key id.
    */
-  by: string;
+  by: Text;
   note: TransitionNote;
   /**
    * When the final report is due: 5 days after the response ended.
@@ -1699,7 +1704,7 @@ export interface RegistrationDecidedV1 {
   /**
    * Who took the step: the user or key id.
    */
-  by: string;
+  by: Text;
 }
 
 /**
@@ -1722,7 +1727,7 @@ export interface RegistrationProposedV1 {
   /**
    * Who took the step: the user or key id.
    */
-  by: string;
+  by: Text;
 }
 
 /**
@@ -1757,7 +1762,7 @@ export interface RegistrationRequestedV1 {
   /**
    * Who took the step: the user or key id.
    */
-  by: string;
+  by: Text;
 }
 
 /**
@@ -1783,7 +1788,7 @@ export interface ReportSubmittedV1 {
   /**
    * Who took the step: the user or key id.
    */
-  by: string;
+  by: Text;
 }
 
 /**
@@ -1822,7 +1827,7 @@ export interface WarningIssuedV1 {
   /**
    * Who took the step: the user or key id.
    */
-  by: string;
+  by: Text;
 }
 
 /**
@@ -1860,15 +1865,15 @@ export interface DatasetLongText {
   /**
    * In Vietnamese (TCVN 6909:2001 Unicode, NFC).
    */
-  vi: string;
+  vi: Text;
   /**
    * In English.
    */
-  en: string;
+  en: Text;
   /**
    * In Russian, where the province publishes it (Quy chế Cổng TTĐT tỉnh Khánh Hòa (2018, dự thảo) Điều 11).
    */
-  ru?: string;
+  ru?: Text;
 }
 
 /**
@@ -1878,15 +1883,15 @@ export interface DatasetText {
   /**
    * In Vietnamese (TCVN 6909:2001 Unicode, NFC).
    */
-  vi: string;
+  vi: Text;
   /**
    * In English.
    */
-  en: string;
+  en: Text;
   /**
    * In Russian, where the province publishes it (Quy chế Cổng TTĐT tỉnh Khánh Hòa (2018, dự thảo) Điều 11).
    */
-  ru?: string;
+  ru?: Text;
 }
 
 /**
@@ -1957,17 +1962,17 @@ export interface DatasetKeywords {
    * @minItems 1
    * @maxItems 30
    */
-  vi: string[];
+  vi: Text[];
   /**
    * @minItems 0
    * @maxItems 30
    */
-  en?: string[];
+  en?: Text[];
   /**
    * @minItems 0
    * @maxItems 30
    */
-  ru?: string[];
+  ru?: Text[];
 }
 
 /**
@@ -3153,11 +3158,11 @@ export interface IncidentReportCommand {
   /**
    * The reporting system (for monitoring systems, the CloudEvent source), with sourceRef the deduplication key.
    */
-  source?: string;
+  source?: Text;
   /**
    * The report's reference in its source system (e.g. the alert id).
    */
-  sourceRef?: string;
+  sourceRef?: Text;
   /**
    * Who to call at the agency about the alert.
    */
@@ -3313,15 +3318,15 @@ export interface DraftLongText {
   /**
    * In Vietnamese (TCVN 6909:2001 Unicode, NFC).
    */
-  vi?: string;
+  vi?: Text;
   /**
    * In English.
    */
-  en?: string;
+  en?: Text;
   /**
    * In Russian, where the province publishes it (Quy chế Cổng TTĐT tỉnh Khánh Hòa (2018, dự thảo) Điều 11).
    */
-  ru?: string;
+  ru?: Text;
 }
 
 /**
@@ -3356,15 +3361,15 @@ export interface DraftText {
   /**
    * In Vietnamese (TCVN 6909:2001 Unicode, NFC).
    */
-  vi?: string;
+  vi?: Text;
   /**
    * In English.
    */
-  en?: string;
+  en?: Text;
   /**
    * In Russian, where the province publishes it (Quy chế Cổng TTĐT tỉnh Khánh Hòa (2018, dự thảo) Điều 11).
    */
-  ru?: string;
+  ru?: Text;
 }
 
 /**
@@ -3579,7 +3584,7 @@ export interface TableField {
   /**
    * The column's name, as in the CSV's header.
    */
-  name: string;
+  name: Text;
   /**
    * The column's type; string when absent.
    */

@@ -1,7 +1,7 @@
 // Bodies for property tests, generated from a command's schema (the OpenAPI form of
 // contracts/commands, every $ref inlined): the subset of JSON Schema the contracts use.
 import fc from 'fast-check';
-import { commandOpenApiSchemas, type CommandName } from '@openlgsp/contracts';
+import { commandOpenApiSchemas, textPattern, type CommandName } from '@openlgsp/contracts';
 
 type Schema = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -73,7 +73,7 @@ function stringArbitrary(schema: Schema): fc.Arbitrary<string> {
       )
       .filter(([local]) => !local.includes('..'))
       .map(([local, domain]) => `${local}@${domain}`);
-  if (schema.pattern === '\\S') return text(min, max, true);
+  if (schema.pattern === textPattern) return text(min, max, true);
   if (schema.pattern)
     return fc
       .stringMatching(new RegExp(schema.pattern))
@@ -135,11 +135,11 @@ export function commandBodies(
   >;
 }
 
-/** Where a command's bodies hold free text (pattern `\S`): JSON pointers, with `*` for any array item. */
+/** Where a command's bodies hold free text (common.json#/$defs/text): JSON pointers, with `*` for any array item. */
 export function textFields(command: CommandName): { path: string; maxLength: number }[] {
   const found: { path: string; maxLength: number }[] = [];
   const walk = (s: Schema, path: string) => {
-    if (s.type === 'string' && s.pattern === '\\S') found.push({ path, maxLength: s.maxLength });
+    if (s.type === 'string' && s.pattern === textPattern) found.push({ path, maxLength: s.maxLength });
     if (s.type === 'array' && s.items) walk(s.items, `${path}/*`);
     for (const [k, v] of Object.entries((s.properties ?? {}) as Record<string, Schema>))
       walk(v, `${path}/${k}`);

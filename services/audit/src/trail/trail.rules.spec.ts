@@ -94,6 +94,25 @@ describe('the identity an entry is recorded once under', () => {
     assert.equal(entryKey(redelivered, factsOf(redelivered)), entryKey(first, factsOf(first)));
   });
 
+  it("adds the agency of an intake message's subject, whatever its ce-agency header says", () => {
+    const intake = (agency: string) =>
+      message({
+        stream: 'INTAKE',
+        subject: `lgsp.intake.${agency}.catalogue.data-error.reported`,
+        headers: headers({ 'ce-agency': 'STNMT', 'ce-source': '/agencies/STNMT/system' }),
+      });
+    assert.equal(factsOf(intake('SYT')).agency, 'SYT', 'the channel names the agency');
+    assert.equal(
+      entryKey(intake('SYT'), factsOf(intake('SYT'))),
+      `INTAKE SYT /agencies/STNMT/system ${EVENT_ID}`,
+    );
+    assert.notEqual(
+      entryKey(intake('SYT'), factsOf(intake('SYT'))),
+      entryKey(intake('STNMT'), factsOf(intake('STNMT'))),
+      "one agency's forgery does not take the place of another's event",
+    );
+  });
+
   it('is the stream position for a dead letter and for a malformed message', () => {
     const dead = message({ stream: 'DLQ', streamSeq: 3 });
     assert.equal(entryKey(dead, factsOf(dead)), 'DLQ #3');

@@ -1,4 +1,4 @@
-import { MalformedEventError, assembleEvent } from '@openlgsp/events';
+import { MalformedEventError, assembleEvent, intakeAgencyOf } from '@openlgsp/events';
 import { canonicalJsonOf, jcsOrder, sha256Hex } from './canonical.js';
 import {
   HASHED_FIELDS,
@@ -38,7 +38,11 @@ export function accessProblems(
     : [`forged-service: the data names service '${String(named).slice(0, 64)}' but ${reporter} reported it`];
 }
 
-/** Reads who, what, when and the trace from a message; a message that is no CloudEvent still yields what it has. */
+/**
+ * Reads who, what, when and the trace from a message; a message that is no CloudEvent still yields
+ * what it has. An intake message's agency is the one its subject names (whose credentials published
+ * it), never its `ce-agency` header.
+ */
 export function factsOf(
   message: Pick<ReceivedMessage, 'headers' | 'data'> & { subject?: string },
 ): EntryFacts {
@@ -65,7 +69,7 @@ export function factsOf(
     source: bounded(attributes.source),
     type: bounded(attributes.type, 256),
     subject: bounded(attributes.subject),
-    agency: bounded(attributes.agency, 64),
+    agency: bounded((message.subject && intakeAgencyOf(message.subject)) || attributes.agency, 64),
     actor: bounded(attributes.actor, 256),
     eventTime: bounded(attributes.time, 40),
     traceId,
@@ -80,6 +84,9 @@ export function factsOf(
  * own fact (two services may dead-letter the same event), so they are identified by stream position.
  */
 export function entryKey(message: ReceivedMessage, facts: EntryFacts): string {
+  // Intake adds the channel's agency: two agencies' events with one (source, id) are two facts.
+  if (facts.wellFormed && message.stream === 'INTAKE')
+    return `${message.stream} ${facts.agency} ${facts.source} ${facts.eventId}`;
   if (facts.wellFormed && message.stream !== 'DLQ')
     return `${message.stream} ${facts.source} ${facts.eventId}`;
   return `${message.stream} #${message.streamSeq}`;

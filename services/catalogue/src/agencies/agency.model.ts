@@ -10,6 +10,8 @@ export interface FocalPoint {
 
 export interface AgencyState {
   _id: string; // the code
+  /** The code in lower case, unique: `SXD` and `sxd` would be two agencies to a machine, one to a person. */
+  codeFolded: string;
   revision: number;
   nationalId?: string;
   name: string;

@@ -6,6 +6,7 @@ import { register, update, type AgencyDetails } from './agency.rules.js';
 
 const province: AgencyState = {
   _id: 'UBND',
+  codeFolded: 'ubnd',
   revision: 1,
   name: 'Ủy ban nhân dân tỉnh',
   level: 'province',
@@ -15,6 +16,7 @@ const province: AgencyState = {
 const district: AgencyState = {
   ...province,
   _id: 'UBND-H1',
+  codeFolded: 'ubnd-h1',
   name: 'UBND huyện 1',
   level: 'district',
   parentCode: 'UBND',

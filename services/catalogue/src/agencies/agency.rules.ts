@@ -35,6 +35,11 @@ function checkParent(details: AgencyDetails, parent: AgencyState | null): Result
   return ok(true);
 }
 
+/** Agency codes are unique regardless of letter case (issue 13 §4): the key they are compared by. */
+export function foldCode(code: string): string {
+  return code.toLowerCase();
+}
+
 export function register(
   code: string,
   details: AgencyDetails,
@@ -45,7 +50,14 @@ export function register(
   if (!by.roles.includes('dic')) return fail('forbidden', 'not-dic', 'only DIC registers agencies');
   const parentOk = checkParent(details, parent);
   if (!parentOk.ok) return parentOk;
-  const next: AgencyState = { _id: code, revision: 1, ...details, registeredAt: now, updatedAt: now };
+  const next: AgencyState = {
+    _id: code,
+    codeFolded: foldCode(code),
+    revision: 1,
+    ...details,
+    registeredAt: now,
+    updatedAt: now,
+  };
   return ok({
     next,
     facts: [{ type: 'vn.openlgsp.catalogue.agency.registered.v1', data: { code, ...details } }],
@@ -66,6 +78,7 @@ export function update(
   if (!parentOk.ok) return parentOk;
   const next: AgencyState = {
     _id: agency._id,
+    codeFolded: foldCode(agency._id),
     revision: agency.revision,
     // Optional details left out of an update are removed, so the store says what the event says.
     nationalId: details.nationalId,

@@ -4,6 +4,7 @@ import { outboxFields } from '@openlgsp/persistence';
 export const AgencySchema: Schema = new Schema(
   {
     _id: { type: String, required: true },
+    codeFolded: { type: String, required: true },
     revision: { type: Number, required: true },
     nationalId: { type: String },
     name: { type: String, required: true },
@@ -16,3 +17,5 @@ export const AgencySchema: Schema = new Schema(
   },
   { versionKey: false, minimize: false, collection: 'agencies' },
 );
+
+AgencySchema.index({ codeFolded: 1 }, { unique: true, name: 'agency_code_folded' });
