@@ -188,6 +188,8 @@ const serviceEnv = {
   audit: {
     // The flow view's span waterfall, from the local Jaeger's query API (when it runs).
     ...(traceQuery ? { LGSP_TRACE_QUERY_URL: traceQuery } : {}),
+    // The console's replays go out as the `console` NATS user (deploy/nats/accounts.mjs).
+    ...(natsPasswords ? { CONSOLE_NATS_USER: 'console', CONSOLE_NATS_PASSWORD: natsPasswords.console } : {}),
   },
   opendata: {
     STORAGE_DIR: join(data, 'opendata-files'),

@@ -29,18 +29,9 @@ export const SERVICES = {
   opendata: { reads: ['CATALOGUE', 'OPENDATA'] },
   audit: {
     reads: ['CATALOGUE', 'SHARING', 'OPENDATA', 'AUDIT', 'INCIDENTS', 'INTAKE', 'REJECTED', 'DLQ'],
-    // The operator console (served by audit): a dead letter replayed to its original subject, the
-    // bus's streams and consumers listed, a replayed or discarded dead letter removed from DLQ.
-    console: [
-      'lgsp.catalogue.>',
-      'lgsp.sharing.>',
-      'lgsp.opendata.>',
-      'lgsp.incidents.>',
-      'lgsp.intake.>',
-      '$JS.API.STREAM.LIST',
-      '$JS.API.CONSUMER.LIST.*',
-      '$JS.API.STREAM.MSG.DELETE.DLQ',
-    ],
+    // The operator console (served by audit) lists the bus's streams and consumers and removes a
+    // replayed or discarded dead letter; the replay itself goes through the `console` user below.
+    extra: ['$JS.API.STREAM.LIST', '$JS.API.CONSUMER.LIST.*', '$JS.API.STREAM.MSG.DELETE.DLQ'],
   },
   incidents: { reads: ['INTAKE', 'INCIDENTS'] },
 };
@@ -106,6 +97,20 @@ const jsRead = (stream) => [
   `$JS.ACK.${stream}.>`,
 ];
 
+/**
+ * The operator console's replays: a dead letter published again on its original subject (a fact of
+ * any context, or an agency's intake), nothing else. A user of its own, not the audit service's, so
+ * the audit recorder can never speak for another service; the audit service opens this connection
+ * only for a DIC operator's replay (CONSOLE_NATS_USER), and every replay is in the trail.
+ */
+export const CONSOLE_USER = 'console';
+export const CONSOLE_PERMISSIONS = {
+  publish: {
+    allow: ['lgsp.catalogue.>', 'lgsp.sharing.>', 'lgsp.opendata.>', 'lgsp.incidents.>', 'lgsp.intake.>'],
+  },
+  subscribe: { allow: [`_INBOX_${CONSOLE_USER}.>`] },
+};
+
 /** A KV bucket's JetStream API and key subjects (create, read, compare-and-set writes). */
 const kvBucket = (bucket) => [
   `$KV.${bucket}.>`,
@@ -131,7 +136,7 @@ export function servicePermissions(service) {
     '$JS.API.STREAM.UPDATE.*',
     '$JS.API.STREAM.NAMES',
     ...spec.reads.flatMap(jsRead),
-    ...(spec.console ?? []),
+    ...(spec.extra ?? []),
     // Its rate-limit counters, shared by its replicas (libs/http shared-rate-limit): a KV bucket of its own.
     ...kvBucket(`rate-limits-${service}`),
   ];
@@ -203,6 +208,7 @@ export function usersOf({ agencies = DEFAULT_AGENCIES, apps = DEFAULT_APPS, vari
   return [
     'sys',
     ...Object.keys(SERVICES),
+    CONSOLE_USER,
     ...agencies.map((a) => `agency-${a}`),
     'public',
     ...apps.map((a) => `app-${a}`),
@@ -233,6 +239,11 @@ export function natsAccounts({
     password: password(s),
     permissions: servicePermissions(s),
   }));
+  lgspUsers.push({
+    user: CONSOLE_USER,
+    password: password(CONSOLE_USER),
+    permissions: CONSOLE_PERMISSIONS,
+  });
   if (variant === 'test')
     // Test setup only (publishing fixtures, reading streams); never in npm start, compose or k8s.
     lgspUsers.push({ user: TEST_FIXTURES_USER, password: password(TEST_FIXTURES_USER) });

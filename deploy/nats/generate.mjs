@@ -166,6 +166,8 @@ export function writeComposeEnv(dir) {
     usersOf().map((u) => `${passwordVariable(u)}=${passwords[u]}`),
   );
   for (const u of usersOf()) write(`${u}.env`, [`NATS_USER=${u}`, `NATS_PASSWORD=${passwords[u]}`]);
+  // The audit service's second connection, for the console's replays.
+  write('audit-console.env', [`CONSOLE_NATS_USER=console`, `CONSOLE_NATS_PASSWORD=${passwords.console}`]);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -130,6 +130,8 @@ before(async () => {
       AUDIT_CHECKPOINT_INTERVAL_MS: '0',
       AUDIT_ARCHIVE_INTERVAL_MS: '0',
       LGSP_CONSOLE_SERVICES: `catalogue=${catalogue.url},sharing=${sharing.url}`,
+      CONSOLE_NATS_USER: 'console',
+      CONSOLE_NATS_PASSWORD: engines.natsCredentials('console').pass,
     },
   });
   browser = await chromium.launch({

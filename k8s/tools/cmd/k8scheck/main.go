@@ -402,7 +402,8 @@ func checkService(c *checker, s string, d obj, production bool, find func(kind, 
 	var np obj
 	for _, p := range policies {
 		sel := m(p, "spec", "podSelector", "matchLabels")
-		if len(sel) > 0 && subset(sel, labels) {
+		// The service's own policy (named as it); others may add to it (the operator console's).
+		if len(sel) > 0 && subset(sel, labels) && (np == nil || str(m(p, "metadata"), "name") == s) {
 			np = p
 		}
 	}
@@ -541,6 +542,15 @@ func checkNATS(c *checker, dir string, services []string, chartVersion, confOut,
 						"%s user may subscribe to %s", user, s)
 				}
 			case acct != "LGSP":
+			case user == "console":
+				// The operator console's replays: a dead letter published again on its original
+				// subject (a context's facts or an agency's intake), and no other right.
+				for _, p := range pub {
+					c.check(regexp.MustCompile(`^lgsp\.[a-z]+\.>$`).MatchString(p), "console user may publish %s", p)
+				}
+				for _, s := range sub {
+					c.check(s == "_INBOX_console.>", "console user may subscribe to %s", s)
+				}
 			default:
 				c.check(contains(services, user) || user == "lgsp-test-fixtures", "LGSP user %s is not a service", user)
 				c.check(user != "lgsp-test-fixtures", "the test harness's fixtures user is in the k8s values")

@@ -10,7 +10,7 @@ import { CONSOLE_CONFIG, consoleConfigFromEnv } from './console.config.js';
 import { ConsoleController } from './console.controller.js';
 import { ConsoleReadModel } from './console.read-model.js';
 import { carrySessionToken } from './console.session.js';
-import { DeadLettersService } from './dead-letters.service.js';
+import { DeadLettersService, ReplayConnection } from './dead-letters.service.js';
 import { PlatformStatus } from './platform-status.js';
 
 /** The largest console form: a discard reason of 1,000 characters, escaped, or a sign-in token. */
@@ -24,6 +24,7 @@ const FORM_BODY_LIMIT = 32 * 1024;
     { provide: CONSOLE_CONFIG, useFactory: () => consoleConfigFromEnv() },
     ConsoleReadModel,
     BusView,
+    ReplayConnection,
     DeadLettersService,
     PlatformStatus,
   ],

@@ -1,10 +1,19 @@
-import type { JetStreamClient } from '@nats-io/jetstream';
-import { headers as natsHeaders } from '@nats-io/transport-node';
-import { Inject, Injectable } from '@nestjs/common';
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Principal } from '@openlgsp/auth';
 import type { OperatorActedV1 } from '@openlgsp/contracts';
 import { NotFoundError, unwrap } from '@openlgsp/domain';
-import { CLOCK, EventFactory, EventPublisher, JETSTREAM, type Clock } from '@openlgsp/events';
+import {
+  CLOCK,
+  EVENTS_OPTIONS,
+  EventFactory,
+  EventPublisher,
+  JETSTREAM,
+  natsConnectOptions,
+  type Clock,
+  type EventsOptions,
+} from '@openlgsp/events';
 import { createLogger } from '@openlgsp/telemetry';
 import { BusView } from './bus.view.js';
 import {
@@ -36,6 +45,47 @@ export interface DeadLetterView extends DeadLetterFacts {
   whyNotReplayable?: string;
 }
 
+/**
+ * The connection replays go out on: the `console` NATS user's (CONSOLE_NATS_USER, CONSOLE_NATS_PASSWORD;
+ * deploy/nats/accounts.mjs), which may publish on the original subjects of dead letters, where the audit
+ * service's own user may not. Opened at the first replay. Without those settings, the service's own
+ * connection (a NATS without users, or one that grants it).
+ */
+@Injectable()
+export class ReplayConnection implements OnApplicationShutdown {
+  private nc?: Promise<NatsConnection>;
+
+  constructor(
+    @Inject(EVENTS_OPTIONS) private readonly options: EventsOptions,
+    @Inject(JETSTREAM) private readonly own: JetStreamClient,
+  ) {}
+
+  async jetstream(): Promise<JetStreamClient> {
+    const user = process.env.CONSOLE_NATS_USER;
+    if (!user) return this.own;
+    this.nc ??= connect(
+      natsConnectOptions(
+        {
+          ...this.options,
+          service: user,
+          natsUser: user,
+          natsPassword: process.env.CONSOLE_NATS_PASSWORD ?? '',
+        },
+        `${this.options.service}-console`,
+      ),
+    ).catch((err: unknown) => {
+      this.nc = undefined;
+      throw err;
+    });
+    return jetstream(await this.nc);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const nc = await this.nc?.catch(() => undefined);
+    await nc?.close();
+  }
+}
+
 /** The `DLQ` stream: what is there and why; replay (to the original subject) and discard, both audited. */
 @Injectable()
 export class DeadLettersService {
@@ -43,7 +93,7 @@ export class DeadLettersService {
 
   constructor(
     private readonly bus: BusView,
-    @Inject(JETSTREAM) private readonly js: JetStreamClient,
+    private readonly replays: ReplayConnection,
     private readonly publisher: EventPublisher,
     private readonly events: EventFactory,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -83,7 +133,9 @@ export class DeadLettersService {
     for (const [name, value] of Object.entries(letter.headers))
       if (!DEAD_LETTER_HEADERS.includes(name) && name !== 'Nats-Msg-Id') headers.set(name, value);
     headers.set('Lgsp-Replayed-From', `${DLQ}#${seq}`);
-    const ack = await this.js.publish(target.subject, letter.data, {
+    const ack = await (
+      await this.replays.jetstream()
+    ).publish(target.subject, letter.data, {
       headers,
       msgID: `replay:${DLQ}:${seq}`,
       expect: { streamName: target.stream },
