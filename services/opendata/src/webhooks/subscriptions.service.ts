@@ -23,6 +23,7 @@ import {
 } from './subscription.rules.js';
 import { SubscriptionsRepository } from './subscription.repository.js';
 import { WEBHOOKS_CONFIG, type WebhooksConfig } from './webhooks.config.js';
+import { InlineWebhookWorker } from './webhook-worker.service.js';
 import { fail } from '@openlgsp/domain';
 
 /** A guarded write lost to the worker's (it saves after every attempt): reload and apply again. */
@@ -41,6 +42,7 @@ export class SubscriptionsService {
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(WEBHOOKS_CONFIG) private readonly config: WebhooksConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly worker: InlineWebhookWorker,
   ) {}
 
   async subscribe(
@@ -64,6 +66,7 @@ export class SubscriptionsService {
       }),
     );
     await this.subscriptions.insert(sub);
+    this.worker.wake();
     return { ...ownerView(sub, now), secret };
   }
 
@@ -79,7 +82,9 @@ export class SubscriptionsService {
   }
 
   async resume(id: string, from: number | undefined, by: Principal): Promise<SubscriptionView> {
-    return ownerView(await this.change(id, by, (sub) => resumeSubscription(sub, from)), this.clock());
+    const sub = await this.change(id, by, (s) => resumeSubscription(s, from));
+    this.worker.wake();
+    return ownerView(sub, this.clock());
   }
 
   async rotateSecret(
