@@ -358,9 +358,16 @@ class ChangeReader {
 
   /** Stops reading and removes the consumer; changes read ahead and not delivered are dropped. */
   async close(): Promise<void> {
-    // close() resolves once the iterator is drained, which nobody does now: not awaited.
-    void this.messages.close().catch(() => undefined);
-    void this.pending?.catch(() => undefined);
+    const closed = this.messages.close().catch(() => undefined);
+    // The messages read ahead must be taken off the iterator: close() and the connection's drain
+    // wait for that.
+    const pending = this.pending;
+    this.pending = undefined;
+    await (async () => {
+      if (pending && (await pending).done) return;
+      while (!(await this.iterator.next()).done);
+    })().catch(() => undefined);
+    await closed;
     await this.consumer.delete().catch(() => undefined);
   }
 }
