@@ -4,7 +4,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { SubscriptionCreateCommand } from '@openlgsp/contracts';
 import { NotFoundError, unwrap, type Result } from '@openlgsp/domain';
 import { CLOCK, JETSTREAM, type Clock } from '@openlgsp/events';
-import { ConflictError } from '@openlgsp/persistence';
+import { ConflictError, type Page } from '@openlgsp/persistence';
 import { checkUrl, OutboundRequestError, SsrfRefusedError } from '@openlgsp/net';
 import type { Principal } from '@openlgsp/auth';
 import { orBadRequest } from '../feed/feed.service.js';
@@ -68,6 +68,13 @@ export class SubscriptionsService {
     await this.subscriptions.insert(sub);
     this.worker.wake();
     return { ...ownerView(sub, now), secret };
+  }
+
+  /** The caller's own subscriptions, a page at a time; nobody else's are ever listed. */
+  async list(by: Principal, page: { limit: number; cursor?: string }): Promise<Page<SubscriptionView>> {
+    const found = await this.subscriptions.ownedBy(ownerOf(by), page);
+    const now = this.clock();
+    return { ...found, items: found.items.map((sub) => ownerView(sub, now)) };
   }
 
   async view(id: string, by: Principal): Promise<SubscriptionView> {
