@@ -1,6 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import { findEvent, type ServiceUnderTest } from '@openlgsp/http/testing';
@@ -24,7 +27,9 @@ import {
  */
 const root = new URL('../../../', import.meta.url); // e2e/dist/test/ → the repository
 const GATEWAY = /^http:\/\/127\.0\.0\.1:8080\/([a-z]+)(\/[^\s]*)$/;
-const SERVICES: ServiceName[] = ['catalogue', 'sharing', 'audit'];
+const SERVICES: ServiceName[] = ['catalogue', 'sharing', 'audit', 'opendata'];
+/** The external app's API key the README's webhook example sends as `$KEY`. */
+const APP_KEY = 'readme-example-app-key';
 
 let commands: ReadmeCommand[] = [];
 let unreadable: unknown;
@@ -111,6 +116,27 @@ async function curl(command: ReadmeCommand): Promise<void> {
   const body =
     request.body &&
     ('file' in request.body ? readFileSync(new URL(request.body.file, root), 'utf8') : request.body.text);
+  if (request.stream) {
+    // A stream that does not end (`curl -N`): the status and media type of its head are the answer.
+    const stop = new AbortController();
+    const response = await fetch(`${sut.url}/${gateway[1]}${gateway[2]}`, {
+      method: request.method,
+      headers: request.headers,
+      signal: stop.signal,
+    });
+    stop.abort();
+    assert.ok(
+      expected.includes(response.status),
+      `README line ${command.line} promises ${expected.join(' or ')}; the platform answered ${response.status}`,
+    );
+    const type = /^\d{3} (\S+\/[^\s:;]+)/.exec(command.comments.find((c) => /^\d{3}\b/.test(c)) ?? '')?.[1];
+    if (type)
+      assert.ok(
+        response.headers.get('content-type')?.startsWith(type),
+        `README line ${command.line}: not ${type}`,
+      );
+    return;
+  }
   const answer = await sut.request(request.method, `/${gateway[1]}${gateway[2]}`, {
     headers: request.headers,
     ...(body !== undefined ? { rawBody: body } : {}),
@@ -212,13 +238,35 @@ async function sharingKnows(sharing: ServiceUnderTest, entryId: string, serviceI
   );
 }
 
+const keysDir = mkdtempSync(join(tmpdir(), 'readme-keys-'));
+
 before(async () => {
-  platform = await startPlatform(needed);
+  // The webhook example's app: an API key of role public-app (API_KEYS_FILE holds its SHA-256), and its receiver on this machine let
+  // through the SSRF guard (a public URL needs nothing; the test has no network).
+  const keysFile = join(keysDir, 'api-keys.json');
+  writeFileSync(
+    keysFile,
+    JSON.stringify([
+      {
+        id: 'readme-app',
+        sha256: createHash('sha256').update(APP_KEY).digest('hex'),
+        roles: ['public-app'],
+        rateLimitPerMinute: 600,
+      },
+    ]),
+  );
+  known.KEY = APP_KEY;
+  platform = await startPlatform(needed, {
+    opendata: { API_KEYS_FILE: keysFile, OUTBOUND_ALLOW_LIST: '127.0.0.1', WEBHOOK_WORKER: 'off' },
+  });
   const { entryId, serviceId } = await entryWithService(platform.services.catalogue);
   await sharingKnows(platform.services.sharing, entryId, serviceId);
   Object.assign(known, { ENTRY: entryId, SERVICE: serviceId });
 });
-after(async () => platform?.stop());
+after(async () => {
+  await platform?.stop();
+  rmSync(keysDir, { recursive: true, force: true });
+});
 
 describe("the README's integration examples, against a started platform", () => {
   if (unreadable) it('can be read', () => assert.fail(unreadable as Error));

@@ -201,6 +201,8 @@ export interface CurlRequest {
   headers: Record<string, string>;
   /** The body as given, or the file named by `-d @file`. */
   body?: { text: string } | { file: string };
+  /** `-N`: an answer that does not end (Server-Sent Events); its status and head are what count. */
+  stream?: boolean;
 }
 
 /** A `curl` command line (the options the README uses), as a request. */
@@ -208,6 +210,7 @@ export function curlRequest(argv: string[], line: number): CurlRequest {
   let method: string | undefined;
   let url: string | undefined;
   let body: CurlRequest['body'];
+  let stream = false;
   const headers: Record<string, string> = {};
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -226,12 +229,19 @@ export function curlRequest(argv: string[], line: number): CurlRequest {
       const data = value();
       body = data.startsWith('@') && arg !== '--data-raw' ? { file: data.slice(1) } : { text: data };
     } else if (['-s', '-S', '-sS', '--silent', '--show-error', '-i', '-v'].includes(arg)) continue;
+    else if (arg === '-N' || arg === '--no-buffer') stream = true;
     else if (arg.startsWith('-')) throw new ReadmeError(line, `curl option ${arg} is not known to the test`);
     else if (url) throw new ReadmeError(line, `curl is given two URLs: ${url} and ${arg}`);
     else url = arg;
   }
   if (!url) throw new ReadmeError(line, 'curl is given no URL');
-  return { method: method ?? (body ? 'POST' : 'GET'), url, headers, ...(body ? { body } : {}) };
+  return {
+    method: method ?? (body ? 'POST' : 'GET'),
+    url,
+    headers,
+    ...(body ? { body } : {}),
+    ...(stream ? { stream } : {}),
+  };
 }
 
 export type NatsCommand =

@@ -13,19 +13,21 @@ import { log } from './measure.mjs';
 const root = new URL('../../', import.meta.url);
 
 /**
- * The runner's options: `--quick`, `--n=<count>` (default `n`, or `quickN` with --quick; at least `minN`)
- * and, when `only` lists the benchmarks' numbers, `--only=1,3`. Bad usage exits 2, `--help` 0.
+ * The runner's options: `--quick`, `--n=<count>` (default `n`, or `quickN` with --quick; at least `minN`),
+ * when `only` lists the benchmarks' numbers, `--only=1,3`, and a `--<name>=<count>` for each of `counts`
+ * (returned in `counts`, absent when not given). Bad usage exits 2, `--help` 0.
  */
-export function parseOptions(script, { n, quickN, minN, only }) {
+export function parseOptions(script, { n, quickN, minN, only, counts = [] }) {
   const args = process.argv.slice(2);
-  const usage = `usage: node load-tests/${script} [--quick] [--n=<count>]${only ? ` [--only=${only.join(',')}]` : ''}\n`;
+  const usage = `usage: node load-tests/${script} [--quick] [--n=<count>]${only ? ` [--only=${only.join(',')}]` : ''}${counts.map((c) => ` [--${c}=<count>]`).join('')}\n`;
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(usage);
     process.exit(0);
   }
   const onlyPattern = only ? `|only=[${only.join('')}](,[${only.join('')}])*` : '';
+  const countsPattern = counts.map((c) => `|${c}=\\d+`).join('');
   for (const a of args) {
-    if (!new RegExp(`^--(quick|n=\\d+${onlyPattern})$`).test(a)) {
+    if (!new RegExp(`^--(quick|n=\\d+${onlyPattern}${countsPattern})$`).test(a)) {
       process.stderr.write(`unknown argument ${a}; ${usage}`);
       process.exit(2);
     }
@@ -37,7 +39,21 @@ export function parseOptions(script, { n, quickN, minN, only }) {
     process.stderr.write(`--n must be an integer >= ${minN}\n`);
     process.exit(2);
   }
-  return { quick, N, only: new Set((option('only') ?? only?.join(',') ?? '').split(',').map(Number)) };
+  const given = Object.fromEntries(
+    counts.filter((c) => option(c) !== undefined).map((c) => [c, Number(option(c))]),
+  );
+  for (const [c, v] of Object.entries(given)) {
+    if (!Number.isInteger(v) || v < 1) {
+      process.stderr.write(`--${c} must be an integer >= 1\n`);
+      process.exit(2);
+    }
+  }
+  return {
+    quick,
+    N,
+    only: new Set((option('only') ?? only?.join(',') ?? '').split(',').map(Number)),
+    counts: given,
+  };
 }
 
 /** A W3C traceparent, as an event made inside a request carries. */

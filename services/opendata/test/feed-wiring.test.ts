@@ -437,4 +437,43 @@ describe('the open-data change feed, wired', () => {
       404,
     );
   });
+
+  it('lists an app’s own subscriptions a page at a time, never another app’s nor a secret', async () => {
+    const made: string[] = [];
+    // A filter no change matches: nothing is delivered to the shared receiver.
+    const body = { url: receiver.url, filter: { dataset: [randomUUID()] } };
+    for (let i = 0; i < 3; i++) {
+      const created = await sut.request('POST', '/opendata/subscriptions', { ...asApp(OTHER_KEY), body });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      made.push(created.body.id);
+    }
+    const mine = await sut.request('POST', '/opendata/subscriptions', { ...asApp(), body });
+    assert.equal(mine.status, 201);
+    try {
+      assert.equal((await sut.request('GET', '/opendata/subscriptions')).status, 401);
+      const first = await sut.request('GET', '/opendata/subscriptions?limit=2', asApp(OTHER_KEY));
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      assert.equal(first.body.items.length, 2);
+      assert.ok(first.body.nextCursor);
+      const second = await sut.request(
+        'GET',
+        `/opendata/subscriptions?limit=2&cursor=${first.body.nextCursor}`,
+        asApp(OTHER_KEY),
+      );
+      assert.equal(second.status, 200);
+      assert.equal(second.body.nextCursor, null);
+      const listed = [...first.body.items, ...second.body.items];
+      assert.deepEqual(listed.map((s: { id: string }) => s.id).sort(), [...made].sort());
+      for (const s of listed) {
+        assert.equal(s.secrets, undefined, 'no secret is listed');
+        assert.equal(s.app, first.body.items[0].app);
+      }
+      const bad = await sut.request('GET', '/opendata/subscriptions?limit=0', asApp(OTHER_KEY));
+      assert.equal(bad.status, 400);
+      assert.match(String(bad.headers.get('content-type')), /problem\+json/);
+    } finally {
+      for (const id of made) await sut.request('DELETE', `/opendata/subscriptions/${id}`, asApp(OTHER_KEY));
+      await sut.request('DELETE', `/opendata/subscriptions/${mine.body.id}`, asApp());
+    }
+  });
 });

@@ -244,6 +244,13 @@ describe('webhook delivery', () => {
         () => receiver.received.length >= ids.length,
         () => [receiver.received, store.peek(sub.id), time.sleeps],
       );
+      // Acknowledged changes are saved a moment later (the worker saves them in batches).
+      const end = await lastPosition();
+      await until(
+        'the cursor saved',
+        () => store.peek(sub.id)!.cursor === end,
+        () => store.peek(sub.id),
+      );
       const saved = store.peek(sub.id)!;
       assert.deepEqual(
         receiver.received.map((r) => r.eventId),

@@ -1,3 +1,4 @@
+import type { AdmissionLimits } from './admission.rules.js';
 import { FANOUT_DEFAULTS, type FanoutOptions } from './fanout.js';
 
 /** The change feed's settings (SSE fan-out and Atom), read once at start; a wrong one stops it. */
@@ -7,6 +8,10 @@ export interface FeedConfig {
   portalUrl: string;
   /** Atom entries at most (a reader asks for fewer with `?limit=`). */
   atomMaxEntries: number;
+  /** SSE clients per client address and per instance. */
+  admission: AdmissionLimits;
+  /** The Retry-After of a refused SSE client, seconds. */
+  busyRetryAfterSeconds: number;
 }
 
 export const FEED_CONFIG = Symbol('FEED_CONFIG');
@@ -25,7 +30,8 @@ export function wholeFromEnv(env: Env, name: string, fallback: number, min: numb
 /**
  * FEED_HEARTBEAT_MS (15000), FEED_RETRY_MS (3000), FEED_CLIENT_MAX_QUEUED (512),
  * FEED_CLIENT_MAX_QUEUED_BYTES (4 MiB), FEED_CLIENT_MAX_STALL_MS (30000), FEED_REPLAY_BATCH (256),
- * OPENDATA_PORTAL_URL (http://localhost:3000), FEED_ATOM_MAX_ENTRIES (100).
+ * OPENDATA_PORTAL_URL (http://localhost:3000), FEED_ATOM_MAX_ENTRIES (100),
+ * FEED_MAX_CLIENTS_PER_ADDRESS (20), FEED_MAX_CLIENTS (10000), FEED_BUSY_RETRY_AFTER_S (30).
  */
 export function feedConfigFromEnv(env: Env = process.env): FeedConfig {
   const portalUrl = (env.OPENDATA_PORTAL_URL?.trim() || 'http://localhost:3000').replace(/\/+$/, '');
@@ -51,5 +57,10 @@ export function feedConfigFromEnv(env: Env = process.env): FeedConfig {
     },
     portalUrl,
     atomMaxEntries: wholeFromEnv(env, 'FEED_ATOM_MAX_ENTRIES', 100, 1, 1_000),
+    admission: {
+      perAddress: wholeFromEnv(env, 'FEED_MAX_CLIENTS_PER_ADDRESS', 20, 1, 100_000),
+      total: wholeFromEnv(env, 'FEED_MAX_CLIENTS', 10_000, 1, 1_000_000),
+    },
+    busyRetryAfterSeconds: wholeFromEnv(env, 'FEED_BUSY_RETRY_AFTER_S', 30, 1, 3_600),
   };
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Headers, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import { Public } from '@openlgsp/auth';
 import { ANY_CHANGE } from './feed.model.js';
@@ -12,9 +12,12 @@ type FeedQuery = Parameters<typeof parseFeedRequest>[0];
 /** What this controller needs of Fastify's request and reply (the platform's adapter). */
 interface StreamRequest {
   query: unknown;
+  /** The client's address (behind the platform's proxies, from X-Forwarded-For). */
+  ip: string;
 }
 interface StreamReply {
   hijack(): void;
+  header(name: string, value: string): unknown;
   raw: ServerResponse;
 }
 
@@ -35,14 +38,23 @@ export class FeedController {
       '`?dataset=&publisher=&theme=&type=` filter (repeated or comma-separated, at most 20 values each); ' +
       '`?since=<position|RFC 3339 time>` or `Last-Event-ID` resume after a position. Each message: ' +
       '`id` = position, `event` = CloudEvent type, `data` = the CloudEvent. A client too slow to keep ' +
-      'up gets a `disconnect` message with the position to resume after. See services/opendata/FEED.md.',
+      'up gets a `disconnect` message with the position to resume after. Streams are bounded per ' +
+      'client address (429) and per instance (503), both with Retry-After. See services/opendata/FEED.md.',
   })
+  @ApiResponse({ status: 429, description: 'Too many streams from this address (problem+json, Retry-After)' })
+  @ApiResponse({ status: 503, description: 'This instance is full (problem+json, Retry-After)' })
   async stream(
     @Req() request: StreamRequest,
     @Res() reply: StreamReply,
     @Headers('last-event-id') lastEventId: string | undefined,
   ): Promise<void> {
     const wanted = orBadRequest(parseFeedRequest(request.query as FeedQuery, lastEventId));
+    const place = this.feed.admit(request.ip);
+    if ('refused' in place) {
+      reply.header('retry-after', String(place.retryAfterSeconds));
+      throw place.refused;
+    }
+    reply.raw.once('close', place.release);
     // From here on the socket is the stream's: Fastify neither answers nor serialises for us.
     reply.hijack();
     const raw = reply.raw;

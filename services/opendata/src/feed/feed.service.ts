@@ -8,6 +8,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { JETSTREAM } from '@openlgsp/events';
 import { problem, ProblemError } from '@openlgsp/http';
 import type { RuleViolation } from '@openlgsp/domain';
+import { SseAdmission, type Admission } from './admission.rules.js';
 import { atomFeed } from './atom.js';
 import { FEED_CONFIG, type FeedConfig } from './feed.config.js';
 import { FeedFanout, type FeedClient, type FeedWriter } from './fanout.js';
@@ -22,12 +23,14 @@ import { recentFeedItems } from './recent.js';
 @Injectable()
 export class FeedService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly fanout: FeedFanout;
+  private readonly admission: SseAdmission;
 
   constructor(
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(FEED_CONFIG) private readonly config: FeedConfig,
   ) {
     this.fanout = new FeedFanout(js, config.fanout);
+    this.admission = new SseAdmission(config.admission);
   }
 
   // The events module creates the OPENDATA stream in its own bootstrap, which Nest runs first (it is
@@ -43,6 +46,30 @@ export class FeedService implements OnApplicationBootstrap, BeforeApplicationShu
 
   get clientCount(): number {
     return this.fanout.clientCount;
+  }
+
+  /**
+   * A place for one more SSE client from `address`, or a 429 (its address holds its share) or 503
+   * (the instance is full) problem with the Retry-After to send; `release` gives the place back.
+   */
+  admit(address: string): { release: () => void } | { refused: ProblemError; retryAfterSeconds: number } {
+    const admission: Admission = this.admission.admit(address);
+    if (admission.admitted) return { release: once(() => this.admission.release(address)) };
+    const retryAfterSeconds = this.config.busyRetryAfterSeconds;
+    return {
+      retryAfterSeconds,
+      refused: new ProblemError(
+        admission.reason === 'address-limit'
+          ? problem(
+              429,
+              `at most ${admission.limit} change-feed streams from one address; close one or try again later`,
+              { code: 'too-many-streams' },
+            )
+          : problem(503, 'this instance serves as many change-feed streams as it can; try again later', {
+              code: 'feed-busy',
+            }),
+      ),
+    };
   }
 
   serve(writer: FeedWriter, request: { filter: FeedFilter; resume: ResumePoint }): Promise<FeedClient> {
@@ -64,6 +91,15 @@ export class FeedService implements OnApplicationBootstrap, BeforeApplicationShu
       lang,
     });
   }
+}
+
+function once(f: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    f();
+  };
 }
 
 /** A query that cannot be parsed: 400 problem+json naming every wrong field, nothing started. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection, Model } from 'mongoose';
-import { MONGO_CONNECTION } from '@openlgsp/persistence';
+import { findPage, MONGO_CONNECTION, type Page } from '@openlgsp/persistence';
 import type { WebhookSubscription } from './subscription.rules.js';
 import { SubscriptionSchema } from './subscription.schema.js';
 import type { SubscriptionStore } from './worker.js';
@@ -36,6 +36,12 @@ export class SubscriptionsRepository implements SubscriptionStore {
   async get(id: string): Promise<WebhookSubscription | undefined> {
     const doc = await this.model.findById(id).lean<SubscriptionDoc>();
     return doc ? this.fromDoc(doc) : undefined;
+  }
+
+  /** One page of an app's own subscriptions, in `_id` order after `cursor` (keyset paging). */
+  async ownedBy(app: string, page: { limit: number; cursor?: string }): Promise<Page<WebhookSubscription>> {
+    const found = await findPage(this.model, { app }, page);
+    return { ...found, items: found.items.map((d) => this.fromDoc(d)) };
   }
 
   async active(): Promise<WebhookSubscription[]> {

@@ -5,7 +5,8 @@ const Mixed = Schema.Types.Mixed;
 /**
  * A webhook subscription as stored: the rule's state (subscription.rules.ts) plus a revision that
  * guards every write. The worker writes it after each attempt, by `_id`; the status index serves
- * the worker's periodic "which are active" read (a bounded scan on FerretDB v1 anyway).
+ * the worker's periodic "which are active" read (a bounded scan on FerretDB v1 anyway); the (app, _id)
+ * one an owner's paged list.
  */
 export const SubscriptionSchema: Schema = new Schema(
   {
@@ -26,3 +27,5 @@ export const SubscriptionSchema: Schema = new Schema(
   },
   { versionKey: false, minimize: false, collection: 'webhook_subscriptions' },
 );
+
+SubscriptionSchema.index({ app: 1, _id: 1 });

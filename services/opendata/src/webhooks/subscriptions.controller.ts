@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@openlgsp/auth';
 import type {
@@ -6,7 +6,7 @@ import type {
   SubscriptionResumeCommand,
   SubscriptionRotateSecretCommand,
 } from '@openlgsp/contracts';
-import { CommandBody } from '@openlgsp/http';
+import { CommandBody, PageQuery } from '@openlgsp/http';
 import { SubscriptionsService } from './subscriptions.service.js';
 
 const uuid = new ParseUUIDPipe();
@@ -34,6 +34,19 @@ export class SubscriptionsController {
     @CurrentPrincipal() by: Principal,
   ) {
     return this.subscriptions.subscribe(body, by);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary:
+      'The caller’s own subscriptions (status, cursor, recent attempts; never a secret), a page at a time',
+    description: '`?limit=` (1 to 200, default 50) and `?cursor=` (the previous page’s `nextCursor`).',
+  })
+  list(@Query() page: PageQuery, @CurrentPrincipal() by: Principal) {
+    return this.subscriptions.list(by, {
+      limit: page.limit,
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+    });
   }
 
   @Get(':subscriptionId')

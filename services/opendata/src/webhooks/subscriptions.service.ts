@@ -4,7 +4,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { SubscriptionCreateCommand } from '@openlgsp/contracts';
 import { NotFoundError, unwrap, type Result } from '@openlgsp/domain';
 import { CLOCK, JETSTREAM, type Clock } from '@openlgsp/events';
-import { ConflictError } from '@openlgsp/persistence';
+import { ConflictError, type Page } from '@openlgsp/persistence';
 import { checkUrl, OutboundRequestError, SsrfRefusedError } from '@openlgsp/net';
 import type { Principal } from '@openlgsp/auth';
 import { orBadRequest } from '../feed/feed.service.js';
@@ -23,6 +23,7 @@ import {
 } from './subscription.rules.js';
 import { SubscriptionsRepository } from './subscription.repository.js';
 import { WEBHOOKS_CONFIG, type WebhooksConfig } from './webhooks.config.js';
+import { InlineWebhookWorker } from './webhook-worker.service.js';
 import { fail } from '@openlgsp/domain';
 
 /** A guarded write lost to the worker's (it saves after every attempt): reload and apply again. */
@@ -41,6 +42,7 @@ export class SubscriptionsService {
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(WEBHOOKS_CONFIG) private readonly config: WebhooksConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly worker: InlineWebhookWorker,
   ) {}
 
   async subscribe(
@@ -64,7 +66,15 @@ export class SubscriptionsService {
       }),
     );
     await this.subscriptions.insert(sub);
+    this.worker.wake();
     return { ...ownerView(sub, now), secret };
+  }
+
+  /** The caller's own subscriptions, a page at a time; nobody else's are ever listed. */
+  async list(by: Principal, page: { limit: number; cursor?: string }): Promise<Page<SubscriptionView>> {
+    const found = await this.subscriptions.ownedBy(ownerOf(by), page);
+    const now = this.clock();
+    return { ...found, items: found.items.map((sub) => ownerView(sub, now)) };
   }
 
   async view(id: string, by: Principal): Promise<SubscriptionView> {
@@ -79,7 +89,9 @@ export class SubscriptionsService {
   }
 
   async resume(id: string, from: number | undefined, by: Principal): Promise<SubscriptionView> {
-    return ownerView(await this.change(id, by, (sub) => resumeSubscription(sub, from)), this.clock());
+    const sub = await this.change(id, by, (s) => resumeSubscription(s, from));
+    this.worker.wake();
+    return ownerView(sub, this.clock());
   }
 
   async rotateSecret(

@@ -51,6 +51,11 @@ export class InlineWebhookWorker implements OnApplicationBootstrap, BeforeApplic
     this.worker.start();
   }
 
+  /** A subscription was made or resumed: deliveries start now, not at the next periodic look. */
+  wake(): void {
+    this.worker?.wake();
+  }
+
   /** Deliveries in flight finish and their outcome is saved before NATS and MongoDB close. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.stop();

@@ -1,5 +1,11 @@
 import { setTimeout as wait } from 'node:timers/promises';
-import { DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
+import {
+  DeliverPolicy,
+  type Consumer,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import { fromNatsMessage, type LgspEvent } from '@openlgsp/events';
 import { ConnectionPool, type GuardOptions } from '@openlgsp/net';
 import { FEED_STREAM } from '../feed/feed.model.js';
@@ -55,13 +61,13 @@ export interface WorkerOptions {
   concurrency?: number;
   /** How often the store is re-read for new or resumed subscriptions; an idle read waits as long (1 s at least). */
   idleWaitMs?: number;
-  /** Changes read at a time for one subscription. */
+  /** Changes a subscription's consumer reads ahead of the one being delivered. */
   batch?: number;
   /**
-   * Acknowledged or passed-over changes are saved (cursor and log) at most this many at a time, or
-   * after flushMs, and at the end of each read; a failure is saved at once. A crash re-delivers at
-   * most that window, with the same ids (at least once); one write per change would bound the drain
-   * to the store's guarded-write rate.
+   * Acknowledged or passed-over changes are saved (cursor and log) every this many, or after flushMs,
+   * and whenever the flow pauses for flushMs; a failure is saved at once. A crash re-delivers at most
+   * that window, with the same ids (at least once); one write per change would bound the drain to the
+   * store's guarded-write rate.
    */
   saveEvery?: number;
   flushMs?: number;
@@ -78,9 +84,10 @@ export interface WorkerOptions {
 
 /**
  * The webhook delivery worker, a process path apart from the API: for each active subscription a
- * loop reads the OPENDATA stream after its cursor and delivers each matching change in order, one
- * at a time, retrying with backoff until it is acknowledged or the subscription pauses. A slow or
- * failing receiver only holds up its own loop; a bounded pool caps the deliveries in flight.
+ * loop reads the OPENDATA stream after its cursor (one ordered consumer, reading ahead) and delivers
+ * each matching change in order, one per POST over a kept-alive connection, retrying with backoff
+ * until it is acknowledged or the subscription pauses. A slow or failing receiver only holds up its
+ * own loop; a bounded pool caps the deliveries in flight.
  */
 export class WebhookWorker {
   private readonly options: Required<Omit<WorkerOptions, 'allow' | 'deliver'>>;
@@ -106,7 +113,7 @@ export class WebhookWorker {
       concurrency: options.concurrency ?? 32,
       idleWaitMs: options.idleWaitMs ?? 5_000,
       batch: options.batch ?? 100,
-      saveEvery: options.saveEvery ?? 50,
+      saveEvery: options.saveEvery ?? 100,
       flushMs: options.flushMs ?? 250,
       clock: options.clock ?? (() => new Date()),
       sleep: options.sleep ?? ((ms, signal) => wait(ms, undefined, { signal }).catch(() => undefined)),
@@ -137,6 +144,11 @@ export class WebhookWorker {
     })();
   }
 
+  /** Looks for new or resumed subscriptions now (the API's own, inline worker: as they are made). */
+  wake(): void {
+    void this.refresh().catch(() => undefined);
+  }
+
   /** Starts a loop for every active subscription that has none (new or resumed ones). */
   async refresh(): Promise<void> {
     if (!this.running) return;
@@ -161,55 +173,64 @@ export class WebhookWorker {
   }
 
   private async run(id: string): Promise<void> {
-    while (this.running) {
-      // Reloaded on every read: the owner may have paused it or moved its cursor meanwhile.
-      const stored = await this.store.get(id);
-      if (stored?.status !== 'active') return;
-      const held = new Held(stored);
-      try {
-        const changes = await this.read(stored.cursor);
-        for (const change of changes) {
-          const sub = await this.handle(held, change);
-          if (!this.running || sub?.status !== 'active' || sub.cursor !== change.position) break;
+    let reader: ChangeReader | undefined;
+    try {
+      while (this.running) {
+        // Reloaded whenever the loop was idle or a save lost: the owner may have paused it or moved its cursor.
+        const stored = await this.store.get(id);
+        if (stored?.status !== 'active') return;
+        if (reader?.after !== stored.cursor) {
+          await reader?.close();
+          reader = await this.reader(stored.cursor);
         }
-      } finally {
-        await this.flush(held);
+        await this.drain(new Held(stored), reader);
       }
+    } finally {
+      await reader?.close();
     }
   }
 
-  /** The changes after `cursor`, oldest first; waits up to idleWaitMs when there are none. */
-  private async read(cursor: number): Promise<{ position: number; event?: LgspEvent }[]> {
+  /**
+   * An ordered consumer reading the stream after `cursor`, kept while the subscription's loop runs:
+   * it prefetches the next changes while one is delivered, and an idle subscription keeps it rather
+   * than creating one per read. It is replaced only when the cursor moves elsewhere (a resume from a
+   * chosen position, a change that failed, a save that lost to the owner's).
+   */
+  private async reader(cursor: number): Promise<ChangeReader> {
     const consumer = await this.js.consumers.get(this.options.stream, {
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: cursor + 1,
     });
-    const out: { position: number; event?: LgspEvent }[] = [];
+    const messages = await consumer.consume({ max_messages: this.options.batch });
+    return new ChangeReader(consumer, messages, cursor, this.stopping.signal);
+  }
+
+  /**
+   * Delivers the changes as they come, one at a time and in order, until none came for a read wait
+   * (the loop then reloads the subscription), the subscription stops at a change (failing, paused),
+   * a save loses to an owner's change, or the worker stops. What it acknowledged is saved on leaving.
+   */
+  private async drain(held: Held, reader: ChangeReader): Promise<void> {
     try {
-      const messages = await consumer.fetch({ max_messages: this.options.batch, expires: this.readWaitMs });
-      for await (const m of messages) {
-        let event: LgspEvent | undefined;
-        try {
-          event = fromNatsMessage(m.headers, m.data);
-        } catch {
-          event = undefined;
+      while (this.running && !held.lost) {
+        // A pause in the flow saves what was acknowledged, so a quiet subscription's cursor is current.
+        let change = await reader.next(this.options.flushMs);
+        if (change === undefined) {
+          await this.flush(held);
+          change = await reader.next(this.readWaitMs);
         }
-        out.push({ position: m.seq, event });
-        if (m.info.pending === 0) break;
+        if (change === undefined) return;
+        const sub = await this.handle(held, change);
+        if (sub?.status !== 'active' || sub.cursor !== change.position) return;
       }
     } finally {
-      await consumer.delete().catch(() => undefined);
+      await this.flush(held);
     }
-    return out;
   }
 
   /** One change for one subscription: passed over, or attempted until delivered or paused. */
-  private async handle(
-    held: Held,
-    change: { position: number; event?: LgspEvent },
-  ): Promise<WebhookSubscription | undefined> {
+  private async handle(held: Held, change: Change): Promise<WebhookSubscription | undefined> {
     let sub = held.current;
-    if (!sub) return undefined;
     if (!change.event || !matchesFilter(sub.filter, change.event))
       return this.keep(held, passOver(sub, change.position), false);
     const event = change.event;
@@ -229,45 +250,125 @@ export class WebhookWorker {
         this.options.random,
       );
       const delivered = next.status === 'active' && next.cursor >= change.position;
-      const saved = await this.keep(held, next, !delivered);
-      if (saved !== next) return saved;
+      const kept = await this.keep(held, next, !delivered);
+      if (kept !== next) return kept;
       sub = next;
       if (sub.status !== 'active' || sub.cursor >= change.position) return sub;
     }
   }
 
-  /** Takes the next state; saves it now, or with the next ones (see saveEvery). */
+  /**
+   * Takes the next state. A failure is saved at once; acknowledged and passed-over changes are saved
+   * every saveEvery or flushMs, in the background (one save in flight per subscription), so the
+   * next delivery does not wait for the store. Undefined when a save lost to an owner's change.
+   */
   private async keep(held: Held, next: WebhookSubscription, now: boolean) {
+    held.check();
     if (next === held.current) return next;
     held.current = next;
     held.unsaved++;
-    if (
-      now ||
-      held.unsaved >= this.options.saveEvery ||
-      performance.now() - held.savedAt >= this.options.flushMs
+    if (now) await this.flush(held);
+    else if (
+      !held.saving &&
+      (held.unsaved >= this.options.saveEvery || performance.now() - held.savedAt >= this.options.flushMs)
     )
-      await this.flush(held);
-    return held.current;
+      held.saving = this.save(held)
+        .catch((error: unknown) => void (held.failed = error))
+        .finally(() => (held.saving = undefined));
+    return held.lost ? undefined : held.current;
   }
 
-  /** A guarded write of what the loop holds; when it loses (an owner's change), the stored one wins. */
+  /** Waits for the save in flight, then saves what the loop holds. */
   private async flush(held: Held): Promise<void> {
+    await held.saving;
+    held.check();
+    if (!held.lost) await this.save(held);
+  }
+
+  /** A guarded write; when it loses (an owner's change), the loop stops and reloads the stored one. */
+  private async save(held: Held): Promise<void> {
     const { current, stored } = held;
-    if (!current || !stored || current === stored) return;
+    if (current === stored) return;
     held.unsaved = 0;
     held.savedAt = performance.now();
     if (await this.store.save(current, stored)) held.stored = current;
-    else held.stored = held.current = await this.store.get(current.id);
+    else held.lost = true;
   }
+}
+
+interface Change {
+  position: number;
+  /** Undefined when the message is not a CloudEvent: passed over like a change the filter leaves out. */
+  event?: LgspEvent;
 }
 
 /** A subscription as its loop holds it, and as it was last stored (the guard of the next write). */
 class Held {
-  current: WebhookSubscription | undefined;
+  current: WebhookSubscription;
   unsaved = 0;
   savedAt = performance.now();
-  constructor(public stored: WebhookSubscription | undefined) {
+  saving: Promise<void> | undefined;
+  /** A save found the stored subscription changed by someone else: the loop reloads it. */
+  lost = false;
+  /** A background save failed (the store is down): the loop fails and restarts at the next refresh. */
+  failed: unknown;
+  constructor(public stored: WebhookSubscription) {
     this.current = stored;
+  }
+  check(): void {
+    if (this.failed !== undefined) throw this.failed;
+  }
+}
+
+/** The changes after a position from one ordered consumer, one at a time, each wait bounded. */
+class ChangeReader {
+  private readonly iterator: AsyncIterator<JsMsg>;
+  private pending: Promise<IteratorResult<JsMsg>> | undefined;
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly messages: ConsumerMessages,
+    /** The position of the last change read. */
+    public after: number,
+    private readonly stopping: AbortSignal,
+  ) {
+    this.iterator = messages[Symbol.asyncIterator]();
+  }
+
+  /** The next change, or undefined when none came within waitMs (or the worker is stopping). */
+  async next(waitMs: number): Promise<Change | undefined> {
+    this.pending ??= this.iterator.next();
+    const got = await Promise.race([
+      this.pending,
+      wait(waitMs, undefined, { signal: this.stopping }).catch(() => undefined),
+    ]);
+    if (got === undefined) return undefined;
+    this.pending = undefined;
+    if (got.done) throw new Error('the stream read ended');
+    const m = got.value;
+    let event: LgspEvent | undefined;
+    try {
+      event = fromNatsMessage(m.headers, m.data);
+    } catch {
+      event = undefined;
+    }
+    this.after = m.seq;
+    return { position: m.seq, event };
+  }
+
+  /** Stops reading and removes the consumer; changes read ahead and not delivered are dropped. */
+  async close(): Promise<void> {
+    const closed = this.messages.close().catch(() => undefined);
+    // The messages read ahead must be taken off the iterator: close() and the connection's drain
+    // wait for that.
+    const pending = this.pending;
+    this.pending = undefined;
+    await (async () => {
+      if (pending && (await pending).done) return;
+      while (!(await this.iterator.next()).done);
+    })().catch(() => undefined);
+    await closed;
+    await this.consumer.delete().catch(() => undefined);
   }
 }
 
