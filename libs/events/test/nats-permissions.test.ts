@@ -36,7 +36,7 @@ describe('NATS accounts and permissions', () => {
 
   /** A connection as `user`; services use their own inbox prefix, as libs/events connects them. */
   async function as(user: string): Promise<Client> {
-    const service = (SERVICES as readonly string[]).includes(user);
+    const service = (SERVICES as readonly string[]).includes(user) || user === 'console';
     const app = user.startsWith('app-') ? user.slice('app-'.length) : undefined;
     const nc = await connect({
       servers: engines.natsUrl,
@@ -62,6 +62,26 @@ describe('NATS accounts and permissions', () => {
   after(async () => {
     for (const nc of clients) await nc.close().catch(() => undefined);
     await engines?.stop();
+  });
+
+  describe('the operator console (replays)', () => {
+    it('publishes a dead letter again on a context’s or an agency’s subject, and nothing else', async () => {
+      const replays = await as('console');
+      const before = await lastSeq('CATALOGUE');
+      const ack = await replays.js.publish('lgsp.catalogue.entry.amended', '{}');
+      assert.equal(ack.stream, 'CATALOGUE');
+      assert.equal(await lastSeq('CATALOGUE'), before + 1);
+      // Not the trail, not an access event, not the JetStream API.
+      await assert.rejects(replays.js.publish('lgsp.audit.access.catalogue', '{}'), PERMISSION);
+      await assert.rejects(replays.js.publish('lgsp.audit.checkpoint.signed', '{}'), PERMISSION);
+      await assert.rejects(replays.jsm.streams.info('DLQ'), PERMISSION);
+      await assert.rejects(replays.jsm.streams.delete('AUDIT'), PERMISSION);
+    });
+
+    it('is not a right of the audit service’s own user', async () => {
+      const audit = await as('audit');
+      await assert.rejects(audit.js.publish('lgsp.catalogue.entry.amended', '{}'), PERMISSION);
+    });
   });
 
   describe('a service', () => {
