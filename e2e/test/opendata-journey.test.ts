@@ -237,7 +237,7 @@ describe('the open-data journey', () => {
           'publish lgsp.opendata.dataset.published',
           'process lgsp.opendata.dataset.published',
         ],
-        audit: ['process lgsp.opendata.dataset.published', 'insert entries'],
+        audit: ['process lgsp.opendata.dataset.published'],
       },
     });
 

@@ -137,7 +137,7 @@ describe('the audit trail across services', () => {
           'findAndModify entries',
           'publish lgsp.catalogue.entry.listed',
         ],
-        audit: ['process lgsp.catalogue.entry.listed', 'insert entries'],
+        audit: ['process lgsp.catalogue.entry.listed'],
         sharing: ['process lgsp.catalogue.entry.listed', 'update catalogue_entries'],
       },
     });
