@@ -338,9 +338,17 @@ export class WebhookWorker {
       if (backoff > 0) await this.options.sleep(backoff, held.lease.signal);
       if (!this.holds(held.lease)) return sub;
       const target = sub;
-      const result = await this.slots.run(() =>
-        this.deliver({ url: target.url, event, secrets: secretsInUse(target.secrets, this.options.clock()) }),
+      // The wait for a slot may outlast the lease: checked again once one is free.
+      const result = await this.slots.run(async () =>
+        this.holds(held.lease)
+          ? this.deliver({
+              url: target.url,
+              event,
+              secrets: secretsInUse(target.secrets, this.options.clock()),
+            })
+          : undefined,
       );
+      if (result === undefined) return sub;
       const next = recordAttempt(
         sub,
         { position: change.position, eventId: event.id, ...result },
