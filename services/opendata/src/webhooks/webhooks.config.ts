@@ -1,5 +1,6 @@
 import { outboundOptionsFromEnv, type AllowList } from '@openlgsp/net';
 import { wholeFromEnv } from '../feed/feed.config.js';
+import { DEFAULT_LEASE_POLICY, type LeasePolicy } from './lease.rules.js';
 import {
   DEFAULT_DELIVERY_POLICY,
   MAX_ROTATION_OVERLAP_MS,
@@ -20,6 +21,8 @@ export interface WebhooksConfig {
   idleWaitMs: number;
   /** How long a rotated-out secret keeps signing when the owner does not say. */
   defaultOverlapMs: number;
+  /** Each subscription's delivery lease: its TTL (a dead worker's subscriptions wait that long) and a cap per worker. */
+  lease: LeasePolicy;
 }
 
 export const WEBHOOKS_CONFIG = Symbol('WEBHOOKS_CONFIG');
@@ -29,7 +32,8 @@ type Env = Record<string, string | undefined>;
 /**
  * WEBHOOK_WORKER (inline | off; default inline), WEBHOOK_CONCURRENCY (32), WEBHOOK_IDLE_WAIT_MS (5000),
  * WEBHOOK_BASE_DELAY_MS (5000), WEBHOOK_MAX_DELAY_MS (3600000), WEBHOOK_PAUSE_AFTER_FAILURES (15),
- * WEBHOOK_MAX_WAIT_MS (3 days), WEBHOOK_ROTATION_OVERLAP_MS (1 day), OUTBOUND_ALLOW_LIST.
+ * WEBHOOK_MAX_WAIT_MS (3 days), WEBHOOK_ROTATION_OVERLAP_MS (1 day), WEBHOOK_LEASE_TTL_MS (30000),
+ * WEBHOOK_MAX_SUBSCRIPTIONS_PER_WORKER (10000), OUTBOUND_ALLOW_LIST.
  */
 export function webhooksConfigFromEnv(env: Env = process.env): WebhooksConfig {
   const worker = env.WEBHOOK_WORKER?.trim() || 'inline';
@@ -50,5 +54,15 @@ export function webhooksConfigFromEnv(env: Env = process.env): WebhooksConfig {
     concurrency: wholeFromEnv(env, 'WEBHOOK_CONCURRENCY', 32, 1, 10_000),
     idleWaitMs: wholeFromEnv(env, 'WEBHOOK_IDLE_WAIT_MS', 5_000, 1_000, 600_000),
     defaultOverlapMs: wholeFromEnv(env, 'WEBHOOK_ROTATION_OVERLAP_MS', day, 0, MAX_ROTATION_OVERLAP_MS),
+    lease: {
+      ttlMs: wholeFromEnv(env, 'WEBHOOK_LEASE_TTL_MS', DEFAULT_LEASE_POLICY.ttlMs, 1_000, 600_000),
+      maxPerWorker: wholeFromEnv(
+        env,
+        'WEBHOOK_MAX_SUBSCRIPTIONS_PER_WORKER',
+        DEFAULT_LEASE_POLICY.maxPerWorker,
+        1,
+        DEFAULT_LEASE_POLICY.maxPerWorker,
+      ),
+    },
   };
 }

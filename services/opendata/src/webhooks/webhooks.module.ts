@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LeasesRepository } from './lease.repository.js';
 import { SubscriptionsController } from './subscriptions.controller.js';
 import { SubscriptionsRepository } from './subscription.repository.js';
 import { SubscriptionsService } from './subscriptions.service.js';
@@ -11,6 +12,7 @@ import { WEBHOOKS_CONFIG, webhooksConfigFromEnv } from './webhooks.config.js';
   providers: [
     { provide: WEBHOOKS_CONFIG, useFactory: () => webhooksConfigFromEnv() },
     SubscriptionsRepository,
+    LeasesRepository,
     SubscriptionsService,
     InlineWebhookWorker,
   ],

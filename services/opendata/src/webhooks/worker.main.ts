@@ -3,7 +3,8 @@
  * running with `WEBHOOK_WORKER=off` on the API: it scales apart, and a slow receiver never holds up
  * an API instance. It reads the same settings as the service (NATS_*, MONGO_*, WEBHOOK_*,
  * OUTBOUND_ALLOW_LIST) and stops gracefully on SIGTERM/SIGINT: deliveries in flight finish and
- * their outcome is saved, so a restart resumes at each subscription's cursor. For its probes it
+ * their outcome is saved and its leases released, so another worker (or a restart) resumes at each
+ * subscription's cursor. Run as many as needed: each subscription is delivered by one at a time. For its probes it
  * answers `GET /health/live` and `GET /health/ready` (NATS and MongoDB connected) on PORT (3000),
  * and nothing else.
  */
@@ -17,6 +18,7 @@ const { jetstream } = await import('@nats-io/jetstream');
 const { eventsOptionsFromEnv, natsConnectOptions } = await import('@openlgsp/events');
 const { mongoOptionsFromEnv, openConnection } = await import('@openlgsp/persistence');
 const { createLogger } = await import('@openlgsp/telemetry');
+const { LeasesRepository } = await import('./lease.repository.js');
 const { SubscriptionsRepository } = await import('./subscription.repository.js');
 const { webhookWorker } = await import('./webhook-worker.service.js');
 const { webhooksConfigFromEnv } = await import('./webhooks.config.js');
@@ -26,7 +28,12 @@ const config = webhooksConfigFromEnv();
 const events = eventsOptionsFromEnv('opendata');
 const nc = await connect(natsConnectOptions(events, 'opendata-webhooks'));
 const connection = await openConnection(mongoOptionsFromEnv('opendata'));
-const worker = webhookWorker(jetstream(nc), new SubscriptionsRepository(connection), config);
+const worker = webhookWorker(
+  jetstream(nc),
+  new SubscriptionsRepository(connection),
+  new LeasesRepository(connection),
+  config,
+);
 worker.start();
 let stopping = false;
 const probes: Record<string, () => boolean> = {
@@ -38,7 +45,14 @@ const health = createServer((req, res) => {
   res.writeHead(probe ? (probe() ? 200 : 503) : 404).end();
 });
 health.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '0.0.0.0');
-logger.info({ concurrency: config.concurrency }, 'webhook delivery worker started');
+logger.info(
+  {
+    concurrency: config.concurrency,
+    leaseTtlMs: config.lease.ttlMs,
+    maxSubscriptions: config.lease.maxPerWorker,
+  },
+  'webhook delivery worker started',
+);
 
 async function stop(signal: string): Promise<void> {
   if (stopping) return;

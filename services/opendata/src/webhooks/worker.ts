@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { setTimeout as wait } from 'node:timers/promises';
 import {
   DeliverPolicy,
@@ -11,6 +13,16 @@ import { ConnectionPool, type GuardOptions } from '@openlgsp/net';
 import { FEED_STREAM } from '../feed/feed.model.js';
 import { matchesFilter } from '../feed/position.rules.js';
 import { deliverWebhook, type DeliveryRequest, type DeliveryResult } from './deliverer.js';
+import { InMemoryLeases, type LeaseStore } from './lease.repository.js';
+import {
+  claimedLease,
+  claimOrder,
+  DEFAULT_LEASE_POLICY,
+  mayClaim,
+  renewEveryMs,
+  stillHolds,
+  type LeasePolicy,
+} from './lease.rules.js';
 import { secretsInUse } from './signing.js';
 import {
   DEFAULT_DELIVERY_POLICY,
@@ -80,6 +92,13 @@ export interface WorkerOptions {
   deliver?: (request: DeliveryRequest) => Promise<DeliveryResult>;
   /** A subscription's loop failed (the stream or the store); it restarts at the next refresh. */
   onError?: (error: unknown, subscriptionId: string) => void;
+  /** Who delivers which subscription when several workers run; in memory, this worker alone. */
+  leases?: LeaseStore;
+  lease?: Partial<LeasePolicy>;
+  /** This worker as a lease holder: unique per start. */
+  holder?: string;
+  /** The real time leases expire by (epoch ms), shared by the workers; not `clock`, which tests move. */
+  leaseClock?: () => number;
 }
 
 /**
@@ -90,7 +109,10 @@ export interface WorkerOptions {
  * own loop; a bounded pool caps the deliveries in flight.
  */
 export class WebhookWorker {
-  private readonly options: Required<Omit<WorkerOptions, 'allow' | 'deliver'>>;
+  private readonly options: Required<Omit<WorkerOptions, 'allow' | 'deliver' | 'lease'>>;
+  private readonly leasePolicy: LeasePolicy;
+  /** Subscriptions being claimed: a second refresh meanwhile leaves them alone. */
+  private readonly claiming = new Set<string>();
   /** JetStream refuses a pull that expires sooner than 1 s. */
   private readonly readWaitMs: number;
   private readonly deliver: (request: DeliveryRequest) => Promise<DeliveryResult>;
@@ -121,7 +143,11 @@ export class WebhookWorker {
       onError:
         options.onError ??
         ((error, id) => console.error(`webhook subscription ${id}: delivery loop failed, restarting`, error)),
+      leases: options.leases ?? new InMemoryLeases(),
+      holder: options.holder ?? `${hostname()}/${process.pid}/${randomUUID()}`,
+      leaseClock: options.leaseClock ?? Date.now,
     };
+    this.leasePolicy = { ...DEFAULT_LEASE_POLICY, ...options.lease };
     this.readWaitMs = Math.max(1_000, this.options.idleWaitMs);
     const clock = this.options.clock;
     this.deliver =
@@ -144,21 +170,70 @@ export class WebhookWorker {
     })();
   }
 
+  /** The subscriptions this worker delivers now (it holds their leases). */
+  holding(): string[] {
+    return [...this.loops.keys()];
+  }
+
   /** Looks for new or resumed subscriptions now (the API's own, inline worker: as they are made). */
   wake(): void {
     void this.refresh().catch(() => undefined);
   }
 
-  /** Starts a loop for every active subscription that has none (new or resumed ones). */
+  /**
+   * Starts a loop for each active subscription that has none here (new or resumed ones, or ones
+   * another worker let go) and whose lease this worker claims, up to its cap.
+   */
   async refresh(): Promise<void> {
     if (!this.running) return;
-    for (const sub of await this.store.active()) {
-      if (this.loops.has(sub.id)) continue;
-      const loop = this.run(sub.id)
-        .catch((error: unknown) => this.options.onError(error, sub.id))
-        .finally(() => this.loops.delete(sub.id));
-      this.loops.set(sub.id, loop);
+    const active = await this.store.active();
+    const leases = await this.options.leases.current();
+    const now = this.options.leaseClock();
+    // Only the free or expired leases: one read, rather than a refused claim per subscription another worker holds.
+    const unheld = active.filter(
+      (s) =>
+        !this.loops.has(s.id) &&
+        !this.claiming.has(s.id) &&
+        mayClaim(leases.get(s.id), this.options.holder, now),
+    );
+    const order = claimOrder(
+      unheld,
+      this.loops.size + this.claiming.size,
+      this.leasePolicy,
+      this.options.random,
+    );
+    for (const { id } of order) {
+      if (this.loops.size + this.claiming.size >= this.leasePolicy.maxPerWorker) break;
+      if (!this.running || this.loops.has(id) || this.claiming.has(id)) continue;
+      this.claiming.add(id);
+      try {
+        const lease = await this.claim(id);
+        if (!lease || !this.running) {
+          if (lease) await this.release(id, lease);
+          continue;
+        }
+        const loop = this.run(id, lease)
+          .catch((error: unknown) => this.options.onError(error, id))
+          .finally(() => this.loops.delete(id));
+        this.loops.set(id, loop);
+      } finally {
+        this.claiming.delete(id);
+      }
     }
+  }
+
+  /** Claims (or renews) a subscription's lease; undefined when another worker holds it. */
+  private async claim(id: string, held?: HeldLease): Promise<HeldLease | undefined> {
+    const now = this.options.leaseClock();
+    const { until } = claimedLease(this.options.holder, now, this.leasePolicy);
+    if (!(await this.options.leases.claim(id, this.options.holder, now, until))) return undefined;
+    if (!held) return new HeldLease(until, this.stopping.signal);
+    held.until = until;
+    return held;
+  }
+
+  private async release(id: string, lease: HeldLease): Promise<void> {
+    if (!lease.lost) await this.options.leases.release(id, this.options.holder).catch(() => undefined);
   }
 
   /** Stops reading; deliveries in flight finish, and their outcome is saved. */
@@ -172,22 +247,45 @@ export class WebhookWorker {
     await pool?.close();
   }
 
-  private async run(id: string): Promise<void> {
+  /**
+   * One subscription's loop, while this worker holds its lease: renewed every third of the TTL; a
+   * renewal that fails (another worker took it, the store is out of reach) stops the loop at once.
+   */
+  private async run(id: string, lease: HeldLease): Promise<void> {
     let reader: ChangeReader | undefined;
+    const renewing = setInterval(() => {
+      if (lease.renewal || lease.lost) return;
+      lease.renewal = this.claim(id, lease)
+        .then((renewed) => void (renewed ?? lease.lose()))
+        .catch(() => lease.lose())
+        .finally(() => (lease.renewal = undefined));
+    }, renewEveryMs(this.leasePolicy));
+    renewing.unref();
     try {
-      while (this.running) {
+      while (this.holds(lease)) {
         // Reloaded whenever the loop was idle or a save lost: the owner may have paused it or moved its cursor.
         const stored = await this.store.get(id);
         if (stored?.status !== 'active') return;
         if (reader?.after !== stored.cursor) {
           await reader?.close();
-          reader = await this.reader(stored.cursor);
+          reader = await this.reader(stored.cursor, lease.signal);
         }
-        await this.drain(new Held(stored), reader);
+        await this.drain(new Held(stored, lease), reader);
       }
     } finally {
+      clearInterval(renewing);
+      // A renewal landing after the release would hold the lease for nothing until it expires.
+      await lease.renewal;
       await reader?.close();
+      await this.release(id, lease);
     }
+  }
+
+  /** Delivering goes on while the worker runs and still holds the subscription's lease. */
+  private holds(lease: HeldLease): boolean {
+    if (lease.lost) return false;
+    if (!stillHolds(lease, this.options.leaseClock())) lease.lose();
+    return this.running && !lease.lost;
   }
 
   /**
@@ -196,13 +294,13 @@ export class WebhookWorker {
    * than creating one per read. It is replaced only when the cursor moves elsewhere (a resume from a
    * chosen position, a change that failed, a save that lost to the owner's).
    */
-  private async reader(cursor: number): Promise<ChangeReader> {
+  private async reader(cursor: number, signal: AbortSignal): Promise<ChangeReader> {
     const consumer = await this.js.consumers.get(this.options.stream, {
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: cursor + 1,
     });
     const messages = await consumer.consume({ max_messages: this.options.batch });
-    return new ChangeReader(consumer, messages, cursor, this.stopping.signal);
+    return new ChangeReader(consumer, messages, cursor, signal);
   }
 
   /**
@@ -212,7 +310,7 @@ export class WebhookWorker {
    */
   private async drain(held: Held, reader: ChangeReader): Promise<void> {
     try {
-      while (this.running && !held.lost) {
+      while (this.holds(held.lease) && !held.lost) {
         // A pause in the flow saves what was acknowledged, so a quiet subscription's cursor is current.
         let change = await reader.next(this.options.flushMs);
         if (change === undefined) {
@@ -235,14 +333,22 @@ export class WebhookWorker {
       return this.keep(held, passOver(sub, change.position), false);
     const event = change.event;
     for (;;) {
-      if (!this.running) return sub;
+      if (!this.holds(held.lease)) return sub;
       const backoff = sub.nextAttemptAt ? Date.parse(sub.nextAttemptAt) - this.options.clock().getTime() : 0;
-      if (backoff > 0) await this.options.sleep(backoff, this.stopping.signal);
-      if (!this.running) return sub;
+      if (backoff > 0) await this.options.sleep(backoff, held.lease.signal);
+      if (!this.holds(held.lease)) return sub;
       const target = sub;
-      const result = await this.slots.run(() =>
-        this.deliver({ url: target.url, event, secrets: secretsInUse(target.secrets, this.options.clock()) }),
+      // The wait for a slot may outlast the lease: checked again once one is free.
+      const result = await this.slots.run(async () =>
+        this.holds(held.lease)
+          ? this.deliver({
+              url: target.url,
+              event,
+              secrets: secretsInUse(target.secrets, this.options.clock()),
+            })
+          : undefined,
       );
+      if (result === undefined) return sub;
       const next = recordAttempt(
         sub,
         { position: change.position, eventId: event.id, ...result },
@@ -312,11 +418,33 @@ class Held {
   lost = false;
   /** A background save failed (the store is down): the loop fails and restarts at the next refresh. */
   failed: unknown;
-  constructor(public stored: WebhookSubscription) {
+  constructor(
+    public stored: WebhookSubscription,
+    readonly lease: HeldLease,
+  ) {
     this.current = stored;
   }
   check(): void {
     if (this.failed !== undefined) throw this.failed;
+  }
+}
+
+/** A subscription's lease as this worker holds it; lost once a renewal failed or it expired. */
+class HeldLease {
+  lost = false;
+  renewal: Promise<void> | undefined;
+  private readonly losing = new AbortController();
+  /** Aborts when the worker stops or the lease is lost: waits for changes and backoffs end. */
+  readonly signal: AbortSignal;
+  constructor(
+    public until: number,
+    stopping: AbortSignal,
+  ) {
+    this.signal = AbortSignal.any([stopping, this.losing.signal]);
+  }
+  lose(): void {
+    this.lost = true;
+    this.losing.abort();
   }
 }
 
