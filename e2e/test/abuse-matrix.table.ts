@@ -117,6 +117,7 @@ export const WHO_MAY_CALL: Record<string, 'public' | readonly string[]> = {
   'GET /opendata/feed': 'public',
   'GET /opendata/feed.atom': 'public',
   'POST /opendata/subscriptions': ['public-app', 'integrator'],
+  'GET /opendata/subscriptions': ['public-app', 'integrator'],
   'GET /opendata/subscriptions/{subscriptionId}': ['public-app', 'integrator'],
   'DELETE /opendata/subscriptions/{subscriptionId}': ['public-app', 'integrator'],
   'POST /opendata/subscriptions/{subscriptionId}/pause': ['public-app', 'integrator'],
