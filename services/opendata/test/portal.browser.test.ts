@@ -3,18 +3,18 @@
 // feedback sent without JavaScript; axe finds no serious or critical violation on each page type.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { startService, type ServiceUnderTest } from '@openlgsp/http/testing';
+import { chromiumLaunchOptions, withoutChromium } from '@openlgsp/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { FILE_ID, MONDAY } from '../src/common/fixtures.js';
 import { HOSTILE, schoolsPortalDataset, schoolsVersion } from '../src/portal/portal.fixtures.js';
 import { PORTAL_READ_MODEL, type PortalDataset } from '../src/portal/portal.read-model.js';
 import type { StoredPortalReadModel } from './portal-read-model.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('../../../../.lgsp/', import.meta.url));
 const SCHOOLS = '0197a1b2-7c4d-7e8f-9a01-0000000000d1';
 const BUDGET = '0197a1b2-7c4d-7e8f-9a01-0000000000d2';
@@ -52,7 +52,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-describe('the portal in a browser', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing` }, () => {
+describe('the portal in a browser', { skip: withoutChromium() }, () => {
   let sut: ServiceUnderTest;
   let browser: Browser;
   const dialogs: string[] = [];
@@ -76,19 +76,7 @@ describe('the portal in a browser', { skip: existsSync(CHROMIUM) ? false : `${CH
     const store = sut.app.get<StoredPortalReadModel>(PORTAL_READ_MODEL, { strict: false });
     await store.seed([schoolsDataset(), budgetDataset()]);
     // launch() gives chromium a fresh, empty --user-data-dir of its own and removes it on close.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await chromium.launch(chromiumLaunchOptions());
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
 
