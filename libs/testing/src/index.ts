@@ -7,3 +7,4 @@ export { freePort } from './ports.js';
 export type { EngineKind, EngineProcess, StartedEngine } from './process.js';
 export { findMessage, readMessages } from './streams.js';
 export { startJaeger, readTrace, waitForTrace, type TraceBackend, type TraceSpan } from './jaeger.js';
+export { startServiceProcess, type ServiceProcess, type ServiceProcessOptions } from './service-process.js';
