@@ -8,3 +8,4 @@ export type { EngineKind, EngineProcess, StartedEngine } from './process.js';
 export { findMessage, readMessages } from './streams.js';
 export { startJaeger, readTrace, waitForTrace, type TraceBackend, type TraceSpan } from './jaeger.js';
 export { CHROMIUM, chromiumLaunchOptions, withoutChromium } from './browser.js';
+export { startServiceProcess, type ServiceProcess, type ServiceProcessOptions } from './service-process.js';

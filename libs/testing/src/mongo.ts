@@ -67,6 +67,9 @@ class ExternalMongo implements StartedEngine {
   start(): Promise<void> {
     return Promise.resolve();
   }
+  kill(): Promise<void> {
+    return Promise.reject(new Error('the MongoDB of MONGO_URL is not ours to kill'));
+  }
   dispose(): Promise<void> {
     return Promise.resolve();
   }

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-export type EngineKind = 'nats-server' | 'ferretdb' | 'mongod' | 'gofakes3' | 'jaeger' | 'external';
+export type EngineKind =
+  'nats-server' | 'ferretdb' | 'mongod' | 'gofakes3' | 'jaeger' | 'external' | 'service';
 
 /** One engine of a test suite. */
 export interface EngineProcess {
@@ -18,6 +19,8 @@ export interface EngineProcess {
   stop(): Promise<void>;
   /** Starts it again on the same port and data directory, and waits until it answers. */
   start(): Promise<void>;
+  /** `kill -9`: no shutdown at all, as a crash; port and data are kept for start(). */
+  kill(): Promise<void>;
 }
 
 /** An engine started on its own by startNats() or startMongo(). */
@@ -79,6 +82,8 @@ export interface ChildEngineOptions {
   tempDir: string;
   /** Added to this process's environment for the child. */
   env?: Record<string, string>;
+  /** Removed from the child's environment. */
+  unsetEnv?: string[];
   /** Resolves once the engine serves clients; throws (quickly) while it does not. */
   probe: () => Promise<void>;
   startTimeoutMs?: number;
@@ -123,7 +128,8 @@ export class ChildEngine implements StartedEngine {
 
     const log = openSync(this.logFile, 'a');
     writeSync(log, `--- ${new Date().toISOString()} ${command} ${args.join(' ')}\n`);
-    const env = this.options.env ? { ...process.env, ...this.options.env } : process.env;
+    const env = { ...process.env, ...this.options.env };
+    for (const name of this.options.unsetEnv ?? []) delete env[name];
     const child = spawn(command, args, { stdio: ['ignore', log, log], env });
     closeSync(log);
     liveChildren.add(child);
@@ -169,6 +175,17 @@ export class ChildEngine implements StartedEngine {
       const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await this.exited;
       clearTimeout(kill);
+    }
+    await this.exited;
+    if (this.child === child) this.child = undefined;
+  }
+
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    if (this.running) {
+      child.ref();
+      child.kill('SIGKILL');
     }
     await this.exited;
     if (this.child === child) this.child = undefined;

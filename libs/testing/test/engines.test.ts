@@ -103,6 +103,36 @@ describe('engines', () => {
     assert.equal(await items.countDocuments({ name: 'lost' }), 0);
   });
 
+  test('kill -9 of both engines: nothing answers, then start() brings the same data back', async (t) => {
+    if (engines.mongo.engine === 'external') return t.skip('MONGO_URL server is not ours to kill');
+    const items = db.model('Item', Item);
+    await items.create({ name: 'crash-kept', qty: 9 });
+    const nc = await connect({ servers: engines.natsUrl });
+    try {
+      const jsm = await jetstreamManager(nc);
+      await jsm.streams.add({ name: 'CRASH', subjects: ['crash.>'] });
+      await jetstream(nc).publish('crash.1', 'kept');
+    } finally {
+      await nc.close();
+    }
+
+    await Promise.all([engines.mongo.kill(), engines.nats.kill()]);
+    assert.equal(engines.mongo.running, false);
+    assert.equal(engines.nats.running, false);
+    assert.equal(await listening(portOf(engines.mongoUrl)), false);
+    assert.equal(await listening(portOf(engines.natsUrl)), false);
+
+    await Promise.all([engines.mongo.start(), engines.nats.start()]);
+    assert.equal((await items.findOne({ name: 'crash-kept' }).lean())?.qty, 9);
+    const again = await connect({ servers: engines.natsUrl });
+    try {
+      const info = await (await jetstreamManager(again)).streams.info('CRASH');
+      assert.equal(info.state.messages, 1);
+    } finally {
+      await again.close();
+    }
+  });
+
   test('broker restart: the stream survives and a reconnecting client carries on', async () => {
     const nc = await connect({ servers: engines.natsUrl, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
     try {

@@ -199,7 +199,7 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
         landed = refused;
       }
       for (let k = 0; k < landed; k++) outcomes[todo[k]!] = { entry: entries[k]!, duplicate: false };
-      if (landed > 0) await this.advance(head.seq, entries[landed - 1]!);
+      if (landed > 0) await this.advanceOrMarkUncertain(head, entries[landed - 1]!);
       if (landed < entries.length) outcomes[todo[landed]!] = { duplicate: true };
       // The rest are built again after what landed (their places and links have changed).
       todo = todo.slice(landed + 1);
@@ -218,15 +218,19 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
     outcomes: AppendOutcome[],
   ): Promise<number[]> {
     const uncertain = this.uncertain!;
-    this.uncertain = undefined;
-    if (uncertain.fromSeq !== head.seq + 1) return todo; // another writer settled it meanwhile
+    if (uncertain.fromSeq !== head.seq + 1) {
+      this.uncertain = undefined; // another writer settled it meanwhile
+      return todo;
+    }
+    // Kept until settled: the store may fail again while we look.
     const written = await this.entries
       .find({ _id: { $gte: uncertain.fromSeq, $lte: uncertain.toSeq } })
       .sort({ _id: 1 })
       .toArray();
     const run = contiguousRun(written, head);
+    this.uncertain = undefined;
     if (run.length === 0) return todo;
-    await this.advance(head.seq, run[run.length - 1]!);
+    await this.advanceOrMarkUncertain(head, run[run.length - 1]!);
     const byKey = new Map(run.map((doc) => [doc.key, doc]));
     return todo.filter((i) => {
       const doc = byKey.get(contents[i]!.key);
@@ -293,6 +297,22 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
     // Not moved: our claim was taken as stale; whoever took it settles our entry. Re-read next time.
     this.head = moved.matchedCount === 1 ? { seq: entry.seq, hash: entry.hash } : undefined;
     this.holds = moved.matchedCount === 1 && next ? next.seq : undefined;
+  }
+
+  /**
+   * advance(), and when the store fails on it: the entries are in but the head may not have moved,
+   * so the next attempt re-reads the head and settles them first. Without this a retry would build on
+   * the old head, meet its own entries' places taken, and take them for duplicates of their events.
+   */
+  private async advanceOrMarkUncertain(head: ChainHead, last: { seq: number; hash: string }): Promise<void> {
+    try {
+      await this.advance(head.seq, last);
+    } catch (err) {
+      this.uncertain = { fromSeq: head.seq + 1, toSeq: last.seq };
+      this.holds = undefined;
+      this.head = undefined;
+      throw err;
+    }
   }
 
   private keepClaiming(): boolean {

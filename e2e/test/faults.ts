@@ -1,0 +1,320 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import type { MsgHdrs } from '@nats-io/transport-node';
+import { issueToken, localKeys, type LocalKeys, type Role } from '@openlgsp/auth';
+import { createEvent, fromNatsMessage, toNatsMessage, type LgspEvent } from '@openlgsp/events';
+import {
+  readMessages,
+  startEngines,
+  startServiceProcess,
+  type Engines,
+  type ServiceProcess,
+} from '@openlgsp/testing';
+
+/**
+ * The fault-injection suite's platform: real engines, and the audit and incidents services each as
+ * its own OS process (so that `kill()` is a real `kill -9`), and what every scenario measures — an
+ * alert burst over NATS counted end to end in the audit trail and on the INCIDENTS stream.
+ */
+export const AGENCY = 'SNN';
+export const ALERT_SUBJECT = `lgsp.intake.${AGENCY}.incidents.alert.raised`;
+const SOURCE = '/agencies/SNN/edr';
+const REPORTED = 'vn.openlgsp.incidents.incident.reported.v1';
+const ALERT_RAISED = 'vn.openlgsp.incidents.alert.raised.v1';
+
+export interface FaultPlatform {
+  engines: Engines;
+  /** audit, incidents; and a second instance of each when asked for (`audit2`, `incidents2`). */
+  services: Record<string, ServiceProcess>;
+  token(agency: string, roles: Role[]): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startFaultPlatform(opts: { twins?: boolean } = {}): Promise<FaultPlatform> {
+  const engines = await startEngines();
+  const dir = mkdtempSync(join(tmpdir(), 'lgsp-faults-'));
+  const keys: LocalKeys = await localKeys(join(dir, 'keys'));
+  const common = { AUTH_PUBLIC_KEY_FILE: keys.publicKeyPath };
+  const audit = {
+    ...common,
+    LGSP_DATA: dir,
+    AUDIT_ARCHIVE_DIR: join(dir, 'archive'),
+    AUDIT_CHECKPOINT_INTERVAL_MS: '0',
+    AUDIT_ARCHIVE_INTERVAL_MS: '0',
+    // A recorder killed with messages in hand gets them back after this, not after 30 s.
+    AUDIT_ACK_WAIT_MS: '5000',
+  };
+  const services: Record<string, ServiceProcess> = {};
+  const stop = async () => {
+    for (const s of Object.values(services).reverse()) await s.dispose().catch(() => undefined);
+    await engines.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    services.audit = await startServiceProcess({ service: 'audit', engines, env: audit });
+    services.incidents = await startServiceProcess({ service: 'incidents', engines, env: common });
+    if (opts.twins) {
+      services.audit2 = await startServiceProcess({ service: 'audit', engines, env: audit });
+      services.incidents2 = await startServiceProcess({ service: 'incidents', engines, env: common });
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    engines,
+    services,
+    token: (agency, roles) =>
+      issueToken({ sub: `${agency.toLowerCase()}-officer`, agency, roles, ttl: '1h' }, keys.privateKey, {
+        issuer: 'openlgsp-local',
+        audience: 'openlgsp',
+      }),
+    stop,
+  };
+}
+
+/** One alert of a burst: its own indicators, so that each opens an incident of its own. */
+export function alertOf(run: string, i: number): LgspEvent {
+  const ref = `${run}-${i}`;
+  return createEvent(
+    'vn.openlgsp.incidents.alert.raised.v1',
+    {
+      sourceRef: ref,
+      category: 'malicious-code/infected-system',
+      severity: 'medium',
+      detectedAt: new Date(Date.now() - 60_000).toISOString(),
+      description: 'EDR: mã độc trên máy trạm.',
+      observables: [{ type: 'domain', value: `${ref}.faults.example`, tlp: 'GREEN' }],
+      contact: { name: 'Phòng CNTT' },
+    },
+    { source: SOURCE, agency: AGENCY, actor: 'snn-edr', subject: ref },
+  );
+}
+
+/**
+ * The producer's side of a burst: each alert published until JetStream acknowledges it (the same
+ * `Nats-Msg-Id` every time, so a retry after a lost acknowledgement is one message). `between(i)`
+ * runs before the i-th publish: that is where a scenario injects its fault, mid-burst.
+ */
+export async function sendBurst(
+  engines: Engines,
+  alerts: LgspEvent[],
+  between: (i: number) => Promise<void> = async () => undefined,
+): Promise<void> {
+  const nc = await connect({
+    servers: engines.natsUrl,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+  });
+  try {
+    const js = jetstream(nc, { timeout: 2_000 });
+    for (const [i, alert] of alerts.entries()) {
+      await between(i);
+      const { headers, body } = toNatsMessage(alert);
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        try {
+          await js.publish(ALERT_SUBJECT, body, { headers, msgID: alert.id });
+          break;
+        } catch (err) {
+          if (Date.now() > deadline) throw err;
+          await sleep(250);
+        }
+      }
+    }
+  } finally {
+    await nc.close();
+  }
+}
+
+export interface Entry {
+  eventId?: string;
+  subject?: string;
+  stream: string;
+  type?: string;
+}
+
+export interface Count {
+  /** Alerts recorded in the trail, by id: each should be 1. */
+  alertsRecorded: Map<string, number>;
+  /** incident.reported on the INCIDENTS stream, by the alert's sourceRef: each should be 1. */
+  incidentsReported: Map<string, number>;
+  /** Those incident.reported in the trail, by event id: each should be 1. */
+  factsRecorded: Map<string, number>;
+  /** Events of the INCIDENTS stream about these alerts that are not one incident.reported each. */
+  otherFacts: string[];
+}
+
+/** Every entry of one stream and type, read through audit's API (GET /audit/entries, page by page). */
+async function trailOf(
+  platform: FaultPlatform,
+  audit: ServiceProcess,
+  stream: string,
+  type: string,
+  subject?: string,
+) {
+  const auditor = await platform.token('TTRA', ['auditor']);
+  const entries: Entry[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = new URLSearchParams({
+      stream,
+      type,
+      limit: '200',
+      ...(subject ? { subject } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
+    const answer = await fetch(`${audit.url}/audit/entries?${query}`, {
+      headers: { authorization: `Bearer ${auditor}` },
+    });
+    const page = (await answer.json()) as { items: Entry[]; nextCursor: string | null };
+    assert.equal(answer.status, 200, JSON.stringify(page));
+    entries.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return entries;
+}
+
+/** What the platform did with a burst, read from the audit trail (its API) and the INCIDENTS stream. */
+export async function countBurst(
+  platform: FaultPlatform,
+  alerts: LgspEvent[],
+  audit = platform.services.audit!,
+): Promise<Count> {
+  const refs = new Set(alerts.map((a) => (a.data as { sourceRef: string }).sourceRef));
+  const nc: NatsConnection = await connect({ servers: platform.engines.natsUrl });
+  const facts: LgspEvent[] = [];
+  try {
+    for (const m of await readMessages(jetstream(nc), 'INCIDENTS')) {
+      const event = fromNatsMessage(m.headers, m.data);
+      if (refs.has((event.data as { sourceRef?: string } | undefined)?.sourceRef ?? '')) facts.push(event);
+    }
+  } finally {
+    await nc.close();
+  }
+  const tally = (keys: string[], entries: Entry[]) =>
+    new Map(keys.map((k) => [k, entries.filter((e) => e.eventId === k).length]));
+  const reported = facts.filter((f) => f.type === REPORTED);
+  return {
+    alertsRecorded: tally(
+      alerts.map((a) => a.id),
+      await trailOf(platform, audit, 'INTAKE', ALERT_RAISED),
+    ),
+    incidentsReported: new Map(
+      [...refs].map((r) => [
+        r,
+        reported.filter((f) => (f.data as { sourceRef: string }).sourceRef === r).length,
+      ]),
+    ),
+    factsRecorded: tally(
+      reported.map((f) => f.id),
+      await trailOf(platform, audit, 'INCIDENTS', REPORTED),
+    ),
+    otherFacts: facts.filter((f) => f.type !== REPORTED).map((f) => `${f.type} ${f.id}`),
+  };
+}
+
+const complete = (c: Count) =>
+  [...c.alertsRecorded.values(), ...c.incidentsReported.values(), ...c.factsRecorded.values()].every(
+    (n) => n >= 1,
+  );
+
+/**
+ * Waits (a generous bound, not a timing assertion) until every alert and its incident are in the
+ * trail, then asserts each was recorded exactly once, opened exactly one incident, and that nothing
+ * else happened to them; returns how many alerts were counted.
+ */
+export async function assertExactlyOnce(
+  platform: FaultPlatform,
+  alerts: LgspEvent[],
+  audit = platform.services.audit!,
+  waitMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  let count = await countBurst(platform, alerts, audit);
+  while (!complete(count) && Date.now() < deadline) {
+    await sleep(1_000);
+    count = await countBurst(platform, alerts, audit);
+  }
+  const off = (what: string, m: Map<string, number>) => {
+    const wrong = [...m].filter(([, n]) => n !== 1);
+    const missing = wrong.filter(([, n]) => n === 0).length;
+    assert.equal(
+      wrong.length,
+      0,
+      `${what}: ${missing} of ${m.size} missing, ${wrong.length - missing} more than once ` +
+        `(e.g. ${JSON.stringify(wrong.slice(0, 3))})`,
+    );
+  };
+  off('alerts in the audit trail', count.alertsRecorded);
+  off('incidents opened by the alerts', count.incidentsReported);
+  assert.equal(count.factsRecorded.size, alerts.length);
+  off('incident.reported in the audit trail', count.factsRecorded);
+  assert.deepEqual(count.otherFacts, [], 'nothing else happened to these alerts');
+}
+
+/** GET /audit/verification on `audit`: the whole chain verifies. */
+export async function assertChainVerifies(platform: FaultPlatform, audit = platform.services.audit!) {
+  const answer = await fetch(`${audit.url}/audit/verification`, {
+    headers: { authorization: `Bearer ${await platform.token('STTTT', ['dic'])}` },
+  });
+  const body = (await answer.json()) as { ok: boolean; entriesChecked: number };
+  assert.equal(answer.status, 200, JSON.stringify(body));
+  assert.equal(body.ok, true, JSON.stringify(body));
+  return body;
+}
+
+/** One message published as is (a poison message: any bytes, any headers), once JetStream has it. */
+export async function publishRaw(
+  engines: Engines,
+  subject: string,
+  body: Uint8Array,
+  headers: MsgHdrs | undefined,
+  msgID: string,
+): Promise<void> {
+  const nc = await connect({ servers: engines.natsUrl });
+  try {
+    await jetstream(nc).publish(subject, body, { ...(headers ? { headers } : {}), msgID });
+  } finally {
+    await nc.close();
+  }
+}
+
+export interface Rejection {
+  eventId: string;
+  natsSubject?: string;
+  reasons: { code: string; message: string }[];
+  rejectedBy: string;
+}
+
+/** The rejections told to `agency` on lgsp.rejected.<agency> about these event ids, as they are now. */
+export async function rejectionsOf(engines: Engines, agency: string, ids: string[]): Promise<Rejection[]> {
+  const nc = await connect({ servers: engines.natsUrl });
+  try {
+    return (await readMessages(jetstream(nc), 'REJECTED'))
+      .filter((m) => m.subject === `lgsp.rejected.${agency}`)
+      .map((m) => fromNatsMessage(m.headers, m.data).data as Rejection)
+      .filter((r) => ids.includes(r.eventId));
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Entries of the trail of one stream and type, and subject if given (GET /audit/entries). */
+export async function entriesAbout(
+  platform: FaultPlatform,
+  stream: string,
+  type: string,
+  subject?: string,
+): Promise<Entry[]> {
+  return (await trailOf(platform, platform.services.audit!, stream, type, subject)) as Entry[];
+}
+
+/** A run id unique to this scenario, so that its alerts are told from every other's. */
+export const runId = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
