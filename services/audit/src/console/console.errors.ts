@@ -1,25 +1,15 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Principal } from '@openlgsp/auth';
-import { sendProblem, toProblem, type Html } from '@openlgsp/http';
+import { PAGE_CSP, sendProblem, toProblem, type Html } from '@openlgsp/http';
 import { createLogger } from '@openlgsp/telemetry';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorPage } from './console.pages.js';
-
-/** No script at all, styles and forms from the console only; stricter than the shared API default. */
-export const CONSOLE_CSP = [
-  "default-src 'none'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 export function sendPage(reply: FastifyReply, status: number, page: Html): string {
   reply
     .status(status)
     .type('text/html; charset=utf-8')
-    .header('content-security-policy', CONSOLE_CSP)
+    .header('content-security-policy', PAGE_CSP)
     // helmet's no-referrer makes a browser send `Origin: null` with a form; same-origin lets the
     // console's own forms name their origin (the CSRF check compares it) and tells other sites nothing.
     .header('referrer-policy', 'same-origin')

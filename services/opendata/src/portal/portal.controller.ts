@@ -4,7 +4,7 @@ import { Public } from '@openlgsp/auth';
 import { CLOCK, type Clock } from '@openlgsp/events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { langOf, type Lang } from './portal.i18n.js';
-import type { Html } from '@openlgsp/http';
+import { PAGE_CSP, type Html } from '@openlgsp/http';
 import { portalPaths } from './portal.links.js';
 import { PORTAL_CSS } from './portal.css.js';
 import {
@@ -19,19 +19,6 @@ import {
 import { searchParamsOf } from './portal.query.js';
 import { PORTAL_READ_MODEL, type PortalReadModel } from './portal.read-model.js';
 import { PORTAL_SETTINGS, type PortalSettings } from './portal.settings.js';
-
-/**
- * The portal pages allow no script at all (JSON-LD is data, which a browser never runs), styles
- * from the service only, and forms posting back to it; stricter than the shared API default.
- */
-const PORTAL_CSP = [
-  "default-src 'none'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 const ID = /^[A-Za-z0-9._-]{1,100}$/;
 const FORM_FIELD_MAX = 4000;
@@ -180,7 +167,7 @@ function page(reply: FastifyReply, ctx: PageContext, status: number, body: Html)
   reply
     .status(status)
     .type('text/html; charset=utf-8')
-    .header('content-security-policy', PORTAL_CSP)
+    .header('content-security-policy', PAGE_CSP)
     .header('content-language', ctx.lang);
   return body.text;
 }
