@@ -154,6 +154,15 @@ export function agencyPermissions(code) {
   };
 }
 
+/** What every reader of the public feed may ask of PUBLIC's OPENDATA: its info and its messages. */
+const FEED_READ = [
+  '$JS.API.INFO',
+  '$JS.API.STREAM.INFO.OPENDATA',
+  '$JS.API.STREAM.MSG.GET.OPENDATA',
+  '$JS.API.DIRECT.GET.OPENDATA',
+  '$JS.API.DIRECT.GET.OPENDATA.>',
+];
+
 /** An app's own user: the feed's stream info and messages, and one durable pull consumer named as the app. */
 export function appPermissions(app) {
   const consumer = (api) => [
@@ -163,11 +172,7 @@ export function appPermissions(app) {
   return {
     publish: {
       allow: [
-        '$JS.API.INFO',
-        '$JS.API.STREAM.INFO.OPENDATA',
-        '$JS.API.STREAM.MSG.GET.OPENDATA',
-        '$JS.API.DIRECT.GET.OPENDATA',
-        '$JS.API.DIRECT.GET.OPENDATA.>',
+        ...FEED_READ,
         ...consumer('CREATE'),
         `$JS.API.CONSUMER.DURABLE.CREATE.OPENDATA.${app}`,
         `$JS.API.CONSUMER.INFO.OPENDATA.${app}`,
@@ -184,11 +189,7 @@ export function appPermissions(app) {
 export const PUBLIC_PERMISSIONS = {
   publish: {
     allow: [
-      '$JS.API.INFO',
-      '$JS.API.STREAM.INFO.OPENDATA',
-      '$JS.API.STREAM.MSG.GET.OPENDATA',
-      '$JS.API.DIRECT.GET.OPENDATA',
-      '$JS.API.DIRECT.GET.OPENDATA.>',
+      ...FEED_READ,
       '$JS.API.CONSUMER.CREATE.OPENDATA',
       '$JS.API.CONSUMER.CREATE.OPENDATA.>',
       '$JS.API.CONSUMER.INFO.OPENDATA.*',
