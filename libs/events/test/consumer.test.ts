@@ -127,7 +127,7 @@ describe('an intake consumer', () => {
   const deadLetters = () => readMessages(js, 'DLQ');
 
   /** Waits (bounded) for the dead-lettered copy of one event. */
-  async function deadLetterOf(eventId: string, waitMs = 15_000): Promise<JsMsg> {
+  async function deadLetterOf(eventId: string, waitMs = 60_000): Promise<JsMsg> {
     const deadline = Date.now() + waitMs;
     while (Date.now() < deadline) {
       const found = (await deadLetters()).find((m) => m.headers?.get('ce-id') === eventId);

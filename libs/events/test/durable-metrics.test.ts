@@ -52,7 +52,7 @@ describe('a durable consumer in the metrics', () => {
 
   /** Samples until `until` holds (bounded: JetStream counts a delivery a moment after it is made). */
   async function sampled(until: (pending?: number, ackPending?: number) => boolean): Promise<void> {
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 60_000;
     for (;;) {
       await consumer.sample();
       const [pending, ackPending] = [

@@ -132,7 +132,7 @@ describe('an intake consumer handling many events at once', () => {
 });
 
 /** Waits (bounded) until `done` holds. */
-async function waitFor(done: () => boolean, what: string, waitMs = 15_000): Promise<void> {
+async function waitFor(done: () => boolean, what: string, waitMs = 60_000): Promise<void> {
   const deadline = Date.now() + waitMs;
   while (!done()) {
     if (Date.now() > deadline) assert.fail(`expected ${what} to be handled within ${waitMs} ms`);

@@ -12,7 +12,7 @@ export function example(name: string): Record<string, unknown> {
 export async function settled(
   jsm: JetStreamManager,
   consumer: { stream: string; durable: string },
-  waitMs = 15_000,
+  waitMs = 60_000,
 ): Promise<void> {
   const deadline = Date.now() + waitMs;
   let state = '';
