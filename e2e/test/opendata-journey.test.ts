@@ -210,8 +210,11 @@ describe('the open-data journey', () => {
       const ds = await opendata.request('GET', `/opendata/catalog/datasets/${id}`);
       return ds.body?.status === 'retracted' ? true : undefined;
     });
-    const after = await opendata.request('GET', '/opendata/catalog?q=gia%20dat%20kon%20tum');
-    assert.ok(!after.body.items.some((i: { id: string }) => i.id === id), 'search no longer lists it');
+    // The search entry is written right after the dataset's page: the next search may precede it.
+    await waitFor('search no longer listing it', async () => {
+      const after = await opendata.request('GET', '/opendata/catalog?q=gia%20dat%20kon%20tum');
+      return after.body.items.some((i: { id: string }) => i.id === id) ? undefined : true;
+    });
     assert.equal((await fetch(downloadUrl)).status, 410);
 
     // The trail: one trace per call, each holding what that call caused.

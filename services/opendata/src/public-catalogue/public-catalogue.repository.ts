@@ -43,7 +43,8 @@ export class PublicCatalogueRepository {
   private snapshot: { generation: number; entries: SearchEntry[] } | null = null;
   /** Datasets read for result pages, valid for the snapshot's generation (cleared when it moves). */
   private readonly pageCache = new Map<string, PublicDataset>();
-  private loading: Promise<SearchEntry[]> | null = null;
+  /** The reload under way and the generation it was started for. */
+  private loading: { generation: number; entries: Promise<SearchEntry[]> } | null = null;
 
   constructor(@Inject(MONGO_CONNECTION) connection: Connection) {
     this.datasets = model(connection, 'PublicDataset', PublicDatasetSchema);
@@ -107,17 +108,25 @@ export class PublicCatalogueRepository {
       ((await this.generations.findById(SEARCH).lean()) as { generation: number } | null)?.generation ?? 0;
     if (this.snapshot && this.snapshot.generation === generation) return this.snapshot.entries;
     this.pageCache.clear();
-    // One reload at a time: requests arriving meanwhile wait for the same one.
-    this.loading ??= (async () => {
-      try {
-        const entries = (await this.search.find({}).limit(MAX_SEARCH_ENTRIES).lean()) as SearchEntry[];
-        this.snapshot = { generation, entries };
-        return entries;
-      } finally {
-        this.loading = null;
-      }
-    })();
-    return this.loading;
+    // One reload at a time: requests arriving meanwhile wait for the same one, unless they saw a newer
+    // generation than it was started for (it may have read the entries before that change).
+    while (this.loading && this.loading.generation < generation)
+      await this.loading.entries.catch(() => undefined);
+    if (this.snapshot && this.snapshot.generation >= generation) return this.snapshot.entries;
+    this.loading ??= {
+      generation,
+      entries: (async () => {
+        try {
+          const entries = (await this.search.find({}).limit(MAX_SEARCH_ENTRIES).lean()) as SearchEntry[];
+          if (!this.snapshot || this.snapshot.generation < generation)
+            this.snapshot = { generation, entries };
+          return entries;
+        } finally {
+          this.loading = null;
+        }
+      })(),
+    };
+    return this.loading.entries;
   }
 
   /** The same search run on the store itself, every time (the benchmark's baseline). */
