@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { Mongoose, type Connection } from 'mongoose';
 import { logToSuiteFile, startMongo, type StartedEngine } from '@openlgsp/testing';
 import { verifyStoredTrail } from '../src/verification/verification.service.js';
@@ -255,5 +256,59 @@ describe('a writer whose claim is taken as stale', () => {
     for (const [k, o] of outcomes.entries())
       assert.ok(o.duplicate || o.entry, `message ${k}: an outcome, acked only once in the trail`);
     await assertVerifies(slow, 4);
+  });
+});
+
+describe('two writers among what lost writers left', () => {
+  it('records each message exactly once, whatever lies past the head, and the chain verifies', async () => {
+    const { writers, db } = await trailWith(2);
+    const [a, b] = writers as [TrailStore, TrailStore];
+    await a.appendBatch([message()]);
+    // One round: entries left past the head (some on the next places, some holding the key of a
+    // message about to come, some a run that links), then both writers append overlapping batches.
+    const round = fc.record({
+      linking: fc.nat({ max: 2 }),
+      orphans: fc.array(fc.record({ offset: fc.integer({ min: 1, max: 8 }), holds: fc.nat({ max: 6 }) }), {
+        maxLength: 4,
+      }),
+      split: fc.nat({ max: 6 }),
+      overlap: fc.nat({ max: 3 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(round, async ({ linking, orphans, split, overlap }) => {
+        const upcoming = Array.from({ length: 6 }, () => message());
+        const head = await a.currentHead();
+        let tip = head;
+        for (let k = 0; k < linking; k++) {
+          const entry: TrailEntry = linked(contentOf(message('lost')), tip, clock());
+          await entriesOf(db).insertOne({ _id: entry.seq, ...entry });
+          tip = entry;
+        }
+        for (const { offset, holds } of orphans)
+          await orphan(db, upcoming[holds] ?? message('lost'), tip.seq + offset).catch((err: unknown) => {
+            if ((err as { code?: number }).code !== 11000) throw err; // that place or key is taken already
+          });
+        const [fromA, fromB] = await Promise.all([
+          a.appendBatch(upcoming.slice(0, split + overlap)),
+          b.appendBatch(upcoming.slice(split)),
+        ]);
+        const outcomes = [
+          ...fromA.map((o, k) => ({ o, m: upcoming[k]! })),
+          ...fromB.map((o, k) => ({ o, m: upcoming[split + k]! })),
+        ];
+        const { seq } = await a.currentHead();
+        const chain = await entriesOf(db)
+          .find({ _id: { $lte: seq } })
+          .toArray();
+        for (const m of upcoming) {
+          const inChain = chain.filter((doc) => doc.key === keyOf(m)).length;
+          const told = outcomes.filter(({ o, m: x }) => x === m && !o.duplicate).length;
+          assert.equal(inChain, 1, `message ${m.streamSeq}: ${inChain} entries in the chain`);
+          assert.equal(told, 1, `message ${m.streamSeq}: reported recorded ${told} times`);
+        }
+      }),
+      { numRuns: 25 },
+    );
+    await assertVerifies(a, (await a.currentHead()).seq);
   });
 });

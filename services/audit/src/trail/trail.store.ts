@@ -118,11 +118,12 @@ const MAX_HOLD_MS = 1_000;
  * insert and head move leaves them, and an ordered insert of such a writer may even land after its
  * claim was settled (at `lostFrom`, its first place, while that is free). So a duplicate-key refusal
  * tells the key's from the place's only under a claim we verifiably still hold, and only once we know
- * what lies past the head: at the first refusal of each hold we look (a range read: a scan on
+ * what lies past the head: at the first refusal of each append we look (a range read: a scan on
  * FerretDB, but rare), adopt the run that links to the head (its messages recorded, the head moved),
  * remove what does not link (no acked message's entry: nobody moved the head over it), then retry.
- * Later refusals in the same hold need no look: nobody else writes while we hold the claim, except
- * such a late insert at `lostFrom`, which the head document names.
+ * Later refusals of the same append, under the same claim, need no look (so a batch of redelivered
+ * messages costs one read, not one each): nobody else writes meanwhile, except such a late insert at
+ * `lostFrom`, which the head document names.
  *
  * Why a head document rather than reading the last entry: on FerretDB (the local and test store) a
  * lookup by `_id` scans the collection, while uniqueness checks on insert use the index; so the
@@ -142,7 +143,7 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
   /** Since when this writer holds claims back to back, and the timer that frees the place when idle. */
   private heldSince = 0;
   private idle?: NodeJS.Timeout;
-  /** Whether we looked past the head since we took the claim we hold (then a refusal is the key's). */
+  /** Whether this append looked past the head under the claim we hold (then a refusal is the key's). */
   private looked = false;
   /** An insert or head move whose outcome is unknown (the store failed mid-way): settled on the next attempt. */
   private unsettled = false;
@@ -207,6 +208,7 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
         todo.push(i);
       }
     }
+    this.looked = false; // between appends anything may have come past the head: look again
     while (todo.length > 0) {
       const head = (this.head ??= await this.currentHead());
       if (this.holds !== head.seq + 1) {
@@ -250,7 +252,14 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
         for (const [k, i] of todo.entries()) outcomes[i] = { entry: entries[k]!, duplicate: false };
         return outcomes;
       }
-      todo = await this.afterRefusal(head, entries, refused, contents, todo, outcomes);
+      try {
+        todo = await this.afterRefusal(head, entries, refused, contents, todo, outcomes);
+      } catch (err) {
+        // What landed before the refusal may be past the head still: look before trusting a refusal.
+        this.unsettled = true;
+        this.lostClaim();
+        throw err;
+      }
     }
     return outcomes;
   }
@@ -276,7 +285,8 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
     const place = head.seq + refused + 1;
     if (this.looked && place !== doc.lostFrom) {
       // Nothing lies past the head but what we just inserted: the key is at or below the head.
-      if (refused > 0 && !(await this.advanceOrMarkUncertain(head, entries[refused - 1]!))) return todo;
+      // Kept through the append: a new claim would have to look past the head again.
+      if (refused > 0 && !(await this.advanceOrMarkUncertain(head, entries[refused - 1]!, true))) return todo;
       for (let k = 0; k < refused; k++) outcomes[todo[k]!] = { entry: entries[k]!, duplicate: false };
       outcomes[todo[refused]!] = { duplicate: true };
       // The rest are built again after what landed (their places and links have changed).
