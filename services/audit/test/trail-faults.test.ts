@@ -177,6 +177,32 @@ describe('the trail with entries past its head that a lost writer left', () => {
   });
 });
 
+describe('a batch of redelivered messages', () => {
+  it('is told duplicate after one look past the head, not one per message', async () => {
+    const { writers, db } = await trailWith(1);
+    const [writer] = writers as [TrailStore];
+    const recordedBefore = [message(), message(), message(), message()];
+    await writer.appendBatch(recordedBefore);
+    let reads = 0;
+    const find = writer.entries.find.bind(writer.entries);
+    // Count the reads of entries (the store's own collection, spied on, not replaced).
+    Object.assign(writer.entries, {
+      find: (...args: Parameters<typeof find>) => {
+        reads++;
+        return find(...args);
+      },
+    });
+    const fresh = message();
+    const outcomes = await writer.appendBatch([...recordedBefore, fresh]);
+    delete (writer.entries as { find?: unknown }).find;
+
+    assert.deepEqual(recorded(outcomes), ['duplicate', 'duplicate', 'duplicate', 'duplicate', 'recorded']);
+    assert.equal(reads, 1, 'one range read for the whole batch');
+    assert.deepEqual(await copies(db, [...recordedBefore, fresh]), [1, 1, 1, 1, 1]);
+    await assertVerifies(writer, 5);
+  });
+});
+
 describe('a writer whose claim is taken as stale', () => {
   it('after its insert landed: the next writer adopts its entries and each message is in the trail once', async () => {
     const { writers, db } = await trailWith(2);
