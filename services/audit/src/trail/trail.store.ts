@@ -22,6 +22,11 @@ interface HeadDoc {
   seq: number;
   hash: string;
   pending: Claim | null;
+  /**
+   * The first place of a lost writer's insert that may still land: its stale claim was settled with
+   * nothing of it found. Moot once the chain holds that place (a late ordered insert then lands nothing).
+   */
+  lostFrom?: number;
 }
 
 export function entriesOf(connection: Connection): mongo.Collection<EntryDoc> {
@@ -65,6 +70,30 @@ function contiguousRun(docs: EntryDoc[], head: ChainHead): EntryDoc[] {
   return run;
 }
 
+/** What was found past the head, under our claim: the run adopted (the head moved over it) and what was removed. */
+interface PastHead {
+  run: EntryDoc[];
+  orphans: number;
+}
+
+/**
+ * The messages of `todo` whose entry is in `run` (now at or below the head, moved by us): recorded,
+ * with that entry. Returns the others.
+ */
+function recordedIn(
+  run: readonly EntryDoc[],
+  contents: readonly EntryContent[],
+  todo: readonly number[],
+  outcomes: AppendOutcome[],
+): number[] {
+  const byKey = new Map(run.map((doc) => [doc.key, doc]));
+  return todo.filter((i) => {
+    const doc = byKey.get(contents[i]!.key);
+    if (doc) outcomes[i] = { entry: entryOf(doc), duplicate: false };
+    return !doc;
+  });
+}
+
 /** A claim older than this is a crashed writer's: another may settle it (by then the writer has long given up). */
 const STALE_CLAIM_MS = 30_000;
 const IDLE_RELEASE_MS = 200;
@@ -78,8 +107,23 @@ const MAX_HOLD_MS = 1_000;
  * of a batch with `_id` = their sequence numbers (one ordered insertMany), and advances the head over
  * them in one write, releasing the claim or claiming the next place. An entry's place is
  * unique (`_id`) and so is its key (the event's identity), so neither a fork nor a second copy of
- * an event can be stored; holding the claim is what tells the two refusals apart: a duplicate-key
- * error under our own claim means the event is already in the trail.
+ * an event can be stored.
+ *
+ * Nothing accepted is lost (issue 13 §5), so a message is acked only on one of two facts:
+ * - recorded: this writer moved the head over its entry (an insert alone proves nothing: until the
+ *   head moves over it an entry is past the head, and a head that did not move means our claim was
+ *   taken as stale; then we conclude nothing, re-read the head and go again);
+ * - duplicate: its key is held by an entry at or below the head.
+ * Documents past the head belong to no acked message: a writer that died or lost its claim between
+ * insert and head move leaves them, and an ordered insert of such a writer may even land after its
+ * claim was settled (at `lostFrom`, its first place, while that is free). So a duplicate-key refusal
+ * tells the key's from the place's only under a claim we verifiably still hold, and only once we know
+ * what lies past the head: at the first refusal of each append we look (a range read: a scan on
+ * FerretDB, but rare), adopt the run that links to the head (its messages recorded, the head moved),
+ * remove what does not link (no acked message's entry: nobody moved the head over it), then retry.
+ * Later refusals of the same append, under the same claim, need no look (so a batch of redelivered
+ * messages costs one read, not one each): nobody else writes meanwhile, except such a late insert at
+ * `lostFrom`, which the head document names.
  *
  * Why a head document rather than reading the last entry: on FerretDB (the local and test store) a
  * lookup by `_id` scans the collection, while uniqueness checks on insert use the index; so the
@@ -99,8 +143,10 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
   /** Since when this writer holds claims back to back, and the timer that frees the place when idle. */
   private heldSince = 0;
   private idle?: NodeJS.Timeout;
-  /** An insert whose outcome is unknown (the store failed mid-way): settled on the next attempt. */
-  private uncertain?: { fromSeq: number; toSeq: number };
+  /** Whether this append looked past the head under the claim we hold (then a refusal is the key's). */
+  private looked = false;
+  /** An insert or head move whose outcome is unknown (the store failed mid-way): settled on the next attempt. */
+  private unsettled = false;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly logger = createLogger('audit');
 
@@ -162,6 +208,7 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
         todo.push(i);
       }
     }
+    this.looked = false; // between appends anything may have come past the head: look again
     while (todo.length > 0) {
       const head = (this.head ??= await this.currentHead());
       if (this.holds !== head.seq + 1) {
@@ -171,72 +218,121 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
         }
         this.holds = head.seq + 1;
         this.heldSince = Date.now();
+        this.looked = false;
       }
-      if (this.uncertain) {
-        todo = await this.settleUncertain(head, contents, todo, outcomes);
+      if (this.unsettled) {
+        // Kept until settled: the store may fail again while we look.
+        const past = await this.tidyPastHead(head);
+        this.unsettled = !past; // our claim gone: settled by whoever looks past the head next
+        if (past) todo = recordedIn(past.run, contents, todo, outcomes);
         continue;
       }
       const recordedAt = this.clock().toISOString();
       const entries: TrailEntry[] = [];
       let tip: ChainHead = head;
       for (const i of todo) entries.push((tip = linked(contents[i]!, tip, recordedAt)));
-      let landed = entries.length;
+      let refused: number | undefined;
       try {
         await this.entries.insertMany(
           entries.map((e) => ({ _id: e.seq, ...e })),
           { ordered: true },
         );
       } catch (err) {
-        const refused = isDuplicateKey(err) ? firstRefused(err) : undefined;
+        refused = isDuplicateKey(err) ? firstRefused(err) : undefined;
         if (refused === undefined) {
           // The store failed mid-way (or said too little): a prefix may have landed; look next time.
-          this.uncertain = { fromSeq: head.seq + 1, toSeq: tip.seq };
+          this.unsettled = true;
           this.holds = undefined; // renew the claim on the next attempt
           throw err;
         }
-        // An ordered insert stops at the refused entry, the ones before it landed. Our claim keeps
-        // the places free, so the refusal is the key's: that event is already in the trail.
-        landed = refused;
       }
-      for (let k = 0; k < landed; k++) outcomes[todo[k]!] = { entry: entries[k]!, duplicate: false };
-      if (landed > 0) await this.advanceOrMarkUncertain(head, entries[landed - 1]!);
-      if (landed < entries.length) outcomes[todo[landed]!] = { duplicate: true };
-      // The rest are built again after what landed (their places and links have changed).
-      todo = todo.slice(landed + 1);
+      if (refused === undefined) {
+        // Not moved: our claim was taken as stale. Nothing concluded; the next round finds where they are.
+        if (!(await this.advanceOrMarkUncertain(head, tip))) continue;
+        for (const [k, i] of todo.entries()) outcomes[i] = { entry: entries[k]!, duplicate: false };
+        return outcomes;
+      }
+      try {
+        todo = await this.afterRefusal(head, entries, refused, contents, todo, outcomes);
+      } catch (err) {
+        // What landed before the refusal may be past the head still: look before trusting a refusal.
+        this.unsettled = true;
+        this.lostClaim();
+        throw err;
+      }
     }
     return outcomes;
   }
 
   /**
-   * An earlier insert of ours failed without saying how far it got: what landed of it (a scan, but
-   * rare) is kept, the head moved over it, and the messages it holds are recorded; the rest go on.
+   * An ordered insert stopped at entry `refused` (those before it landed): either its key is in the
+   * trail or its place is taken. Only under the claim we still hold, and knowing what lies past the
+   * head, is the refusal the key's: then that message is a duplicate. Returns what is left to append.
    */
-  private async settleUncertain(
+  private async afterRefusal(
     head: ChainHead,
+    entries: TrailEntry[],
+    refused: number,
     contents: EntryContent[],
     todo: number[],
     outcomes: AppendOutcome[],
   ): Promise<number[]> {
-    const uncertain = this.uncertain!;
-    if (uncertain.fromSeq !== head.seq + 1) {
-      this.uncertain = undefined; // another writer settled it meanwhile
+    const doc = await this.chain.findOne({ _id: 'head' });
+    if (doc?.seq !== head.seq || doc.pending?.by !== this.writer) {
+      this.lostClaim(); // conclude nothing: what we inserted is past someone's head, or theirs now
       return todo;
     }
-    // Kept until settled: the store may fail again while we look.
-    const written = await this.entries
-      .find({ _id: { $gte: uncertain.fromSeq, $lte: uncertain.toSeq } })
+    const place = head.seq + refused + 1;
+    if (this.looked && place !== doc.lostFrom) {
+      // Nothing lies past the head but what we just inserted: the key is at or below the head.
+      // Kept through the append: a new claim would have to look past the head again.
+      if (refused > 0 && !(await this.advanceOrMarkUncertain(head, entries[refused - 1]!, true))) return todo;
+      for (let k = 0; k < refused; k++) outcomes[todo[k]!] = { entry: entries[k]!, duplicate: false };
+      outcomes[todo[refused]!] = { duplicate: true };
+      // The rest are built again after what landed (their places and links have changed).
+      return todo.slice(refused + 1);
+    }
+    const past = await this.tidyPastHead(head);
+    if (!past) return todo;
+    const left = recordedIn(past.run, contents, todo, outcomes);
+    // Past the head was only what we inserted before the refused one: its key is at or below the head.
+    if (past.run.length === refused && past.orphans === 0) {
+      outcomes[todo[refused]!] = { duplicate: true };
+      return left.filter((i) => i !== todo[refused]);
+    }
+    return left;
+  }
+
+  /**
+   * Looks at what lies past the head (a range read: a scan on FerretDB, but rare), under our claim:
+   * the run that links to the head is adopted (the head moves over it), what does not link is removed
+   * (nobody moved the head over it, so it is no acked message's entry). Undefined when our claim is
+   * gone: then nothing is concluded.
+   */
+  private async tidyPastHead(head: ChainHead): Promise<PastHead | undefined> {
+    const past = await this.entries
+      .find({ _id: { $gt: head.seq } })
       .sort({ _id: 1 })
       .toArray();
-    const run = contiguousRun(written, head);
-    this.uncertain = undefined;
-    if (run.length === 0) return todo;
-    await this.advanceOrMarkUncertain(head, run[run.length - 1]!);
-    const byKey = new Map(run.map((doc) => [doc.key, doc]));
-    return todo.filter((i) => {
-      const doc = byKey.get(contents[i]!.key);
-      if (doc) outcomes[i] = { entry: entryOf(doc), duplicate: false };
-      return !doc;
-    });
+    const run = contiguousRun(past, head);
+    const orphans = past.slice(run.length);
+    // Either write is conditional on our claim and renews it: the removal below runs under a fresh one.
+    const held =
+      run.length > 0 ? await this.advanceOrMarkUncertain(head, run.at(-1)!, true) : await this.renew(head);
+    if (!held) {
+      this.lostClaim();
+      return undefined;
+    }
+    if (orphans.length > 0) {
+      this.logger.warn(
+        { head: head.seq, adopted: run.length, removed: orphans.length, places: orphans.map((o) => o._id) },
+        'the trail held entries past its head that do not link to it (a lost writer’s); removed them',
+      );
+      // Each exactly as read: a document that took its place since is not touched.
+      await this.entries.deleteMany({ $or: orphans.map((o) => ({ _id: o._id, hash: o.hash ?? null })) });
+    }
+    this.looked = true;
+    return { run, orphans: orphans.length };
   }
 
   /** Claims place head.seq + 1 (or renews our own claim); false when another writer holds it or moved on. */
@@ -269,7 +365,11 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
     return { seq: doc.seq, hash: doc.hash };
   }
 
-  /** A writer died holding the claim: keep the entries it wrote (a batch: a run of them), and free the place. */
+  /**
+   * A writer died holding the claim (or stalled past STALE_CLAIM_MS): keep the entries it wrote (a
+   * batch: a run of them), and free the place. With nothing of it found, its insert may still be on
+   * its way: the head names where it would land, so the next writer looks before trusting a refusal.
+   */
   private async recover(doc: HeadDoc, claim: Claim): Promise<void> {
     this.logger.warn({ claim }, 'a writer of the trail left a stale claim; settling it');
     const written = await this.entries
@@ -279,24 +379,52 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
     const last = contiguousRun(written, { seq: doc.seq, hash: doc.hash }).at(-1);
     await this.chain.updateOne(
       { _id: 'head', seq: doc.seq, 'pending.by': claim.by, 'pending.at': claim.at },
-      { $set: last ? { seq: last.seq, hash: last.hash, pending: null } : { pending: null } },
+      {
+        $set: last
+          ? { seq: last.seq, hash: last.hash, pending: null }
+          : { pending: null, lostFrom: claim.seq },
+      },
     );
+  }
+
+  /** Renews the claim we hold on head.seq + 1; false when it is no longer ours (never takes a free place). */
+  private async renew(head: ChainHead): Promise<boolean> {
+    const renewed = await this.chain.updateOne(
+      { _id: 'head', seq: head.seq, 'pending.by': this.writer },
+      { $set: { 'pending.at': Date.now() } },
+    );
+    return renewed.matchedCount === 1;
+  }
+
+  /** Our claim was taken (as stale): whatever we knew of the head and past it is stale too. */
+  private lostClaim(): void {
+    this.head = undefined;
+    this.holds = undefined;
   }
 
   /**
    * Moves the head to `entry` and, in the same write, claims the next place: a busy writer spends two
    * writes per entry (insert, advance). It lets go after a moment of idleness, and at least every
-   * second under load, so another instance gets its turn.
+   * second under load, so another instance gets its turn (`keep`: it keeps the claim regardless).
+   * False when not moved: our claim was taken as stale; then we know nothing and re-read the head.
    */
-  private async advance(fromSeq: number, entry: { seq: number; hash: string }): Promise<void> {
-    const next = this.keepClaiming() ? { seq: entry.seq + 1, by: this.writer, at: Date.now() } : null;
+  private async advance(
+    fromSeq: number,
+    entry: { seq: number; hash: string },
+    keep = false,
+  ): Promise<boolean> {
+    const next = keep || this.keepClaiming() ? { seq: entry.seq + 1, by: this.writer, at: Date.now() } : null;
     const moved = await this.chain.updateOne(
       { _id: 'head', seq: fromSeq, 'pending.by': this.writer },
       { $set: { seq: entry.seq, hash: entry.hash, pending: next } },
     );
-    // Not moved: our claim was taken as stale; whoever took it settles our entry. Re-read next time.
-    this.head = moved.matchedCount === 1 ? { seq: entry.seq, hash: entry.hash } : undefined;
-    this.holds = moved.matchedCount === 1 && next ? next.seq : undefined;
+    if (moved.matchedCount !== 1) {
+      this.lostClaim();
+      return false;
+    }
+    this.head = { seq: entry.seq, hash: entry.hash };
+    this.holds = next ? next.seq : undefined;
+    return true;
   }
 
   /**
@@ -304,13 +432,16 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
    * so the next attempt re-reads the head and settles them first. Without this a retry would build on
    * the old head, meet its own entries' places taken, and take them for duplicates of their events.
    */
-  private async advanceOrMarkUncertain(head: ChainHead, last: { seq: number; hash: string }): Promise<void> {
+  private async advanceOrMarkUncertain(
+    head: ChainHead,
+    last: { seq: number; hash: string },
+    keep = false,
+  ): Promise<boolean> {
     try {
-      await this.advance(head.seq, last);
+      return await this.advance(head.seq, last, keep);
     } catch (err) {
-      this.uncertain = { fromSeq: head.seq + 1, toSeq: last.seq };
-      this.holds = undefined;
-      this.head = undefined;
+      this.unsettled = true;
+      this.lostClaim();
       throw err;
     }
   }
