@@ -1,5 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { landDatabase } from '@openlgsp/catalogue-service/test/fixtures';
 import { createEvent, type LgspEvent } from '@openlgsp/events';
 import type { ServiceProcess } from '@openlgsp/testing';
@@ -42,11 +44,34 @@ before(async () => {
   platform = await startFaultPlatform({
     services: ['audit', 'catalogue', 'sharing', 'opendata'],
     twins: ['catalogue', 'sharing', 'opendata'],
+    // Webhook receivers listen on 127.0.0.1 in this test; each instance runs its delivery worker.
+    env: { opendata: { OUTBOUND_ALLOW_LIST: '127.0.0.1', WEBHOOK_IDLE_WAIT_MS: '1000' } },
   });
 });
 after(async () => {
+  for (const r of receivers) await r.down();
   await platform?.stop();
 });
+
+/** A webhook receiver: the webhook-ids it was sent, in arrival order (each answered 204). */
+class Receiver {
+  readonly ids: string[] = [];
+  private readonly server: Server = createServer((req, res) => {
+    this.ids.push(String(req.headers['webhook-id']));
+    req.resume().on('end', () => res.writeHead(204).end());
+  });
+  get url() {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks/opendata`;
+  }
+  up() {
+    return new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+  }
+  async down() {
+    this.server.closeAllConnections();
+    await new Promise((r) => this.server.close(r));
+  }
+}
+const receivers = [new Receiver(), new Receiver()];
 
 /** Retries while the answer is 404: the instance's read model has not seen the catalogue's event yet. */
 async function once404Clears(what: string, attempt: () => Promise<Answer>): Promise<Answer> {
@@ -169,7 +194,16 @@ describe('fault injection: two instances of catalogue, sharing and opendata at o
         'approval',
       );
 
-    // Open data: draft, file, submission and publication, each on the other instance than the last.
+    // Open data: two webhook subscriptions (one through each instance), then draft, file, submission and
+    // publication, each on the other instance than the last.
+    const app = await platform.token('SXD', ['integrator']);
+    for (const [i, receiver] of receivers.entries()) {
+      await receiver.up();
+      const subscribed = await call(pair('opendata')[i]!, 'POST', '/opendata/subscriptions', app, {
+        url: receiver.url,
+      });
+      expectStatus(subscribed, 201, 'webhook subscription');
+    }
     const editor = await platform.token('STTTT', ['editor']);
     const datasetIds: string[] = [];
     for (const [i, entryId] of open.entries()) {
@@ -242,6 +276,14 @@ describe('fault injection: two instances of catalogue, sharing and opendata at o
           (await fetch(`${instance.url}/opendata/catalog/datasets/${id}`)).status === 200 ? true : undefined,
         );
 
+    // Each publication delivered once to each subscription, whichever instance holds its lease.
+    const publications = opendata.events.filter(({ event }) => event.type.endsWith('dataset.published.v1'));
+    for (const [i, receiver] of receivers.entries()) {
+      await waitFor(`the publications at receiver ${i}`, async () =>
+        publications.every(({ event }) => receiver.ids.includes(event.id)) ? true : undefined,
+      );
+    }
+
     // Each fact once in the trail (through audit's API).
     const facts = [...catalogue.events, ...sharing.events, ...opendata.events].map(({ event }) => event);
     const intake = [...errors, ...filed].map(({ event }) => event);
@@ -313,6 +355,11 @@ describe('fault injection: two instances of catalogue, sharing and opendata at o
       const total = async (m: Promise<Map<string, number>>) =>
         [...(await m).values()].reduce((x, y) => x + y, 0);
       split.push(`${consumer} ${await total(one!)} / ${await total(two!)}`);
+    }
+    // Checked last, so that a second delivery by the other instance had the whole test to arrive.
+    for (const [i, receiver] of receivers.entries()) {
+      const twice = receiver.ids.filter((id, at) => receiver.ids.indexOf(id) !== at);
+      assert.deepEqual(twice, [], `receiver ${i} got these webhooks more than once`);
     }
     t.diagnostic(
       `handled per instance: ${split.join(', ')}; ${Math.round((Date.now() - started) / 1000)} s of load and counts`,
