@@ -32,7 +32,9 @@ const DAY = 86_400_000;
 const OPEN_REQUESTS = 4; // answered by no one: reminded and escalated within the week
 const EXPIRING = 4; // grants valid for 3 days: expired within the week
 const LASTING = 2; // grants valid for 30 days, each with a usage-report demand due in 3 working days
-const ALERTS = 6; // incidents: triage and notification due within the week, resolution (720 h) not
+// Incidents: triage and notification due within the week, resolution (720 h) not; of these, one is
+// handed to DIC (initial report due) and one resolved (final report due), both triaged.
+const ALERTS = 6;
 
 const phaseOne = {
   sharing: {
@@ -146,6 +148,34 @@ describe('fault injection: the clock jumps a week, two instances', () => {
       );
       return found.length >= ALERTS ? found.map(({ event }) => event) : undefined;
     });
+    // Two incidents go further: one handed to DIC (its initial report's clock starts), one responded
+    // to and resolved (its final report's clock starts); both triaged, so their triage clock is met.
+    const snn = await platform.token('SNN', ['provider']);
+    const incidents = platform.services.incidents!;
+    const [toDic, resolved] = reported.map((e) => `/incidents/incidents/${e.subject}`);
+    const note = { note: 'Đã xác minh, đang xử lý' };
+    for (const [path, steps] of [
+      [
+        toDic!,
+        [
+          ['acknowledgement', note],
+          ['assignment', { ...note, assignee: { kind: 'dic', name: 'Đội ứng cứu Sở TTTT' } }],
+        ],
+      ],
+      [
+        resolved!,
+        [
+          ['acknowledgement', note],
+          ['assignment', { ...note, assignee: { kind: 'agency-it', name: 'Phòng CNTT' } }],
+          ['containment', note],
+          ['eradication', note],
+          ['recovery', note],
+          ['resolution', note],
+        ],
+      ],
+    ] as const)
+      for (const [step, body] of steps)
+        expectStatus(await call(incidents, 'POST', `${path}/${step}`, snn, body), 200, `${step} of ${path}`);
     const today = [
       ...(await eventsOn(platform.engines, 'SHARING')),
       ...(await eventsOn(platform.engines, 'INCIDENTS')),
@@ -195,21 +225,42 @@ describe('fault injection: the clock jumps a week, two instances', () => {
           `vn.openlgsp.sharing.usage-report.overdue.v1 ${data.demandId}`,
         );
     }
-    for (const e of reported) {
+    // An incident's clocks: started by the report (and by a hand-over to DIC, and by the resolution),
+    // met by triage (acknowledgement) and by the resolution.
+    const clocks = new Map<string, Map<string, string | undefined>>();
+    for (const e of (await eventsOn(platform.engines, 'INCIDENTS')).map(({ event }) => event)) {
       const data = e.data as Record<string, string>;
-      for (const [clock, at] of [
-        ['acknowledgement', data.acknowledgementDueAt],
-        ['notification', data.notificationDueAt],
-        ['resolution', data.resolutionDueAt],
-      ] as const)
+      const of = clocks.get(e.subject!) ?? new Map<string, string | undefined>();
+      if (isType(e, 'incidents.incident.reported')) {
+        if (!reported.some((r) => r.id === e.id)) continue;
+        of.set('acknowledgement', data.acknowledgementDueAt);
+        of.set('notification', data.notificationDueAt);
+        of.set('resolution', data.resolutionDueAt);
+      }
+      if (isType(e, 'incidents.incident.acknowledged')) of.delete('acknowledgement');
+      if (isType(e, 'incidents.incident.assigned') && data.initialReportDueAt)
+        of.set('initial-report', data.initialReportDueAt);
+      if (isType(e, 'incidents.incident.resolved')) {
+        of.delete('resolution');
+        of.set('final-report', data.finalReportDueAt);
+      }
+      clocks.set(e.subject!, of);
+    }
+    for (const [incidentId, of] of clocks)
+      for (const [clock, at] of of)
         due(
           at,
-          `the ${clock} of incident ${e.subject}`,
-          `vn.openlgsp.incidents.deadline.escalated.v1 ${e.subject} ${clock}`,
+          `the ${clock} of incident ${incidentId}`,
+          `vn.openlgsp.incidents.deadline.escalated.v1 ${incidentId} ${clock}`,
         );
-    }
+    const escalations = (clock: string) => expected.filter((k) => k.endsWith(` ${clock}`)).length;
+    assert.deepEqual(
+      ['acknowledgement', 'notification', 'initial-report', 'resolution', 'final-report'].map(escalations),
+      [ALERTS - 2, ALERTS, 1, 0, 1],
+      "the incidents' clocks due in the week",
+    );
     assert.equal(expected.length, 2 * OPEN_REQUESTS + EXPIRING + LASTING + 2 * ALERTS, expected.join('\n'));
-    assert.equal(notDue.length, LASTING + ALERTS, notDue.join('\n'));
+    assert.equal(notDue.length, LASTING + ALERTS - 1, notDue.join('\n'));
 
     // A fired deadline's key: its type and what it is about (and the incident's clock).
     const keyOf = (e: LgspEvent) => {
