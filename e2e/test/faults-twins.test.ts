@@ -4,6 +4,7 @@ import {
   alertOf,
   assertChainVerifies,
   assertExactlyOnce,
+  metricSum,
   runId,
   sendBurst,
   startFaultPlatform,
@@ -25,15 +26,6 @@ after(async () => {
   await platform?.stop();
 });
 
-/** The sum of a metric's series starting with `prefix` on one instance's /<service>/metrics. */
-async function metricSum(url: string, service: string, prefix: string): Promise<number> {
-  const text = await (await fetch(`${url}/${service}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith(prefix))
-    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
-}
-
 describe('fault injection: two instances of a service at once', () => {
   it('no double processing, one audit writer at a time, the chain verifies on both', async (t) => {
     const alerts = Array.from({ length: BURST }, (_, i) => alertOf(runId('twins'), i));
@@ -53,7 +45,7 @@ describe('fault injection: two instances of a service at once', () => {
       ['audit', 'lgsp_audit_entries_total{stream="INTAKE",outcome="recorded"'],
       ['audit2', 'lgsp_audit_entries_total{stream="INTAKE",outcome="recorded"'],
     ] as const)
-      split.push(`${name} ${await metricSum(platform.services[name]!.url, name.replace('2', ''), metric)}`);
+      split.push(`${name} ${await metricSum(platform.services[name]!, metric)}`);
     t.diagnostic(`alerts handled / recorded per instance: ${split.join(', ')}`);
   });
 });

@@ -32,11 +32,24 @@ export interface FaultPlatform {
   engines: Engines;
   /** audit, incidents; and a second instance of each when asked for (`audit2`, `incidents2`). */
   services: Record<string, ServiceProcess>;
+  /** Starts one more process of `service` as `services[name]` (audit's settings are the suite's). */
+  start(name: string, service: string, env?: Record<string, string>): Promise<ServiceProcess>;
+  /** A scratch folder of the platform's, removed at `stop()`. */
+  dir: string;
   token(agency: string, roles: Role[]): Promise<string>;
   stop(): Promise<void>;
 }
 
-export async function startFaultPlatform(opts: { twins?: boolean } = {}): Promise<FaultPlatform> {
+export interface FaultPlatformOptions {
+  /** Two instances of each service started (`audit2`, `incidents2`, ...), or of those named. */
+  twins?: boolean | string[];
+  /** The services started, audit first (default: audit and incidents). */
+  services?: string[];
+  /** Settings of a service's processes, by service. */
+  env?: Record<string, Record<string, string>>;
+}
+
+export async function startFaultPlatform(opts: FaultPlatformOptions = {}): Promise<FaultPlatform> {
   const engines = await startEngines();
   const dir = mkdtempSync(join(tmpdir(), 'lgsp-faults-'));
   const keys: LocalKeys = await localKeys(join(dir, 'keys'));
@@ -56,12 +69,32 @@ export async function startFaultPlatform(opts: { twins?: boolean } = {}): Promis
     await engines.stop();
     rmSync(dir, { recursive: true, force: true });
   };
+  const start = async (name: string, service: string, env: Record<string, string> = {}) =>
+    (services[name] = await startServiceProcess({
+      service,
+      engines,
+      env: {
+        ...common,
+        ...(service === 'audit' ? audit : {}),
+        // The instances of opendata keep files in one place, as they would on shared storage.
+        ...(service === 'opendata' ? { STORAGE_DIR: join(dir, 'opendata-files') } : {}),
+        ...opts.env?.[service],
+        ...env,
+      },
+    }));
   try {
-    services.audit = await startServiceProcess({ service: 'audit', engines, env: audit });
-    services.incidents = await startServiceProcess({ service: 'incidents', engines, env: common });
-    if (opts.twins) {
-      services.audit2 = await startServiceProcess({ service: 'audit', engines, env: audit });
-      services.incidents2 = await startServiceProcess({ service: 'incidents', engines, env: common });
+    const names = opts.services ?? ['audit', 'incidents'];
+    const twins = opts.twins === true ? names : opts.twins || [];
+    // A service and its twin start side by side; one pair at a time, since the shared cores of a
+    // development machine start six at once slower than the harness waits for one.
+    for (const service of names) {
+      const starts = await Promise.allSettled([
+        start(service, service),
+        ...(twins.includes(service) ? [start(`${service}2`, service)] : []),
+      ]);
+      // Both settled before stop() disposes them: a failed start leaves no process behind.
+      const failed = starts.find((s) => s.status === 'rejected');
+      if (failed) throw failed.reason;
     }
   } catch (err) {
     await stop();
@@ -70,6 +103,8 @@ export async function startFaultPlatform(opts: { twins?: boolean } = {}): Promis
   return {
     engines,
     services,
+    start,
+    dir,
     token: (agency, roles) =>
       issueToken({ sub: `${agency.toLowerCase()}-officer`, agency, roles, ttl: '1h' }, keys.privateKey, {
         issuer: 'openlgsp-local',
@@ -152,7 +187,7 @@ export interface Count {
 }
 
 /** Every entry of one stream and type, read through audit's API (GET /audit/entries, page by page). */
-async function trailOf(
+export async function trailOf(
   platform: FaultPlatform,
   audit: ServiceProcess,
   stream: string,
@@ -318,3 +353,114 @@ export async function entriesAbout(
 
 /** A run id unique to this scenario, so that its alerts are told from every other's. */
 export const runId = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
+
+/** Every event on `stream` as it is now, with the NATS subject it was published on. */
+export async function eventsOn(
+  engines: Engines,
+  stream: string,
+): Promise<{ on: string; event: LgspEvent }[]> {
+  const nc = await connect({ servers: engines.natsUrl });
+  try {
+    return (await readMessages(jetstream(nc), stream)).map((m) => ({
+      on: m.subject,
+      event: fromNatsMessage(m.headers, m.data),
+    }));
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Events published on intake subjects until JetStream acknowledges each (the same `Nats-Msg-Id` on a retry). */
+export async function publishIntake(
+  engines: Engines,
+  items: { on: string; event: LgspEvent }[],
+): Promise<void> {
+  const nc = await connect({ servers: engines.natsUrl });
+  try {
+    const js = jetstream(nc, { timeout: 5_000 });
+    for (const { on, event } of items) {
+      const { headers, body } = toNatsMessage(event);
+      await js.publish(on, body, { headers, msgID: event.id });
+    }
+  } finally {
+    await nc.close();
+  }
+}
+
+/** The sum of a metric's series starting with `prefix` on one instance's /<service>/metrics. */
+export async function metricSum(instance: ServiceProcess, prefix: string): Promise<number> {
+  const text = await (await fetch(`${instance.url}/${instance.service}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(prefix))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+
+/** Polls `probe` until it answers something (a generous bound, not a timing assertion). */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+export interface Answer {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+/** One HTTP call to an instance, its body parsed when JSON. */
+export async function call(
+  on: ServiceProcess,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+  type = 'application/json',
+): Promise<Answer> {
+  const answer = await fetch(`${on.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': type } : {}) },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  const text = await answer.text();
+  return {
+    status: answer.status,
+    body: text && answer.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
+  };
+}
+export function expectStatus(answer: Answer, status: number, what: string) {
+  assert.equal(answer.status, status, `${what}: ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+/**
+ * An entry listed: proposal → compilation → decision, each step on the other of `instances` than the
+ * step before (a single instance does all three).
+ */
+export async function listEntry(
+  platform: FaultPlatform,
+  instances: ServiceProcess[],
+  i: number,
+  content: object,
+): Promise<string> {
+  const a = instances[i % instances.length]!;
+  const b = instances[(i + 1) % instances.length]!;
+  const proposed = expectStatus(
+    await call(a, 'POST', '/catalogue/entries/proposals', await platform.token('STNMT', ['provider']), {
+      content,
+      justification: 'Phục vụ thủ tục liên thông',
+    }),
+    201,
+    'proposal',
+  );
+  const step = `/catalogue/entries/${proposed.entryId}/proposals/${proposed.proposalId}`;
+  const dic = await platform.token('STTTT', ['dic']);
+  expectStatus(await call(b, 'POST', `${step}/compilation`, dic, { note: 'đủ hồ sơ' }), 204, 'compilation');
+  const committee = await platform.token('UBND', ['committee']);
+  const decision = { outcome: 'approved', decisionRef: `${i}/QĐ-UBND` };
+  expectStatus(await call(a, 'POST', `${step}/decision`, committee, decision), 204, 'decision');
+  return proposed.entryId as string;
+}

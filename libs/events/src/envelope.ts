@@ -57,7 +57,26 @@ export function installClock(clock: Clock | undefined): void {
   installedClock = clock;
 }
 export function currentClock(): Clock {
-  return installedClock ?? systemClock;
+  return installedClock ?? clockFromEnv();
+}
+
+/**
+ * The process's clock: the system's, or shifted by `LGSP_CLOCK_OFFSET_MS` (a signed integer) so that a
+ * test can run real service processes a week ahead and watch their deadlines fire. The offset is
+ * honoured only with `NODE_ENV=test`; set anywhere else it stops the start, since a platform whose
+ * clock is off would date every fact wrongly.
+ */
+export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
+  const raw = env.LGSP_CLOCK_OFFSET_MS;
+  if (raw === undefined || raw === '') return systemClock;
+  if (env.NODE_ENV !== 'test')
+    throw new Error(
+      `LGSP_CLOCK_OFFSET_MS is for tests only: it needs NODE_ENV=test, not '${env.NODE_ENV ?? ''}'`,
+    );
+  const offsetMs = Number(raw);
+  if (!Number.isSafeInteger(offsetMs))
+    throw new Error(`LGSP_CLOCK_OFFSET_MS must be an integer of ms, not '${raw}'`);
+  return () => new Date(Date.now() + offsetMs);
 }
 
 /**
