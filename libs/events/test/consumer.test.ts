@@ -346,6 +346,21 @@ describe('an intake consumer', () => {
     assert.equal(callsFor(stray.id).length, 0, 'the handler never saw it');
   });
 
+  it('names a refused body that is not JSON by its ce-id header, not "unknown"', async () => {
+    const event = intakeEvent(REPORTED, 'so-raw');
+    const { headers } = toNatsMessage(event);
+    await js.publish(reportedSubject('so-raw'), new TextEncoder().encode('{"broken":'), { headers });
+
+    const rejection = await rejectionOf(event.id);
+    assert.equal(rejection.data.eventType, REPORTED);
+    assert.deepEqual(
+      rejection.data.reasons.map((r) => [r.code, r.path]),
+      [['malformed-data', '/data']],
+    );
+    assert.equal(callsFor(event.id).length, 0, 'the handler never saw it');
+    await consumerSettled();
+  });
+
   it('refuses a message that is not a CloudEvent, telling the agency whose subject it came on', async () => {
     await js.publish(reportedSubject('so-raw'), new TextEncoder().encode('hello'));
 
