@@ -10,9 +10,17 @@ import {
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startEngines, type Engines } from '@openlgsp/testing';
+import { toNatsMessage } from '../src/binding.js';
 import { createEvent } from '../src/envelope.js';
-import { EventPublisher } from '../src/publisher.js';
-import { ensureStreams, STREAMS, MAX_CONSUMERS, type StreamName } from '../src/topology.js';
+import { EventPublisher, msgIdFor } from '../src/publisher.js';
+import {
+  ensureStreams,
+  STREAMS,
+  MAX_CONSUMERS,
+  MIN_DUPLICATE_WINDOW_NS,
+  type StreamName,
+} from '../src/topology.js';
+import { example } from './support.js';
 
 /**
  * What each kind of NATS user may and may not do, on a real nats-server running the generated
@@ -212,6 +220,36 @@ describe('NATS accounts and permissions', () => {
       const marker = await stnmt.js.publish('lgsp.intake.STNMT.catalogue.service.changed', '{}');
       assert.equal(marker.seq, intake + targets.length + 1);
       assert.deepEqual(await Promise.all(targets.map(([stream]) => lastSeq(stream))), before);
+    });
+
+    it('cannot make JetStream drop another agency’s event by sending its id first: intake sets no Nats-Msg-Id', async () => {
+      const syt = await as('agency-SYT');
+      const stnmt = await as('agency-STNMT');
+      const event = createEvent('vn.openlgsp.catalogue.service.changed.v1', example('service.changed'), {
+        source: '/agencies/STNMT/land-system',
+      });
+      const subject = 'lgsp.intake.STNMT.catalogue.service.changed';
+      // SYT takes STNMT's event id first, on its own subject, under every id STNMT might use.
+      const forged = new Set([event.id, `STNMT:${event.id}`]);
+      for (const msgID of [...forged, msgIdFor(subject, event.id)].filter((id) => id !== undefined))
+        await syt.js.publish('lgsp.intake.SYT.catalogue.service.changed', '{}', { msgID });
+      // Why: JetStream remembers ids per stream, so an id STNMT chose is dropped as SYT's duplicate.
+      const spoofed = await stnmt.js.publish(subject, '{}', { msgID: `STNMT:${event.id}` });
+      assert.equal(spoofed.duplicate, true, 'JetStream took the other agency’s message for this one');
+
+      // As the platform and README publish intake (no Nats-Msg-Id), the event is stored.
+      const { headers, body } = toNatsMessage(event);
+      headers.delete('Nats-Msg-Id');
+      const ack = await stnmt.js.publish(subject, body, { headers });
+      assert.equal(ack.duplicate, false);
+      const stored = await fixtures.jsm.streams.getMessage('INTAKE', { seq: ack.seq });
+      assert.equal(stored?.subject, subject);
+      assert.equal(stored?.header?.get('ce-id'), event.id);
+      // The services publish HTTP intake the same way.
+      assert.equal(msgIdFor(subject, event.id), undefined);
+      // And an id set anyway is remembered only as briefly as the server allows.
+      const intake = await fixtures.jsm.streams.info('INTAKE');
+      assert.equal(intake.config.duplicate_window, MIN_DUPLICATE_WINDOW_NS);
     });
 
     it('sees no stream of the platform', async () => {
