@@ -1,17 +1,20 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, sign as signWith, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import fc from 'fast-check';
 import { localKeys } from '@openlgsp/auth';
 import { createEvent } from '@openlgsp/events';
 import { readStream, startService, type ServiceUnderTest } from '@openlgsp/http/testing';
+import { startPlatform, type ServiceName } from './platform.js';
 
 /**
  * What an attacker sends, against the catalogue on real engines: forged and stale tokens, operator
- * and prototype keys in every body and query of its OpenAPI document, CloudEvents attribute
+ * and prototype keys in every body and query of its OpenAPI document (and in every body of the
+ * other four services' documents, against them running together), CloudEvents attribute
  * injection, absurd nesting, and a property-based fuzz of both intake doors (NATS and HTTP). Each
  * group ends by checking that nothing changed: the same documents in the store and no new catalogue
  * event.
@@ -69,14 +72,25 @@ interface Operation {
   path: string;
   queries: string[];
   hasBody: boolean;
+  /** The body is a file kept as data (a distribution), not a command: its keys are never read. */
+  upload: boolean;
 }
-function operations(): Operation[] {
+/** A value for a path parameter that names nothing that exists, of the parameter's form. */
+function placeholder(name: string): string {
+  if (name === 'code') return 'STNMT';
+  if (name === 'seq' || name === 'n' || name === 'version') return '999999';
+  if (name === 'name') return 'none.csv';
+  if (name === 'action') return 'package_search';
+  return '0197a1b2-8000-7000-8000-0000000000aa';
+}
+
+function operations(service: ServiceName = 'catalogue'): Operation[] {
   const document = JSON.parse(
-    readFileSync(join(import.meta.dirname, '../../../contracts/openapi/catalogue.json'), 'utf8'),
+    readFileSync(join(import.meta.dirname, `../../../contracts/openapi/${service}.json`), 'utf8'),
   ) as {
     paths: Record<
       string,
-      Record<string, { parameters?: { in: string; name: string }[]; requestBody?: unknown }>
+      Record<string, { parameters?: { in: string; name: string }[]; requestBody?: { content?: object } }>
     >;
   };
   const out: Operation[] = [];
@@ -85,11 +99,10 @@ function operations(): Operation[] {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
       out.push({
         method: method.toUpperCase(),
-        path: template.replace(/\{(\w+)\}/g, (_m, n: string) =>
-          n === 'code' ? 'STNMT' : '0197a1b2-8000-7000-8000-0000000000aa',
-        ),
+        path: template.replace(/\{(\w+)\}/g, (_m, n: string) => placeholder(n)),
         queries: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
         hasBody: op.requestBody !== undefined,
+        upload: Object.keys(op.requestBody?.content ?? {}).some((type) => !type.endsWith('json')),
       });
     }
   return out;
@@ -142,22 +155,23 @@ describe('token attacks', () => {
   });
 });
 
-describe('operator and prototype keys', () => {
-  const hostileKeys: Record<string, unknown>[] = [
-    { $where: 'sleep(1000) || true' },
-    { $gt: '' },
-    { name: { $ne: null } },
-    { __proto__: { roles: ['dic'] } },
-    { constructor: { prototype: { isAdmin: true } } },
-    { 'a.b': 1 },
-  ];
+/** Keys a document store or a JavaScript object would take for more than data. */
+const HOSTILE_KEYS: Record<string, unknown>[] = [
+  { $where: 'sleep(1000) || true' },
+  { $gt: '' },
+  { name: { $ne: null } },
+  { __proto__: { roles: ['dic'] } },
+  { constructor: { prototype: { isAdmin: true } } },
+  { 'a.b': 1 },
+];
 
+describe('operator and prototype keys', () => {
   it('refuses them in every body with 400, whatever else the body holds', async () => {
     const before = await snapshot();
     const wrong: string[] = [];
     let tried = 0;
     for (const op of operations().filter((o) => o.hasBody))
-      for (const hostile of hostileKeys) {
+      for (const hostile of HOSTILE_KEYS) {
         // Built as JSON text: an object literal would turn __proto__ into a prototype, not a key.
         const rawBody = `{"name":"x",${JSON.stringify(hostile).slice(1, -1)}}`;
         const answer = await sut.request(op.method, op.path, { token: dic, rawBody });
@@ -199,6 +213,78 @@ describe('operator and prototype keys', () => {
       const answer = await sut.request('POST', '/catalogue/entries/proposals', { token: dic, rawBody });
       assert.equal(answer.status, 400, JSON.stringify(answer.body).slice(0, 200));
     }
+  });
+});
+
+describe("operator and prototype keys in every other service's bodies", () => {
+  const OTHERS = ['sharing', 'audit', 'opendata', 'incidents'] as const;
+  const dir = mkdtempSync(join(tmpdir(), 'lgsp-e2e-inputs-'));
+  let others: Awaited<ReturnType<typeof startPlatform<(typeof OTHERS)[number]>>>;
+  before(async () => {
+    others = await startPlatform([...OTHERS], {
+      audit: {
+        LGSP_DATA: dir,
+        AUDIT_ARCHIVE_DIR: join(dir, 'archive'),
+        AUDIT_CHECKPOINT_INTERVAL_MS: '0',
+        AUDIT_ARCHIVE_INTERVAL_MS: '0',
+      },
+      opendata: { STORAGE_DIR: join(dir, 'files') },
+    });
+  });
+  after(async () => {
+    await others?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Their streams and what DIC lists of their stores (AUDIT aside: it records every write call). */
+  async function othersSnapshot(): Promise<string> {
+    const { sharing, audit, opendata, incidents } = others.services;
+    const lists = await Promise.all(
+      (
+        [
+          [sharing, '/sharing/requests'],
+          [sharing, '/sharing/disputes'],
+          [sharing, '/sharing/usage-report-demands'],
+          [audit, '/audit/checkpoints'],
+          [audit, '/audit/archives'],
+          [opendata, '/opendata/datasets'],
+          [opendata, `/opendata/feedback?dataset=${placeholder('datasetId')}`],
+          [incidents, '/incidents/incidents'],
+          [incidents, '/incidents/warnings'],
+          [incidents, '/incidents/registrations'],
+        ] as const
+      ).map(async ([sut, path]) => {
+        const answer = await sut.request('GET', path, { token: await sut.token('STTTT', ['dic']) });
+        assert.equal(answer.status, 200, `${path}: ${JSON.stringify(answer.body)}`);
+        return [path, answer.body];
+      }),
+    );
+    const streams = await Promise.all(
+      ['SHARING', 'OPENDATA', 'INCIDENTS', 'INTAKE', 'CATALOGUE'].map(
+        async (name) => (await readStream(sharing.js, name)).length,
+      ),
+    );
+    return JSON.stringify([lists, streams]);
+  }
+
+  it('refuses them in every body of sharing, audit, opendata and incidents with 400, and changes nothing', async () => {
+    const before = await othersSnapshot();
+    const wrong: string[] = [];
+    let tried = 0;
+    for (const service of OTHERS) {
+      const sut = others.services[service];
+      const token = await sut.token('STTTT', ['dic']);
+      for (const op of operations(service).filter((o) => o.hasBody && !o.upload))
+        for (const hostile of HOSTILE_KEYS) {
+          const rawBody = `{"name":"x",${JSON.stringify(hostile).slice(1, -1)}}`;
+          const answer = await sut.request(op.method, op.path, { token, rawBody });
+          tried++;
+          if (answer.status !== 400) wrong.push(`${op.method} ${op.path} ${rawBody}: ${answer.status}`);
+        }
+    }
+    assert.deepEqual(wrong, [], `${wrong.length} of ${tried}`);
+    assert.ok(tried >= 250, `tried ${tried}`);
+    assert.equal(await othersSnapshot(), before, 'nothing changed');
   });
 });
 

@@ -536,10 +536,8 @@ function asyncApi(envelope, contracts, version) {
           headers: {
             ...Object.fromEntries(Object.entries(attributes).map(([k, v]) => [`ce-${k}`, v])),
             'content-type': datacontenttype,
-            'Nats-Msg-Id':
-              c.kind === 'intake' && attributes.agency
-                ? `${attributes.agency}:${attributes.id}`
-                : attributes.id,
+            // Intake carries none: JetStream remembers ids per stream, where any agency could take one first.
+            ...(c.kind === 'intake' ? {} : { 'Nats-Msg-Id': attributes.id }),
           },
           payload: data,
         },
@@ -585,8 +583,10 @@ function asyncApi(envelope, contracts, version) {
         '',
         'Events are CloudEvents 1.0 in the NATS binary content mode: each attribute travels as a `ce-<name>` header',
         '(`datacontenttype` as `content-type`), the data as the JSON body, and `Nats-Msg-Id` repeats the event id so',
-        'JetStream deduplicates republished events; on intake it is `<agency>:<event id>`, so that one agency never',
-        "makes JetStream drop another's event. The version of an event is in its type, not in its subject.",
+        'JetStream deduplicates republished events. Intake events carry no `Nats-Msg-Id`: JetStream remembers ids per',
+        'stream, and every agency publishes into the one intake stream, so another agency could take an id first and',
+        'have the real event dropped. The platform deduplicates intake itself, by agency, source and id, for good.',
+        'The version of an event is in its type, not in its subject.',
         '',
         "Operations are described from the platform's side: it sends domain events, rejections and dead letters,",
         'and receives intake events from agency systems. An agency integrator does the reverse.',
@@ -621,7 +621,7 @@ function asyncApi(envelope, contracts, version) {
           type: 'object',
           description:
             'CloudEvents attributes as NATS headers (binary content mode), and the JetStream deduplication id.',
-          required: [...envelope.required.map(header), 'Nats-Msg-Id'],
+          required: envelope.required.map(header),
           properties: {
             ...Object.fromEntries(
               headerNames.map((n) => [header(n), { $ref: `./events/cloudevent.json#/properties/${n}` }]),
@@ -629,7 +629,7 @@ function asyncApi(envelope, contracts, version) {
             'Nats-Msg-Id': {
               type: 'string',
               description:
-                'The event id, for JetStream deduplication; on intake subjects `<agency>:<event id>`.',
+                'The event id, for JetStream deduplication; absent on intake subjects, which the platform deduplicates by agency, source and id.',
               maxLength: 101,
             },
           },

@@ -2,7 +2,7 @@ import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstrea
 import { context, trace, type Span } from '@opentelemetry/api';
 import { withConsumerSpan } from '@openlgsp/telemetry';
 import { fromNatsMessage } from './binding.js';
-import { checkDelivery } from './delivery.js';
+import { checkDelivery, type ClaimedAttributes } from './delivery.js';
 import { DurableConsumer, type ConsumerLogger } from './durable.js';
 import type { LgspEvent } from './envelope.js';
 import { eventMetrics } from './metrics.js';
@@ -86,7 +86,8 @@ export class EventConsumer {
       unhandled: this.spec.unhandled,
     });
     if (verdict.kind === 'skip') return m.ack();
-    if (verdict.kind === 'refuse') return this.refuse(m, verdict.event, verdict.agency, verdict.reasons);
+    if (verdict.kind === 'refuse')
+      return this.refuse(m, verdict.event ?? verdict.claimed, verdict.agency, verdict.reasons);
 
     const { event, intakeAgency } = verdict;
     const handler = this.handlers.get(event.type)!;
@@ -121,7 +122,7 @@ export class EventConsumer {
       const refusing = processing ? trace.setSpan(context.active(), processing) : context.active();
       if (reasons)
         return context.with(refusing, () =>
-          this.refuse(m, event, intakeAgency ?? event.agency, reasons, { intakeAgency }),
+          this.refuse(m, event, intakeAgency ?? event.agency, reasons, { event, intakeAgency }),
         );
       await this.retryOrDeadLetter(m, event.type, err);
     }
@@ -129,11 +130,12 @@ export class EventConsumer {
 
   private async refuse(
     m: JsMsg,
-    event: LgspEvent | undefined,
+    /** The event, or for a message that is not one what its headers claimed it was. */
+    event: LgspEvent | ClaimedAttributes | undefined,
     agency: string | undefined,
     reasons: RejectionReason[],
     /** Set when a handler refused an intake event: its use case judged it, so a redelivery must not. */
-    judged?: { intakeAgency?: string },
+    judged?: { event: LgspEvent; intakeAgency?: string },
   ): Promise<void> {
     const name = this.spec.durable;
     try {
@@ -145,7 +147,7 @@ export class EventConsumer {
         );
       // Only a use case's refusal is remembered. One refused before any handler (malformed, foreign,
       // forged) leaves no mark, so it cannot pre-empt the real agency's event with the same id.
-      if (event && judged) await this.processed.add(name, processedKey(event, judged.intakeAgency));
+      if (judged) await this.processed.add(name, processedKey(judged.event, judged.intakeAgency));
     } catch (err) {
       // The rejection could not be told yet: keep the message and try again later, up to the bound;
       // then it goes to the dead letters (e.g. a subject whose agency token is not an agency code).

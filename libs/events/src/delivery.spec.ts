@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import { toNatsMessage } from './binding.js';
 import { processedKey } from './consumer.js';
 import { checkDelivery, type ArrivedMessage, type DeliveryRules } from './delivery.js';
@@ -64,6 +65,35 @@ describe('the delivery checks', () => {
     );
   });
 
+  it('name a refused body that is not JSON by the id, type and source its headers claim', () => {
+    const { headers } = toNatsMessage(intakeEvent('so-raw'));
+    const verdict = checkDelivery(
+      { subject: reportedOn('so-raw'), headers, data: new TextEncoder().encode('{not json') },
+      intake,
+    );
+    assert.equal(verdict.kind, 'refuse');
+    assert.deepEqual(verdict.kind === 'refuse' && verdict.claimed, {
+      id: headers.get('ce-id'),
+      type: REPORTED,
+      source: '/agencies/so-raw/system',
+    });
+    assert.deepEqual(verdict.kind === 'refuse' && verdict.reasons.map((r) => r.code), ['malformed-data']);
+  });
+
+  it('bound what a refused message claims and drop its control and direction characters', () => {
+    const headers = natsHeaders();
+    headers.set('ce-id', `evil\u202e\u0007id${'x'.repeat(1_000)}`);
+    headers.set('ce-source', '\u2066');
+    const verdict = checkDelivery(
+      { subject: reportedOn('so-raw'), headers, data: new TextEncoder().encode('hello') },
+      intake,
+    );
+    const claimed = verdict.kind === 'refuse' ? verdict.claimed : undefined;
+    assert.equal(claimed?.id, `evilid${'x'.repeat(250)}`);
+    assert.equal(claimed?.id.length, 256);
+    assert.equal(claimed?.source, undefined, 'nothing printable was claimed');
+  });
+
   it('refuse an intake type the service does not handle, and skip it on a domain feed', () => {
     const changed = createEvent('vn.openlgsp.catalogue.service.changed.v1', example('service.changed'), {
       source: '/agencies/so-tp/system',
@@ -124,7 +154,8 @@ describe('the identity an intake event is deduplicated under', () => {
     assert.notEqual(processedKey(event, 'so-tp'), processedKey(event, 'so-xd'));
     const fact = domainEvent();
     assert.equal(processedKey(fact), `/openlgsp/catalogue ${fact.id}`, 'domain facts: (source, id)');
-    assert.equal(msgIdFor(reportedOn('so-tp'), event.id), `so-tp:${event.id}`);
+    // JetStream's ids are per stream, where any agency could take one first: intake carries none.
+    assert.equal(msgIdFor(reportedOn('so-tp'), event.id), undefined);
     assert.equal(
       msgIdFor('lgsp.catalogue.entry.withdrawn', event.id),
       event.id,

@@ -33,7 +33,21 @@ export interface DeliveryRules {
 export type DeliveryVerdict =
   | { kind: 'deliver'; event: LgspEvent; intakeAgency?: string }
   | { kind: 'skip' }
-  | { kind: 'refuse'; event?: LgspEvent; agency?: string; reasons: RejectionReason[] };
+  | {
+      kind: 'refuse';
+      event?: LgspEvent;
+      /** For a message that is not an event: the id, type and source its headers claimed, to name it. */
+      claimed?: ClaimedAttributes;
+      agency?: string;
+      reasons: RejectionReason[];
+    };
+
+/** What a refused message's `ce-*` headers said it was, as received but bounded and printable. */
+export interface ClaimedAttributes {
+  id?: string;
+  type?: string;
+  source?: string;
+}
 
 const INTAKE_PREFIX = 'lgsp.intake.';
 
@@ -54,7 +68,13 @@ export function checkDelivery(message: ArrivedMessage, rules: DeliveryRules): De
     event = fromNatsMessage(message.headers, message.data);
   } catch (err) {
     if (!(err instanceof MalformedEventError)) throw err;
-    return { kind: 'refuse', ...(intakeAgency ? { agency: intakeAgency } : {}), reasons: err.reasons };
+    const claimed = claimedAttributes(message.headers);
+    return {
+      kind: 'refuse',
+      ...(claimed ? { claimed } : {}),
+      ...(intakeAgency ? { agency: intakeAgency } : {}),
+      reasons: err.reasons,
+    };
   }
   // Intake text in one Unicode form (NFC), as over HTTP, before the contract counts its lengths:
   // agencies' keyboards differ, the rules must not.
@@ -127,4 +147,28 @@ function expectedSubject(type: string, agency: string | undefined): string | und
   } catch {
     return undefined; // no agency, or one that is not token safe
   }
+}
+
+/** The rejection's bounds (contracts/events/platform/event.rejected.v1.json): id and type 256, source 512. */
+const CLAIMED_LIMITS = { id: 256, type: 256, source: 512 } as const;
+
+/**
+ * Control characters and bidirectional overrides and isolates (the contracts' `Text`), dropped from
+ * what a refused message claimed, so a rejection cannot display differently from what it holds.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what it removes
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * The id, type and source a message's headers claim, when its body is not an event (not JSON, say):
+ * the integrator learns which of its events was refused instead of "unknown".
+ */
+export function claimedAttributes(headers: MsgHdrs | undefined): ClaimedAttributes | undefined {
+  if (!headers) return undefined;
+  const claimed: ClaimedAttributes = {};
+  for (const name of ['id', 'type', 'source'] as const) {
+    const value = headers.get(`ce-${name}`).replace(UNPRINTABLE, '').trim().slice(0, CLAIMED_LIMITS[name]);
+    if (value) claimed[name] = value;
+  }
+  return Object.keys(claimed).length ? claimed : undefined;
 }

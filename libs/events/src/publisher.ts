@@ -30,7 +30,8 @@ export const REJECTION_TYPE = 'vn.openlgsp.platform.event.rejected.v1';
 
 /**
  * Publishes events to JetStream: checked against the contract first, sent in binary content mode with
- * `Nats-Msg-Id` = event id (JetStream drops a republished duplicate), inside a PRODUCER span.
+ * `Nats-Msg-Id` = event id (JetStream drops a republished duplicate; not for intake, see msgIdFor),
+ * inside a PRODUCER span.
  */
 export class EventPublisher {
   constructor(
@@ -153,17 +154,25 @@ export class EventPublisher {
     const parent = extractTraceContext({ traceparent: event.traceparent, tracestate: event.tracestate });
     return context.with(parent, () =>
       withProducerSpan({ subject, messageId: event.id, eventType: event.type }, () =>
-        this.js.publish(subject, body, { msgID: msgIdFor(subject, event.id), headers }),
+        this.js.publish(subject, body, withMsgId(headers, msgIdFor(subject, event.id))),
       ),
     );
   }
 }
 
 /**
- * JetStream's duplicate id for an event on `subject`: the event id, and for intake the agency of the
- * channel before it, so one agency's event never makes JetStream drop another's with the same id.
+ * JetStream's duplicate id for an event on `subject`: the event id; none for intake. JetStream
+ * remembers ids per stream, not per subject, and every agency publishes into INTAKE, so an id there
+ * could be taken first by another agency and the real event dropped as its duplicate. Intake is
+ * deduplicated by the services instead, per (agency, source, id): the consumers' processed keys and
+ * the HTTP door's receipts.
  */
-export function msgIdFor(subject: string, eventId: string): string {
-  const agency = intakeAgencyOf(subject);
-  return agency === undefined ? eventId : `${agency}:${eventId}`;
+export function msgIdFor(subject: string, eventId: string): string | undefined {
+  return intakeAgencyOf(subject) === undefined ? eventId : undefined;
+}
+
+function withMsgId(headers: MsgHdrs, msgID: string | undefined): { headers: MsgHdrs; msgID?: string } {
+  if (msgID !== undefined) return { headers, msgID };
+  headers.delete('Nats-Msg-Id');
+  return { headers };
 }

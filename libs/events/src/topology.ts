@@ -6,6 +6,11 @@ import type { LgspEvent } from './envelope.js';
 const DAY_NS = 24 * 60 * 60 * 1_000_000_000;
 const ns = (days: number) => days * DAY_NS;
 
+/** How long JetStream remembers a `Nats-Msg-Id`: longer than the outbox sweeper's worst-case delay. */
+export const DUPLICATE_WINDOW_NS = 60 * 60 * 1_000_000_000;
+/** The shortest duplicate window nats-server accepts (100 ms). */
+export const MIN_DUPLICATE_WINDOW_NS = 100_000_000;
+
 /**
  * The one definition of OpenLGSP's streams. Limits-based retention (never work-queue): the audit
  * service reads every stream beside the owning service's consumers, and the open-data feed is replayable.
@@ -16,10 +21,15 @@ export const STREAMS = {
   OPENDATA: { subjects: ['lgsp.opendata.>'], maxAgeDays: 3650 },
   AUDIT: { subjects: ['lgsp.audit.>'], maxAgeDays: 3650 },
   INCIDENTS: { subjects: ['lgsp.incidents.>'], maxAgeDays: 3650 },
-  INTAKE: { subjects: ['lgsp.intake.>'], maxAgeDays: 90 },
+  // JetStream's duplicate window is per stream and every agency writes here: a `Nats-Msg-Id` is
+  // remembered only as briefly as the server allows (msgIdFor, README "Integrating").
+  INTAKE: { subjects: ['lgsp.intake.>'], maxAgeDays: 90, duplicateWindowNs: MIN_DUPLICATE_WINDOW_NS },
   REJECTED: { subjects: ['lgsp.rejected.>'], maxAgeDays: 90 },
   DLQ: { subjects: ['lgsp.dlq.>'], maxAgeDays: 365 },
-} as const satisfies Record<string, { subjects: readonly string[]; maxAgeDays: number }>;
+} as const satisfies Record<
+  string,
+  { subjects: readonly string[]; maxAgeDays: number; duplicateWindowNs?: number }
+>;
 export type StreamName = keyof typeof STREAMS;
 
 /**
@@ -37,9 +47,6 @@ export const MAX_CONSUMERS: Record<StreamName, number> = {
   REJECTED: 1_000,
   DLQ: 1_000,
 };
-
-/** How long JetStream remembers a `Nats-Msg-Id`: longer than the outbox sweeper's worst-case delay. */
-export const DUPLICATE_WINDOW_NS = 60 * 60 * 1_000_000_000;
 
 /**
  * A durable consumer of a service, declared by the service beside the handlers it feeds. Every event
@@ -136,7 +143,7 @@ export function streamConfig(name: StreamName, replicas: number): Partial<Stream
     storage: StorageType.File,
     discard: DiscardPolicy.Old,
     max_age: ns(def.maxAgeDays),
-    duplicate_window: DUPLICATE_WINDOW_NS,
+    duplicate_window: 'duplicateWindowNs' in def ? def.duplicateWindowNs : DUPLICATE_WINDOW_NS,
     max_consumers: MAX_CONSUMERS[name],
     num_replicas: replicas,
   };

@@ -158,16 +158,13 @@ describe('an intake consumer', () => {
     );
   });
 
-  it('lets JetStream drop an event republished with the same id', async () => {
+  it('applies an intake event republished with the same id once, though the stream keeps both', async () => {
     const event = intakeEvent(REPORTED, 'so-tp');
     const first = await publisher.publish(event);
     const again = await publisher.publish(event);
+    // Intake carries no Nats-Msg-Id (another agency could take it first): the consumer deduplicates.
     assert.equal(first.duplicate, false);
-    assert.equal(
-      again.duplicate,
-      true,
-      'the second publish of one event id should be recognised as a duplicate',
-    );
+    assert.equal(again.duplicate, false, 'JetStream kept the second copy');
     await consumerSettled();
     assert.equal(callsFor(event.id).length, 1);
   });
@@ -344,6 +341,21 @@ describe('an intake consumer', () => {
     const copy = await deadLetterOf(stray.id);
     assert.equal(copy.headers?.get('Lgsp-Dlq-Deliveries'), String(spec.maxDeliver));
     assert.equal(callsFor(stray.id).length, 0, 'the handler never saw it');
+  });
+
+  it('names a refused body that is not JSON by its ce-id header, not "unknown"', async () => {
+    const event = intakeEvent(REPORTED, 'so-raw');
+    const { headers } = toNatsMessage(event);
+    await js.publish(reportedSubject('so-raw'), new TextEncoder().encode('{"broken":'), { headers });
+
+    const rejection = await rejectionOf(event.id);
+    assert.equal(rejection.data.eventType, REPORTED);
+    assert.deepEqual(
+      rejection.data.reasons.map((r) => [r.code, r.path]),
+      [['malformed-data', '/data']],
+    );
+    assert.equal(callsFor(event.id).length, 0, 'the handler never saw it');
+    await consumerSettled();
   });
 
   it('refuses a message that is not a CloudEvent, telling the agency whose subject it came on', async () => {

@@ -10,9 +10,17 @@ import {
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startEngines, type Engines } from '@openlgsp/testing';
+import { toNatsMessage } from '../src/binding.js';
 import { createEvent } from '../src/envelope.js';
-import { EventPublisher } from '../src/publisher.js';
-import { ensureStreams, STREAMS, MAX_CONSUMERS, type StreamName } from '../src/topology.js';
+import { EventPublisher, msgIdFor } from '../src/publisher.js';
+import {
+  ensureStreams,
+  STREAMS,
+  MAX_CONSUMERS,
+  MIN_DUPLICATE_WINDOW_NS,
+  type StreamName,
+} from '../src/topology.js';
+import { example } from './support.js';
 
 /**
  * What each kind of NATS user may and may not do, on a real nats-server running the generated
@@ -38,10 +46,12 @@ describe('NATS accounts and permissions', () => {
   async function as(user: string): Promise<Client> {
     const service = (SERVICES as readonly string[]).includes(user) || user === 'console';
     const app = user.startsWith('app-') ? user.slice('app-'.length) : undefined;
+    const agency = user.startsWith('agency-') ? user.slice('agency-'.length) : undefined;
+    const own = service ? user : (app ?? agency);
     const nc = await connect({
       servers: engines.natsUrl,
       ...engines.natsCredentials(user),
-      ...(service ? { inboxPrefix: `_INBOX_${user}` } : app ? { inboxPrefix: `_INBOX_${app}` } : {}),
+      ...(own ? { inboxPrefix: `_INBOX_${own}` } : {}),
     });
     clients.push(nc);
     return { nc, js: jetstream(nc), jsm: await jetstreamManager(nc, { checkAPI: false }) };
@@ -197,6 +207,12 @@ describe('NATS accounts and permissions', () => {
       assert.match(String(await other.closed), PERMISSION);
     });
 
+    it('hears its own acknowledgements only: another agency’s inbox, or any, is refused', async () => {
+      const syt = await as('agency-SYT');
+      for (const inbox of ['_INBOX_STNMT.>', '_INBOX.>', '>'])
+        assert.match(String(await syt.nc.subscribe(inbox).closed), PERMISSION, inbox);
+    });
+
     it('cannot send the acknowledgement of its publish onto another stream (the reply-subject side door)', async () => {
       const stnmt = await as('agency-STNMT');
       const targets: [StreamName, string][] = [
@@ -214,9 +230,73 @@ describe('NATS accounts and permissions', () => {
       assert.deepEqual(await Promise.all(targets.map(([stream]) => lastSeq(stream))), before);
     });
 
+    it('cannot make JetStream drop another agency’s event by sending its id first: intake sets no Nats-Msg-Id', async () => {
+      const syt = await as('agency-SYT');
+      const stnmt = await as('agency-STNMT');
+      const event = createEvent('vn.openlgsp.catalogue.service.changed.v1', example('service.changed'), {
+        source: '/agencies/STNMT/land-system',
+      });
+      const subject = 'lgsp.intake.STNMT.catalogue.service.changed';
+      // SYT takes STNMT's event id first, on its own subject, under every id STNMT might use.
+      const forged = new Set([event.id, `STNMT:${event.id}`]);
+      for (const msgID of [...forged, msgIdFor(subject, event.id)].filter((id) => id !== undefined))
+        await syt.js.publish('lgsp.intake.SYT.catalogue.service.changed', '{}', { msgID });
+      // Why: JetStream remembers ids per stream, so an id STNMT chose is dropped as SYT's duplicate.
+      const spoofed = await stnmt.js.publish(subject, '{}', { msgID: `STNMT:${event.id}` });
+      assert.equal(spoofed.duplicate, true, 'JetStream took the other agency’s message for this one');
+
+      // As the platform and README publish intake (no Nats-Msg-Id), the event is stored.
+      const { headers, body } = toNatsMessage(event);
+      headers.delete('Nats-Msg-Id');
+      const ack = await stnmt.js.publish(subject, body, { headers });
+      assert.equal(ack.duplicate, false);
+      const stored = await fixtures.jsm.streams.getMessage('INTAKE', { seq: ack.seq });
+      assert.equal(stored?.subject, subject);
+      assert.equal(stored?.header?.get('ce-id'), event.id);
+      // The services publish HTTP intake the same way.
+      assert.equal(msgIdFor(subject, event.id), undefined);
+      // And an id set anyway is remembered only as briefly as the server allows.
+      const intake = await fixtures.jsm.streams.info('INTAKE');
+      assert.equal(intake.config.duplicate_window, MIN_DUPLICATE_WINDOW_NS);
+    });
+
     it('sees no stream of the platform', async () => {
       const stnmt = await as('agency-STNMT');
       await assert.rejects(stnmt.jsm.streams.info('INTAKE'));
+    });
+  });
+
+  describe('adding an agency', () => {
+    it('takes a configuration reload, not a restart: connections stay up and the new agency publishes', async () => {
+      const stnmt = await as('agency-STNMT');
+      const interruptions: string[] = [];
+      void (async () => {
+        for await (const s of stnmt.nc.status())
+          if (s.type === 'disconnect' || s.type === 'reconnect') interruptions.push(s.type);
+      })();
+      const rejections = stnmt.nc.subscribe('lgsp.rejected.STNMT', { max: 1 });
+      await stnmt.nc.flush();
+      await assert.rejects(as('agency-SXD'), /no NATS user/, 'not an agency yet');
+
+      await engines.addNatsAgencies(['SXD']);
+
+      const sxd = await as('agency-SXD');
+      const ack = await sxd.js.publish('lgsp.intake.SXD.catalogue.service.changed', '{}');
+      assert.equal(ack.stream, 'INTAKE');
+      const stored = await fixtures.jsm.streams.getMessage('INTAKE', { seq: ack.seq });
+      assert.equal(stored?.subject, 'lgsp.intake.SXD.catalogue.service.changed');
+      await assert.rejects(sxd.js.publish('lgsp.intake.STNMT.catalogue.service.changed', '{}'), PERMISSION);
+      const own = sxd.nc.subscribe('lgsp.rejected.SXD', { max: 1 });
+      await sxd.nc.flush();
+      await fixtures.js.publish('lgsp.rejected.SXD', 'why SXD');
+      for await (const m of own) assert.equal(m.string(), 'why SXD');
+
+      // The agency connected before the reload went on as if nothing happened.
+      const still = await stnmt.js.publish('lgsp.intake.STNMT.catalogue.service.changed', '{}');
+      assert.equal(still.stream, 'INTAKE');
+      await fixtures.js.publish('lgsp.rejected.STNMT', 'why STNMT');
+      for await (const m of rejections) assert.equal(m.string(), 'why STNMT');
+      assert.deepEqual(interruptions, []);
     });
   });
 

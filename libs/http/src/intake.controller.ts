@@ -19,7 +19,7 @@ export function intakeModuleFor(context: string, accepts: string): Type<unknown>
     @Roles('integrator', 'provider', 'consumer')
     @ApiOperation({
       summary: `Submit an intake CloudEvent (binary or structured mode): ${accepts}`,
-      description: `Accepted events go onto lgsp.intake.<agency>.${context}.… (202); the agency is the caller's, and an \`agency\` attribute may only repeat it. The same event sent again by the same agency within the stream's duplicate window is answered 200 with \`duplicate: true\` and changes nothing. If the use case refuses an event, the reasons arrive on lgsp.rejected.<agency>.`,
+      description: `Accepted events go onto lgsp.intake.<agency>.${context}.… (202); the agency is the caller's, and an \`agency\` attribute may only repeat it. The same event (source and id) sent again by the same agency is answered 200 with \`duplicate: true\` and changes nothing. If the use case refuses an event, the reasons arrive on lgsp.rejected.<agency>.`,
     })
     async accept(
       @Req() request: FastifyRequest,

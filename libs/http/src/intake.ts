@@ -1,11 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { eventContracts, isEventType, validateEnvelope } from '@openlgsp/contracts';
 import {
   assembleEvent,
   ContractViolation,
   EventPublisher,
   MalformedEventError,
+  PROCESSED_EVENTS,
+  processedKey,
   type LgspEvent,
+  type ProcessedEvents,
 } from '@openlgsp/events';
 import type { Principal } from '@openlgsp/auth';
 import { injectTraceContext } from '@openlgsp/telemetry';
@@ -19,8 +22,8 @@ export interface HttpIntakeRequest {
 const STRUCTURED = 'application/cloudevents+json';
 
 /**
- * What the HTTP door answers: where the event went, and whether JetStream already held this agency's
- * event with that id (a retry within the stream's duplicate window), in which case nothing new happened.
+ * What the HTTP door answers: where the event went, and whether this agency had already sent this
+ * event (same source and id) through it, in which case nothing new happened.
  */
 export interface IntakeReceipt {
   id: string;
@@ -39,7 +42,10 @@ export interface IntakeReceipt {
  */
 @Injectable()
 export class HttpIntake {
-  constructor(private readonly publisher: EventPublisher) {}
+  constructor(
+    private readonly publisher: EventPublisher,
+    @Inject(PROCESSED_EVENTS) private readonly receipts: ProcessedEvents,
+  ) {}
 
   async accept(context: string, request: HttpIntakeRequest, by: Principal): Promise<IntakeReceipt> {
     const event = this.parse(request);
@@ -70,9 +76,15 @@ export class HttpIntake {
       if (trace.tracestate) stamped.tracestate = trace.tracestate;
     }
     const subject = this.publisher.subjectOf(stamped);
-    let duplicate: boolean;
+    // The door's own receipts, per (agency, source, id), not JetStream's duplicate window: that one
+    // is per stream, where any agency could take an id first (msgIdFor). A receipt is written only
+    // once the event is stored, so a failure in between is answered as new again on the retry: two
+    // copies at worst, which the consumers' processed keys apply once.
+    const receipt = processedKey(stamped, by.agency);
+    if (await this.receipts.has(receiptsOf(context), receipt))
+      return { id: stamped.id, subject, duplicate: true };
     try {
-      ({ duplicate } = await this.publisher.publish(stamped, subject));
+      await this.publisher.publish(stamped, subject);
     } catch (err) {
       if (!(err instanceof ContractViolation)) throw err;
       throw invalid(
@@ -80,7 +92,8 @@ export class HttpIntake {
         err.reasons.map((r) => ({ path: r.path ?? '', message: r.message })),
       );
     }
-    return { id: stamped.id, subject, duplicate };
+    await this.receipts.add(receiptsOf(context), receipt);
+    return { id: stamped.id, subject, duplicate: false };
   }
 
   private parse({ headers, body }: HttpIntakeRequest): LgspEvent {
@@ -129,6 +142,9 @@ function stringAttributes(attributes: Record<string, unknown>): Record<string, s
   }
   return out;
 }
+
+/** Where the door keeps its receipts, beside the consumers' processed keys. */
+const receiptsOf = (context: string) => `${context}-http-intake`;
 
 function withoutData(event: LgspEvent): Record<string, unknown> {
   const { data: _data, ...attributes } = event;

@@ -391,7 +391,10 @@ describe('intake', () => {
   async function publishIntake(agency: string, event: LgspEvent, subject?: string) {
     const { headers, body } = toNatsMessage(event);
     const on = subject ?? `lgsp.intake.${agency}.catalogue.service.changed`;
-    await sut.js.publish(on, body, { headers, msgID: msgIdFor(on, event.id) });
+    // As README "Integrating" says to publish intake: no Nats-Msg-Id (msgIdFor gives none).
+    headers.delete('Nats-Msg-Id');
+    const msgID = msgIdFor(on, event.id);
+    await sut.js.publish(on, body, { headers, ...(msgID ? { msgID } : {}) });
   }
   const intakeEvent = (agency: string, data: unknown, type = 'vn.openlgsp.catalogue.service.changed.v1') =>
     createEvent(type, data, { source: `/agencies/${agency}/land-system`, agency, actor: 'land-system' });
@@ -537,6 +540,36 @@ describe('intake', () => {
     );
     assert.equal(rejection.natsSubject, 'lgsp.rejected.SYT');
     assert.equal((rejection.data as { reasons: { code: string }[] }).reasons[0]!.code, 'not-owner');
+  });
+
+  it("applies an agency's event although another agency sent its id first, under any Nats-Msg-Id", async () => {
+    const serviceId = await declaredService(await listedEntry());
+    const overHttp = intakeEvent('STNMT', { serviceId, version: '8.0.0' });
+    const overNats = intakeEvent('STNMT', { serviceId, version: '9.0.0' });
+    // SYT, on its own subject, takes both ids first under every id JetStream could know them by
+    // (the event id, and `<agency>:<id>`, which the HTTP door and README used to set).
+    for (const { id } of [overHttp, overNats])
+      for (const msgID of [id, `STNMT:${id}`])
+        await sut.js.publish('lgsp.intake.SYT.catalogue.service.changed', '{}', { msgID });
+
+    const accepted = await sut.request('POST', '/catalogue/events', {
+      token: tokens.integrator,
+      headers: { 'content-type': 'application/cloudevents+json' },
+      rawBody: JSON.stringify(overHttp),
+    });
+    assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+    assert.equal(accepted.body.duplicate, false);
+    await findEvent(
+      sut.js,
+      'CATALOGUE',
+      (e) => e.subject === serviceId && (e.data as { version?: string }).version === '8.0.0',
+    );
+    await publishIntake('STNMT', overNats);
+    await findEvent(
+      sut.js,
+      'CATALOGUE',
+      (e) => e.subject === serviceId && (e.data as { version?: string }).version === '9.0.0',
+    );
   });
 
   it('accepts binary and structured CloudEvents over HTTP and refuses a forged agency', async () => {
