@@ -3,12 +3,12 @@
 // services/, and one HTTP entry point that routes /<service>/ to it. Data stays in $LGSP_DATA across
 // restarts (traces do not: Jaeger keeps them in memory); Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, createWriteStream, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensurePublicFeed } from '../nats/accounts.mjs';
-import { localNats, writeLocalConf } from '../nats/generate.mjs';
+import { ensurePublicFeed, usersOf } from '../nats/accounts.mjs';
+import { agenciesFromEnv, appsFromEnv, localPasswords, renderNatsConf } from '../nats/generate.mjs';
 import { createGateway } from './gateway.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -88,8 +88,25 @@ let natsPasswords;
 if (!natsUrl) {
   if (!(await portIsFree(natsPort)))
     throw new Error(`port ${natsPort} is taken: set LGSP_NATS_PORT or NATS_URL`);
-  natsPasswords = writeLocalConf();
-  const { conf } = localNats();
+  const natsDir = join(data, 'nats');
+  mkdirSync(natsDir, { recursive: true, mode: 0o700 });
+  const agencies = agenciesFromEnv();
+  const apps = appsFromEnv();
+  natsPasswords = localPasswords(join(natsDir, 'passwords.json'), usersOf({ agencies, apps }));
+  const conf = join(natsDir, 'nats.conf');
+  writeFileSync(
+    conf,
+    renderNatsConf({
+      agencies,
+      apps,
+      passwords: natsPasswords,
+      host: '127.0.0.1',
+      port: natsPort,
+      storeDir: natsDir,
+      serverName: 'openlgsp-local',
+    }),
+    { mode: 0o600 },
+  );
   run('nats', binary('nats-server'), ['-c', conf]);
   await waitForPort(natsPort, 'nats-server');
   natsUrl = `nats://127.0.0.1:${natsPort}`;

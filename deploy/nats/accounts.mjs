@@ -5,16 +5,12 @@
 // Accounts (NATS isolates subjects per account):
 //   SYS              the system account; one operator user, `sys`.
 //   LGSP             the platform: every stream, JetStream on; one user per service.
-//   AGENCIES         every agency, no JetStream. Each agency has one user, `agency-<code>`, who may
-//                    publish below lgsp.intake.<code>. only — a service LGSP exports to this account —
-//                    and read only lgsp.rejected.<code>, a stream LGSP exports to it, and replies on
-//                    its own inbox prefix `_INBOX_<code>.`, so no agency hears another's. Because the
-//                    intake subjects are a service import, the server rewrites the reply subject of
-//                    every publish to a one-time reply back into this account: JetStream's publish
+//   AGENCY_<code>    one per agency, no JetStream. Its one user, `agency-<code>`, publishes below
+//                    lgsp.intake.<code>. — a service the LGSP account exports to that account only —
+//                    and reads lgsp.rejected.<code>, a stream LGSP exports to it. Because the intake
+//                    subjects are a service import, the server rewrites the reply subject of every
+//                    publish to a one-time reply back into the agency's account: JetStream's publish
 //                    acknowledgement can only ever land there, never on a stream's subject in LGSP.
-//                    One account, not one per agency: adding an agency is then a new user of an
-//                    existing account, which a configuration reload takes (nats-server 2.12 does not
-//                    wire the service import of an account that a reload adds; README "Adding an agency").
 //   PUBLIC           external apps (issue 10). JetStream on, but its only stream is OPENDATA, a
 //                    mirror of LGSP's OPENDATA (same sequence numbers, so positions match the SSE
 //                    feed), created by `feed-admin` (ensurePublicFeed). The `public` user reads it:
@@ -151,16 +147,10 @@ export function servicePermissions(service) {
   };
 }
 
-/** The account every agency's user is in; what keeps agencies apart is each user's permissions. */
-export const AGENCIES_ACCOUNT = 'AGENCIES';
-
-/** An agency's inbox prefix (clients set inboxPrefix: '_INBOX_<code>'): no other agency hears its acknowledgements. */
-export const agencyInbox = (code) => `_INBOX_${code}`;
-
 export function agencyPermissions(code) {
   return {
     publish: { allow: [`lgsp.intake.${code}.>`] },
-    subscribe: { allow: [`lgsp.rejected.${code}`, `${agencyInbox(code)}.>`] },
+    subscribe: { allow: [`lgsp.rejected.${code}`, '_INBOX.>'] },
   };
 }
 
@@ -244,6 +234,7 @@ export function natsAccounts({
   for (const a of apps)
     if (!AGENCY_CODE.test(a))
       throw new Error(`app name '${a}' is not NATS-token safe (${AGENCY_CODE.source})`);
+  const account = (code) => `AGENCY_${code}`;
   const lgspUsers = Object.keys(SERVICES).map((s) => ({
     user: s,
     password: password(s),
@@ -271,26 +262,30 @@ export function natsAccounts({
       jetstream: 'enabled',
       users: lgspUsers,
       exports: [
-        // The same whatever the agencies: which agency may use which subject is each user's permissions.
-        { service: 'lgsp.intake.>', accounts: [AGENCIES_ACCOUNT] },
-        { stream: 'lgsp.rejected.>', accounts: [AGENCIES_ACCOUNT] },
+        ...agencies.flatMap((a) => [
+          { service: `lgsp.intake.${a}.>`, accounts: [account(a)] },
+          { stream: `lgsp.rejected.${a}`, accounts: [account(a)] },
+        ]),
         // What PUBLIC's mirror needs: consumers on OPENDATA, and their deliveries.
         ...feedServices.map((service) => ({ service, accounts: ['PUBLIC'] })),
         { stream: `${PUBLIC_FEED.deliver}.>`, accounts: ['PUBLIC'] },
       ],
       imports: [{ service: { account: 'PUBLIC', subject: '$JS.FC.>' } }],
     },
-    [AGENCIES_ACCOUNT]: {
-      users: agencies.map((a) => ({
-        user: `agency-${a}`,
-        password: password(`agency-${a}`),
-        permissions: agencyPermissions(a),
-      })),
-      imports: [
-        { service: { account: 'LGSP', subject: 'lgsp.intake.>' } },
-        { stream: { account: 'LGSP', subject: 'lgsp.rejected.>' } },
-      ],
-    },
+    ...Object.fromEntries(
+      agencies.map((a) => [
+        account(a),
+        {
+          users: [
+            { user: `agency-${a}`, password: password(`agency-${a}`), permissions: agencyPermissions(a) },
+          ],
+          imports: [
+            { service: { account: 'LGSP', subject: `lgsp.intake.${a}.>` } },
+            { stream: { account: 'LGSP', subject: `lgsp.rejected.${a}` } },
+          ],
+        },
+      ]),
+    ),
     PUBLIC: {
       jetstream: { ...PUBLIC_LIMITS },
       users: [

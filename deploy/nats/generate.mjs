@@ -5,8 +5,6 @@
 //   node deploy/nats/generate.mjs --check    fail if either differs from the definition
 //   node deploy/nats/generate.mjs passwords  create $LGSP_DATA/nats/passwords.json (once) and the
 //                                            env files compose reads (server.env, <user>.env)
-//   node deploy/nats/generate.mjs reload     while `npm start` runs: rewrite its nats.conf with
-//                                            LGSP_NATS_AGENCIES / LGSP_NATS_APPS and reload NATS
 //
 // `npm start` (deploy/local/platform.mjs) and the test harness (libs/testing) call renderNatsConf
 // themselves, with the passwords of that run written into the file (mode 0600), never logged.
@@ -84,57 +82,6 @@ export function renderNatsConf({
 }
 
 export const newPassword = () => randomBytes(24).toString('base64url');
-
-/** `npm start`'s NATS: its port, and its files under $LGSP_DATA/nats (configuration, passwords, JetStream). */
-export function localNats(env = process.env) {
-  const dir = join(env.LGSP_DATA ?? join(root, '.lgsp'), 'nats');
-  return { dir, port: Number(env.LGSP_NATS_PORT ?? 4250), conf: join(dir, 'nats.conf') };
-}
-
-/**
- * Writes `npm start`'s nats.conf for these agencies and apps; users new to passwords.json get a
- * password there (0600). Returns the passwords.
- */
-export function writeLocalConf({
-  agencies = agenciesFromEnv(),
-  apps = appsFromEnv(),
-  env = process.env,
-} = {}) {
-  const { dir, port, conf } = localNats(env);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const passwords = localPasswords(join(dir, 'passwords.json'), usersOf({ agencies, apps }));
-  writeFileSync(
-    conf,
-    renderNatsConf({
-      agencies,
-      apps,
-      passwords,
-      host: '127.0.0.1',
-      port,
-      storeDir: dir,
-      serverName: 'openlgsp-local',
-    }),
-    { mode: 0o600 },
-  );
-  return passwords;
-}
-
-/**
- * Has a running nats-server read its configuration file again, as the system user `sys`
- * ($SYS.REQ.SERVER.<id>.RELOAD, like `nats-server --signal reload`): new agencies and apps are new
- * users of existing accounts, so connections stay up. Rejects with the server's reason.
- */
-export async function reloadNats(url, sys) {
-  const { connect } = await import('@nats-io/transport-node');
-  const nc = await connect({ servers: url, ...sys });
-  try {
-    const reply = await nc.request(`$SYS.REQ.SERVER.${nc.info?.server_id}.RELOAD`, '', { timeout: 10_000 });
-    const { error } = reply.json();
-    if (error) throw new Error(`nats-server did not reload: ${error.description ?? JSON.stringify(error)}`);
-  } finally {
-    await nc.close();
-  }
-}
 
 /** Passwords for `users`, kept in `file` (0600) across runs; missing users get new ones. */
 export function localPasswords(file, users) {
@@ -225,14 +172,7 @@ export function writeComposeEnv(dir) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const command = process.argv[2];
-  if (command === 'reload') {
-    // `npm start` is running: its NATS takes LGSP_NATS_AGENCIES / LGSP_NATS_APPS without a restart.
-    const passwords = writeLocalConf();
-    await reloadNats(`nats://127.0.0.1:${localNats().port}`, { user: 'sys', pass: passwords.sys });
-    console.log(
-      `NATS reloaded with agencies ${agenciesFromEnv().join(', ')} (passwords in ${localNats().dir})`,
-    );
-  } else if (command === 'passwords') {
+  if (command === 'passwords') {
     const dir = join(process.env.LGSP_DATA ?? join(root, '.lgsp'), 'nats');
     writeComposeEnv(dir);
     console.log(`NATS passwords and env files in ${dir} (not printed)`);

@@ -160,8 +160,6 @@ async function nats(command: ReadmeCommand): Promise<void> {
     const nc = await connect({
       servers: platform.engines.natsUrl,
       ...platform.engines.natsCredentials(`agency-${agency}`),
-      // Its acknowledgement comes on the agency's own inbox prefix (README "Integrating").
-      inboxPrefix: `_INBOX_${agency}`,
     });
     // A JetStream publish is a request; the reply is the acknowledgement, {stream, seq, duplicate?}.
     const ack = await nc

@@ -19,8 +19,6 @@ export interface Engines {
   natsCredentials(user: string): NatsCredentials;
   /** Creates PUBLIC's OPENDATA, the mirror external apps read with the `public` user. */
   ensurePublicFeed(): Promise<void>;
-  /** Adds agencies' NATS users by a configuration reload, no restart (StartedNats.addAgencies). */
-  addNatsAgencies(agencies: readonly string[]): Promise<void>;
   /** Stops every engine and removes its directory (drops the database on a MONGO_URL server). */
   stop(): Promise<void>;
 }
@@ -51,9 +49,6 @@ class SuiteEngines implements Engines {
   }
   ensurePublicFeed(): Promise<void> {
     return required(this.natsEngine, 'nats').ensurePublicFeed();
-  }
-  addNatsAgencies(agencies: readonly string[]): Promise<void> {
-    return required(this.natsEngine, 'nats').addAgencies(agencies);
   }
 
   stop(): Promise<void> {

@@ -22,11 +22,6 @@ export interface StartedNats extends StartedEngine {
   readonly agencies: readonly string[];
   /** Creates PUBLIC's OPENDATA, the mirror external apps read, as `feed-admin` (once). */
   ensurePublicFeed(): Promise<void>;
-  /**
-   * Rewrites the configuration with these agencies besides the running ones (their users get new
-   * passwords) and has the server reload it, as `node deploy/nats/generate.mjs reload` does locally.
-   */
-  addAgencies(agencies: readonly string[]): Promise<void>;
 }
 
 /** deploy/nats/accounts.mjs and generate.mjs, the one definition of NATS users (plain JS, outside the TS build). */
@@ -35,7 +30,6 @@ interface NatsDefinition {
   DEFAULT_AGENCIES: string[];
   TEST_FIXTURES_USER: string;
   ensurePublicFeed(jsm: JetStreamManager): Promise<void>;
-  reloadNats(url: string, sys: NatsCredentials): Promise<void>;
   renderNatsConf(options: {
     variant: 'test';
     agencies: readonly string[];
@@ -95,27 +89,24 @@ export async function startNats(
   const url = `nats://127.0.0.1:${port}`;
   const agencies = [...new Set([...nats.DEFAULT_AGENCIES, ...(options.agencies ?? [])])];
   const apps = options.apps ?? [];
-  const passwords: Record<string, string> = {};
+  const passwords = Object.fromEntries(
+    nats.usersOf({ agencies, apps, variant: 'test' }).map((u) => [u, randomBytes(18).toString('base64url')]),
+  );
   const confFile = join(tempDir, 'nats.conf');
-  const writeConf = () => {
-    for (const user of nats.usersOf({ agencies, apps, variant: 'test' }))
-      passwords[user] ??= randomBytes(18).toString('base64url');
-    writeFileSync(
-      confFile,
-      nats.renderNatsConf({
-        variant: 'test',
-        agencies,
-        apps,
-        passwords,
-        host: '127.0.0.1',
-        port,
-        storeDir: dataDir,
-        serverName: `lgsp-test-${port}`,
-      }),
-      { mode: 0o600 },
-    );
-  };
-  writeConf();
+  writeFileSync(
+    confFile,
+    nats.renderNatsConf({
+      variant: 'test',
+      agencies,
+      apps,
+      passwords,
+      host: '127.0.0.1',
+      port,
+      storeDir: dataDir,
+      serverName: `lgsp-test-${port}`,
+    }),
+    { mode: 0o600 },
+  );
   const credentials = (user: string): NatsCredentials => {
     const pass = passwords[user];
     if (!pass) throw new Error(`no NATS user ${user} (deploy/nats/accounts.mjs)`);
@@ -134,11 +125,6 @@ export async function startNats(
   return Object.assign(started, {
     credentials,
     agencies,
-    async addAgencies(added: readonly string[]) {
-      agencies.push(...added.filter((a) => !agencies.includes(a)));
-      writeConf();
-      await nats.reloadNats(url, credentials('sys'));
-    },
     async ensurePublicFeed() {
       const nc = await connect({ servers: url, ...credentials('feed-admin') });
       try {
