@@ -86,9 +86,9 @@ describe('fault injection: poison messages among good ones', () => {
     });
     await assertExactlyOnce(platform, alerts);
 
-    // A bound for the refusals to be told, not a timing assertion. The garbled one's id cannot be
-    // read from a body that does not parse: its refusal names the event 'unknown' (the only such here).
-    const expected = [broken.id, 'unknown'];
+    // A bound for the refusals to be told, not a timing assertion. The garbled one's body does not
+    // parse: its refusal names the event by its ce-id header.
+    const expected = [broken.id, garbled.id];
     const deadline = Date.now() + 60_000;
     let rejections = await rejectionsOf(platform.engines, AGENCY, expected);
     while (rejections.length < expected.length && Date.now() < deadline) {
@@ -106,7 +106,7 @@ describe('fault injection: poison messages among good ones', () => {
       assert.ok(r.reasons.length > 0 && r.reasons.every((x) => x.message), JSON.stringify(r));
     }
     assert.ok(
-      rejections.find((r) => r.eventId === 'unknown')!.reasons.some((x) => x.code === 'malformed-data'),
+      rejections.find((r) => r.eventId === garbled.id)!.reasons.some((x) => x.code === 'malformed-data'),
     );
     // Both refusals in the audit trail, once each; neither poison opened an incident.
     let entries = await entriesAbout(platform, 'REJECTED', REJECTED);
@@ -116,6 +116,7 @@ describe('fault injection: poison messages among good ones', () => {
     }
     assert.equal(entries.length, 2, 'the two refusals in the trail, once each');
     assert.equal((await entriesAbout(platform, 'REJECTED', REJECTED, broken.id)).length, 1);
+    assert.equal((await entriesAbout(platform, 'REJECTED', REJECTED, garbled.id)).length, 1);
     const opened = await countBurst(platform, [broken, garbled]);
     assert.deepEqual([...opened.incidentsReported.values()], [0, 0], 'no incident from a poison message');
     await assertChainVerifies(platform);
