@@ -19,6 +19,11 @@ export const eventMetrics = {
     'Events that broke their contract at publish, moved from the outbox to the DLQ',
     ['store', 'type'],
   ),
+  redelivered: counter(
+    'lgsp_events_redelivered_total',
+    "Messages a consumer received again (an earlier delivery was nak'ed or outlived its ack wait)",
+    ['consumer'],
+  ),
   consumerLag: gauge('lgsp_consumer_pending', 'Messages not yet delivered to a consumer', ['consumer']),
   consumerAckPending: gauge(
     'lgsp_consumer_ack_pending',
