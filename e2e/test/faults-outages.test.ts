@@ -202,7 +202,7 @@ describe('fault injection: a consumer slower than its producer', () => {
 });
 
 describe('fault injection: the store down for 30 s while intake goes on', () => {
-  it('holds every alert through the outage (no attempt spent), then handles and records each once', async (t) => {
+  it('holds every alert through the outage (no attempt spent), then opens one incident for each', async (t) => {
     const run = runId('store-down');
     const alerts = (storeDownAlerts = Array.from({ length: 120 }, (_, i) => alertOf(run, i)));
     const redeliveredBefore = await redeliveries();
@@ -259,8 +259,8 @@ describe('fault injection: the store down for 30 s while intake goes on', () => 
     'records each alert and incident in the audit trail once, and the chain verifies',
     {
       todo:
-        'the trail, after a 30 s store outage, is left with entries beyond its head (one not linking to it) ' +
-        'and the recorder then takes every later message for a duplicate (README, Fault injection)',
+        'the trail, after a 30 s store outage, is left with entries beyond its head and the recorder ' +
+        'then takes every later message for a duplicate (README, Fault injection)',
     },
     async () => {
       await assertExactlyOnce(platform, storeDownAlerts, undefined, 30_000);
