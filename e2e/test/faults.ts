@@ -115,7 +115,7 @@ export async function startFaultPlatform(opts: FaultPlatformOptions = {}): Promi
 }
 
 /** One alert of a burst: its own indicators, so that each opens an incident of its own. */
-export function alertOf(run: string, i: number): LgspEvent {
+export function alertOf(run: string, i: number, description = 'EDR: mã độc trên máy trạm.'): LgspEvent {
   const ref = `${run}-${i}`;
   return createEvent(
     'vn.openlgsp.incidents.alert.raised.v1',
@@ -124,7 +124,7 @@ export function alertOf(run: string, i: number): LgspEvent {
       category: 'malicious-code/infected-system',
       severity: 'medium',
       detectedAt: new Date(Date.now() - 60_000).toISOString(),
-      description: 'EDR: mã độc trên máy trạm.',
+      description,
       observables: [{ type: 'domain', value: `${ref}.faults.example`, tlp: 'GREEN' }],
       contact: { name: 'Phòng CNTT' },
     },
@@ -463,4 +463,79 @@ export async function listEntry(
   const decision = { outcome: 'approved', decisionRef: `${i}/QĐ-UBND` };
   expectStatus(await call(a, 'POST', `${step}/decision`, committee, decision), 204, 'decision');
   return proposed.entryId as string;
+}
+
+/** incident.reported facts on the INCIDENTS stream whose data matches `where`. */
+export async function reportedFacts(
+  engines: Engines,
+  where: (data: { incidentId?: string; sourceRef?: string }) => boolean,
+): Promise<LgspEvent[]> {
+  const nc = await connect({ servers: engines.natsUrl });
+  try {
+    return (await readMessages(jetstream(nc), 'INCIDENTS'))
+      .map((m) => fromNatsMessage(m.headers, m.data))
+      .filter((e) => e.type === REPORTED && where(e.data as { incidentId?: string; sourceRef?: string }));
+  } finally {
+    await nc.close();
+  }
+}
+
+/**
+ * Waits (a bound, not a timing assertion) until each incident has its incident.reported on the
+ * stream and in the trail, then asserts: exactly one fact each, each recorded exactly once.
+ */
+export async function assertReportedOnce(
+  platform: FaultPlatform,
+  incidentIds: string[],
+  waitMs = 120_000,
+): Promise<void> {
+  const wanted = new Set(incidentIds);
+  const count = async () => {
+    const facts = await reportedFacts(platform.engines, (d) => wanted.has(d.incidentId ?? ''));
+    const trail = await trailOf(platform, platform.services.audit!, 'INCIDENTS', REPORTED);
+    return {
+      facts: incidentIds.map(
+        (id) => facts.filter((f) => (f.data as { incidentId: string }).incidentId === id).length,
+      ),
+      recorded: facts.map((f) => trail.filter((e) => e.eventId === f.id).length),
+    };
+  };
+  const deadline = Date.now() + waitMs;
+  let c = await count();
+  while ((c.facts.some((n) => n === 0) || c.recorded.some((n) => n === 0)) && Date.now() < deadline) {
+    await sleep(1_000);
+    c = await count();
+  }
+  const summary = (ns: number[]) =>
+    `${ns.filter((n) => n === 0).length} missing, ${ns.filter((n) => n > 1).length} more than once`;
+  assert.ok(
+    c.facts.every((n) => n === 1),
+    `incident.reported per incident: ${summary(c.facts)}`,
+  );
+  assert.ok(
+    c.recorded.every((n) => n === 1),
+    `incident.reported in the trail: ${summary(c.recorded)}`,
+  );
+}
+
+/** The events of the DLQ stream whose `ce-id` is one of `ids` (dead-lettered instead of handled). */
+export async function deadLettered(engines: Engines, ids: string[]): Promise<string[]> {
+  const wanted = new Set(ids);
+  const nc = await connect({ servers: engines.natsUrl });
+  try {
+    return (await readMessages(jetstream(nc), 'DLQ'))
+      .map((m) => m.headers?.get('ce-id') ?? '')
+      .filter((id) => wanted.has(id));
+  } finally {
+    await nc.close();
+  }
+}
+
+/** One counter or gauge of a service's /metrics for one consumer (0 when not yet counted). */
+export async function metricOf(service: ServiceProcess, name: string, consumer: string): Promise<number> {
+  const answer = await fetch(`${service.url}/${service.service}/metrics`);
+  const text = await answer.text();
+  assert.equal(answer.status, 200, text.slice(0, 200));
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(`consumer="${consumer}"`));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }

@@ -32,6 +32,11 @@ export type EventHandlerFn = (event: LgspEvent, ctx: EventContext) => Promise<vo
 export interface ProcessedEvents {
   has(consumer: string, eventId: string): Promise<boolean>;
   add(consumer: string, eventId: string): Promise<void>;
+  /**
+   * True when `err` says the service's store is away (unreachable, not answering), which is no
+   * fault of the event being handled: see `EventConsumer.holdThroughOutage`.
+   */
+  unavailable?(err: unknown): boolean;
 }
 export const PROCESSED_EVENTS = Symbol('PROCESSED_EVENTS');
 
@@ -41,6 +46,8 @@ export const PROCESSED_EVENTS = Symbol('PROCESSED_EVENTS');
  * A refusal goes to `lgsp.rejected.<agency>`; a failure is retried with backoff, then dead-lettered.
  */
 export class EventConsumer {
+  /** The longest wait between two attempts at an event held through a store outage. */
+  static outageRetryMaxMs = 5_000;
   readonly maxDeliver: number;
   readonly backoffMs: number[];
   private readonly durable: DurableConsumer;
@@ -78,7 +85,7 @@ export class EventConsumer {
   }
 
   /** The whole pipeline for one message; public so tests can drive it message by message. */
-  async handle(m: JsMsg): Promise<void> {
+  async handle(m: JsMsg, outageAttempt = 0): Promise<void> {
     const name = this.spec.durable;
     const verdict = checkDelivery(m, {
       consumer: name,
@@ -124,6 +131,7 @@ export class EventConsumer {
         return context.with(refusing, () =>
           this.refuse(m, event, intakeAgency ?? event.agency, reasons, { event, intakeAgency }),
         );
+      if (this.processed.unavailable?.(err)) return this.holdThroughOutage(m, err, outageAttempt);
       await this.retryOrDeadLetter(m, event.type, err);
     }
   }
@@ -160,6 +168,27 @@ export class EventConsumer {
     eventMetrics.rejected.inc({ consumer: name, code: reasons[0]?.code ?? 'unknown' });
     this.logger.info({ consumer: name, eventId: event?.id, reasons }, 'event refused');
     m.term('refused');
+  }
+
+  /**
+   * The store is away: not the event's fault, so it must not spend the event's attempts. JetStream
+   * counts deliveries, not failures: a nak would, and five of them within the backoff (1 s, 5 s,
+   * 30 s, 120 s) dead-letter a good event during a 2.5 min outage, or make it wait up to 2 min after
+   * the store is back. So the message stays in hand (the durable keeps it ours with in-progress
+   * acks) and is handled again in place once a wait has passed. While the store is away every
+   * message fails this way, every place of the consumer is soon held and it fetches nothing more:
+   * the consumer pauses by itself and what follows waits in the stream. JetStream's own consumer
+   * pause is not used: it stops every instance, and someone would have to resume it.
+   */
+  private async holdThroughOutage(m: JsMsg, err: unknown, attempt: number): Promise<void> {
+    const name = this.spec.durable;
+    eventMetrics.heldThroughOutage.inc({ consumer: name });
+    if (attempt % 10 === 0)
+      this.logger.warn({ err, consumer: name, attempt }, 'store unavailable; holding the event');
+    await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, EventConsumer.outageRetryMaxMs)));
+    // Stopping: back to JetStream for the next instance (one delivery spent, as for any stop).
+    if (this.durable.stopped) return m.nak();
+    return this.handle(m, attempt + 1);
   }
 
   private async retryOrDeadLetter(m: JsMsg, type: string, err: unknown): Promise<void> {

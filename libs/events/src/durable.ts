@@ -38,17 +38,27 @@ export interface DurableOptions {
 
 /**
  * One durable pull consumer with explicit acks, and the loop that feeds its messages to `onMessage`,
- * up to `concurrency` at once and one at a time per ordering key, fetching no more while that many
- * are unfinished: created or updated at start, resumed after an interruption (a server restart, a
- * deleted consumer), stopped cleanly. What is acked, nak'ed or refused is the caller's business.
+ * up to `concurrency` at once and one at a time per ordering key: created or updated at start,
+ * resumed after an interruption (a server restart, a deleted consumer), stopped cleanly. What is
+ * acked, nak'ed or refused is the caller's business.
+ *
+ * Backpressure: it fetches only what there is room for (`inFlightBound`), never a standing buffer.
+ * A JetStream client's prefetch buffer (`consume`) holds messages the code cannot reach: behind a
+ * slow handler they outlive the ack wait and come back as redeliveries, which count towards the
+ * poison limit. Here every message fetched is in hand, and kept ours with an in-progress ack every
+ * third of the ack wait until `onMessage` is done with it: slow is never taken for dead.
  */
 export class DurableConsumer {
   /** How often the consumer's state is read from JetStream for the metrics. */
   static sampleEveryMs = 15_000;
+  /** How long one fetch waits for messages before the next is asked for. */
+  static fetchExpiresMs = 5_000;
   private messages?: ConsumerMessages;
   private loop?: Promise<void>;
   private sampler?: NodeJS.Timeout;
   private stopping = false;
+  /** The fetch loop, waiting for room to fetch more: woken by each message handled, and by `stop`. */
+  private readonly roomWaiters: (() => void)[] = [];
 
   constructor(
     private readonly js: JetStreamClient,
@@ -116,47 +126,93 @@ export class DurableConsumer {
   async stop(): Promise<void> {
     clearInterval(this.sampler);
     this.stopping = true;
+    for (const wake of this.roomWaiters.splice(0)) wake();
     await this.messages?.close();
     await this.loop;
   }
 
   private async run(onMessage: (m: JsMsg) => Promise<void>): Promise<void> {
     const { stream, durable } = this.options;
-    const concurrency = this.options.concurrency ?? 1;
     const orderKey = this.options.orderKey ?? orderKeyOf;
-    const scheduler = new KeyedScheduler(concurrency, (err) =>
+    const capacity = inFlightBound(this.options);
+    const scheduler = new KeyedScheduler(this.options.concurrency ?? 1, (err) =>
       this.logger.error({ err, consumer: durable }, 'message handling failed outside its handler'),
     );
+    // Every message fetched and not yet handled: ours until then, however long it waits or takes.
+    const inHand = new Set<JsMsg>();
+    const roomWaiters = this.roomWaiters;
+    const ackWaitMs = this.options.ackWaitMs ?? 30_000;
+    const keepAlive = setInterval(
+      () => {
+        for (const m of inHand) m.working();
+      },
+      Math.max(ackWaitMs / 3, 100),
+    ).unref();
     const handle = async (m: JsMsg) => {
-      // Fetched, or waiting behind its key, but not begun before a stop: back at once, not after the ack wait.
-      if (this.stopping) return m.nak();
-      await onMessage(m);
-      eventMetrics.consumerLag.set({ consumer: durable }, m.info.pending);
+      try {
+        // Fetched, or waiting behind its key, but not begun before a stop: back at once, not after the ack wait.
+        if (this.stopping) return m.nak();
+        await onMessage(m);
+        eventMetrics.consumerLag.set({ consumer: durable }, m.info.pending);
+      } finally {
+        inHand.delete(m);
+        roomWaiters.shift()?.();
+      }
+    };
+    // Admissions one after another, in fetch order (the order of each key), without holding up the fetch.
+    let admitted: Promise<void> = Promise.resolve();
+    const take = (m: JsMsg) => {
+      inHand.add(m);
+      if (m.info.redelivered) eventMetrics.redelivered.inc({ consumer: durable });
+      admitted = admitted.then(() => scheduler.admit(orderKey(m), () => handle(m)));
+    };
+    // A fetch asks for what there is room for, and waits until a quarter of the room is free.
+    const minFetch = Math.max(1, Math.floor(capacity / 4));
+    const room = async () => {
+      while (!this.stopping && capacity - inHand.size < minFetch)
+        await new Promise<void>((r) => roomWaiters.push(r));
     };
     while (!this.stopping) {
       try {
         const consumer = await this.js.consumers.get(stream, durable);
-        const messages = await consumer.consume({
-          max_messages: this.options.batch ?? Math.max(64, 2 * concurrency),
-        });
-        this.messages = messages;
-        // A stop that came while the subscription was being opened found nothing to close: close it
-        // now, and the loop below ends once the iterator is done (what it had fetched goes back).
-        if (this.stopping) void messages.close();
-        for await (const m of messages) {
-          if (this.stopping) {
-            m.nak();
-            continue;
+        while (!this.stopping) {
+          await room();
+          if (this.stopping) break;
+          const messages = await consumer.fetch({
+            max_messages: capacity - inHand.size,
+            expires: DurableConsumer.fetchExpiresMs,
+          });
+          this.messages = messages;
+          // A stop that came while the fetch was being opened found nothing to close: close it now.
+          if (this.stopping) void messages.close();
+          for await (const m of messages) {
+            if (this.stopping) {
+              m.nak();
+              continue;
+            }
+            take(m);
           }
-          // Waits while `concurrency` messages are unfinished: nothing more is taken meanwhile.
-          await scheduler.admit(orderKey(m), () => handle(m));
         }
       } catch (err) {
         if (this.stopping) break;
         this.logger.warn({ err, consumer: durable }, 'consumer interrupted; resuming');
         await new Promise((r) => setTimeout(r, 1_000));
+        // Gone from the server (deleted, or a server that lost its state): declared again.
+        if (isNotFound(err)) await this.ensure().catch(() => undefined);
       }
     }
+    await admitted;
     await scheduler.drain();
+    clearInterval(keepAlive);
   }
+}
+
+/**
+ * The most messages one instance of a durable holds unacknowledged: those being handled and those
+ * fetched ahead of them (`concurrency + batch`). It pulls no more than that, so a slow handler makes
+ * the stream wait in JetStream, not in the process's memory.
+ */
+export function inFlightBound(options: Pick<DurableOptions, 'concurrency' | 'batch'>): number {
+  const concurrency = options.concurrency ?? 1;
+  return concurrency + (options.batch ?? Math.max(64, 2 * concurrency));
 }

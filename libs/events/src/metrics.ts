@@ -19,6 +19,16 @@ export const eventMetrics = {
     'Events that broke their contract at publish, moved from the outbox to the DLQ',
     ['store', 'type'],
   ),
+  heldThroughOutage: counter(
+    'lgsp_events_held_through_outage_total',
+    'Handler failures because the store was away: the event was kept and tried again in place',
+    ['consumer'],
+  ),
+  redelivered: counter(
+    'lgsp_events_redelivered_total',
+    "Messages a consumer received again (an earlier delivery was nak'ed or outlived its ack wait)",
+    ['consumer'],
+  ),
   consumerLag: gauge('lgsp_consumer_pending', 'Messages not yet delivered to a consumer', ['consumer']),
   consumerAckPending: gauge(
     'lgsp_consumer_ack_pending',

@@ -10,7 +10,7 @@ import {
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { fromNatsMessage, toNatsMessage } from '../src/binding.js';
-import { EventConsumer, type EventContext, type ProcessedEvents } from '../src/consumer.js';
+import { EventConsumer, processedKey, type EventContext, type ProcessedEvents } from '../src/consumer.js';
 import { EventRejection } from '../src/rejection.js';
 import { createEvent, type LgspEvent } from '../src/envelope.js';
 import { EventPublisher, REJECTION_TYPE, type RejectionReason } from '../src/publisher.js';
@@ -70,13 +70,19 @@ describe('an intake consumer', () => {
 
   /** What the handler saw, and how it should answer particular event ids. */
   const calls: { event: LgspEvent; ctx: EventContext }[] = [];
-  const answer = new Map<string, 'refuse' | 'fail'>();
+  const answer = new Map<string, 'refuse' | 'fail' | number>();
   const callsFor = (id: string) => calls.filter((c) => c.event.id === id);
   const handler = async (event: LgspEvent, ctx: EventContext): Promise<void> => {
     calls.push({ event, ctx });
     if (answer.get(event.id) === 'refuse')
       throw EventRejection.because('entry-unknown', 'no catalogue entry has this id', '/data/entryId');
     if (answer.get(event.id) === 'fail') throw new Error('store unavailable');
+    // A number: the store is away for that many more attempts.
+    const away = answer.get(event.id);
+    if (typeof away === 'number' && away > 0) {
+      answer.set(event.id, away - 1);
+      throw Object.assign(new Error('no server to select'), { name: 'StoreAway' });
+    }
   };
   const logged: { level: string; msg: string }[] = [];
   const logger = {
@@ -95,7 +101,9 @@ describe('an intake consumer', () => {
     processed = {
       has: async (consumerName, id) => applied.has(`${consumerName}:${id}`),
       add: async (consumerName, id) => void applied.add(`${consumerName}:${id}`),
+      unavailable: (err) => err instanceof Error && err.name === 'StoreAway',
     };
+    EventConsumer.outageRetryMaxMs = 100;
     publisher = new EventPublisher(js, SERVICE);
     const handlers = new Map([
       [REPORTED, handler],
@@ -247,6 +255,24 @@ describe('an intake consumer', () => {
       1,
       'the event should be dead-lettered once',
     );
+  });
+
+  it('holds an event through a store outage longer than its attempts, then applies it once', async () => {
+    const event = intakeEvent(REPORTED, 'so-ct');
+    answer.set(event.id, 2 * spec.maxDeliver!);
+    await publisher.publish(event);
+
+    await consumerSettled();
+    const tries = callsFor(event.id);
+    assert.equal(tries.length, 2 * spec.maxDeliver! + 1, 'tried until the store was back');
+    assert.deepEqual(
+      [...new Set(tries.map((c) => c.ctx.deliveryCount))],
+      [1],
+      'an outage should spend no delivery: the event stays in hand',
+    );
+    assert.equal(await processed.has(spec.durable, processedKey(event, 'so-ct')), true, 'applied');
+    const dead = (await deadLetters()).filter((m) => m.headers?.get('ce-id') === event.id);
+    assert.equal(dead.length, 0, 'an outage is not the event’s fault: nothing dead-lettered');
   });
 
   it('refuses an envelope that breaks the contract (an id that is not a UUIDv7, an oversized actor)', async () => {

@@ -9,13 +9,14 @@ import { ProblemFilter } from './problem.filter.js';
 
 /** A request/reply pair as Fastify hands them to the filter, recording what was sent. */
 function exchange(principal?: { sub: string; agency: string; roles: string[] }) {
-  const sent: { status?: number; body?: unknown } = {};
+  const sent: { status?: number; body?: unknown; headers: Record<string, string> } = { headers: {} };
   const reply = {
     status(code: number) {
       sent.status = code;
       return reply;
     },
-    header() {
+    header(name: string, value: string) {
+      sent.headers[name.toLowerCase()] = value;
       return reply;
     },
     send(body: unknown) {
@@ -89,5 +90,25 @@ describe('the problem filter and refusals', () => {
     const answer = filter.catch(failure, host);
     assert.ok(answer, 'an observable for the transport');
     await assert.rejects(lastValueFrom(answer), (err) => err === failure);
+  });
+
+  it('answers 503 problem+json with Retry-After when the store is away, not 500', () => {
+    // A 5xx is logged as an error; this one is expected here.
+    const level = process.env.LOG_LEVEL;
+    process.env.LOG_LEVEL = 'silent';
+    const filter = new ProblemFilter('incidents');
+    if (level === undefined) delete process.env.LOG_LEVEL;
+    else process.env.LOG_LEVEL = level;
+    const { host, sent } = exchange();
+    const lost = Object.assign(new Error('Server selection timed out after 5000 ms'), {
+      name: 'MongoServerSelectionError',
+    });
+    filter.catch(lost, host);
+    assert.equal(sent.status, 503);
+    assert.equal(sent.headers['content-type'], 'application/problem+json');
+    assert.equal(sent.headers['retry-after'], '5');
+    const body = sent.body as { code: string; detail: string };
+    assert.equal(body.code, 'store-unavailable');
+    assert.doesNotMatch(body.detail, /selection/, 'the driver’s words stay inside');
   });
 });

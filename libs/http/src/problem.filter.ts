@@ -10,7 +10,13 @@ import { AUTH_REFUSAL_LISTENER, type Principal, type RefusalListener } from '@op
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { throwError, type Observable } from 'rxjs';
 import { RuleViolationError, type ViolationKind } from '@openlgsp/domain';
-import { ConflictError, DuplicateError, InvalidCursorError, NotFoundError } from '@openlgsp/persistence';
+import {
+  ConflictError,
+  DuplicateError,
+  InvalidCursorError,
+  NotFoundError,
+  isStoreUnavailable,
+} from '@openlgsp/persistence';
 import { createLogger, currentTraceId } from '@openlgsp/telemetry';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problem, type Problem } from './problem.js';
 
@@ -35,6 +41,11 @@ export function toProblem(err: unknown): Problem {
   if (err instanceof NotFoundError) return problem(404, err.message, { code: 'not-found' });
   if (err instanceof ConflictError) return problem(409, err.message, { code: 'concurrent-change' });
   if (err instanceof DuplicateError) return problem(409, err.message, { code: 'already-exists' });
+  // Nothing was written (a write is one single-document update): the same request will pass later.
+  if (isStoreUnavailable(err))
+    return problem(503, 'The store is unavailable for a moment; nothing was changed. Try again.', {
+      code: 'store-unavailable',
+    });
   if (err instanceof InvalidCursorError)
     return problem(400, err.message, {
       code: 'invalid-cursor',
@@ -69,8 +80,12 @@ export function toProblem(err: unknown): Problem {
   return problem(500, 'Something went wrong on our side; the trace id identifies it.', { code: 'internal' });
 }
 
+/** Seconds a client is asked to wait before trying again after a 503 of an unavailable store. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Problem): void {
   const traceId = currentTraceId();
+  if (p.code === 'store-unavailable') void reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
   void reply
     .status(p.status)
     .header('content-type', PROBLEM_CONTENT_TYPE)

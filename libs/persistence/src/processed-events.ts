@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { ProcessedEvents } from '@openlgsp/events';
+import { isStoreUnavailable } from './unavailable.js';
 
 interface ProcessedDoc {
   _id: string;
@@ -20,6 +21,10 @@ export class MongoProcessedEvents implements ProcessedEvents {
 
   async has(consumer: string, eventId: string): Promise<boolean> {
     return (await this.model.exists({ _id: `${consumer}:${eventId}` })) !== null;
+  }
+
+  unavailable(err: unknown): boolean {
+    return isStoreUnavailable(err);
   }
 
   async add(consumer: string, eventId: string): Promise<void> {

@@ -70,6 +70,13 @@ class ExternalMongo implements StartedEngine {
   kill(): Promise<void> {
     return Promise.reject(new Error('the MongoDB of MONGO_URL is not ours to kill'));
   }
+  pause(): Promise<void> {
+    return Promise.reject(new Error('the MongoDB of MONGO_URL is not ours to pause'));
+  }
+  resume(): Promise<void> {
+    return Promise.resolve();
+  }
+  readonly pid = undefined;
   dispose(): Promise<void> {
     return Promise.resolve();
   }

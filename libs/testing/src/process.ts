@@ -21,6 +21,14 @@ export interface EngineProcess {
   start(): Promise<void>;
   /** `kill -9`: no shutdown at all, as a crash; port and data are kept for start(). */
   kill(): Promise<void>;
+  /**
+   * SIGSTOP: the process is frozen, its connections stay open and nothing answers (a stalled
+   * server, not a crashed one) until `resume()` (SIGCONT).
+   */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  /** Its operating-system process id while running (for its memory, say); undefined otherwise. */
+  readonly pid: number | undefined;
 }
 
 /** An engine started on its own by startNats() or startMongo(). */
@@ -171,6 +179,7 @@ export class ChildEngine implements StartedEngine {
     if (!child) return;
     if (this.running) {
       child.ref(); // keep the event loop alive until it is gone
+      child.kill('SIGCONT'); // a paused process would not act on SIGTERM
       child.kill('SIGTERM');
       const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await this.exited;
@@ -189,6 +198,19 @@ export class ChildEngine implements StartedEngine {
     }
     await this.exited;
     if (this.child === child) this.child = undefined;
+  }
+
+  get pid(): number | undefined {
+    return this.running ? this.child?.pid : undefined;
+  }
+
+  async pause(): Promise<void> {
+    if (!this.running) throw new Error(`${this.engine} (${this.url}) is not running`);
+    this.child!.kill('SIGSTOP');
+  }
+
+  async resume(): Promise<void> {
+    if (this.running) this.child!.kill('SIGCONT');
   }
 
   async dispose(): Promise<void> {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { dirname } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import mongoose, { Schema, type Connection } from 'mongoose';
@@ -101,6 +102,25 @@ describe('engines', () => {
     const kept = await items.findOne({ name: 'kept' }).lean();
     assert.equal(kept?.qty, 7);
     assert.equal(await items.countDocuments({ name: 'lost' }), 0);
+  });
+
+  test('pause(): the store holds its connections and answers nothing until resume()', async (t) => {
+    if (engines.mongo.engine === 'external') return t.skip('MONGO_URL server is not ours to pause');
+    const items = db.model('Item', Item);
+    await items.create({ name: 'paused', qty: 3 });
+    const pid = engines.mongo.pid;
+    assert.ok(pid && pid > 0, 'a running engine has a process id');
+
+    await engines.mongo.pause();
+    assert.equal(engines.mongo.running, true, 'frozen, not gone');
+    // A frozen server cannot answer: whenever the race is decided, the answer has not come.
+    const answer = items.findOne({ name: 'paused' }).lean().exec();
+    const first = await Promise.race([answer.then(() => 'answered'), sleep(500).then(() => 'waiting')]);
+    assert.equal(first, 'waiting');
+
+    await engines.mongo.resume();
+    assert.equal((await answer)?.qty, 3, 'answered once resumed');
+    assert.equal(engines.mongo.pid, pid, 'the same process');
   });
 
   test('kill -9 of both engines: nothing answers, then start() brings the same data back', async (t) => {
