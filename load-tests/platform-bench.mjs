@@ -94,7 +94,7 @@ async function main() {
   checkImageFlags();
   const engines = await startEngines();
   const children = new Map();
-  const plain = new Map(); // the same services without SERVICE_NODE_FLAGS, stopped once measured idle
+  const plain = new Map(); // the same services without SERVICE_NODE_FLAGS (all but the catalogue stopped once idle)
   let bare;
   try {
     const keys = await localKeys(join(dir, 'keys'));
@@ -197,13 +197,13 @@ async function main() {
     const plainEntryId = await listedEntry(plainCatalogue);
     const reporter = await token('SXD', ['consumer']);
     const per = Math.ceil(sizes.writes / sizes.rounds);
-    const write = (base = catalogue, entryId_ = entryId) =>
+    const write = (base = catalogue, entry = entryId) =>
       httpLoad({
         url: `${base}/catalogue/error-reports`,
         method: 'POST',
         headers: { authorization: `Bearer ${reporter}` },
         body: {
-          entryId: entryId_,
+          entryId: entry,
           field: 'area',
           description: 'Diện tích thửa đất khác với giấy chứng nhận.',
           recordRef: 'parcel {{uuid}}',
