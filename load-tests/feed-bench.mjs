@@ -70,6 +70,8 @@ async function main() {
       WEBHOOK_WORKER: 'inline',
       WEBHOOK_IDLE_WAIT_MS: '1000',
       FEED_HEARTBEAT_MS: '15000',
+      // Every client of the bench connects from 127.0.0.1: the per-address cap would refuse all but 20.
+      FEED_MAX_CLIENTS_PER_ADDRESS: String(sizes.clients),
     },
   });
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });

@@ -125,12 +125,14 @@ async function main() {
       result.parallel.opsPerSec,
       result.serial.opsPerSec,
       'events/s',
+      'intake.machinery.serial',
     );
     rateRow(
       `${label}: 16 at once vs a bare consumer (parse, ack)`,
       result.parallel.opsPerSec,
       result.bare.opsPerSec,
       'events/s',
+      'intake.machinery.bare',
     );
     notes.push(
       `Each event goes through the whole EventConsumer (delivery checks against its contract and agency, the processed-ids check, a CONSUMER span, the ack), its handler waiting ${sizes.handlerMs} ms as a store round trip would; processed ids are kept in memory, so the store is out of the measure. "A ratio above 1× against one at a time" is the gain parallel intake gives when the store does not serialise the work.`,

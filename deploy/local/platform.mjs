@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ensurePublicFeed, usersOf } from '../nats/accounts.mjs';
 import { agenciesFromEnv, appsFromEnv, localPasswords, renderNatsConf } from '../nats/generate.mjs';
 import { createGateway } from './gateway.mjs';
+import { serviceCommand } from './service-command.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const data = process.env.LGSP_DATA ?? join(root, '.lgsp');
@@ -208,7 +209,7 @@ serviceEnv.audit.LGSP_CONSOLE_SERVICES = services
 for (const service of services) {
   const url = new URL(mongoBase);
   url.pathname = `/lgsp_${service}`;
-  run(service, process.execPath, [join(root, 'services', service, 'dist/src/main.js')], {
+  run(service, ...serviceCommand(root, service), {
     PORT: String(routes.get(service)),
     HOST: '127.0.0.1',
     NATS_URL: natsUrl,

@@ -52,14 +52,24 @@ case "$cmd" in
     ;;
   bench)
     build
-    # Each service's benchmarks (load-tests/<service>-bench.mjs), the catalogue's first: all take --quick
-    # and --n=; --only= picks among the catalogue's four.
+    # Each service's benchmarks (load-tests/<service>-bench.mjs), the catalogue's first, one at a time: all
+    # take --quick and --n=; --only= picks among the catalogue's four. Each writes its rows as JSON in
+    # $LGSP_DATA/bench; bench-summary.mjs composes them into one table with the goals. A runner that
+    # fails does not stop the others; the run then exits 1.
     other_args=()
     for a in "$@"; do [[ "$a" == --quick || "$a" == --n=* ]] && other_args+=("$a"); done
-    node load-tests/catalogue-bench.mjs "$@"
+    node load-tests/bench-summary.mjs --begin "$@"
+    failed=()
+    node load-tests/catalogue-bench.mjs "$@" || failed+=(catalogue-bench)
     for b in load-tests/*-bench.mjs; do
-      [[ "$b" == load-tests/catalogue-bench.mjs ]] || node "$b" "${other_args[@]}"
+      [[ "$b" == load-tests/catalogue-bench.mjs ]] && continue
+      node "$b" "${other_args[@]}" || failed+=("$(basename "$b" .mjs)")
     done
+    node load-tests/bench-summary.mjs
+    if [ "${#failed[@]}" -gt 0 ]; then
+      echo "benchmarks that failed: ${failed[*]}" >&2
+      exit 1
+    fi
     ;;
   *)
     echo "usage: npm start | npm test | npm run demo | npm run token -- --agency CODE --roles r1,r2 | npm run bench" >&2

@@ -1,6 +1,7 @@
 // k6 scenario: HTTP writes with 16 in flight, the load of `platform-bench.mjs` (autocannon) against a
 // running platform: each request opens an error report about a listed entry (`POST
-// /catalogue/error-reports`, 201), half the virtual users asking the liveness endpoint as the baseline.
+// /catalogue/error-reports`, 201, the bench's body), 16 in flight, in alternating rounds with the
+// liveness endpoint as the baseline (lib/closed-load.js).
 // On a machine with k6:
 //
 //   TOKEN=$(npm run --silent token -- --agency SXD --roles consumer --ttl 2h)
@@ -8,7 +9,8 @@
 //
 // Environment: TOKEN (required: an agency that does not own the entry), ENTRY_ID (default: the first
 // listed entry another agency owns; `npm run demo` makes some), AGENCY (default SXD, the token's),
-// BASE_URL (default http://127.0.0.1:8080), IN_FLIGHT (default 16), DURATION (default 1m), P99_MS (500).
+// BASE_URL (default http://127.0.0.1:8080), IN_FLIGHT (default 16), DURATION per side and round (default
+// 30s), ROUNDS (default 2), P99_MS (500).
 /* global __ENV, __VU, __ITER */ // k6's globals
 import http from 'k6/http';
 import { check, fail } from 'k6';
@@ -17,7 +19,7 @@ import { closedLoad } from './lib/closed-load.js';
 const BASE_URL = (__ENV.BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const AGENCY = __ENV.AGENCY || 'SXD';
 
-export const options = closedLoad('writes');
+export const options = closedLoad(['write', 'live']);
 
 export function setup() {
   if (!__ENV.TOKEN) fail(`set TOKEN: TOKEN=$(npm run --silent token -- --agency ${AGENCY} --roles consumer)`);
@@ -29,12 +31,12 @@ export function setup() {
   return { entryId: entry._id };
 }
 
-export default function ({ entryId }) {
-  if (__VU % 2 === 1) {
-    const r = http.get(`${BASE_URL}/catalogue/health/live`, { tags: { name: 'live' } });
-    check(r, { 'live 200': (x) => x.status === 200 });
-    return;
-  }
+export function live() {
+  const r = http.get(`${BASE_URL}/catalogue/health/live`);
+  check(r, { 'live 200': (x) => x.status === 200 });
+}
+
+export function write({ entryId }) {
   const body = {
     entryId,
     field: 'area',
@@ -43,7 +45,6 @@ export default function ({ entryId }) {
   };
   const r = http.post(`${BASE_URL}/catalogue/error-reports`, JSON.stringify(body), {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${__ENV.TOKEN}` },
-    tags: { name: 'write' },
   });
   check(r, { 'write 201': (x) => x.status === 201 });
 }

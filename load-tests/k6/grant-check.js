@@ -3,40 +3,44 @@
 // endpoint as the baseline in the same run. On a machine with k6:
 //
 //   TOKEN=$(npm run --silent token -- --agency STNMT --roles integrator --ttl 2h)
-//   k6 run -e TOKEN=$TOKEN -e HOLDER=SXD -e ENTRY_ID=<entry id> load-tests/k6/grant-check.js
+//   k6 run -e TOKEN=$TOKEN -e ENTRY_ID=<entry id> -e SERVICE_ID=<service id> load-tests/k6/grant-check.js
 //
-// Environment: TOKEN (required: the entry's provider, the holder, DIC or an auditor), HOLDER (default SXD),
-// ENTRY_ID (required), SERVICE_ID and FIELDS (optional, FIELDS comma-separated), BASE_URL (default
-// http://127.0.0.1:8080), IN_FLIGHT (default 16), DURATION (default 1m), P99_MS threshold (default 500).
-// Compare `http_req_duration{name:check}` with `{name:live}`: the check answers from memory, so the
+// The request is the bench's: `holder=SXD&entryId=…&serviceId=…&fields=area`, 16 in flight, the check and
+// the liveness endpoint in alternating rounds (lib/closed-load.js).
+// Environment: TOKEN (required: the entry's provider, the holder, DIC or an auditor), ENTRY_ID and
+// SERVICE_ID (required: a service of that entry with a grant to HOLDER), HOLDER (default SXD), FIELDS
+// (comma-separated, default area), BASE_URL (default http://127.0.0.1:8080), IN_FLIGHT (default 16),
+// DURATION per side and round (default 30s), ROUNDS (default 2), P99_MS threshold (default 500).
+// Compare `http_req_duration{side:grantCheck}` with `{side:live}`: the check answers from memory, so the
 // two should be close.
-/* global __ENV, __VU */ // k6's globals
+/* global __ENV */ // k6's global
 import http from 'k6/http';
 import { check, fail } from 'k6';
 import { closedLoad } from './lib/closed-load.js';
 
 const BASE_URL = (__ENV.BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
-if (!__ENV.TOKEN || !__ENV.ENTRY_ID) fail('set TOKEN and ENTRY_ID (see the comment at the top)');
+if (!__ENV.TOKEN || !__ENV.ENTRY_ID || !__ENV.SERVICE_ID)
+  fail('set TOKEN, ENTRY_ID and SERVICE_ID (see the comment at the top)');
 const query = [
   `holder=${encodeURIComponent(__ENV.HOLDER || 'SXD')}`,
   `entryId=${encodeURIComponent(__ENV.ENTRY_ID)}`,
-  ...(__ENV.SERVICE_ID ? [`serviceId=${encodeURIComponent(__ENV.SERVICE_ID)}`] : []),
-  ...(__ENV.FIELDS ? [`fields=${encodeURIComponent(__ENV.FIELDS)}`] : []),
+  `serviceId=${encodeURIComponent(__ENV.SERVICE_ID)}`,
+  `fields=${encodeURIComponent(__ENV.FIELDS || 'area')}`,
 ].join('&');
 const auth = { headers: { authorization: `Bearer ${__ENV.TOKEN}` } };
 
-export const options = closedLoad('checks');
+export const options = closedLoad(['grantCheck', 'live']);
 
-// Half the virtual users ask the check, half the liveness endpoint, as the bench alternates the two.
-export default function () {
-  if (__VU % 2 === 0) {
-    const r = http.get(`${BASE_URL}/sharing/grants/check?${query}`, { ...auth, tags: { name: 'check' } });
-    check(r, {
-      'check 200': (x) => x.status === 200,
-      'check says how fresh': (x) => typeof x.json('asOf.sharingSeq') === 'number',
-    });
-  } else {
-    const r = http.get(`${BASE_URL}/sharing/health/live`, { tags: { name: 'live' } });
-    check(r, { 'live 200': (x) => x.status === 200 });
-  }
+export function grantCheck() {
+  const r = http.get(`${BASE_URL}/sharing/grants/check?${query}`, auth);
+  check(r, {
+    'check 200': (x) => x.status === 200,
+    'check allows': (x) => x.json('allowed') === true,
+    'check says how fresh': (x) => typeof x.json('asOf.sharingSeq') === 'number',
+  });
+}
+
+export function live() {
+  const r = http.get(`${BASE_URL}/sharing/health/live`);
+  check(r, { 'live 200': (x) => x.status === 200 });
 }

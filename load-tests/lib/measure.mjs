@@ -1,9 +1,13 @@
-// Measuring helpers shared by the benchmark runners (bench.mjs, sharing-bench.mjs, audit-bench.mjs):
-// same-run alternation of ours and a baseline, percentiles, and the Markdown rows they print.
+// Measuring helpers shared by the benchmark runners (<service>-bench.mjs): same-run alternation of ours
+// and a baseline, percentiles, the Markdown rows they print and the JSON of the same rows that
+// bench-summary.mjs composes into one table.
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 
 export const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -76,6 +80,8 @@ export async function alternate(rounds, sides) {
 // Results
 
 export const rows = [];
+/** The same rows as numbers, keyed where a goal of issue 12 reads them (lib/goals.mjs). */
+export const results = [];
 export const heap = [];
 export const notes = [];
 export const int = (v) => Math.round(v).toLocaleString('en-US');
@@ -84,12 +90,27 @@ export const fmtMs = (v) =>
   !Number.isFinite(v) ? 'n/a' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
 export const fmtRatio = (v) => (Number.isFinite(v) ? `${v >= 10 ? v.toFixed(0) : v.toFixed(1)}×` : 'n/a');
 
-/** A throughput row; ratio = baseline ÷ ours (how many times the baseline's cost ours takes). */
-export function rateRow(label, ours, baseline, unit) {
-  rows.push([`${label} — ${unit}`, fmtRate(ours), fmtRate(baseline), fmtRatio(baseline / ours)]);
+const finite = (v) => (Number.isFinite(v) ? v : null);
+
+/** One measured figure for the JSON: `key` names it for the goals, when one reads it. */
+export function result({ key, benchmark, unit, ours, baseline = null, ratio = null }) {
+  results.push({
+    ...(key ? { key } : {}),
+    benchmark,
+    unit,
+    ours: finite(ours),
+    baseline: finite(baseline),
+    ratio: finite(ratio),
+  });
 }
-/** A latency row, p50 / p99; ratio = ours ÷ baseline. */
-export function latencyRow(label, ours, baseline, pcts = [50, 99]) {
+
+/** A throughput row; ratio = baseline ÷ ours (how many times the baseline's cost ours takes). */
+export function rateRow(label, ours, baseline, unit, key) {
+  rows.push([`${label} — ${unit}`, fmtRate(ours), fmtRate(baseline), fmtRatio(baseline / ours)]);
+  result({ key, benchmark: label, unit, ours, baseline, ratio: baseline / ours });
+}
+/** A latency row, p50 / p99; ratio = ours ÷ baseline. `key` names its figures `<key>.p50`, `<key>.p99`. */
+export function latencyRow(label, ours, baseline, pcts = [50, 99], key) {
   const show = (s) => pcts.map((p) => fmtMs(s.pct(p))).join(' / ');
   rows.push([
     `${label} — ${pcts.map((p) => `p${p}`).join(' / ')} ms`,
@@ -97,6 +118,15 @@ export function latencyRow(label, ours, baseline, pcts = [50, 99]) {
     baseline ? show(baseline) : '—',
     baseline ? pcts.map((p) => fmtRatio(ours.pct(p) / baseline.pct(p))).join(' / ') : '—',
   ]);
+  for (const p of pcts)
+    result({
+      key: key && `${key}.p${p}`,
+      benchmark: `${label} — p${p}`,
+      unit: 'ms',
+      ours: ours.pct(p),
+      baseline: baseline?.pct(p),
+      ratio: baseline ? ours.pct(p) / baseline.pct(p) : null,
+    });
 }
 
 export async function section(name, body) {
@@ -108,8 +138,24 @@ export async function section(name, body) {
   log(`${name}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
 
+/** The machine, the engines and the load, for the JSON beside the report (set by machineLine). */
+const context = { nats: null, store: null, loadStart: os.loadavg()[0] };
+
+/** What the JSON and the summary say of the machine. */
+export function machine() {
+  const cpus = os.cpus();
+  return {
+    cores: cpus.length,
+    cpu: cpus[0]?.model.trim() ?? 'cpu',
+    ramGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+  };
+}
+
 /** The machine and its load, the same line in every runner's report. */
 export function machineLine({ nats, store, loadStart }) {
+  Object.assign(context, { nats: nats ?? null, store, loadStart });
   const cpus = os.cpus();
   return (
     `Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()} ${os.arch()}; ` +
@@ -137,4 +183,35 @@ export function printReport({ title, context, heapLine, startedAt }) {
     `Run time: ${((performance.now() - startedAt) / 1000).toFixed(0)} s.`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
+  writeResults({ title, startedAt });
+}
+
+/**
+ * Where the runners write their rows as JSON, read once at start: a service under test may change
+ * LGSP_DATA in this process (the audit bench gives it a temporary one).
+ */
+export const benchDir =
+  process.env.LGSP_BENCH_DIR ??
+  join(process.env.LGSP_DATA ?? fileURLToPath(new URL('../../.lgsp', import.meta.url)), 'bench');
+
+/** `<benchDir>/<runner>.json`: the report's rows as numbers and as printed, with the machine and load. */
+function writeResults({ title, startedAt }) {
+  const script = basename(process.argv[1] ?? 'bench.mjs', '.mjs');
+  mkdirSync(benchDir, { recursive: true });
+  const file = join(benchDir, `${script}.json`);
+  const report = {
+    script,
+    title: title.replace(/^#+\s*/, ''),
+    finishedAt: new Date().toISOString(),
+    durationS: Number(((performance.now() - startedAt) / 1000).toFixed(1)),
+    machine: machine(),
+    nats: context.nats,
+    store: context.store,
+    loadAverage: { start: context.loadStart, end: os.loadavg()[0] },
+    results,
+    table: rows,
+    notes,
+  };
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  log(`rows written to ${file}`);
 }
