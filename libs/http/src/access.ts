@@ -82,7 +82,7 @@ const reported =
   (register.getSingleMetric('lgsp_access_events_reported_total') as Counter<string>) ??
   new Counter({
     name: 'lgsp_access_events_reported_total',
-    help: 'Access events published for the audit trail, by outcome (published, failed)',
+    help: 'Access events published for the audit trail, by outcome (published, failed after every retry, dropped when too many wait)',
     labelNames: ['outcome'],
   });
 
@@ -95,8 +95,14 @@ const reported =
 export class AccessReporter implements BeforeApplicationShutdown {
   private readonly logger;
   private readonly inFlight = new Set<Promise<void>>();
-  /** Waits between attempts: the call has long been answered, so a few quick retries, then it is counted lost. */
-  retryDelaysMs = [200, 1_000, 3_000];
+  /**
+   * Waits between attempts: the call has long been answered, so retrying costs nobody a wait; the
+   * schedule outlasts a NATS outage of about five minutes (a restart, a failover) before it is counted lost.
+   */
+  retryDelaysMs = [200, 1_000, 3_000, 5_000, ...Array<number>(29).fill(10_000)];
+  /** Records waiting to be published at most: a NATS outage under load must not grow the heap without end. */
+  maxWaiting = 10_000;
+  private dropping = false;
   /** Anonymous refusals, counted per source so a flood cannot pad the trail (refusals.ts). */
   readonly refusals: RefusalWindows;
   private sweeper?: NodeJS.Timeout;
@@ -128,6 +134,14 @@ export class AccessReporter implements BeforeApplicationShutdown {
   }
 
   private sendInFlight(record: AccessRecord): void {
+    if (this.inFlight.size >= this.maxWaiting) {
+      reported.inc({ outcome: 'dropped' });
+      // Once per spell of dropping (the metric counts each): a flood must not flood the log too.
+      if (!this.dropping)
+        this.logger.warn({ waiting: this.inFlight.size }, 'access events lost: too many waiting for NATS');
+      this.dropping = true;
+      return;
+    }
     const sending = this.send(record).finally(() => this.inFlight.delete(sending));
     this.inFlight.add(sending);
   }
@@ -179,6 +193,7 @@ export class AccessReporter implements BeforeApplicationShutdown {
       try {
         await this.publisher.publish(event);
         reported.inc({ outcome: 'published' });
+        this.dropping = false;
         return;
       } catch (err) {
         if (attempt >= this.retryDelaysMs.length) {
