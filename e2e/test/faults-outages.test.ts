@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { inFlightBound, type LgspEvent } from '@openlgsp/events';
+import { ACCESS_RECORDED_TYPE } from '@openlgsp/http';
 import {
   AGENCY,
   alertOf,
@@ -17,6 +18,8 @@ import {
   runId,
   sendBurst,
   startFaultPlatform,
+  trailOf,
+  waitFor,
   type FaultPlatform,
 } from './faults.js';
 
@@ -31,6 +34,8 @@ const OUTAGE_MS = 30_000;
 const CONCURRENCY = 2;
 const INTAKE = { stream: 'INTAKE', durable: 'incidents-intake' };
 let platform: FaultPlatform;
+/** The route an incident report is recorded under as an access (the subject of its trail entry). */
+const REPORT_ROUTE = '/incidents/incidents';
 
 before(async () => {
   platform = await startFaultPlatform({ env: { incidents: { EVENT_CONCURRENCY: String(CONCURRENCY) } } });
@@ -91,6 +96,9 @@ const redeliveries = () =>
 describe('fault injection: NATS down for 30 s while HTTP writes go on', () => {
   it('accepts every write, publishes each event once when NATS is back, and intake resumes by itself', async (t) => {
     const run = runId('nats-down');
+    const writesInTrail = async () =>
+      (await trailOf(platform, platform.services.audit!, 'AUDIT', ACCESS_RECORDED_TYPE, REPORT_ROUTE)).length;
+    const recordedBefore = await writesInTrail();
     const accepted: string[] = [];
     const refused: string[] = [];
     let writing = true;
@@ -125,6 +133,17 @@ describe('fault injection: NATS down for 30 s while HTTP writes go on', () => {
     assert.ok(duringOutage > 0, 'writes were accepted while NATS was down');
     t.diagnostic(`NATS down: ${accepted.length} writes accepted, ${duringOutage} of them during the outage`);
     await assertReportedOnce(platform, accepted);
+    // Each write's access event too: the reporter kept retrying while NATS was away (a bound, not a timing).
+    await waitFor(
+      'every write in the trail',
+      async () => ((await writesInTrail()) - recordedBefore >= accepted.length ? true : undefined),
+      120_000,
+    ).catch(() => undefined);
+    assert.equal(
+      (await writesInTrail()) - recordedBefore,
+      accepted.length,
+      'each write recorded once as an access',
+    );
 
     // The services reconnected by themselves: alerts over NATS are handled and recorded again.
     const alerts = Array.from({ length: 10 }, (_, i) => alertOf(runId('after-nats'), i));
