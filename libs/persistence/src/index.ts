@@ -4,3 +4,4 @@ export * from './aggregate.repository.js';
 export * from './processed-events.js';
 export * from './cursor.js';
 export * from './nest.js';
+export * from './id-lists.js';
