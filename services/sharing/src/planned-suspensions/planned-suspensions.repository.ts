@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { EventFactory, OutboxRelay } from '@openlgsp/events';
-import { AggregateRepositoryOf, MONGO_CONNECTION } from '@openlgsp/persistence';
+import { AggregateRepositoryOf, IdLists, MONGO_CONNECTION } from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { PlannedSuspensionState } from './planned-suspension.model.js';
 import { PlannedSuspensionSchema } from './planned-suspension.schema.js';
@@ -11,6 +11,8 @@ const ServiceUnderSuspensionSchema = new Schema(
   { versionKey: false, collection: 'services_under_suspension' },
 );
 
+const IN_EFFECT = 'in-effect';
+
 @Injectable()
 export class PlannedSuspensionsRepository extends AggregateRepositoryOf<PlannedSuspensionState>(
   'planned suspension',
@@ -18,6 +20,11 @@ export class PlannedSuspensionsRepository extends AggregateRepositoryOf<PlannedS
   PlannedSuspensionSchema,
 ) {
   private readonly flags: Model<{ _id: string; suspensionId: string }>;
+  /**
+   * Every flagged service in one list read by `_id`: the access view re-reads it every few seconds,
+   * and `find({})` would read the whole collection each time on FerretDB v1 (issue 12).
+   */
+  private readonly inEffect: IdLists;
 
   constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay, events: EventFactory) {
     super(connection, relay, events);
@@ -26,6 +33,7 @@ export class PlannedSuspensionsRepository extends AggregateRepositoryOf<PlannedS
       _id: string;
       suspensionId: string;
     }>;
+    this.inEffect = new IdLists(connection, 'services_under_suspension_list', () => this.flagged());
   }
 
   private due(filter: Record<string, unknown>): Promise<PlannedSuspensionState[]> {
@@ -59,15 +67,25 @@ export class PlannedSuspensionsRepository extends AggregateRepositoryOf<PlannedS
     return (await this.flags.exists({ _id: serviceId })) !== null;
   }
 
-  /** Every service under a planned suspension now: few documents, one per such service. */
-  async servicesInEffect(): Promise<string[]> {
-    return (await this.flags.find({}, { _id: 1 }).lean()).map((f) => f._id);
+  /** Every service under a planned suspension now. */
+  servicesInEffect(): Promise<string[]> {
+    return this.inEffect.ids(IN_EFFECT);
   }
 
+  /** Flags or clears a service: its document, and the list (in the order that never leaves it short). */
   async flagService(serviceId: string, suspensionId: string | null): Promise<void> {
-    if (suspensionId)
+    if (suspensionId) {
+      await this.inEffect.add([IN_EFFECT], serviceId);
       await this.flags.updateOne({ _id: serviceId }, { $set: { suspensionId } }, { upsert: true });
-    else await this.flags.deleteOne({ _id: serviceId });
+    } else {
+      await this.flags.deleteOne({ _id: serviceId });
+      await this.inEffect.remove([IN_EFFECT], serviceId);
+    }
+  }
+
+  /** Services flagged before the list existed (read once per database). */
+  private async *flagged(): AsyncGenerator<[string, string]> {
+    for await (const f of this.flags.find({}, { _id: 1 }).lean().cursor()) yield [IN_EFFECT, String(f._id)];
   }
 
   async markDone(id: string, flag: 'grantsSuspended' | 'grantsResumed'): Promise<void> {

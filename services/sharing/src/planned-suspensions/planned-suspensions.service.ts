@@ -68,7 +68,7 @@ export class PlannedSuspensionsService {
     }
     for (const s of await this.suspensions.grantsToResume()) {
       await this.suspensions.flagService(s.serviceId, null);
-      await this.grants.resumeAfterPlan(s._id, now);
+      await this.grants.resumeAfterPlan({ suspensionId: s._id, serviceId: s.serviceId }, now);
       await this.suspensions.markDone(s._id, 'grantsResumed');
     }
     return { started, restored };
