@@ -1,8 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createEvent, OutboxRelay, toNatsMessage } from '@openlgsp/events';
-import { findEvent, manualClock, type ManualClock, type ServiceUnderTest } from '@openlgsp/http/testing';
-import { scansDuring } from '@openlgsp/testing';
+import { createEvent, toNatsMessage } from '@openlgsp/events';
+import {
+  findEvent,
+  hotPathScans,
+  manualClock,
+  type ManualClock,
+  type ServiceUnderTest,
+} from '@openlgsp/http/testing';
 import { GrantsRepository } from '../src/grants/grants.repository.js';
 import { listEntryWithService, publishCatalogueEvent } from './catalogue-feed.js';
 import { requestBody, startSharing } from './service.js';
@@ -10,7 +15,7 @@ import { requestBody, startSharing } from './service.js';
 /**
  * Issue 12: every store query the sharing service makes per request or per event is by `_id` on
  * FerretDB (lgsp-ferretdb counts the others: `{lgspScans: 1}`). The hot paths run here against the
- * real engines; the outbox timer is off and the sweep is called by hand, so that the window counts
+ * real engines; the outbox timer is off and the sweep is called by hand (hotPathScans), so that the window counts
  * only the work under test.
  */
 let sut: ServiceUnderTest;
@@ -27,10 +32,6 @@ before(async () => {
     consumer: await sut.token('SXD', ['consumer']),
     dic: await sut.token('STTTT', ['dic']),
   };
-  // The relay's first pass reads every outbox (it cannot know what a previous process left): once the
-  // clock is past its grace period that pass is complete, and later passes read by `_id`.
-  clock.advance(60_000);
-  await sut.app.get(OutboxRelay).sweep();
   // The grants' lists by entry and by service are filled from the store at their first lookup, once
   // per database (grants stored before the lists existed): that scan is not per event.
   await sut.app.get(GrantsRepository).liveOfEntry('none');
@@ -70,7 +71,7 @@ async function approvedGrant(entryId: string, serviceId?: string) {
 
 describe('no scan on a hot path (issue 12)', () => {
   it('requests, decisions, grants, the check, intake, catalogue events and the outbox sweep read by _id', async (t) => {
-    const scans = await scansDuring(sut.engines.mongoUrl, async () => {
+    const scans = await hotPathScans(sut, clock, async () => {
       const { entryId } = await listed();
       const grantId = await approvedGrant(entryId);
       const checked = await sut.request('GET', `/sharing/grants/check?holder=SXD&entryId=${entryId}`, {
@@ -153,9 +154,6 @@ describe('no scan on a hot path (issue 12)', () => {
         'SHARING',
         (e) => e.subject === grantId && e.type.endsWith('grant.terminated.v1'),
       );
-
-      clock.advance(60_000);
-      await sut.app.get(OutboxRelay).sweep();
     });
     if (!scans) return t.skip('this store does not count scans (MongoDB serves these filters from indexes)');
     assert.deepEqual(scans, [], 'store queries that read a whole collection');
