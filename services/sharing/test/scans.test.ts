@@ -8,6 +8,7 @@ import {
   type ManualClock,
   type ServiceUnderTest,
 } from '@openlgsp/http/testing';
+import { DeadlinesScheduler } from '../src/deadlines/deadlines.scheduler.js';
 import { GrantsRepository } from '../src/grants/grants.repository.js';
 import { listEntryWithService, publishCatalogueEvent } from './catalogue-feed.js';
 import { requestBody, startSharing } from './service.js';
@@ -155,6 +156,37 @@ describe('no scan on a hot path (issue 12)', () => {
         (e) => e.subject === grantId && e.type.endsWith('grant.terminated.v1'),
       );
     });
+    if (!scans) return t.skip('this store does not count scans (MongoDB serves these filters from indexes)');
+    assert.deepEqual(scans, [], 'store queries that read a whole collection');
+  });
+
+  it('the deadline tick reads its due documents by day and by _id', async (t) => {
+    const tick = () => sut.app.get(DeadlinesScheduler).tick();
+    const { entryId } = await listed();
+    const submitted = await waitFor('the entry in the catalogue view', async () => {
+      const answer = await sut.request('POST', '/sharing/requests', {
+        token: tokens.consumer,
+        body: requestBody(entryId),
+      });
+      return answer.status === 404 ? undefined : answer;
+    });
+    assert.equal(submitted.status, 201, JSON.stringify(submitted.body));
+    const { requestId, dueAt } = submitted.body as { requestId: string; dueAt: string };
+    // The first tick of a database fills the deadline lists from the store, once.
+    await tick();
+    const scans = await hotPathScans(sut, clock, async () => {
+      clock.set(new Date(Date.parse(dueAt) - 2 * 86_400_000)); // within the reminder window
+      await tick();
+      clock.set(new Date(Date.parse(dueAt) + 1_000));
+      await tick();
+      await tick(); // nothing left to do: the lists are read again, still by _id
+    });
+    const events = await Promise.all(
+      ['request.reminded.v1', 'request.escalated.v1'].map((type) =>
+        findEvent(sut.js, 'SHARING', (e) => e.subject === requestId && e.type.endsWith(type)),
+      ),
+    );
+    assert.equal(events.length, 2, 'reminded, then escalated');
     if (!scans) return t.skip('this store does not count scans (MongoDB serves these filters from indexes)');
     assert.deepEqual(scans, [], 'store queries that read a whole collection');
   });

@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Connection } from 'mongoose';
-import { EventFactory, OutboxRelay, type LgspEvent } from '@openlgsp/events';
-import { AggregateRepositoryOf, IdLists, MONGO_CONNECTION, type WriteOptions } from '@openlgsp/persistence';
+import type { Connection, UpdateQuery } from 'mongoose';
+import { CLOCK, EventFactory, OutboxRelay, type Clock, type LgspEvent } from '@openlgsp/events';
+import {
+  AggregateRepositoryOf,
+  DueLists,
+  IdLists,
+  MONGO_CONNECTION,
+  type WriteOptions,
+} from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { GrantState } from './grant.model.js';
 import { GrantSchema } from './grant.schema.js';
@@ -25,10 +31,30 @@ export class GrantsRepository extends AggregateRepositoryOf<GrantState>('grant',
    * them once it has ended (GrantsService).
    */
   private readonly scopes: IdLists;
+  /** A live grant expires at the end of its validity: the tick reads expiries by day and by `_id`. */
+  private readonly expiries: DueLists<GrantState>;
 
-  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay, events: EventFactory) {
+  constructor(
+    @Inject(MONGO_CONNECTION) connection: Connection,
+    relay: OutboxRelay,
+    events: EventFactory,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
     super(connection, relay, events);
     this.scopes = new IdLists(connection, 'grants_of_scope', () => this.liveScopes());
+    this.expiries = new DueLists(
+      connection,
+      'grants_due',
+      [
+        {
+          name: 'expiry',
+          at: (g) => g.validity?.until,
+          pending: (g) => !!g.status && LIVE.includes(g.status),
+        },
+      ],
+      (id) => this.find(id),
+      () => this.liveGrants(),
+    );
   }
 
   override async insert(
@@ -37,7 +63,20 @@ export class GrantsRepository extends AggregateRepositoryOf<GrantState>('grant',
     options: WriteOptions<GrantState> = {},
   ): Promise<GrantState> {
     await this.scopes.add(scopesOf(doc), doc._id);
+    await this.expiries.schedule(doc, this.clock());
     return super.insert(doc, events, options);
+  }
+
+  override async update(
+    id: string,
+    expectedRevision: number,
+    set: Partial<GrantState>,
+    events: LgspEvent[],
+    extra: UpdateQuery<GrantState> = {},
+    options: WriteOptions<GrantState> = {},
+  ): Promise<GrantState> {
+    await this.expiries.schedule({ ...set, _id: id }, this.clock());
+    return super.update(id, expectedRevision, set, events, extra, options);
   }
 
   /** After a grant has ended: nothing walks its lists for it any more. */
@@ -66,12 +105,8 @@ export class GrantsRepository extends AggregateRepositoryOf<GrantState>('grant',
     );
   }
 
-  /** The clock-driven expiry's query: once per tick, bounded, not per request or event. */
-  async expiriesDue(now: Date): Promise<GrantState[]> {
-    return (await this.model
-      .find({ status: { $in: LIVE }, 'validity.until': { $lte: now } }, { outbox: 0 })
-      .limit(DUE_BATCH)
-      .lean()) as GrantState[];
+  expiriesDue(now: Date): Promise<GrantState[]> {
+    return this.expiries.due('expiry', now, DUE_BATCH);
   }
 
   /** Up to DUE_BATCH grants of a list that still `belong` there, each read by `_id`. */
@@ -83,6 +118,15 @@ export class GrantsRepository extends AggregateRepositoryOf<GrantState>('grant',
       found.push(...read.filter((g): g is GrantState => g !== null && belongs(g)));
     }
     return found.slice(0, DUE_BATCH);
+  }
+
+  /** Live grants stored before the deadline lists existed (read once per database). */
+  private async *liveGrants(): AsyncGenerator<GrantState> {
+    for await (const g of this.model
+      .find({ status: { $in: LIVE } }, { outbox: 0 })
+      .lean()
+      .cursor())
+      yield g as unknown as GrantState;
   }
 
   /** Live grants stored before the lists existed (read once per database). */
