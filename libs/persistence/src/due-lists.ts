@@ -87,7 +87,12 @@ export class DueLists<T extends { _id: string }> {
     for (let day = cursor.day; day <= last; day = nextDay(day)) {
       const ids = await this.lists.ids(`${name}|${day}`);
       const docs: (T | null)[] = await Promise.all(ids.map((id) => this.read(id)));
-      const pending = docs.filter((d): d is T => d !== null && kind.pending(d));
+      // Pending here: not done, and due on this day or before (a deadline moved later is listed
+      // on its new day too, so this day need not keep the cursor back for it).
+      const pending = docs.filter((d): d is T => {
+        const at = d === null ? null : kind.at(d);
+        return d !== null && !!at && kind.pending(d) && dayOf(at) <= day;
+      });
       for (const d of pending) {
         const at = kind.at(d);
         if (at && at <= now && found.length < limit && !found.some((f) => f._id === d._id)) found.push(d);
