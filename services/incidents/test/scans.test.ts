@@ -9,6 +9,7 @@ import {
   type ServiceUnderTest,
 } from '@openlgsp/http/testing';
 import { AssessmentsRepository } from '../src/assessments/assessments.repository.js';
+import { DeadlinesScheduler } from '../src/deadlines/deadlines.scheduler.js';
 import { alertBody, reportBody, startIncidents } from './service.js';
 
 /**
@@ -174,6 +175,33 @@ describe('no scan on a hot path (issue 12)', () => {
       );
       assert.equal(decided.assessmentId, assessment.assessmentId);
     });
+    if (!scans) return t.skip('this store does not count scans (MongoDB serves these filters from indexes)');
+    assert.deepEqual(scans, [], 'store queries that read a whole collection');
+  });
+
+  it("the deadline tick reads a critical incident's clock steps by day and by _id", async (t) => {
+    const tick = () => sut.app.get(DeadlinesScheduler).tick();
+    const opened = await ok(
+      sut.request('POST', '/incidents/incidents', {
+        token: tokens.officer,
+        body: reportBody({
+          severity: 'critical',
+          observables: [{ type: 'ip', value: '198.51.100.77', tlp: 'CLEAR' }],
+        }),
+      }),
+      201,
+    );
+    const id = opened.incidentId as string;
+    // The first tick of a database fills the deadline lists from the store, once.
+    await tick();
+    const scans = await hotPathScans(sut, clock, async () => {
+      clock.advance(50 * 60_000); // a quarter of the hour left: reminder
+      await tick();
+      clock.advance(15 * 60_000); // past the hour: escalation
+      await tick();
+    });
+    for (const type of ['deadline.reminded.v1', 'deadline.escalated.v1'])
+      await findEvent(sut.js, 'INCIDENTS', (e) => e.subject === id && e.type.endsWith(type));
     if (!scans) return t.skip('this store does not count scans (MongoDB serves these filters from indexes)');
     assert.deepEqual(scans, [], 'store queries that read a whole collection');
   });
