@@ -5,3 +5,5 @@ export * from './processed-events.js';
 export * from './cursor.js';
 export * from './nest.js';
 export * from './unavailable.js';
+export * from './id-lists.js';
+export * from './due-lists.js';

@@ -9,3 +9,4 @@ export { findMessage, readMessages } from './streams.js';
 export { startJaeger, readTrace, waitForTrace, type TraceBackend, type TraceSpan } from './jaeger.js';
 export { CHROMIUM, chromiumLaunchOptions, withoutChromium } from './browser.js';
 export { startServiceProcess, type ServiceProcess, type ServiceProcessOptions } from './service-process.js';
+export { takeStoreScans, scansDuring, type StoreScan } from './scans.js';

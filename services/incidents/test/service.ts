@@ -2,12 +2,15 @@
 import { startService, type ManualClock, type ServiceUnderTest } from '@openlgsp/http/testing';
 
 /** The incidents service on fresh engines, on a manual clock; deadline ticks are called by hand. */
-export function startIncidents(clock: ManualClock): Promise<ServiceUnderTest> {
+export function startIncidents(
+  clock: ManualClock,
+  env: Record<string, string> = {},
+): Promise<ServiceUnderTest> {
   return startService({
     service: 'incidents',
     appModule: async () => (await import('../src/app.module.js')).AppModule,
     clock,
-    env: { INCIDENTS_DEADLINE_TICK_MS: '3600000' },
+    env: { INCIDENTS_DEADLINE_TICK_MS: '3600000', ...env },
   });
 }
 

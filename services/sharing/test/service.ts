@@ -2,12 +2,15 @@
 import { startService, type ManualClock, type ServiceUnderTest } from '@openlgsp/http/testing';
 
 /** The sharing service on fresh engines, on a manual clock; deadline ticks are called by hand. */
-export function startSharing(clock: ManualClock): Promise<ServiceUnderTest> {
+export function startSharing(
+  clock: ManualClock,
+  env: Record<string, string> = {},
+): Promise<ServiceUnderTest> {
   return startService({
     service: 'sharing',
     appModule: async () => (await import('../src/app.module.js')).AppModule,
     clock,
-    env: { SHARING_DEADLINE_TICK_MS: '3600000' },
+    env: { SHARING_DEADLINE_TICK_MS: '3600000', ...env },
   });
 }
 

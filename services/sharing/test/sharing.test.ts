@@ -509,9 +509,13 @@ describe('disputes, suspension, termination and usage reports', () => {
     const db = sut.app.get<Connection>(MONGO_CONNECTION).db!;
     const count = DUE_BATCH + 5;
     const validity = { from: START, until: new Date(START.getTime() + 90 * DAY) };
+    const ids = Array.from({ length: count }, () => uuidv7());
+    // As the service stores a grant: in its entry's list (by `_id`, issue 12), then the grant itself.
+    await db
+      .collection<{ _id: string; ids: string[] }>('grants_of_scope')
+      .updateOne({ _id: `entry|${entryId}` }, { $addToSet: { ids: { $each: ids } } }, { upsert: true });
     await db.collection<{ _id: string }>('grants').insertMany(
-      Array.from({ length: count }, (_, i) => {
-        const id = uuidv7();
+      ids.map((id, i) => {
         return {
           _id: id,
           revision: 1,

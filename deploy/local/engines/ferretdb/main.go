@@ -22,6 +22,12 @@
 // FerretDB looks documents up by _id with an expression its own _id index does not match, so
 // every lookup by _id read the whole table; idindex.go adds an index on FerretDB's expression.
 //
+// # Seeing scans
+//
+// FerretDB reads the whole collection for any filter but a plain string or ObjectId _id. The proxy
+// counts such commands by collection and filter shape; {lgspScans: 1[, reset: true]} answers the
+// counts, so tests can prove a hot path reads only by _id (scans.go).
+//
 // # SQLite
 //
 // FerretDB opens each database with WAL and busy_timeout(10000) and up to 100 connections;

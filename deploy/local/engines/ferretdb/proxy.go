@@ -262,6 +262,8 @@ type proxy struct {
 
 	internalID atomic.Int32 // request ids of the proxy's own commands (negative, never a driver's)
 
+	scans scanLog // commands FerretDB runs by reading a whole collection (scans.go)
+
 	mu     sync.Mutex
 	conns  map[net.Conn]struct{}
 	closed bool
@@ -377,11 +379,19 @@ func (p *proxy) run(req []byte, client, server net.Conn) error {
 	defer p.gate.RUnlock()
 
 	pl := plan{kind: lockAll}
-	if c, err := parseCommand(req); err == nil {
+	c, err := parseCommand(req)
+	if err == nil {
+		if c.name() == scansCommand {
+			reset, _ := c.body.Lookup("reset").BooleanOK()
+			_, err = client.Write(encodeMsg(p.nextID(), requestID(req), p.scans.reply(reset)))
+			return err
+		}
 		pl = safePlanFor(c, p.serialize)
+	} else {
+		c = nil
 	}
 	release := p.acquire(pl)
-	err := p.execute(pl, req, client, server)
+	err = p.execute(pl, c, req, client, server)
 	release()
 
 	if pl.drops {
@@ -396,7 +406,8 @@ func (p *proxy) run(req []byte, client, server net.Conn) error {
 }
 
 // execute runs one request under its plan's locks: a guarded write is checked by _id first.
-func (p *proxy) execute(pl plan, req []byte, client, server net.Conn) error {
+// c is the parsed request (nil when it could not be read).
+func (p *proxy) execute(pl plan, c *command, req []byte, client, server net.Conn) error {
 	if g := pl.guarded; g != nil && !isMoreToCome(req) {
 		matched, err := p.check(server, pl.database, pl.coll[len(pl.database)+1:], g)
 		switch {
@@ -404,12 +415,29 @@ func (p *proxy) execute(pl plan, req []byte, client, server net.Conn) error {
 			p.logger.Debug("guard check failed; sending the write as it is", "error", err)
 		case matched:
 			req = encodeMsg(requestID(req), 0, g.withIDFilter())
+			c = nil // by _id: no scan
 		case g.noMatch != nil:
 			_, err = client.Write(encodeMsg(p.nextID(), requestID(req), g.noMatch()))
 			return err
 		}
 	}
+	if c != nil {
+		p.recordScans(c)
+	}
 	return forward(req, client, server)
+}
+
+func (p *proxy) recordScans(c *command) {
+	defer func() { _ = recover() }() // a command we cannot read is FerretDB's to refuse
+	shapes := scans(c)
+	if len(shapes) == 0 {
+		return
+	}
+	db, coll := c.target()
+	for _, shape := range shapes {
+		p.scans.record(db+"."+coll, c.name(), shape)
+		p.logger.Debug("scan", "ns", db+"."+coll, "command", c.name(), "filter", shape)
+	}
 }
 
 func isOK(v bsoncore.Value) bool {

@@ -3,3 +3,4 @@ export * from './service.js';
 export * from './command-arbitrary.js';
 export * from './command-properties.js';
 export * from './catalogue-facts.js';
+export * from './scans.js';

@@ -1,8 +1,24 @@
-import { Injectable } from '@nestjs/common';
-import { AggregateRepositoryOf } from '@openlgsp/persistence';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Connection, UpdateQuery } from 'mongoose';
+import { CLOCK, EventFactory, OutboxRelay, type Clock, type LgspEvent } from '@openlgsp/events';
+import {
+  AggregateRepositoryOf,
+  DueLists,
+  MONGO_CONNECTION,
+  type DueKind,
+  type WriteOptions,
+} from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { AnnualReportState } from './annual-report.model.js';
 import { AnnualReportSchema } from './annual-report.schema.js';
+
+const owed = (r: Partial<AnnualReportState>) => r.submission === null && r.overdueAt === null;
+
+/** A report not in is reminded of at its reminder time, and flagged overdue at its due time. */
+const DEADLINES: DueKind<AnnualReportState>[] = [
+  { name: 'reminder', at: (r) => r.remindAt, pending: (r) => owed(r) && r.remindedAt === null },
+  { name: 'overdue', at: (r) => r.dueAt, pending: owed },
+];
 
 @Injectable()
 export class AnnualReportsRepository extends AggregateRepositoryOf<AnnualReportState>(
@@ -10,18 +26,62 @@ export class AnnualReportsRepository extends AggregateRepositoryOf<AnnualReportS
   'AnnualReport',
   AnnualReportSchema,
 ) {
-  /** Reports not in, whose reminder or due time has come (a bounded scan per tick). */
+  /** The deadline tick reads reports whose reminder or due time has come by day and by `_id` (issue 12). */
+  private readonly deadlines: DueLists<AnnualReportState>;
+
+  constructor(
+    @Inject(MONGO_CONNECTION) connection: Connection,
+    relay: OutboxRelay,
+    events: EventFactory,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    super(connection, relay, events);
+    this.deadlines = new DueLists(
+      connection,
+      'annual_reports_due',
+      DEADLINES,
+      (id) => this.find(id),
+      () => this.notIn(),
+    );
+  }
+
+  override async insert(
+    doc: Omit<AnnualReportState, 'outbox' | 'revision'> & { revision?: number },
+    events: LgspEvent[],
+    options: WriteOptions<AnnualReportState> = {},
+  ): Promise<AnnualReportState> {
+    await this.deadlines.schedule(doc, this.clock());
+    return super.insert(doc, events, options);
+  }
+
+  override async update(
+    id: string,
+    expectedRevision: number,
+    set: Partial<AnnualReportState>,
+    events: LgspEvent[],
+    extra: UpdateQuery<AnnualReportState> = {},
+    options: WriteOptions<AnnualReportState> = {},
+  ): Promise<AnnualReportState> {
+    await this.deadlines.schedule({ ...set, _id: id }, this.clock());
+    return super.update(id, expectedRevision, set, events, extra, options);
+  }
+
+  /** Reports not in, whose reminder or due time has come. */
   async stepsDue(now: Date): Promise<AnnualReportState[]> {
-    return (await this.model
-      .find(
-        {
-          submission: null,
-          overdueAt: null,
-          $or: [{ dueAt: { $lte: now } }, { remindedAt: null, remindAt: { $lte: now } }],
-        },
-        { outbox: 0 },
-      )
-      .limit(DUE_BATCH)
-      .lean()) as AnnualReportState[];
+    const [reminders, overdue] = await Promise.all([
+      this.deadlines.due('reminder', now, DUE_BATCH),
+      this.deadlines.due('overdue', now, DUE_BATCH),
+    ]);
+    const byId = new Map([...overdue, ...reminders].map((r) => [r._id, r]));
+    return [...byId.values()].slice(0, DUE_BATCH);
+  }
+
+  /** Reports stored before the deadline lists existed (read once per database). */
+  private async *notIn(): AsyncGenerator<AnnualReportState> {
+    for await (const r of this.model
+      .find({ submission: null, overdueAt: null }, { outbox: 0 })
+      .lean()
+      .cursor())
+      yield r as unknown as AnnualReportState;
   }
 }

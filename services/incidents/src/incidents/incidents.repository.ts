@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Connection, Model } from 'mongoose';
-import { AggregateRepository, AggregateRepositoryOf, MONGO_CONNECTION } from '@openlgsp/persistence';
+import type { Connection, Model, UpdateQuery } from 'mongoose';
+import { CLOCK, EventFactory, OutboxRelay, type Clock, type LgspEvent } from '@openlgsp/events';
+import {
+  AggregateRepository,
+  AggregateRepositoryOf,
+  DueLists,
+  MONGO_CONNECTION,
+  type WriteOptions,
+} from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { DedupKey } from './dedup.rules.js';
 import type { IncidentState } from './incident.model.js';
@@ -15,13 +22,59 @@ export class IncidentsRepository extends AggregateRepositoryOf<StoredIncident>(
   'Incident',
   IncidentSchema,
 ) {
-  /** Incidents with a clock step due at `now` (a scan on FerretDB v1, bounded per tick). */
+  /** The deadline tick reads incidents with a clock step due by day and by `_id` (issue 12). */
+  private readonly steps: DueLists<StoredIncident>;
+
+  constructor(
+    @Inject(MONGO_CONNECTION) connection: Connection,
+    relay: OutboxRelay,
+    events: EventFactory,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    super(connection, relay, events);
+    this.steps = new DueLists(
+      connection,
+      'incidents_due',
+      [{ name: 'clock-step', at: (i) => i.nextStepAt, pending: (i) => !!i.nextStepAt }],
+      (id) => this.find(id),
+      () => this.withSteps(),
+    );
+  }
+
+  override async insert(
+    doc: Omit<StoredIncident, 'outbox' | 'revision'> & { revision?: number },
+    events: LgspEvent[],
+    options: WriteOptions<StoredIncident> = {},
+  ): Promise<StoredIncident> {
+    await this.steps.schedule(doc, this.clock());
+    return super.insert(doc, events, options);
+  }
+
+  override async update(
+    id: string,
+    expectedRevision: number,
+    set: Partial<StoredIncident>,
+    events: LgspEvent[],
+    extra: UpdateQuery<StoredIncident> = {},
+    options: WriteOptions<StoredIncident> = {},
+  ): Promise<StoredIncident> {
+    await this.steps.schedule({ ...set, _id: id }, this.clock());
+    return super.update(id, expectedRevision, set, events, extra, options);
+  }
+
+  /** Incidents with a clock step due at `now`, the earliest first. */
   async stepsDue(now: Date): Promise<StoredIncident[]> {
-    return (await this.model
-      .find({ nextStepAt: { $ne: null, $lte: now } }, { outbox: 0 })
-      .sort({ nextStepAt: 1 })
-      .limit(DUE_BATCH)
-      .lean()) as StoredIncident[];
+    const due = await this.steps.due('clock-step', now, DUE_BATCH);
+    return due.sort((a, b) => a.nextStepAt!.getTime() - b.nextStepAt!.getTime());
+  }
+
+  /** Incidents stored before the deadline lists existed (read once per database). */
+  private async *withSteps(): AsyncGenerator<StoredIncident> {
+    for await (const i of this.model
+      .find({ nextStepAt: { $ne: null } }, { outbox: 0 })
+      .lean()
+      .cursor())
+      yield i as unknown as StoredIncident;
   }
 }
 

@@ -47,6 +47,7 @@ export class GrantsService {
     beforePublish: async (grant: GrantState) => {
       await this.holdings.record(grant);
       this.accessView.view.recordGrant(grant, this.clock());
+      await this.grants.leaveScopes(grant);
     },
   };
 
@@ -146,9 +147,10 @@ export class GrantsService {
     );
   }
 
-  async resumeAfterPlan(suspensionId: string, now: Date) {
+  async resumeAfterPlan(plan: { suspensionId: string; serviceId: string }, now: Date) {
+    const { suspensionId } = plan;
     await this.dueAll(
-      () => this.grants.suspendedFor(suspensionId),
+      () => this.grants.suspendedFor(plan.serviceId, suspensionId),
       (doc) => resume(doc, { plannedSuspensionId: suspensionId }, now),
     );
   }

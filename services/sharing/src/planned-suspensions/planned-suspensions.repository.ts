@@ -1,7 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Schema, type Connection, type Model } from 'mongoose';
-import { EventFactory, OutboxRelay } from '@openlgsp/events';
-import { AggregateRepositoryOf, MONGO_CONNECTION } from '@openlgsp/persistence';
+import type { UpdateQuery } from 'mongoose';
+import { CLOCK, EventFactory, OutboxRelay, type Clock, type LgspEvent } from '@openlgsp/events';
+import {
+  AggregateRepositoryOf,
+  DueLists,
+  IdLists,
+  MONGO_CONNECTION,
+  type DueKind,
+  type WriteOptions,
+} from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { PlannedSuspensionState } from './planned-suspension.model.js';
 import { PlannedSuspensionSchema } from './planned-suspension.schema.js';
@@ -11,6 +19,27 @@ const ServiceUnderSuspensionSchema = new Schema(
   { versionKey: false, collection: 'services_under_suspension' },
 );
 
+const IN_EFFECT = 'in-effect';
+
+/**
+ * A plan takes effect at its start and ends at its expected restoration; once in effect (or
+ * restored) its service's grants are suspended (resumed) by a separate, repeatable step.
+ */
+const DEADLINES: DueKind<PlannedSuspensionState>[] = [
+  { name: 'start', at: (s) => s.startsAt, pending: (s) => s.status === 'announced' },
+  { name: 'restoration', at: (s) => s.expectedRestorationAt, pending: (s) => s.status === 'in-effect' },
+  {
+    name: 'suspend-grants',
+    at: (s) => s.startsAt,
+    pending: (s) => s.status === 'in-effect' && s.grantsSuspended === false,
+  },
+  {
+    name: 'resume-grants',
+    at: (s) => s.endedAt ?? s.expectedRestorationAt,
+    pending: (s) => s.status === 'restored' && s.grantsResumed === false,
+  },
+];
+
 @Injectable()
 export class PlannedSuspensionsRepository extends AggregateRepositoryOf<PlannedSuspensionState>(
   'planned suspension',
@@ -18,37 +47,82 @@ export class PlannedSuspensionsRepository extends AggregateRepositoryOf<PlannedS
   PlannedSuspensionSchema,
 ) {
   private readonly flags: Model<{ _id: string; suspensionId: string }>;
+  /**
+   * Every flagged service in one list read by `_id`: the access view re-reads it every few seconds,
+   * and `find({})` would read the whole collection each time on FerretDB v1 (issue 12).
+   */
+  private readonly inEffect: IdLists;
+  /** The ticks read due plans by day and by `_id` (issue 12). */
+  private readonly deadlines: DueLists<PlannedSuspensionState>;
 
-  constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay, events: EventFactory) {
+  constructor(
+    @Inject(MONGO_CONNECTION) connection: Connection,
+    relay: OutboxRelay,
+    events: EventFactory,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
     super(connection, relay, events);
+    this.deadlines = new DueLists(
+      connection,
+      'planned_suspensions_due',
+      DEADLINES,
+      (id) => this.find(id),
+      () => this.unfinished(),
+    );
     this.flags = (connection.models.ServiceUnderSuspension ??
       connection.model('ServiceUnderSuspension', ServiceUnderSuspensionSchema)) as Model<{
       _id: string;
       suspensionId: string;
     }>;
+    this.inEffect = new IdLists(connection, 'services_under_suspension_list', () => this.flagged());
   }
 
-  private due(filter: Record<string, unknown>): Promise<PlannedSuspensionState[]> {
-    return this.model.find(filter, { outbox: 0 }).limit(DUE_BATCH).lean() as Promise<
-      PlannedSuspensionState[]
-    >;
+  override async insert(
+    doc: Omit<PlannedSuspensionState, 'outbox' | 'revision'> & { revision?: number },
+    events: LgspEvent[],
+    options: WriteOptions<PlannedSuspensionState> = {},
+  ): Promise<PlannedSuspensionState> {
+    await this.deadlines.schedule(doc, this.clock());
+    return super.insert(doc, events, options);
+  }
+
+  override async update(
+    id: string,
+    expectedRevision: number,
+    set: Partial<PlannedSuspensionState>,
+    events: LgspEvent[],
+    extra: UpdateQuery<PlannedSuspensionState> = {},
+    options: WriteOptions<PlannedSuspensionState> = {},
+  ): Promise<PlannedSuspensionState> {
+    await this.deadlines.schedule({ ...set, _id: id }, this.clock());
+    return super.update(id, expectedRevision, set, events, extra, options);
   }
 
   startsDue(now: Date) {
-    return this.due({ status: 'announced', startsAt: { $lte: now } });
+    return this.deadlines.due('start', now, DUE_BATCH);
   }
 
   restorationsDue(now: Date) {
-    return this.due({ status: 'in-effect', expectedRestorationAt: { $lte: now } });
+    return this.deadlines.due('restoration', now, DUE_BATCH);
   }
 
   /** In effect, but the service's grants not yet all suspended (a crash may have cut the work short). */
-  grantsToSuspend() {
-    return this.due({ status: 'in-effect', grantsSuspended: false });
+  grantsToSuspend(now: Date) {
+    return this.deadlines.due('suspend-grants', now, DUE_BATCH);
   }
 
-  grantsToResume() {
-    return this.due({ status: 'restored', grantsResumed: false });
+  grantsToResume(now: Date) {
+    return this.deadlines.due('resume-grants', now, DUE_BATCH);
+  }
+
+  /** Plans stored before the deadline lists existed, not yet done with (read once per database). */
+  private async *unfinished(): AsyncGenerator<PlannedSuspensionState> {
+    const filter = { status: { $in: ['announced', 'in-effect', 'restored'] } };
+    for await (const s of this.model
+      .find(filter as never, { outbox: 0 })
+      .lean()
+      .cursor())
+      yield s as unknown as PlannedSuspensionState;
   }
 
   /**
@@ -59,15 +133,25 @@ export class PlannedSuspensionsRepository extends AggregateRepositoryOf<PlannedS
     return (await this.flags.exists({ _id: serviceId })) !== null;
   }
 
-  /** Every service under a planned suspension now: few documents, one per such service. */
-  async servicesInEffect(): Promise<string[]> {
-    return (await this.flags.find({}, { _id: 1 }).lean()).map((f) => f._id);
+  /** Every service under a planned suspension now. */
+  servicesInEffect(): Promise<string[]> {
+    return this.inEffect.ids(IN_EFFECT);
   }
 
+  /** Flags or clears a service: its document, and the list (in the order that never leaves it short). */
   async flagService(serviceId: string, suspensionId: string | null): Promise<void> {
-    if (suspensionId)
+    if (suspensionId) {
+      await this.inEffect.add([IN_EFFECT], serviceId);
       await this.flags.updateOne({ _id: serviceId }, { $set: { suspensionId } }, { upsert: true });
-    else await this.flags.deleteOne({ _id: serviceId });
+    } else {
+      await this.flags.deleteOne({ _id: serviceId });
+      await this.inEffect.remove([IN_EFFECT], serviceId);
+    }
+  }
+
+  /** Services flagged before the list existed (read once per database). */
+  private async *flagged(): AsyncGenerator<[string, string]> {
+    for await (const f of this.flags.find({}, { _id: 1 }).lean().cursor()) yield [IN_EFFECT, String(f._id)];
   }
 
   async markDone(id: string, flag: 'grantsSuspended' | 'grantsResumed'): Promise<void> {

@@ -58,7 +58,7 @@ export class PlannedSuspensionsService {
     let restored = 0;
     for (const s of await this.suspensions.restorationsDue(now))
       if (await this.suspensions.applyDue(s._id, (doc) => end(doc, undefined, now))) restored++;
-    for (const s of await this.suspensions.grantsToSuspend()) {
+    for (const s of await this.suspensions.grantsToSuspend(now)) {
       await this.suspensions.flagService(s.serviceId, s._id);
       await this.grants.suspendForPlan(
         { suspensionId: s._id, serviceId: s.serviceId, reason: s.reason, until: s.expectedRestorationAt },
@@ -66,9 +66,9 @@ export class PlannedSuspensionsService {
       );
       await this.suspensions.markDone(s._id, 'grantsSuspended');
     }
-    for (const s of await this.suspensions.grantsToResume()) {
+    for (const s of await this.suspensions.grantsToResume(now)) {
       await this.suspensions.flagService(s.serviceId, null);
-      await this.grants.resumeAfterPlan(s._id, now);
+      await this.grants.resumeAfterPlan({ suspensionId: s._id, serviceId: s.serviceId }, now);
       await this.suspensions.markDone(s._id, 'grantsResumed');
     }
     return { started, restored };
