@@ -1,4 +1,4 @@
-import { NestFactory } from '@nestjs/core';
+import { ModuleRef, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Type } from '@nestjs/common';
@@ -194,8 +194,9 @@ export async function startApp(
 }
 
 function eventTransportOf(app: NestFastifyApplication): JetStreamServer | undefined {
+  // Through ModuleRef: the app's own get() logs the miss as an error (and flushes the buffered logs).
   try {
-    return app.get(JetStreamServer, { strict: false });
+    return app.get(ModuleRef).get(JetStreamServer, { strict: false });
   } catch {
     return undefined;
   }
@@ -212,7 +213,7 @@ function normaliseInPlace(values: unknown): void {
 function accessReporter(app: NestFastifyApplication): AccessReporter | undefined {
   if (process.env.AUDIT_ACCESS_EVENTS === 'off') return undefined;
   try {
-    return app.get(AccessReporter, { strict: false });
+    return app.get(ModuleRef).get(AccessReporter, { strict: false });
   } catch {
     return undefined;
   }

@@ -8,6 +8,9 @@ import { createApp } from './bootstrap.js';
 import { CommandBody } from './command-body.js';
 import { ProblemFilter, SERVICE_NAME } from './problem.filter.js';
 
+// A passing suite prints the runner's lines only: the app's start-up logs are info.
+process.env.LOG_LEVEL ??= 'warn';
+
 @Controller('echo')
 class EchoController {
   @Post(':word')

@@ -7,6 +7,9 @@ import { SpanKind } from '@opentelemetry/api';
 import { recordSpansForTests, startTelemetry, type ReadableSpan } from '@openlgsp/telemetry';
 import { ProblemFilter, SERVICE_NAME } from './problem.filter.js';
 
+// A passing suite prints the runner's lines only: the app's start-up logs are info.
+process.env.LOG_LEVEL ??= 'warn';
+
 // As in main.ts: tracing first, then the modules it instruments.
 const telemetry = await startTelemetry({ serviceName: 'test' });
 const recorder = recordSpansForTests();
