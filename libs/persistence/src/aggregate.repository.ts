@@ -1,3 +1,4 @@
+import type { DueLists } from './due-lists.js';
 import type { Connection, Model, Schema, UpdateQuery } from 'mongoose';
 import type { EventFactory, LgspEvent, OutboxRelay, OutboxStore, PendingOutbox } from '@openlgsp/events';
 
@@ -85,6 +86,9 @@ function isLostRace(err: unknown): boolean {
  * may run one step in between (`beforePublish`), for what must be current once its events are seen.
  */
 export class AggregateRepository<T extends AggregateDoc> implements OutboxStore {
+  /** Deadline lists kept current on every insert and update (`keepDeadlines`). */
+  private deadlineLists?: { lists: DueLists<T>; clock: () => Date };
+
   constructor(
     readonly name: string,
     protected readonly model: Model<T>,
@@ -120,11 +124,22 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
     return doc;
   }
 
+  /**
+   * Lists each deadline of a stored aggregate in `lists` before every insert and update, so a deadline
+   * tick finds it by day and `_id` (never a scan): listed first, a deadline is never missed; a listing
+   * whose write then fails is skipped when read (the aggregate is re-read by `_id`).
+   */
+  protected keepDeadlines(lists: DueLists<T>, clock: () => Date): DueLists<T> {
+    this.deadlineLists = { lists, clock };
+    return lists;
+  }
+
   async insert(
     doc: Omit<T, 'outbox' | 'revision'> & { revision?: number },
     events: LgspEvent[],
     options: WriteOptions<T> = {},
   ): Promise<T> {
+    await this.deadlineLists?.lists.schedule(doc as Partial<T> & { _id: string }, this.deadlineLists.clock());
     const record = { revision: 1, ...doc, outbox: events };
     if (events.length) this.relay.written(this, doc._id);
     try {
@@ -196,6 +211,10 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
     extra: UpdateQuery<T> = {},
     options: WriteOptions<T> = {},
   ): Promise<T> {
+    await this.deadlineLists?.lists.schedule(
+      { ...set, _id: id } as Partial<T> & { _id: string },
+      this.deadlineLists.clock(),
+    );
     // A field the next state leaves `undefined` is removed from the document, not kept.
     const cleared = Object.keys(set).filter((k) => set[k as keyof T] === undefined);
     const kept = Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined));

@@ -1,13 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Connection, UpdateQuery } from 'mongoose';
-import { CLOCK, EventFactory, OutboxRelay, type Clock, type LgspEvent } from '@openlgsp/events';
-import {
-  AggregateRepositoryOf,
-  DueLists,
-  MONGO_CONNECTION,
-  type DueKind,
-  type WriteOptions,
-} from '@openlgsp/persistence';
+import type { Connection } from 'mongoose';
+import { CLOCK, EventFactory, OutboxRelay, type Clock } from '@openlgsp/events';
+import { AggregateRepositoryOf, DueLists, MONGO_CONNECTION, type DueKind } from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { AnnualReportState } from './annual-report.model.js';
 import { AnnualReportSchema } from './annual-report.schema.js';
@@ -36,34 +30,16 @@ export class AnnualReportsRepository extends AggregateRepositoryOf<AnnualReportS
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     super(connection, relay, events);
-    this.deadlines = new DueLists(
-      connection,
-      'annual_reports_due',
-      DEADLINES,
-      (id) => this.find(id),
-      () => this.notIn(),
+    this.deadlines = this.keepDeadlines(
+      new DueLists(
+        connection,
+        'annual_reports_due',
+        DEADLINES,
+        (id) => this.find(id),
+        () => this.notIn(),
+      ),
+      () => this.clock(),
     );
-  }
-
-  override async insert(
-    doc: Omit<AnnualReportState, 'outbox' | 'revision'> & { revision?: number },
-    events: LgspEvent[],
-    options: WriteOptions<AnnualReportState> = {},
-  ): Promise<AnnualReportState> {
-    await this.deadlines.schedule(doc, this.clock());
-    return super.insert(doc, events, options);
-  }
-
-  override async update(
-    id: string,
-    expectedRevision: number,
-    set: Partial<AnnualReportState>,
-    events: LgspEvent[],
-    extra: UpdateQuery<AnnualReportState> = {},
-    options: WriteOptions<AnnualReportState> = {},
-  ): Promise<AnnualReportState> {
-    await this.deadlines.schedule({ ...set, _id: id }, this.clock());
-    return super.update(id, expectedRevision, set, events, extra, options);
   }
 
   /** Reports not in, whose reminder or due time has come. */

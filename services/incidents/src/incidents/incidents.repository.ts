@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Connection, Model, UpdateQuery } from 'mongoose';
-import { CLOCK, EventFactory, OutboxRelay, type Clock, type LgspEvent } from '@openlgsp/events';
+import type { Connection, Model } from 'mongoose';
+import { CLOCK, EventFactory, OutboxRelay, type Clock } from '@openlgsp/events';
 import {
   AggregateRepository,
   AggregateRepositoryOf,
   DueLists,
   MONGO_CONNECTION,
-  type WriteOptions,
 } from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { DedupKey } from './dedup.rules.js';
@@ -32,34 +31,16 @@ export class IncidentsRepository extends AggregateRepositoryOf<StoredIncident>(
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     super(connection, relay, events);
-    this.steps = new DueLists(
-      connection,
-      'incidents_due',
-      [{ name: 'clock-step', at: (i) => i.nextStepAt, pending: (i) => !!i.nextStepAt }],
-      (id) => this.find(id),
-      () => this.withSteps(),
+    this.steps = this.keepDeadlines(
+      new DueLists(
+        connection,
+        'incidents_due',
+        [{ name: 'clock-step', at: (i) => i.nextStepAt, pending: (i) => !!i.nextStepAt }],
+        (id) => this.find(id),
+        () => this.withSteps(),
+      ),
+      () => this.clock(),
     );
-  }
-
-  override async insert(
-    doc: Omit<StoredIncident, 'outbox' | 'revision'> & { revision?: number },
-    events: LgspEvent[],
-    options: WriteOptions<StoredIncident> = {},
-  ): Promise<StoredIncident> {
-    await this.steps.schedule(doc, this.clock());
-    return super.insert(doc, events, options);
-  }
-
-  override async update(
-    id: string,
-    expectedRevision: number,
-    set: Partial<StoredIncident>,
-    events: LgspEvent[],
-    extra: UpdateQuery<StoredIncident> = {},
-    options: WriteOptions<StoredIncident> = {},
-  ): Promise<StoredIncident> {
-    await this.steps.schedule({ ...set, _id: id }, this.clock());
-    return super.update(id, expectedRevision, set, events, extra, options);
   }
 
   /** Incidents with a clock step due at `now`, the earliest first. */

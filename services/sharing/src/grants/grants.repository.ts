@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Connection, UpdateQuery } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { CLOCK, EventFactory, OutboxRelay, type Clock, type LgspEvent } from '@openlgsp/events';
 import {
   AggregateRepositoryOf,
@@ -42,18 +42,21 @@ export class GrantsRepository extends AggregateRepositoryOf<GrantState>('grant',
   ) {
     super(connection, relay, events);
     this.scopes = new IdLists(connection, 'grants_of_scope', () => this.liveScopes());
-    this.expiries = new DueLists(
-      connection,
-      'grants_due',
-      [
-        {
-          name: 'expiry',
-          at: (g) => g.validity?.until,
-          pending: (g) => !!g.status && LIVE.includes(g.status),
-        },
-      ],
-      (id) => this.find(id),
-      () => this.liveGrants(),
+    this.expiries = this.keepDeadlines(
+      new DueLists(
+        connection,
+        'grants_due',
+        [
+          {
+            name: 'expiry',
+            at: (g) => g.validity?.until,
+            pending: (g) => !!g.status && LIVE.includes(g.status),
+          },
+        ],
+        (id) => this.find(id),
+        () => this.liveGrants(),
+      ),
+      () => this.clock(),
     );
   }
 
@@ -63,20 +66,7 @@ export class GrantsRepository extends AggregateRepositoryOf<GrantState>('grant',
     options: WriteOptions<GrantState> = {},
   ): Promise<GrantState> {
     await this.scopes.add(scopesOf(doc), doc._id);
-    await this.expiries.schedule(doc, this.clock());
     return super.insert(doc, events, options);
-  }
-
-  override async update(
-    id: string,
-    expectedRevision: number,
-    set: Partial<GrantState>,
-    events: LgspEvent[],
-    extra: UpdateQuery<GrantState> = {},
-    options: WriteOptions<GrantState> = {},
-  ): Promise<GrantState> {
-    await this.expiries.schedule({ ...set, _id: id }, this.clock());
-    return super.update(id, expectedRevision, set, events, extra, options);
   }
 
   /** After a grant has ended: nothing walks its lists for it any more. */

@@ -1,14 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { UpdateQuery } from 'mongoose';
-import { CLOCK, EventFactory, OutboxRelay, type Clock, type LgspEvent } from '@openlgsp/events';
+import { CLOCK, EventFactory, OutboxRelay, type Clock } from '@openlgsp/events';
 import {
   AggregateRepositoryOf,
   DueLists,
   IdLists,
   MONGO_CONNECTION,
   type DueKind,
-  type WriteOptions,
 } from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { PlannedSuspensionState } from './planned-suspension.model.js';
@@ -62,12 +60,15 @@ export class PlannedSuspensionsRepository extends AggregateRepositoryOf<PlannedS
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     super(connection, relay, events);
-    this.deadlines = new DueLists(
-      connection,
-      'planned_suspensions_due',
-      DEADLINES,
-      (id) => this.find(id),
-      () => this.unfinished(),
+    this.deadlines = this.keepDeadlines(
+      new DueLists(
+        connection,
+        'planned_suspensions_due',
+        DEADLINES,
+        (id) => this.find(id),
+        () => this.unfinished(),
+      ),
+      () => this.clock(),
     );
     this.flags = (connection.models.ServiceUnderSuspension ??
       connection.model('ServiceUnderSuspension', ServiceUnderSuspensionSchema)) as Model<{
@@ -75,27 +76,6 @@ export class PlannedSuspensionsRepository extends AggregateRepositoryOf<PlannedS
       suspensionId: string;
     }>;
     this.inEffect = new IdLists(connection, 'services_under_suspension_list', () => this.flagged());
-  }
-
-  override async insert(
-    doc: Omit<PlannedSuspensionState, 'outbox' | 'revision'> & { revision?: number },
-    events: LgspEvent[],
-    options: WriteOptions<PlannedSuspensionState> = {},
-  ): Promise<PlannedSuspensionState> {
-    await this.deadlines.schedule(doc, this.clock());
-    return super.insert(doc, events, options);
-  }
-
-  override async update(
-    id: string,
-    expectedRevision: number,
-    set: Partial<PlannedSuspensionState>,
-    events: LgspEvent[],
-    extra: UpdateQuery<PlannedSuspensionState> = {},
-    options: WriteOptions<PlannedSuspensionState> = {},
-  ): Promise<PlannedSuspensionState> {
-    await this.deadlines.schedule({ ...set, _id: id }, this.clock());
-    return super.update(id, expectedRevision, set, events, extra, options);
   }
 
   startsDue(now: Date) {

@@ -1,13 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Connection, UpdateQuery } from 'mongoose';
-import { CLOCK, EventFactory, OutboxRelay, type Clock, type LgspEvent } from '@openlgsp/events';
-import {
-  AggregateRepositoryOf,
-  DueLists,
-  MONGO_CONNECTION,
-  type DueKind,
-  type WriteOptions,
-} from '@openlgsp/persistence';
+import type { Connection } from 'mongoose';
+import { CLOCK, EventFactory, OutboxRelay, type Clock } from '@openlgsp/events';
+import { AggregateRepositoryOf, DueLists, MONGO_CONNECTION, type DueKind } from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import { OPEN_STATUSES, type RequestState } from './request.model.js';
 import { RequestSchema } from './request.schema.js';
@@ -36,34 +30,16 @@ export class RequestsRepository extends AggregateRepositoryOf<RequestState>(
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     super(connection, relay, events);
-    this.deadlines = new DueLists(
-      connection,
-      'sharing_requests_due',
-      DEADLINES,
-      (id) => this.find(id),
-      () => this.openRequests(),
+    this.deadlines = this.keepDeadlines(
+      new DueLists(
+        connection,
+        'sharing_requests_due',
+        DEADLINES,
+        (id) => this.find(id),
+        () => this.openRequests(),
+      ),
+      () => this.clock(),
     );
-  }
-
-  override async insert(
-    doc: Omit<RequestState, 'outbox' | 'revision'> & { revision?: number },
-    events: LgspEvent[],
-    options: WriteOptions<RequestState> = {},
-  ): Promise<RequestState> {
-    await this.deadlines.schedule(doc, this.clock());
-    return super.insert(doc, events, options);
-  }
-
-  override async update(
-    id: string,
-    expectedRevision: number,
-    set: Partial<RequestState>,
-    events: LgspEvent[],
-    extra: UpdateQuery<RequestState> = {},
-    options: WriteOptions<RequestState> = {},
-  ): Promise<RequestState> {
-    await this.deadlines.schedule({ ...set, _id: id }, this.clock());
-    return super.update(id, expectedRevision, set, events, extra, options);
   }
 
   remindersDue(now: Date): Promise<RequestState[]> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Connection, UpdateQuery } from 'mongoose';
-import { CLOCK, EventFactory, OutboxRelay, type Clock, type LgspEvent } from '@openlgsp/events';
-import { AggregateRepositoryOf, DueLists, MONGO_CONNECTION, type WriteOptions } from '@openlgsp/persistence';
+import type { Connection } from 'mongoose';
+import { CLOCK, EventFactory, OutboxRelay, type Clock } from '@openlgsp/events';
+import { AggregateRepositoryOf, DueLists, MONGO_CONNECTION } from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { UsageDemandState } from './usage-demand.model.js';
 import { UsageDemandSchema } from './usage-demand.schema.js';
@@ -22,34 +22,16 @@ export class UsageDemandsRepository extends AggregateRepositoryOf<UsageDemandSta
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     super(connection, relay, events);
-    this.deadlines = new DueLists(
-      connection,
-      'usage_demands_due',
-      [{ name: 'overdue', at: (d) => d.dueAt, pending: (d) => d.status === 'open' && !d.flaggedAt }],
-      (id) => this.find(id),
-      () => this.openDemands(),
+    this.deadlines = this.keepDeadlines(
+      new DueLists(
+        connection,
+        'usage_demands_due',
+        [{ name: 'overdue', at: (d) => d.dueAt, pending: (d) => d.status === 'open' && !d.flaggedAt }],
+        (id) => this.find(id),
+        () => this.openDemands(),
+      ),
+      () => this.clock(),
     );
-  }
-
-  override async insert(
-    doc: Omit<UsageDemandState, 'outbox' | 'revision'> & { revision?: number },
-    events: LgspEvent[],
-    options: WriteOptions<UsageDemandState> = {},
-  ): Promise<UsageDemandState> {
-    await this.deadlines.schedule(doc, this.clock());
-    return super.insert(doc, events, options);
-  }
-
-  override async update(
-    id: string,
-    expectedRevision: number,
-    set: Partial<UsageDemandState>,
-    events: LgspEvent[],
-    extra: UpdateQuery<UsageDemandState> = {},
-    options: WriteOptions<UsageDemandState> = {},
-  ): Promise<UsageDemandState> {
-    await this.deadlines.schedule({ ...set, _id: id }, this.clock());
-    return super.update(id, expectedRevision, set, events, extra, options);
   }
 
   overdue(now: Date): Promise<UsageDemandState[]> {
