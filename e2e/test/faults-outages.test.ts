@@ -25,9 +25,9 @@ import {
 
 /**
  * Fault injection (issue 13 §5), the long outages: NATS down for 30 s while HTTP writes go on, a
- * consumer slower than its producer, and the store down for 30 s while intake goes on (last: the
- * trail does not yet come through it). Each is counted end to end as in faults-crash: every event
- * recorded exactly once, none lost, none twice, and the audit chain verifies after.
+ * consumer slower than its producer, and the store down for 30 s while intake goes on. Each is
+ * counted end to end as in faults-crash: every event recorded exactly once, none lost, none twice,
+ * and the audit chain verifies after.
  */
 const OUTAGE_MS = 30_000;
 /** The incidents service handles two alerts at a time here: slower than the producer by design. */
@@ -274,18 +274,12 @@ describe('fault injection: the store down for 30 s while intake goes on', () => 
     );
   });
 
-  it(
-    'records each alert and incident in the audit trail once, and the chain verifies',
-    {
-      todo:
-        'the trail, after a 30 s store outage, is left with entries beyond its head and the recorder ' +
-        'then takes every later message for a duplicate (README, Fault injection)',
-    },
-    async () => {
-      await assertExactlyOnce(platform, storeDownAlerts, undefined, 30_000);
-      await assertChainVerifies(platform);
-    },
-  );
+  it('records each alert and incident in the audit trail once, and the chain verifies', async () => {
+    // A bound (the default 2 min), not a timing: the recorder takes in the outage's backlog, in
+    // batches of more than 100 with redeliveries among them (trail.store.ts, INSERT_CHUNK).
+    await assertExactlyOnce(platform, storeDownAlerts);
+    await assertChainVerifies(platform);
+  });
 });
 
 /** Resident memory of a process, from /proc (Linux), in bytes. */

@@ -203,6 +203,40 @@ describe('a batch of redelivered messages', () => {
   });
 });
 
+describe('a batch longer than the store inserts at once, with messages already in the trail', () => {
+  it('records every other message once: a refused entry stops the whole insert', async () => {
+    // FerretDB v1 goes on with its next 100 documents after a refused one, even in an ordered
+    // insert: they landed past the head, in later messages' places and with their keys (issue 13 §5).
+    const { writers, db } = await trailWith(1);
+    const [writer] = writers as [TrailStore];
+    const inTrail = [message(), message()];
+    await writer.appendBatch(inTrail);
+    const fresh = Array.from({ length: 248 }, () => message());
+    const batch = [
+      ...fresh.slice(0, 10),
+      inTrail[0]!,
+      ...fresh.slice(10, 20),
+      inTrail[1]!,
+      ...fresh.slice(20),
+    ];
+    const outcomes = await writer.appendBatch(batch);
+
+    const told = recorded(outcomes);
+    assert.deepEqual(
+      told.flatMap((o, i) => (o === 'duplicate' ? [i] : [])),
+      [10, 21],
+      'only the two already in the trail are told duplicate',
+    );
+    assert.deepEqual(
+      (await copies(db, [...inTrail, ...fresh])).filter((n) => n !== 1),
+      [],
+      'each message in the trail once',
+    );
+    assert.equal(await entriesOf(db).countDocuments({ _id: { $gt: 250 } }), 0, 'nothing past the head');
+    await assertVerifies(writer, 250);
+  });
+});
+
 describe('a writer whose claim is taken as stale', () => {
   it('after its insert landed: the next writer adopts its entries and each message is in the trail once', async () => {
     const { writers, db } = await trailWith(2);

@@ -57,7 +57,7 @@ export function received(m: JsMsg): ReceivedMessage {
   };
 }
 
-/** The most messages one append takes: one insert of this many entries, one move of the head. */
+/** The most messages one append takes: one ordered insert of this many entries, one move of the head. */
 export const MAX_BATCH = 500;
 /** …and at most about this many bytes of message bodies (entries hold them base64, a third more). */
 export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
@@ -92,7 +92,7 @@ interface Waiting {
  * means a redelivery, which the entry key turns into a no-op.
  *
  * Group commit: the consumers hand messages to one queue; one writer takes what has queued (up to
- * MAX_BATCH, in arrival order), appends it as one batch (one insert, one move of the head) and acks
+ * MAX_BATCH, in arrival order), appends it as one batch (one ordered insert, one move of the head) and acks
  * it all. Under load the batches grow by themselves; a lone message waits for nothing but its write.
  */
 @Injectable()

@@ -94,6 +94,15 @@ function recordedIn(
   });
 }
 
+/**
+ * The most entries one insert command carries. FerretDB v1 (the local and test store) inserts 100
+ * documents at a time and, after a refused one, goes on with its next 100 even when the insert is
+ * ordered (FerretDB handler/msg_insert.go): entries after the refused one landed past the head, in
+ * the places and with the keys of the messages built again after it, which were then taken for
+ * duplicates and acked, and their entries later removed as a lost writer's (issue 13 §5).
+ */
+const INSERT_CHUNK = 100;
+
 /** A claim older than this is a crashed writer's: another may settle it (by then the writer has long given up). */
 const STALE_CLAIM_MS = 30_000;
 const IDLE_RELEASE_MS = 200;
@@ -104,10 +113,10 @@ const MAX_HOLD_MS = 1_000;
  *
  * The chain's head is one document, `{ seq, hash, pending }`. To append, a writer claims the next
  * place with a conditional update of that document (only one claim can match), inserts the entries
- * of a batch with `_id` = their sequence numbers (one ordered insertMany), and advances the head over
- * them in one write, releasing the claim or claiming the next place. An entry's place is
- * unique (`_id`) and so is its key (the event's identity), so neither a fork nor a second copy of
- * an event can be stored.
+ * of a batch with `_id` = their sequence numbers (an ordered insert, INSERT_CHUNK a command), and
+ * advances the head over them in one write, releasing the claim or claiming the next place. An
+ * entry's place is unique (`_id`) and so is its key (the event's identity), so neither a fork nor a
+ * second copy of an event can be stored.
  *
  * Nothing accepted is lost (issue 13 §5), so a message is acked only on one of two facts:
  * - recorded: this writer moved the head over its entry (an insert alone proves nothing: until the
@@ -180,8 +189,9 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Records messages as the next entries, in the order given, each once (group commit): the chain is
-   * built in memory, written with one insert of all the entries and one move of the head. One outcome
-   * per message, in the same order. Batches of this process run one after another, in arrival order.
+   * built in memory, written with one ordered insert (INSERT_CHUNK entries a command) and one move
+   * of the head. One outcome per message, in the same order. Batches of this process run one after
+   * another, in arrival order.
    */
   appendBatch(messages: readonly ReceivedMessage[]): Promise<AppendOutcome[]> {
     clearTimeout(this.idle);
@@ -233,18 +243,12 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
       for (const i of todo) entries.push((tip = linked(contents[i]!, tip, recordedAt)));
       let refused: number | undefined;
       try {
-        await this.entries.insertMany(
-          entries.map((e) => ({ _id: e.seq, ...e })),
-          { ordered: true },
-        );
+        refused = await this.insertInOrder(entries);
       } catch (err) {
-        refused = isDuplicateKey(err) ? firstRefused(err) : undefined;
-        if (refused === undefined) {
-          // The store failed mid-way (or said too little): a prefix may have landed; look next time.
-          this.unsettled = true;
-          this.holds = undefined; // renew the claim on the next attempt
-          throw err;
-        }
+        // The store failed mid-way (or said too little): a prefix may have landed; look next time.
+        this.unsettled = true;
+        this.holds = undefined; // renew the claim on the next attempt
+        throw err;
       }
       if (refused === undefined) {
         // Not moved: our claim was taken as stale. Nothing concluded; the next round finds where they are.
@@ -262,6 +266,28 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
       }
     }
     return outcomes;
+  }
+
+  /**
+   * Inserts `entries` in order, up to the first refused for a duplicate key (whose index it returns):
+   * those before it land, none after it. One command per INSERT_CHUNK, so that a store that goes on
+   * past a refused document (FerretDB v1) cannot land those after it. Throws on any other failure.
+   */
+  private async insertInOrder(entries: readonly TrailEntry[]): Promise<number | undefined> {
+    for (let from = 0; from < entries.length; from += INSERT_CHUNK) {
+      const chunk = entries.slice(from, from + INSERT_CHUNK);
+      try {
+        await this.entries.insertMany(
+          chunk.map((e) => ({ _id: e.seq, ...e })),
+          { ordered: true },
+        );
+      } catch (err) {
+        const refused = isDuplicateKey(err) ? firstRefused(err) : undefined;
+        if (refused === undefined) throw err;
+        return from + refused;
+      }
+    }
+    return undefined;
   }
 
   /**
