@@ -127,7 +127,13 @@ describe('fault injection: the clock jumps a week, two instances', () => {
     const lasting: string[] = [];
     for (let i = 0; i < LASTING; i++)
       lasting.push(await approve(await submit(OPEN_REQUESTS + EXPIRING + i, 30)));
-    for (const grantId of lasting)
+    for (const grantId of lasting) {
+      // The approval answers with the grant's id; the grant itself is made by a reaction to it.
+      await waitFor(`grant ${grantId}`, async () =>
+        (await call(sharing!, 'GET', `/sharing/grants/${grantId}`, provider)).status === 200
+          ? true
+          : undefined,
+      );
       expectStatus(
         await call(sharing!, 'POST', '/sharing/usage-report-demands', provider, {
           grantId,
@@ -136,6 +142,7 @@ describe('fault injection: the clock jumps a week, two instances', () => {
         201,
         'usage-report demand',
       );
+    }
     await sendBurst(
       platform.engines,
       Array.from({ length: ALERTS }, (_, i) => alertOf(run, i)),
