@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { listensOn } from './ports.js';
 
 export type EngineKind =
   'nats-server' | 'ferretdb' | 'mongod' | 'gofakes3' | 'jaeger' | 'external' | 'service';
@@ -162,7 +163,11 @@ export class ChildEngine implements StartedEngine {
         ),
       ]);
       if ('exit' in outcome) throw this.failure(describeExit(outcome.exit) + ' before it was ready');
-      if ('ready' in outcome && this.running) break;
+      if ('ready' in outcome && this.running) {
+        // The answer may come from another process that took the port while this one was down.
+        if (this.answersItself(child)) break;
+        lastError = `another process listens on ${this.url}`;
+      }
       if ('error' in outcome) lastError = outcome.error;
       if (Date.now() > deadline) {
         await this.stop();
@@ -172,6 +177,12 @@ export class ChildEngine implements StartedEngine {
     }
     // A test that forgets stop() must not hang on this child: the 'exit' handler kills it.
     child.unref();
+  }
+
+  private answersItself(child: ChildProcess): boolean {
+    const port = Number(/:(\d+)(?:[/?]|$)/.exec(this.url)?.[1]);
+    if (!child.pid || !port) return true;
+    return listensOn(child.pid, port) !== false;
   }
 
   async stop(): Promise<void> {

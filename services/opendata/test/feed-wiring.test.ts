@@ -13,7 +13,7 @@ import { Webhook } from 'standardwebhooks';
 import { hashApiKey } from '@openlgsp/auth';
 import { EventPublisher, fromNatsMessage, type LgspEvent } from '@openlgsp/events';
 import { startService, type ServiceUnderTest } from '@openlgsp/http/testing';
-import { startEngines, type Engines } from '@openlgsp/testing';
+import { freePort, startEngines, type Engines } from '@openlgsp/testing';
 import { datasetChange, type ChangeKind } from '../src/feed/feed.fixtures.js';
 
 /**
@@ -67,6 +67,8 @@ class Receiver {
   }
 
   async up(): Promise<void> {
+    // A port of its own that it keeps across down() and up(): an ephemeral one could be taken meanwhile.
+    if (this.port === 0) this.port = await freePort();
     await new Promise<void>((r) => this.server.listen(this.port, '127.0.0.1', r));
     this.port = (this.server.address() as AddressInfo).port;
   }

@@ -7,7 +7,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Webhook } from 'standardwebhooks';
 import { unwrap } from '@openlgsp/domain';
 import { ensureStreams, EventPublisher } from '@openlgsp/events';
-import { startEngines, type Engines } from '@openlgsp/testing';
+import { freePort, startEngines, type Engines } from '@openlgsp/testing';
 import { ANY_CHANGE } from '../src/feed/feed.model.js';
 import { datasetChange } from '../src/feed/feed.fixtures.js';
 import { parseFeedFilter } from '../src/feed/position.rules.js';
@@ -79,6 +79,8 @@ class Receiver {
   }
 
   async up(): Promise<void> {
+    // A port of its own that it keeps across down() and up(): an ephemeral one could be taken meanwhile.
+    if (this.port === 0) this.port = await freePort();
     await new Promise<void>((r) => this.server.listen(this.port, '127.0.0.1', r));
     this.port = (this.server.address() as AddressInfo).port;
   }
