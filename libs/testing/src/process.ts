@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +79,25 @@ export async function removeTempDir(dir: string): Promise<void> {
 }
 
 // ---- a child-process engine ----
+
+/** Whether every thread of `pid` is stopped (state T in /proc); true where /proc cannot be read. */
+function allThreadsStopped(pid: number): boolean {
+  let threads: string[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return true;
+  }
+  return threads.every((tid) => {
+    try {
+      // …/stat is "tid (comm) S …": the state follows the last ')' (comm may hold spaces or parens).
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      return /^[Tt]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+    } catch {
+      return true; // the thread ended
+    }
+  });
+}
 
 export interface ChildEngineOptions {
   engine: EngineKind;
@@ -217,7 +236,15 @@ export class ChildEngine implements StartedEngine {
 
   async pause(): Promise<void> {
     if (!this.running) throw new Error(`${this.engine} (${this.url}) is not running`);
+    const pid = this.child!.pid!;
     this.child!.kill('SIGSTOP');
+    // kill() returns once the stop is sent; each thread stops when the kernel next runs it, and on a
+    // loaded machine one can still answer a request first. Frozen means every thread has stopped.
+    const deadline = Date.now() + 5_000;
+    while (!allThreadsStopped(pid)) {
+      if (Date.now() > deadline) throw new Error(`${this.engine} (${this.url}) did not stop within 5 s`);
+      await delay(2);
+    }
   }
 
   async resume(): Promise<void> {

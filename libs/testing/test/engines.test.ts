@@ -112,13 +112,18 @@ describe('engines', () => {
     assert.ok(pid && pid > 0, 'a running engine has a process id');
 
     await engines.mongo.pause();
-    assert.equal(engines.mongo.running, true, 'frozen, not gone');
-    // A frozen server cannot answer: whenever the race is decided, the answer has not come.
-    const answer = items.findOne({ name: 'paused' }).lean().exec();
-    const first = await Promise.race([answer.then(() => 'answered'), sleep(500).then(() => 'waiting')]);
-    assert.equal(first, 'waiting');
+    let answer: Promise<{ qty?: number | null } | null> | undefined;
+    try {
+      assert.equal(engines.mongo.running, true, 'frozen, not gone');
+      // A frozen server cannot answer: whenever the race is decided, the answer has not come.
+      answer = items.findOne({ name: 'paused' }).lean().exec();
+      const first = await Promise.race([answer.then(() => 'answered'), sleep(500).then(() => 'waiting')]);
+      assert.equal(first, 'waiting');
+    } finally {
+      // A failure here must not leave the store frozen for the tests after it.
+      await engines.mongo.resume();
+    }
 
-    await engines.mongo.resume();
     assert.equal((await answer)?.qty, 3, 'answered once resumed');
     assert.equal(engines.mongo.pid, pid, 'the same process');
   });
