@@ -3,3 +3,4 @@ export * from './not-found.js';
 export * from './actor.js';
 export * from './change.js';
 export * from './search-text.js';
+export * from './backoff.js';

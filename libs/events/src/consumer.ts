@@ -1,5 +1,6 @@
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { context, trace, type Span } from '@opentelemetry/api';
+import { backoffDelay } from '@openlgsp/domain';
 import { withConsumerSpan } from '@openlgsp/telemetry';
 import { fromNatsMessage } from './binding.js';
 import { checkDelivery, type ClaimedAttributes } from './delivery.js';
@@ -185,7 +186,9 @@ export class EventConsumer {
     eventMetrics.heldThroughOutage.inc({ consumer: name });
     if (attempt % 10 === 0)
       this.logger.warn({ err, consumer: name, attempt }, 'store unavailable; holding the event');
-    await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, EventConsumer.outageRetryMaxMs)));
+    await new Promise((r) =>
+      setTimeout(r, backoffDelay(attempt, { baseMs: 250, maxMs: EventConsumer.outageRetryMaxMs })),
+    );
     // Stopping: back to JetStream for the next instance (one delivery spent, as for any stop).
     if (this.durable.stopped) return m.nak();
     return this.handle(m, attempt + 1);

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { jetstreamManager, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { backoffDelay } from '@openlgsp/domain';
 import { DurableConsumer, JETSTREAM, NATS_CONNECTION, type DurableOptions } from '@openlgsp/events';
 import { createLogger, withConsumerSpan } from '@openlgsp/telemetry';
 import { Counter, register } from 'prom-client';
@@ -200,7 +201,11 @@ export class TrailRecorder implements OnApplicationBootstrap, OnApplicationShutd
         // Keep the messages ours while the store is away, those queued behind the batch too.
         for (const w of batch) w.m.working();
         for (const w of this.waiting) w.m.working();
-        const wait = Math.min(250 * 2 ** Math.min(attempt, 6), this.config.recorderAckWaitMs / 2);
+        // Doubling from 250 ms up to 16 s, and within half the ack wait: the in-progress acks above come in time.
+        const wait = backoffDelay(attempt, {
+          baseMs: 250,
+          maxMs: Math.min(16_000, this.config.recorderAckWaitMs / 2),
+        });
         await new Promise((r) => setTimeout(r, wait));
       }
     }

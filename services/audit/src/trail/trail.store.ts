@@ -152,8 +152,6 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
   /** Since when this writer holds claims back to back, and the timer that frees the place when idle. */
   private heldSince = 0;
   private idle?: NodeJS.Timeout;
-  /** Whether this append looked past the head under the claim we hold (then a refusal is the key's). */
-  private looked = false;
   /** An insert or head move whose outcome is unknown (the store failed mid-way): settled on the next attempt. */
   private unsettled = false;
   private queue: Promise<unknown> = Promise.resolve();
@@ -218,7 +216,9 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
         todo.push(i);
       }
     }
-    this.looked = false; // between appends anything may have come past the head: look again
+    // Whether this append looked past the head under the claim we hold (then a refusal is the key's).
+    // Its own: between appends anything may have come past the head, so each append looks again.
+    let looked = false;
     while (todo.length > 0) {
       const head = (this.head ??= await this.currentHead());
       if (this.holds !== head.seq + 1) {
@@ -228,13 +228,16 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
         }
         this.holds = head.seq + 1;
         this.heldSince = Date.now();
-        this.looked = false;
+        looked = false;
       }
       if (this.unsettled) {
         // Kept until settled: the store may fail again while we look.
         const past = await this.tidyPastHead(head);
         this.unsettled = !past; // our claim gone: settled by whoever looks past the head next
-        if (past) todo = recordedIn(past.run, contents, todo, outcomes);
+        if (past) {
+          looked = true;
+          todo = recordedIn(past.run, contents, todo, outcomes);
+        }
         continue;
       }
       const recordedAt = this.clock().toISOString();
@@ -257,7 +260,15 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
         return outcomes;
       }
       try {
-        todo = await this.afterRefusal(head, entries, refused, contents, todo, outcomes);
+        ({ todo, looked } = await this.afterRefusal(
+          head,
+          entries,
+          refused,
+          looked,
+          contents,
+          todo,
+          outcomes,
+        ));
       } catch (err) {
         // What landed before the refusal may be past the head still: look before trusting a refusal.
         this.unsettled = true;
@@ -293,40 +304,43 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
   /**
    * An ordered insert stopped at entry `refused` (those before it landed): either its key is in the
    * trail or its place is taken. Only under the claim we still hold, and knowing what lies past the
-   * head, is the refusal the key's: then that message is a duplicate. Returns what is left to append.
+   * head (`looked`: this append did, under this claim), is the refusal the key's: then that message
+   * is a duplicate. Returns what is left to append, and whether the append has now looked.
    */
   private async afterRefusal(
     head: ChainHead,
     entries: TrailEntry[],
     refused: number,
+    looked: boolean,
     contents: EntryContent[],
     todo: number[],
     outcomes: AppendOutcome[],
-  ): Promise<number[]> {
+  ): Promise<{ todo: number[]; looked: boolean }> {
     const doc = await this.chain.findOne({ _id: 'head' });
     if (doc?.seq !== head.seq || doc.pending?.by !== this.writer) {
       this.lostClaim(); // conclude nothing: what we inserted is past someone's head, or theirs now
-      return todo;
+      return { todo, looked: false };
     }
     const place = head.seq + refused + 1;
-    if (this.looked && place !== doc.lostFrom) {
+    if (looked && place !== doc.lostFrom) {
       // Nothing lies past the head but what we just inserted: the key is at or below the head.
       // Kept through the append: a new claim would have to look past the head again.
-      if (refused > 0 && !(await this.advanceOrMarkUncertain(head, entries[refused - 1]!, true))) return todo;
+      if (refused > 0 && !(await this.advanceOrMarkUncertain(head, entries[refused - 1]!, true)))
+        return { todo, looked: false };
       for (let k = 0; k < refused; k++) outcomes[todo[k]!] = { entry: entries[k]!, duplicate: false };
       outcomes[todo[refused]!] = { duplicate: true };
       // The rest are built again after what landed (their places and links have changed).
-      return todo.slice(refused + 1);
+      return { todo: todo.slice(refused + 1), looked };
     }
     const past = await this.tidyPastHead(head);
-    if (!past) return todo;
+    if (!past) return { todo, looked: false };
     const left = recordedIn(past.run, contents, todo, outcomes);
     // Past the head was only what we inserted before the refused one: its key is at or below the head.
     if (past.run.length === refused && past.orphans === 0) {
       outcomes[todo[refused]!] = { duplicate: true };
-      return left.filter((i) => i !== todo[refused]);
+      return { todo: left.filter((i) => i !== todo[refused]), looked: true };
     }
-    return left;
+    return { todo: left, looked: true };
   }
 
   /**
@@ -357,7 +371,6 @@ export class TrailStore implements OnModuleInit, OnApplicationShutdown {
       // Each exactly as read: a document that took its place since is not touched.
       await this.entries.deleteMany({ $or: orphans.map((o) => ({ _id: o._id, hash: o.hash ?? null })) });
     }
-    this.looked = true;
     return { run, orphans: orphans.length };
   }
 

@@ -1,4 +1,4 @@
-import { fail, ok, type Result } from '@openlgsp/domain';
+import { backoffDelay, fail, ok, type Result } from '@openlgsp/domain';
 import type { FeedFilter } from '../feed/feed.model.js';
 import { isSigningSecret, rotateSecret, type SigningSecrets } from './signing.js';
 
@@ -124,8 +124,12 @@ export function checkWebhookUrl(text: string): Result<string> {
 
 /** Exponential backoff with full jitter: uniform in [0, min(max, base·2^(failures−1))). */
 export function retryDelayMs(failures: number, policy: DeliveryPolicy, random: Random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, failures - 1));
-  return Math.floor(random() * ceiling);
+  return backoffDelay(failures - 1, {
+    baseMs: policy.baseDelayMs,
+    maxMs: policy.maxDelayMs,
+    jitter: 'full',
+    random,
+  });
 }
 
 export interface DeliveryOutcome {
