@@ -1,6 +1,7 @@
 export * from './connection.js';
 export * from './outbox.schema.js';
 export * from './aggregate.repository.js';
+export * from './deadline.repository.js';
 export * from './processed-events.js';
 export * from './cursor.js';
 export * from './nest.js';

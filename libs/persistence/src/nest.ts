@@ -7,9 +7,10 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Connection, Schema } from 'mongoose';
-import { EventFactory, OutboxRelay, PROCESSED_EVENTS } from '@openlgsp/events';
+import { CLOCK, EventFactory, OutboxRelay, PROCESSED_EVENTS, type Clock } from '@openlgsp/events';
 import { AggregateRepository, type AggregateDoc } from './aggregate.repository.js';
 import { MONGO_CONNECTION, openConnection, type MongoOptions } from './connection.js';
+import { DeadlineRepository, type Deadlines } from './deadline.repository.js';
 import { MongoProcessedEvents } from './processed-events.js';
 
 @Injectable()
@@ -58,6 +59,37 @@ export function AggregateRepositoryOf<T extends AggregateDoc>(
   class Repository extends AggregateRepository<T> {
     constructor(@Inject(MONGO_CONNECTION) connection: Connection, relay: OutboxRelay, events: EventFactory) {
       super(name, AggregateRepository.modelOf<T>(connection, modelName, schema), relay, events);
+    }
+  }
+  return Repository;
+}
+
+/**
+ * As `AggregateRepositoryOf`, for an aggregate with deadlines: its due lists are kept on the service's
+ * clock. `class RequestsRepository extends DeadlineRepositoryOf<RequestState>('sharing request',
+ * 'SharingRequest', RequestSchema, { dueCollection: 'sharing_requests_due', kinds, unfinished })`.
+ */
+export function DeadlineRepositoryOf<T extends AggregateDoc>(
+  name: string,
+  modelName: string,
+  schema: Schema,
+  deadlines: Deadlines<T>,
+): new (
+  connection: Connection,
+  relay: OutboxRelay,
+  events: EventFactory,
+  clock: Clock,
+) => DeadlineRepository<T> {
+  @Injectable()
+  class Repository extends DeadlineRepository<T> {
+    constructor(
+      @Inject(MONGO_CONNECTION) connection: Connection,
+      relay: OutboxRelay,
+      events: EventFactory,
+      @Inject(CLOCK) clock: Clock,
+    ) {
+      const model = AggregateRepository.modelOf<T>(connection, modelName, schema);
+      super(name, model, relay, events, clock, deadlines);
     }
   }
   return Repository;

@@ -1,7 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Connection } from 'mongoose';
-import { CLOCK, EventFactory, OutboxRelay, type Clock } from '@openlgsp/events';
-import { AggregateRepositoryOf, DueLists, MONGO_CONNECTION, type DueKind } from '@openlgsp/persistence';
+import { Injectable } from '@nestjs/common';
+import { DeadlineRepositoryOf, type DueKind } from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { AnnualReportState } from './annual-report.model.js';
 import { AnnualReportSchema } from './annual-report.schema.js';
@@ -15,33 +13,16 @@ const DEADLINES: DueKind<AnnualReportState>[] = [
 ];
 
 @Injectable()
-export class AnnualReportsRepository extends AggregateRepositoryOf<AnnualReportState>(
+export class AnnualReportsRepository extends DeadlineRepositoryOf<AnnualReportState>(
   'annual report',
   'AnnualReport',
   AnnualReportSchema,
+  {
+    dueCollection: 'annual_reports_due',
+    kinds: DEADLINES,
+    unfinished: { submission: null, overdueAt: null },
+  },
 ) {
-  /** The deadline tick reads reports whose reminder or due time has come by day and by `_id` (issue 12). */
-  private readonly deadlines: DueLists<AnnualReportState>;
-
-  constructor(
-    @Inject(MONGO_CONNECTION) connection: Connection,
-    relay: OutboxRelay,
-    events: EventFactory,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {
-    super(connection, relay, events);
-    this.deadlines = this.keepDeadlines(
-      new DueLists(
-        connection,
-        'annual_reports_due',
-        DEADLINES,
-        (id) => this.find(id),
-        () => this.notIn(),
-      ),
-      () => this.clock(),
-    );
-  }
-
   /** Reports not in, whose reminder or due time has come. */
   async stepsDue(now: Date): Promise<AnnualReportState[]> {
     const [reminders, overdue] = await Promise.all([
@@ -50,14 +31,5 @@ export class AnnualReportsRepository extends AggregateRepositoryOf<AnnualReportS
     ]);
     const byId = new Map([...overdue, ...reminders].map((r) => [r._id, r]));
     return [...byId.values()].slice(0, DUE_BATCH);
-  }
-
-  /** Reports stored before the deadline lists existed (read once per database). */
-  private async *notIn(): AsyncGenerator<AnnualReportState> {
-    for await (const r of this.model
-      .find({ submission: null, overdueAt: null }, { outbox: 0 })
-      .lean()
-      .cursor())
-      yield r as unknown as AnnualReportState;
   }
 }

@@ -1,12 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection, Model } from 'mongoose';
-import { CLOCK, EventFactory, OutboxRelay, type Clock } from '@openlgsp/events';
-import {
-  AggregateRepository,
-  AggregateRepositoryOf,
-  DueLists,
-  MONGO_CONNECTION,
-} from '@openlgsp/persistence';
+import { AggregateRepository, DeadlineRepositoryOf, MONGO_CONNECTION } from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { DedupKey } from './dedup.rules.js';
 import type { IncidentState } from './incident.model.js';
@@ -16,46 +10,20 @@ import { DedupKeySchema, IncidentSchema } from './incident.schema.js';
 export type StoredIncident = IncidentState & { nextStepAt?: Date | null };
 
 @Injectable()
-export class IncidentsRepository extends AggregateRepositoryOf<StoredIncident>(
+export class IncidentsRepository extends DeadlineRepositoryOf<StoredIncident>(
   'incident',
   'Incident',
   IncidentSchema,
+  {
+    dueCollection: 'incidents_due',
+    kinds: [{ name: 'clock-step', at: (i) => i.nextStepAt, pending: (i) => !!i.nextStepAt }],
+    unfinished: { nextStepAt: { $ne: null } },
+  },
 ) {
-  /** The deadline tick reads incidents with a clock step due by day and by `_id` (issue 12). */
-  private readonly steps: DueLists<StoredIncident>;
-
-  constructor(
-    @Inject(MONGO_CONNECTION) connection: Connection,
-    relay: OutboxRelay,
-    events: EventFactory,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {
-    super(connection, relay, events);
-    this.steps = this.keepDeadlines(
-      new DueLists(
-        connection,
-        'incidents_due',
-        [{ name: 'clock-step', at: (i) => i.nextStepAt, pending: (i) => !!i.nextStepAt }],
-        (id) => this.find(id),
-        () => this.withSteps(),
-      ),
-      () => this.clock(),
-    );
-  }
-
   /** Incidents with a clock step due at `now`, the earliest first. */
   async stepsDue(now: Date): Promise<StoredIncident[]> {
-    const due = await this.steps.due('clock-step', now, DUE_BATCH);
+    const due = await this.deadlines.due('clock-step', now, DUE_BATCH);
     return due.sort((a, b) => a.nextStepAt!.getTime() - b.nextStepAt!.getTime());
-  }
-
-  /** Incidents stored before the deadline lists existed (read once per database). */
-  private async *withSteps(): AsyncGenerator<StoredIncident> {
-    for await (const i of this.model
-      .find({ nextStepAt: { $ne: null } }, { outbox: 0 })
-      .lean()
-      .cursor())
-      yield i as unknown as StoredIncident;
   }
 }
 

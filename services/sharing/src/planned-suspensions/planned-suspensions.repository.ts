@@ -1,13 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Schema, type Connection, type Model } from 'mongoose';
-import { CLOCK, EventFactory, OutboxRelay, type Clock } from '@openlgsp/events';
-import {
-  AggregateRepositoryOf,
-  DueLists,
-  IdLists,
-  MONGO_CONNECTION,
-  type DueKind,
-} from '@openlgsp/persistence';
+import { Injectable } from '@nestjs/common';
+import { Schema, type Model } from 'mongoose';
+import { DeadlineRepositoryOf, IdLists, type DueKind } from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { PlannedSuspensionState } from './planned-suspension.model.js';
 import { PlannedSuspensionSchema } from './planned-suspension.schema.js';
@@ -39,44 +32,29 @@ const DEADLINES: DueKind<PlannedSuspensionState>[] = [
 ];
 
 @Injectable()
-export class PlannedSuspensionsRepository extends AggregateRepositoryOf<PlannedSuspensionState>(
+export class PlannedSuspensionsRepository extends DeadlineRepositoryOf<PlannedSuspensionState>(
   'planned suspension',
   'PlannedSuspension',
   PlannedSuspensionSchema,
+  {
+    dueCollection: 'planned_suspensions_due',
+    kinds: DEADLINES,
+    // Plans not yet done with.
+    unfinished: { status: { $in: ['announced', 'in-effect', 'restored'] } },
+  },
 ) {
-  private readonly flags: Model<{ _id: string; suspensionId: string }>;
+  private readonly flags = (this.model.db.models.ServiceUnderSuspension ??
+    this.model.db.model('ServiceUnderSuspension', ServiceUnderSuspensionSchema)) as Model<{
+    _id: string;
+    suspensionId: string;
+  }>;
   /**
    * Every flagged service in one list read by `_id`: the access view re-reads it every few seconds,
    * and `find({})` would read the whole collection each time on FerretDB v1 (issue 12).
    */
-  private readonly inEffect: IdLists;
-  /** The ticks read due plans by day and by `_id` (issue 12). */
-  private readonly deadlines: DueLists<PlannedSuspensionState>;
-
-  constructor(
-    @Inject(MONGO_CONNECTION) connection: Connection,
-    relay: OutboxRelay,
-    events: EventFactory,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {
-    super(connection, relay, events);
-    this.deadlines = this.keepDeadlines(
-      new DueLists(
-        connection,
-        'planned_suspensions_due',
-        DEADLINES,
-        (id) => this.find(id),
-        () => this.unfinished(),
-      ),
-      () => this.clock(),
-    );
-    this.flags = (connection.models.ServiceUnderSuspension ??
-      connection.model('ServiceUnderSuspension', ServiceUnderSuspensionSchema)) as Model<{
-      _id: string;
-      suspensionId: string;
-    }>;
-    this.inEffect = new IdLists(connection, 'services_under_suspension_list', () => this.flagged());
-  }
+  private readonly inEffect = new IdLists(this.model.db, 'services_under_suspension_list', () =>
+    this.flagged(),
+  );
 
   startsDue(now: Date) {
     return this.deadlines.due('start', now, DUE_BATCH);
@@ -93,16 +71,6 @@ export class PlannedSuspensionsRepository extends AggregateRepositoryOf<PlannedS
 
   grantsToResume(now: Date) {
     return this.deadlines.due('resume-grants', now, DUE_BATCH);
-  }
-
-  /** Plans stored before the deadline lists existed, not yet done with (read once per database). */
-  private async *unfinished(): AsyncGenerator<PlannedSuspensionState> {
-    const filter = { status: { $in: ['announced', 'in-effect', 'restored'] } };
-    for await (const s of this.model
-      .find(filter as never, { outbox: 0 })
-      .lean()
-      .cursor())
-      yield s as unknown as PlannedSuspensionState;
   }
 
   /**
