@@ -1,13 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Connection } from 'mongoose';
-import { CLOCK, EventFactory, OutboxRelay, type Clock, type LgspEvent } from '@openlgsp/events';
-import {
-  AggregateRepositoryOf,
-  DueLists,
-  IdLists,
-  MONGO_CONNECTION,
-  type WriteOptions,
-} from '@openlgsp/persistence';
+import { Injectable } from '@nestjs/common';
+import type { LgspEvent } from '@openlgsp/events';
+import { DeadlineRepositoryOf, IdLists, type DueKind, type WriteOptions } from '@openlgsp/persistence';
 import { DUE_BATCH } from '../common/due.js';
 import type { GrantState } from './grant.model.js';
 import { GrantSchema } from './grant.schema.js';
@@ -22,43 +15,24 @@ type Scoped = Pick<GrantState, 'entryId' | 'serviceId'>;
 /** The lists a grant is in: its entry's, and its service's when it names one. */
 const scopesOf = (g: Scoped) => [`entry|${g.entryId}`, ...(g.serviceId ? [`service|${g.serviceId}`] : [])];
 
+/** A live grant expires at the end of its validity: the tick reads expiries by day and by `_id`. */
+const DEADLINES: DueKind<GrantState>[] = [
+  { name: 'expiry', at: (g) => g.validity?.until, pending: (g) => !!g.status && LIVE.includes(g.status) },
+];
+
 @Injectable()
-export class GrantsRepository extends AggregateRepositoryOf<GrantState>('grant', 'Grant', GrantSchema) {
+export class GrantsRepository extends DeadlineRepositoryOf<GrantState>('grant', 'Grant', GrantSchema, {
+  dueCollection: 'grants_due',
+  kinds: DEADLINES,
+  unfinished: { status: { $in: LIVE } },
+}) {
   /**
    * The live grants of each entry and of each service, by `_id` (issue 12: a catalogue event that
    * withdraws an entry or retires a service, and a planned suspension, read them; `{ entryId, status }`
    * reads the whole collection on FerretDB v1). A grant joins its lists before it is stored and leaves
    * them once it has ended (GrantsService).
    */
-  private readonly scopes: IdLists;
-  /** A live grant expires at the end of its validity: the tick reads expiries by day and by `_id`. */
-  private readonly expiries: DueLists<GrantState>;
-
-  constructor(
-    @Inject(MONGO_CONNECTION) connection: Connection,
-    relay: OutboxRelay,
-    events: EventFactory,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {
-    super(connection, relay, events);
-    this.scopes = new IdLists(connection, 'grants_of_scope', () => this.liveScopes());
-    this.expiries = this.keepDeadlines(
-      new DueLists(
-        connection,
-        'grants_due',
-        [
-          {
-            name: 'expiry',
-            at: (g) => g.validity?.until,
-            pending: (g) => !!g.status && LIVE.includes(g.status),
-          },
-        ],
-        (id) => this.find(id),
-        () => this.liveGrants(),
-      ),
-      () => this.clock(),
-    );
-  }
+  private readonly scopes = new IdLists(this.model.db, 'grants_of_scope', () => this.liveScopes());
 
   override async insert(
     doc: Omit<GrantState, 'outbox' | 'revision'> & { revision?: number },
@@ -96,7 +70,7 @@ export class GrantsRepository extends AggregateRepositoryOf<GrantState>('grant',
   }
 
   expiriesDue(now: Date): Promise<GrantState[]> {
-    return this.expiries.due('expiry', now, DUE_BATCH);
+    return this.deadlines.due('expiry', now, DUE_BATCH);
   }
 
   /** Up to DUE_BATCH grants of a list that still `belong` there, each read by `_id`. */
@@ -108,15 +82,6 @@ export class GrantsRepository extends AggregateRepositoryOf<GrantState>('grant',
       found.push(...read.filter((g): g is GrantState => g !== null && belongs(g)));
     }
     return found.slice(0, DUE_BATCH);
-  }
-
-  /** Live grants stored before the deadline lists existed (read once per database). */
-  private async *liveGrants(): AsyncGenerator<GrantState> {
-    for await (const g of this.model
-      .find({ status: { $in: LIVE } }, { outbox: 0 })
-      .lean()
-      .cursor())
-      yield g as unknown as GrantState;
   }
 
   /** Live grants stored before the lists existed (read once per database). */
