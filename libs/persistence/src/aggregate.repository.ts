@@ -72,6 +72,14 @@ export interface WriteOptions<T> {
   beforePublish?: (doc: T) => Promise<void>;
 }
 
+/** How `apply` treats what it may not show, and what it writes. */
+export interface ApplyOptions<T> extends WriteOptions<T> {
+  /** Whether the caller may see the document at all: when not, it is absent to them (NotFoundError). */
+  visible?: (doc: T) => boolean;
+  /** Write a change that establishes no fact (it tells nobody, but the state moved). */
+  writeWithoutFacts?: boolean;
+}
+
 /** Time-driven steps try every due document; losing a race to another instance is not a failure. */
 function isLostRace(err: unknown): boolean {
   return (
@@ -170,15 +178,32 @@ export class AggregateRepository<T extends AggregateDoc> implements OutboxStore 
     id: string,
     by: Actor | undefined,
     rule: (doc: T) => Result<Change<T>>,
-    options: { visible?: (doc: T) => boolean } & WriteOptions<T> = {},
+    options: ApplyOptions<T> = {},
   ): Promise<T> {
+    return (await this.applyChange(id, by, rule, options)).saved;
+  }
+
+  /**
+   * `apply`, handing back the rule's change beside what was stored, for changes that carry more than
+   * the next state (a dataset's new version). With `writeWithoutFacts` a change that tells nobody is
+   * still written (a draft's edit), and only a rule that hands back the very state it was given writes
+   * nothing.
+   */
+  async applyChange<C extends Change<T>>(
+    id: string,
+    by: Actor | undefined,
+    rule: (doc: T) => Result<C>,
+    options: ApplyOptions<T> = {},
+  ): Promise<{ saved: T; change: C }> {
     const doc = await this.get(id);
     if (options.visible && !options.visible(doc)) throw new NotFoundError(this.name, id);
     const change = unwrap(rule(doc));
-    if (!change.facts.length) return doc;
+    const unchanged = options.writeWithoutFacts ? change.next === doc : !change.facts.length;
+    if (unchanged) return { saved: doc, change };
     const { _id, revision: _r, outbox: _o, ...next } = change.next;
     const events = this.events.createAll(change.facts, id, by);
-    return this.update(id, doc.revision, next as Partial<T>, events, {}, options);
+    const saved = await this.update(id, doc.revision, next as Partial<T>, events, {}, options);
+    return { saved, change };
   }
 
   /**

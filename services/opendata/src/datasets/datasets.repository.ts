@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection, Model } from 'mongoose';
-import { NotFoundError, unwrap, type Actor, type Result } from '@openlgsp/domain';
+import { NotFoundError, type Actor, type Result } from '@openlgsp/domain';
 import { AggregateRepositoryOf, MONGO_CONNECTION } from '@openlgsp/persistence';
 import type { DatasetState, DatasetVersion } from './dataset.model.js';
 import type { DatasetChange } from './dataset.rules.js';
@@ -13,26 +13,11 @@ export class DatasetsRepository extends AggregateRepositoryOf<DatasetState>(
   DatasetSchema,
 ) {
   /**
-   * load → rule → one guarded write, like `apply`, but a change without facts is written too: drafts,
-   * submissions and returns change the dataset and tell the public feed nothing. A rule that hands back
-   * the same state writes nothing.
+   * A use-case step on a dataset: drafts, submissions and returns change it without telling the public
+   * feed anything, so a change without facts is written too.
    */
-  async change(
-    id: string,
-    by: Actor | undefined,
-    rule: (doc: DatasetState) => Result<DatasetChange>,
-  ): Promise<{ saved: DatasetState; change: DatasetChange }> {
-    const doc = await this.get(id);
-    const change = unwrap(rule(doc));
-    if (change.next === doc) return { saved: doc, change };
-    const { _id, revision: _r, outbox: _o, ...next } = change.next as DatasetState & { outbox?: unknown };
-    const saved = await this.update(
-      id,
-      doc.revision,
-      next as Partial<DatasetState>,
-      this.events.createAll(change.facts, id, by),
-    );
-    return { saved, change };
+  change(id: string, by: Actor | undefined, rule: (doc: DatasetState) => Result<DatasetChange>) {
+    return this.applyChange(id, by, rule, { writeWithoutFacts: true });
   }
 
   /** The documents a time-driven pass reads: what freshness needs, bounded. */
