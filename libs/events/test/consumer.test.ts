@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import {
-  jetstream,
-  jetstreamManager,
-  type JetStreamClient,
-  type JetStreamManager,
-  type JsMsg,
-} from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { fromNatsMessage, toNatsMessage } from '../src/binding.js';
 import { EventConsumer, processedKey, type EventContext, type ProcessedEvents } from '../src/consumer.js';
 import { EventRejection } from '../src/rejection.js';
 import { createEvent, type LgspEvent } from '../src/envelope.js';
 import { EventPublisher, REJECTION_TYPE, type RejectionReason } from '../src/publisher.js';
-import { ensureStreams, type ConsumerSpec } from '../src/topology.js';
-import { findMessage, readMessages, startEngines, type Engines } from '@openlgsp/testing';
-import { example, settled } from './support.js';
+import type { ConsumerSpec } from '../src/topology.js';
+import { findMessage, readMessages } from '@openlgsp/testing';
+import { example, processedInMemory, settled, startStreams, type StreamsOnNats } from './support.js';
 
 /**
  * One intake consumer, built by hand as the JetStream transport would, against a real nats-server (JetStream)
@@ -60,8 +53,7 @@ function intakeEvent(
 const reportedSubject = (agency: string) => `lgsp.intake.${agency}.catalogue.data-error.reported`;
 
 describe('an intake consumer', () => {
-  let engines: Engines;
-  let nc: NatsConnection;
+  let nats: StreamsOnNats;
   let js: JetStreamClient;
   let jsm: JetStreamManager;
   let processed: ProcessedEvents;
@@ -92,15 +84,10 @@ describe('an intake consumer', () => {
   };
 
   before(async () => {
-    engines = await startEngines({ mongo: false });
-    nc = await connect({ servers: engines.natsUrl });
-    js = jetstream(nc);
-    jsm = await jetstreamManager(nc);
-    await ensureStreams(jsm);
-    const applied = new Set<string>();
+    nats = await startStreams();
+    ({ js, jsm } = nats);
     processed = {
-      has: async (consumerName, id) => applied.has(`${consumerName}:${id}`),
-      add: async (consumerName, id) => void applied.add(`${consumerName}:${id}`),
+      ...processedInMemory(),
       unavailable: (err) => err instanceof Error && err.name === 'StoreAway',
     };
     EventConsumer.outageRetryMaxMs = 100;
@@ -115,8 +102,7 @@ describe('an intake consumer', () => {
 
   after(async () => {
     await consumer?.stop();
-    await nc?.close();
-    await engines?.stop();
+    await nats?.stop();
   });
 
   const consumerSettled = () => settled(jsm, spec);

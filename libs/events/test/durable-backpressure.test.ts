@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { startEngines, type Engines } from '@openlgsp/testing';
 import { DurableConsumer, inFlightBound, type DurableOptions } from '../src/durable.js';
-import { ensureStreams } from '../src/topology.js';
+import { startStreams, type StreamsOnNats } from './support.js';
 
 /**
  * A durable consumer whose handler is slower than its producer, against a real nats-server: it holds
@@ -23,17 +20,12 @@ const MESSAGES = 12;
 const HANDLING_MS = 700;
 
 describe('a durable consumer slower than its producer', () => {
-  let engines: Engines;
-  let nc: NatsConnection;
-  let jsm: JetStreamManager;
+  let nats: StreamsOnNats;
   let consumer: DurableConsumer;
 
   before(async () => {
-    engines = await startEngines({ mongo: false });
-    nc = await connect({ servers: engines.natsUrl });
-    jsm = await jetstreamManager(nc);
-    await ensureStreams(jsm);
-    consumer = new DurableConsumer(jetstream(nc), jsm, options, {
+    nats = await startStreams();
+    consumer = new DurableConsumer(nats.js, nats.jsm, options, {
       info: () => {},
       warn: () => {},
       error: () => {},
@@ -42,8 +34,7 @@ describe('a durable consumer slower than its producer', () => {
 
   after(async () => {
     await consumer?.stop();
-    await nc?.close();
-    await engines?.stop();
+    await nats?.stop();
   });
 
   it('holds at most its bound unacknowledged and keeps every message it waits on (no redelivery)', async () => {
@@ -55,7 +46,7 @@ describe('a durable consumer slower than its producer', () => {
       seen.add(m.subject);
       m.ack();
     });
-    const js = jetstream(nc);
+    const { js } = nats;
     // A fetched message waits up to bound / concurrency × HANDLING_MS = 2.1 s for its turn: two ack waits.
     for (let n = 0; n < MESSAGES; n++)
       await js.publish(`lgsp.intake.backpressure-check.catalogue.n${n}`, 'x');
@@ -64,7 +55,7 @@ describe('a durable consumer slower than its producer', () => {
     let mostHeld = 0;
     const deadline = Date.now() + 30_000;
     while (seen.size < MESSAGES && Date.now() < deadline) {
-      const info = await jsm.consumers.info(options.stream, options.durable);
+      const info = await nats.jsm.consumers.info(options.stream, options.durable);
       mostHeld = Math.max(mostHeld, info.num_ack_pending);
       await sleep(50);
     }
@@ -76,7 +67,7 @@ describe('a durable consumer slower than its producer', () => {
       [],
       'a message waiting its turn is kept with in-progress acks, not delivered again',
     );
-    const info = await jsm.consumers.info(options.stream, options.durable);
+    const info = await nats.jsm.consumers.info(options.stream, options.durable);
     assert.equal(info.num_redelivered, 0);
     assert.equal(deliveries.length, MESSAGES, 'each handled once');
   });

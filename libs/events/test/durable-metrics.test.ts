@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { register } from 'prom-client';
-import { startEngines, type Engines } from '@openlgsp/testing';
 import { DurableConsumer } from '../src/durable.js';
-import { ensureStreams } from '../src/topology.js';
+import { startStreams, type StreamsOnNats } from './support.js';
 
 /** The consumer gauges of /metrics as JetStream counts them, against a real nats-server. */
 const DURABLE = 'metrics-check-intake';
@@ -17,22 +14,17 @@ async function gauge(name: string): Promise<number | undefined> {
 }
 
 describe('a durable consumer in the metrics', () => {
-  let engines: Engines;
-  let nc: NatsConnection;
-  let jsm: JetStreamManager;
+  let nats: StreamsOnNats;
   let consumer: DurableConsumer;
   let release: () => void = () => {};
   const handled: string[] = [];
 
   before(async () => {
-    engines = await startEngines({ mongo: false });
-    nc = await connect({ servers: engines.natsUrl });
-    jsm = await jetstreamManager(nc);
-    await ensureStreams(jsm);
+    nats = await startStreams();
     const logger = { info: () => {}, warn: () => {}, error: () => {} };
     consumer = new DurableConsumer(
-      jetstream(nc),
-      jsm,
+      nats.js,
+      nats.jsm,
       {
         durable: DURABLE,
         stream: 'INTAKE',
@@ -46,8 +38,7 @@ describe('a durable consumer in the metrics', () => {
   after(async () => {
     release();
     await consumer?.stop();
-    await nc?.close();
-    await engines?.stop();
+    await nats?.stop();
   });
 
   /** Samples until `until` holds (bounded: JetStream counts a delivery a moment after it is made). */
@@ -72,7 +63,7 @@ describe('a durable consumer in the metrics', () => {
       handled.push(m.subject);
       m.ack();
     });
-    const js = jetstream(nc);
+    const { js } = nats;
     for (const n of [1, 2, 3]) await js.publish(`lgsp.intake.metrics-check.catalogue.n${n}`, 'x');
 
     // One message in the handler, the rest not yet delivered or fetched behind it (a pull may take one

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { findMessage, startEngines, type Engines } from '@openlgsp/testing';
-import { EventConsumer, type ProcessedEvents } from '../src/consumer.js';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { findMessage } from '@openlgsp/testing';
+import { EventConsumer } from '../src/consumer.js';
 import { createEvent, type LgspEvent } from '../src/envelope.js';
 import { EventPublisher } from '../src/publisher.js';
-import { ensureStreams, type ConsumerSpec } from '../src/topology.js';
-import { example, settled } from './support.js';
+import type { ConsumerSpec } from '../src/topology.js';
+import { example, processedInMemory, settled, startStreams, type StreamsOnNats } from './support.js';
 
 /**
  * Parallel intake on a real nats-server: events of different aggregates (CloudEvents `subject`) are
@@ -28,8 +27,7 @@ const spec: ConsumerSpec = {
 };
 
 describe('an intake consumer handling many events at once', () => {
-  let engines: Engines;
-  let nc: NatsConnection;
+  let nats: StreamsOnNats;
   let js: JetStreamClient;
   let jsm: JetStreamManager;
   let publisher: EventPublisher;
@@ -43,16 +41,8 @@ describe('an intake consumer handling many events at once', () => {
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
   before(async () => {
-    engines = await startEngines({ mongo: false });
-    nc = await connect({ servers: engines.natsUrl });
-    js = jetstream(nc);
-    jsm = await jetstreamManager(nc);
-    await ensureStreams(jsm);
-    const applied = new Set<string>();
-    const processed: ProcessedEvents = {
-      has: async (c, id) => applied.has(`${c}:${id}`),
-      add: async (c, id) => void applied.add(`${c}:${id}`),
-    };
+    nats = await startStreams();
+    ({ js, jsm } = nats);
     publisher = new EventPublisher(js, SERVICE);
     const handler = async (event: LgspEvent) => {
       attempts.set(event.id, (attempts.get(event.id) ?? 0) + 1);
@@ -60,14 +50,21 @@ describe('an intake consumer handling many events at once', () => {
       if (poison.has(event.id)) throw new Error('cannot be applied');
       finished.push(event);
     };
-    consumer = new EventConsumer(js, jsm, publisher, spec, new Map([[REPORTED, handler]]), processed, quiet);
+    consumer = new EventConsumer(
+      js,
+      jsm,
+      publisher,
+      spec,
+      new Map([[REPORTED, handler]]),
+      processedInMemory(),
+      quiet,
+    );
     await consumer.start();
   });
 
   after(async () => {
     await consumer?.stop();
-    await nc?.close();
-    await engines?.stop();
+    await nats?.stop();
   });
 
   const reported = (aggregate: string) =>

@@ -7,13 +7,7 @@ import { join } from 'node:path';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { createEvent, toNatsMessage, type LgspEvent } from '@openlgsp/events';
 import { MONGO_CONNECTION } from '@openlgsp/persistence';
-import {
-  findEvent,
-  manualClock,
-  publishedOpenApi,
-  startService,
-  type ServiceUnderTest,
-} from '@openlgsp/http/testing';
+import { findEvent, manualClock, publishedOpenApi, type ServiceUnderTest } from '@openlgsp/http/testing';
 import type { Connection } from 'mongoose';
 import { main } from '../src/cli/verify.js';
 import { trustedKeys, type Checkpoint } from '../src/checkpoints/checkpoint.rules.js';
@@ -22,6 +16,7 @@ import type { TrailEntry } from '../src/trail/entry.model.js';
 import { TrailStore, type EntryDoc } from '../src/trail/trail.store.js';
 import { linked } from '../src/trail/trail.rules.js';
 import { CheckpointsService } from '../src/checkpoints/checkpoints.service.js';
+import { startAudit } from './service.js';
 
 /**
  * The audit service against a real nats-server and FerretDB: every stream recorded once, in order,
@@ -33,19 +28,7 @@ const dir = mkdtempSync(join(tmpdir(), 'lgsp-audit-'));
 const clock = manualClock('2025-01-01T00:00:00Z');
 
 before(async () => {
-  sut = await startService({
-    service: 'audit',
-    appModule: async () => (await import('../src/app.module.js')).AppModule,
-    clock,
-    env: {
-      LGSP_DATA: dir,
-      AUDIT_ARCHIVE_DIR: join(dir, 'archive'),
-      AUDIT_CHECKPOINT_INTERVAL_MS: '0',
-      AUDIT_ARCHIVE_INTERVAL_MS: '0',
-      AUDIT_RETENTION_DAYS: '30',
-      AUDIT_ACK_WAIT_MS: '3000',
-    },
-  });
+  sut = await startAudit(clock, dir, { AUDIT_RETENTION_DAYS: '30', AUDIT_ACK_WAIT_MS: '3000' });
   dic = await sut.token('STTTT', ['dic']);
 });
 after(async () => {

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { headers as natsHeaders } from '@nats-io/transport-node';
@@ -6,7 +6,7 @@ import { validateEnvelope } from '@openlgsp/contracts';
 import { OutboxRelay, createEvent, msgIdFor, toNatsMessage, type LgspEvent } from '@openlgsp/events';
 import { MONGO_CONNECTION } from '@openlgsp/persistence';
 import type { Connection } from 'mongoose';
-import { findEvent, publishedOpenApi, readStream, type ServiceUnderTest } from '@openlgsp/http/testing';
+import { findEvent, publishedOpenApi, readStream, serviceSuite } from '@openlgsp/http/testing';
 import { landDatabase, landService } from './fixtures.js';
 import { startCatalogue } from './service.js';
 
@@ -14,21 +14,16 @@ import { startCatalogue } from './service.js';
  * The catalogue end to end against a real nats-server and a real MongoDB-wire server (FerretDB):
  * HTTP in, documents in the store, CloudEvents out on JetStream, intake over NATS and HTTP.
  */
-let sut: ServiceUnderTest;
-let tokens: Record<'dic' | 'committee' | 'owner' | 'otherProvider' | 'consumer' | 'integrator', string>;
-
-before(async () => {
-  sut = await startCatalogue();
-  tokens = {
-    dic: await sut.token('STTTT', ['dic']),
-    committee: await sut.token('UBND', ['committee']),
-    owner: await sut.token('STNMT', ['provider']),
-    otherProvider: await sut.token('SYT', ['provider']),
-    consumer: await sut.token('SXD', ['consumer']),
-    integrator: await sut.token('STNMT', ['integrator'], 'stnmt-land-system'),
-  };
+const { sut, tokens } = serviceSuite(() => startCatalogue(), {
+  tokens: {
+    dic: ['STTTT', ['dic']],
+    committee: ['UBND', ['committee']],
+    owner: ['STNMT', ['provider']],
+    otherProvider: ['SYT', ['provider']],
+    consumer: ['SXD', ['consumer']],
+    integrator: ['STNMT', ['integrator'], 'stnmt-land-system'],
+  },
 });
-after(async () => sut?.stop());
 
 async function listedEntry(overrides = {}): Promise<string> {
   const proposed = await sut.request('POST', '/catalogue/entries/proposals', {

@@ -1,14 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   describeCommandProperties,
-  watchStream,
+  serviceSuite,
   type CommandEndpoint,
   type HttpAnswer,
   type Overrides,
-  type ServiceUnderTest,
-  type StreamWatch,
 } from '@openlgsp/http/testing';
 import { landDatabase } from './fixtures.js';
 import { startCatalogue } from './service.js';
@@ -18,31 +16,24 @@ import { startCatalogue } from './service.js';
  * (contracts/commands/catalogue): whatever it accepts produces events that keep their contracts, with
  * text in NFC; text the events would refuse (blank, too long) is refused at the door with 400.
  */
-let sut: ServiceUnderTest;
-let watch: StreamWatch;
-let tokens: Record<'dic' | 'committee' | 'owner' | 'consumer', string>;
+const { sut, tokens, watch } = serviceSuite(startCatalogue, {
+  tokens: {
+    dic: ['STTTT', ['dic']],
+    committee: ['UBND', ['committee']],
+    owner: ['STNMT', ['provider']],
+    consumer: ['SXD', ['consumer']],
+  },
+  watch: 'CATALOGUE',
+  ready: async () => {
+    listedEntryId = await listedEntry();
+    agencyCode = await registeredAgency();
+    serviceId = await declaredService();
+  },
+});
 let listedEntryId: string;
 let agencyCode: string;
 let serviceId: string;
 const RUNS = 15;
-
-before(async () => {
-  sut = await startCatalogue();
-  tokens = {
-    dic: await sut.token('STTTT', ['dic']),
-    committee: await sut.token('UBND', ['committee']),
-    owner: await sut.token('STNMT', ['provider']),
-    consumer: await sut.token('SXD', ['consumer']),
-  };
-  watch = await watchStream(sut.js, 'CATALOGUE');
-  listedEntryId = await listedEntry();
-  agencyCode = await registeredAgency();
-  serviceId = await declaredService();
-});
-after(async () => {
-  await watch?.stop();
-  await sut?.stop();
-});
 
 async function call(method: string, path: string, token: string, body?: unknown) {
   return sut.request(method, path, { token, body });

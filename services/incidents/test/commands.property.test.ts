@@ -1,15 +1,11 @@
-import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   describeCommandProperties,
   manualClock,
-  watchStream,
+  serviceSuite,
   type CommandEndpoint,
   type HttpAnswer,
-  type ManualClock,
-  type ServiceUnderTest,
-  type StreamWatch,
 } from '@openlgsp/http/testing';
 import { reportBody, startIncidents } from './service.js';
 
@@ -17,26 +13,16 @@ import { reportBody, startIncidents } from './service.js';
  * Every mutating endpoint of the incidents service, with bodies generated from its command schema
  * (contracts/commands/incidents), against the real service and engines.
  */
-let sut: ServiceUnderTest;
-let clock: ManualClock;
-let watch: StreamWatch;
-let tokens: Record<'officer' | 'dic' | 'committee', string>;
 const START = new Date('2026-12-07T09:00:00+07:00');
 const DAY = 86_400_000;
-
-before(async () => {
-  clock = manualClock(START);
-  sut = await startIncidents(clock);
-  tokens = {
-    officer: await sut.token('SYT', ['provider'], 'syt-officer'),
-    dic: await sut.token('STTTT', ['dic'], 'dic-responder'),
-    committee: await sut.token('UBND', ['committee']),
-  };
-  watch = await watchStream(sut.js, 'INCIDENTS');
-});
-after(async () => {
-  await watch?.stop();
-  await sut?.stop();
+const clock = manualClock(START);
+const { sut, tokens, watch } = serviceSuite(() => startIncidents(clock), {
+  tokens: {
+    officer: ['SYT', ['provider'], 'syt-officer'],
+    dic: ['STTTT', ['dic'], 'dic-responder'],
+    committee: ['UBND', ['committee']],
+  },
+  watch: 'INCIDENTS',
 });
 
 function expectStatus(answer: HttpAnswer, status: number) {

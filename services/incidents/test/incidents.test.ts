@@ -1,15 +1,8 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createEvent, toNatsMessage, type LgspEvent } from '@openlgsp/events';
-import {
-  findEvent,
-  manualClock,
-  publishedOpenApi,
-  readStream,
-  type ManualClock,
-  type ServiceUnderTest,
-} from '@openlgsp/http/testing';
+import { findEvent, manualClock, publishedOpenApi, readStream, serviceSuite } from '@openlgsp/http/testing';
 import { DeadlinesScheduler } from '../src/deadlines/deadlines.scheduler.js';
 import { alertBody, reportBody, startIncidents } from './service.js';
 
@@ -17,31 +10,21 @@ import { alertBody, reportBody, startIncidents } from './service.js';
  * The incidents service against a real nats-server and FerretDB: reports through its three doors,
  * deduplication under a burst, who sees what (TLP), the lifecycle, and the clocks across a restart.
  */
-let sut: ServiceUnderTest;
-let clock: ManualClock;
 const START = new Date('2026-12-07T09:00:00+07:00');
 const MINUTE = 60_000;
-type Tokens = Record<
-  'officer' | 'colleague' | 'system' | 'otherOfficer' | 'dic' | 'auditor' | 'police' | 'publicApp',
-  string
->;
-let t: Tokens;
-
-before(async () => {
-  clock = manualClock(START);
-  sut = await startIncidents(clock);
-  t = {
-    officer: await sut.token('SYT', ['provider'], 'syt-officer'),
-    colleague: await sut.token('SYT', ['consumer'], 'syt-colleague'),
-    system: await sut.token('SYT', ['integrator'], 'syt-edr'),
-    otherOfficer: await sut.token('SXD', ['provider'], 'sxd-officer'),
-    dic: await sut.token('STTTT', ['dic'], 'dic-responder'),
-    auditor: await sut.token('TTRA', ['auditor']),
-    police: await sut.token('CA', ['police']),
-    publicApp: await sut.token('PORTAL', ['public-app']),
-  };
+const clock = manualClock(START);
+const { sut, tokens: t } = serviceSuite(() => startIncidents(clock), {
+  tokens: {
+    officer: ['SYT', ['provider'], 'syt-officer'],
+    colleague: ['SYT', ['consumer'], 'syt-colleague'],
+    system: ['SYT', ['integrator'], 'syt-edr'],
+    otherOfficer: ['SXD', ['provider'], 'sxd-officer'],
+    dic: ['STTTT', ['dic'], 'dic-responder'],
+    auditor: ['TTRA', ['auditor']],
+    police: ['CA', ['police']],
+    publicApp: ['PORTAL', ['public-app']],
+  },
 });
-after(async () => sut?.stop());
 
 const tick = () => sut.app.get(DeadlinesScheduler).tick();
 const traceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { validateEventData } from '@openlgsp/contracts';
@@ -7,10 +7,8 @@ import {
   describeCommandProperties,
   isNfc,
   manualClock,
-  watchStream,
+  serviceSuite,
   type CommandEndpoint,
-  type ServiceUnderTest,
-  type StreamWatch,
 } from '@openlgsp/http/testing';
 import { listEntry, registerAgency } from './catalogue-feed.js';
 import { GOOD_CSV, schoolsMetadata, startOpendata } from './service.js';
@@ -21,25 +19,18 @@ import { GOOD_CSV, schoolsMetadata, startOpendata } from './service.js';
  * is checked where events are made: a generated working copy that passes review is published, and its
  * event keeps its contract, in NFC; a generated retraction reason makes a valid retraction.
  */
-let sut: ServiceUnderTest;
-let watch: StreamWatch;
-let tokens: Record<'owner' | 'editor', string>;
+const { sut, tokens, watch } = serviceSuite(
+  () => startOpendata(manualClock(new Date('2026-12-07T02:00:00Z'))),
+  {
+    tokens: { owner: ['SGDDT', ['provider']], editor: ['STTTT', ['editor']] },
+    watch: 'OPENDATA',
+    ready: async () => {
+      await registerAgency(sut.js, 'SGDDT', 'Sở Giáo dục và Đào tạo');
+      entryId = await listEntry(sut.js, 'SGDDT');
+    },
+  },
+);
 let entryId: string;
-
-before(async () => {
-  sut = await startOpendata(manualClock(new Date('2026-12-07T02:00:00Z')));
-  tokens = {
-    owner: await sut.token('SGDDT', ['provider']),
-    editor: await sut.token('STTTT', ['editor']),
-  };
-  watch = await watchStream(sut.js, 'OPENDATA');
-  await registerAgency(sut.js, 'SGDDT', 'Sở Giáo dục và Đào tạo');
-  entryId = await listEntry(sut.js, 'SGDDT');
-});
-after(async () => {
-  await watch?.stop();
-  await sut?.stop();
-});
 
 async function draft(): Promise<string> {
   for (let i = 0; ; i++) {

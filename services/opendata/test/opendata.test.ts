@@ -1,18 +1,11 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { validateEnvelope, validateEventData } from '@openlgsp/contracts';
 import type { ObjectStore } from '@openlgsp/storage';
-import {
-  manualClock,
-  publishedOpenApi,
-  watchStream,
-  type ManualClock,
-  type ServiceUnderTest,
-  type StreamWatch,
-} from '@openlgsp/http/testing';
+import { manualClock, publishedOpenApi, serviceSuite } from '@openlgsp/http/testing';
 import { OBJECT_STORE } from '../src/config.js';
 import { FreshnessService } from '../src/datasets/freshness.service.js';
 import { listEntry, registerAgency, withdrawEntry } from './catalogue-feed.js';
@@ -22,38 +15,33 @@ import { BAD_CSV, GOOD_CSV, schoolsMetadata, startOpendata, UPLOAD_LIMIT } from 
  * The opendata service's authoring side against a real nats-server and FerretDB, files in a folder.
  * Catalogue facts arrive as catalogue events on the CATALOGUE stream; publications leave on OPENDATA.
  */
-let sut: ServiceUnderTest;
-let clock: ManualClock;
-let feed: StreamWatch;
 let receiver: Server;
 let receiverUrl: string;
 const local = (s: string) => new Date(`${s}+07:00`);
-type Tokens = Record<'owner' | 'ownerSystem' | 'other' | 'editor' | 'dic' | 'consumer', string>;
-let t: Tokens;
 const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
-
-before(async () => {
-  clock = manualClock(local('2026-12-07T09:00:00'));
-  sut = await startOpendata(clock);
-  feed = await watchStream(sut.js, 'OPENDATA');
-  t = {
-    owner: await sut.token('SGDDT', ['provider']),
-    ownerSystem: await sut.token('SGDDT', ['integrator'], 'sgddt-school-system'),
-    other: await sut.token('SYT', ['provider']),
-    editor: await sut.token('STTTT', ['editor'], 'dic-editor'),
-    dic: await sut.token('STTTT', ['dic']),
-    consumer: await sut.token('SXD', ['consumer']),
-  };
-  await registerAgency(sut.js, 'SGDDT', 'Sở Giáo dục và Đào tạo');
-  // An agency's own web address for URL distributions (allow-listed: it runs on 127.0.0.1).
-  receiver = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/csv' }).end('a\n1\n'));
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/truong-hoc.csv`;
-});
-after(async () => {
-  await feed?.stop();
-  await sut?.stop();
-  receiver?.close();
+const clock = manualClock(local('2026-12-07T09:00:00'));
+const {
+  sut,
+  tokens: t,
+  watch: feed,
+} = serviceSuite(() => startOpendata(clock), {
+  tokens: {
+    owner: ['SGDDT', ['provider']],
+    ownerSystem: ['SGDDT', ['integrator'], 'sgddt-school-system'],
+    other: ['SYT', ['provider']],
+    editor: ['STTTT', ['editor'], 'dic-editor'],
+    dic: ['STTTT', ['dic']],
+    consumer: ['SXD', ['consumer']],
+  },
+  watch: 'OPENDATA',
+  ready: async () => {
+    await registerAgency(sut.js, 'SGDDT', 'Sở Giáo dục và Đào tạo');
+    // An agency's own web address for URL distributions (allow-listed: it runs on 127.0.0.1).
+    receiver = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/csv' }).end('a\n1\n'));
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/truong-hoc.csv`;
+  },
+  cleanup: () => receiver?.close(),
 });
 
 /** Drafts until the catalogue view has the entry (it arrives by event, a moment after it is listed). */

@@ -1,16 +1,13 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createEvent, toNatsMessage } from '@openlgsp/events';
 import {
   describeCommandProperties,
   manualClock,
-  watchStream,
+  serviceSuite,
   type CommandEndpoint,
   type HttpAnswer,
-  type ManualClock,
-  type ServiceUnderTest,
-  type StreamWatch,
 } from '@openlgsp/http/testing';
 import { listEntryWithService } from './catalogue-feed.js';
 import { requestBody, startSharing } from './service.js';
@@ -20,28 +17,16 @@ import { requestBody, startSharing } from './service.js';
  * (contracts/commands/sharing), against the real service and engines; catalogue facts arrive as
  * catalogue events, as in sharing.test.ts.
  */
-let sut: ServiceUnderTest;
-let clock: ManualClock;
-let watch: StreamWatch;
-let tokens: Record<'owner' | 'consumer' | 'dic', string>;
 let shared: { entryId: string; serviceId: string };
 const START = new Date('2026-12-07T09:00:00+07:00'); // a Monday
 const DAY = 86_400_000;
-
-before(async () => {
-  clock = manualClock(START);
-  sut = await startSharing(clock);
-  tokens = {
-    owner: await sut.token('STNMT', ['provider']),
-    consumer: await sut.token('SXD', ['consumer']),
-    dic: await sut.token('STTTT', ['dic']),
-  };
-  watch = await watchStream(sut.js, 'SHARING');
-  shared = await listed();
-});
-after(async () => {
-  await watch?.stop();
-  await sut?.stop();
+const clock = manualClock(START);
+const { sut, tokens, watch } = serviceSuite(() => startSharing(clock), {
+  tokens: { owner: ['STNMT', ['provider']], consumer: ['SXD', ['consumer']], dic: ['STTTT', ['dic']] },
+  watch: 'SHARING',
+  ready: async () => {
+    shared = await listed();
+  },
 });
 
 function expectStatus(answer: HttpAnswer, status: number) {

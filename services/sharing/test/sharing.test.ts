@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { validateEnvelope } from '@openlgsp/contracts';
@@ -7,14 +7,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { MONGO_CONNECTION } from '@openlgsp/persistence';
 import type { Connection } from 'mongoose';
 import { v7 as uuidv7 } from 'uuid';
-import {
-  findEvent,
-  manualClock,
-  publishedOpenApi,
-  readStream,
-  type ManualClock,
-  type ServiceUnderTest,
-} from '@openlgsp/http/testing';
+import { findEvent, manualClock, publishedOpenApi, readStream, serviceSuite } from '@openlgsp/http/testing';
 import { DUE_BATCH } from '../src/common/due.js';
 import { DeadlinesScheduler } from '../src/deadlines/deadlines.scheduler.js';
 import type { GrantState } from '../src/grants/grant.model.js';
@@ -27,32 +20,22 @@ import { requestBody, startSharing } from './service.js';
  * events on the CATALOGUE stream; time moves by a manual clock, and deadline ticks are called by hand
  * (the timer runs too, every SHARING_DEADLINE_TICK_MS, but a test never waits for it).
  */
-let sut: ServiceUnderTest;
-let clock: ManualClock;
 const local = (s: string) => new Date(`${s}+07:00`);
 const START = local('2026-12-07T09:00:00'); // a Monday
 const DAY = 86_400_000;
-type Tokens = Record<
-  'owner' | 'ownerSystem' | 'otherProvider' | 'consumer' | 'otherConsumer' | 'dic' | 'auditor' | 'publicApp',
-  string
->;
-let t: Tokens;
-
-before(async () => {
-  clock = manualClock(START);
-  sut = await startSharing(clock);
-  t = {
-    owner: await sut.token('STNMT', ['provider']),
-    ownerSystem: await sut.token('STNMT', ['integrator'], 'stnmt-land-system'),
-    otherProvider: await sut.token('SYT', ['provider']),
-    consumer: await sut.token('SXD', ['consumer']),
-    otherConsumer: await sut.token('SGTVT', ['consumer']),
-    dic: await sut.token('STTTT', ['dic']),
-    auditor: await sut.token('TTRA', ['auditor']),
-    publicApp: await sut.token('PORTAL', ['public-app']),
-  };
+const clock = manualClock(START);
+const { sut, tokens: t } = serviceSuite(() => startSharing(clock), {
+  tokens: {
+    owner: ['STNMT', ['provider']],
+    ownerSystem: ['STNMT', ['integrator'], 'stnmt-land-system'],
+    otherProvider: ['SYT', ['provider']],
+    consumer: ['SXD', ['consumer']],
+    otherConsumer: ['SGTVT', ['consumer']],
+    dic: ['STTTT', ['dic']],
+    auditor: ['TTRA', ['auditor']],
+    publicApp: ['PORTAL', ['public-app']],
+  },
 });
-after(async () => sut?.stop());
 
 const tick = () => sut.app.get(DeadlinesScheduler).tick();
 const traceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;

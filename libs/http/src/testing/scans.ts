@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
 import { OutboxRelay } from '@openlgsp/events';
 import { scansDuring } from '@openlgsp/testing';
 import type { ManualClock, ServiceUnderTest } from './service.js';
@@ -28,4 +30,19 @@ export async function hotPathScans(
     clock.advance(PAST_GRACE_MS);
     await relay.sweep();
   });
+}
+
+/**
+ * Asserts that `work` and the outbox sweep after it make no whole-collection read (hotPathScans);
+ * skips the test on a store that does not count them.
+ */
+export async function assertNoHotPathScans(
+  t: TestContext,
+  sut: ServiceUnderTest,
+  clock: ManualClock,
+  work: () => Promise<unknown>,
+): Promise<void> {
+  const scans = await hotPathScans(sut, clock, work);
+  if (!scans) return t.skip('this store does not count scans (MongoDB serves these filters from indexes)');
+  assert.deepEqual(scans, [], 'store queries that read a whole collection');
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { after, before } from 'node:test';
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -248,4 +249,65 @@ export async function watchStream(js: JetStreamClient, stream: string): Promise<
       await messages.close();
     },
   };
+}
+
+/** Who a suite's token is for: the agency, its roles, and the user (`<agency>-officer` by default). */
+export type TokenHolder = readonly [agency: string, roles: Role[], sub?: string];
+
+/** The service of one integration test file, its tokens and its watched stream, ready once `before` has run. */
+export interface ServiceSuite<Name extends string> {
+  readonly sut: ServiceUnderTest;
+  readonly tokens: Readonly<Record<Name, string>>;
+  /** The stream named by `watch`, watched from before the first test. */
+  readonly watch: StreamWatch;
+}
+
+/**
+ * Registers the `before` that starts the service (`start`, which starts its engines), issues the
+ * tokens, watches the stream and runs `ready`, and the `after` that stops them and runs `cleanup`. The returned `sut` and `watch`
+ * stand for what `before` started, so that a file can name them at its top; using them earlier fails.
+ */
+export function serviceSuite<Name extends string = never>(
+  start: () => Promise<ServiceUnderTest>,
+  options: {
+    tokens?: Record<Name, TokenHolder>;
+    watch?: string;
+    /** The file's own setup, once the service is up (in the same hook: top-level hooks run at once). */
+    ready?: () => Promise<void>;
+    /** The file's own teardown, once the service has stopped. */
+    cleanup?: () => unknown;
+  } = {},
+): ServiceSuite<Name> {
+  let sut: ServiceUnderTest | undefined;
+  let watch: StreamWatch | undefined;
+  const tokens = {} as Record<Name, string>;
+  before(async () => {
+    sut = await start();
+    for (const [name, [agency, roles, sub]] of Object.entries(options.tokens ?? {}) as [Name, TokenHolder][])
+      tokens[name] = await sut.token(agency, roles, sub);
+    if (options.watch) watch = await watchStream(sut.js, options.watch);
+    await options.ready?.();
+  });
+  after(async () => {
+    await watch?.stop();
+    await sut?.stop();
+    await options.cleanup?.();
+  });
+  return {
+    sut: startedLater('the service', () => sut),
+    tokens,
+    watch: startedLater(`the watch of ${options.watch ?? '(no stream: pass `watch`)'}`, () => watch),
+  };
+}
+
+/** Stands for the object `get` returns once the suite's `before` has made it. */
+function startedLater<T extends object>(what: string, get: () => T | undefined): T {
+  return new Proxy({} as T, {
+    get(_, key) {
+      const target = get();
+      if (!target) throw new Error(`${what} is not started yet: use it in a test or in a later hook`);
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
