@@ -2,7 +2,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createEvent, toNatsMessage, type LgspEvent } from '@openlgsp/events';
-import { findEvent, manualClock, publishedOpenApi, readStream, serviceSuite } from '@openlgsp/http/testing';
+import {
+  findEvent,
+  manualClock,
+  publishedOpenApi,
+  readStream,
+  serviceSuite,
+  waitFor,
+} from '@openlgsp/http/testing';
 import { DeadlinesScheduler } from '../src/deadlines/deadlines.scheduler.js';
 import { alertBody, reportBody, startIncidents } from './service.js';
 
@@ -29,16 +36,6 @@ const { sut, tokens: t } = serviceSuite(() => startIncidents(clock), {
 const tick = () => sut.app.get(DeadlinesScheduler).tick();
 const traceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 const uniqueIp = () => `198.51.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A fresh report (its own indicator, so it opens its own incident), by the SYT officer. */
 async function reported(over: Record<string, unknown> = {}, token = t.officer) {

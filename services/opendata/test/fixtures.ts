@@ -125,13 +125,4 @@ export const updated = (js: JetStreamClient, data: DatasetUpdatedV1) =>
 export const retracted = (js: JetStreamClient, data: DatasetRetractedV1) =>
   publishOpendata(js, 'vn.openlgsp.opendata.dataset.retracted.v1', data, data.datasetId);
 
-/** Waits until `probe` gives a value (events reach the read model a moment after they are published). */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { waitFor } from '@openlgsp/http/testing';

@@ -7,7 +7,14 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { MONGO_CONNECTION } from '@openlgsp/persistence';
 import type { Connection } from 'mongoose';
 import { v7 as uuidv7 } from 'uuid';
-import { findEvent, manualClock, publishedOpenApi, readStream, serviceSuite } from '@openlgsp/http/testing';
+import {
+  findEvent,
+  manualClock,
+  publishedOpenApi,
+  readStream,
+  serviceSuite,
+  waitFor,
+} from '@openlgsp/http/testing';
 import { DUE_BATCH } from '../src/common/due.js';
 import { DeadlinesScheduler } from '../src/deadlines/deadlines.scheduler.js';
 import type { GrantState } from '../src/grants/grant.model.js';
@@ -55,21 +62,6 @@ async function submit(entryId: string, body: Record<string, unknown> = {}, token
 
 async function listed(sharingMode: 'default' | 'request' = 'request') {
   return listEntryWithService(sut.js, 'STNMT', sharingMode);
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  ms = 10_000,
-  everyMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 const grantOf = (grantId: string) =>

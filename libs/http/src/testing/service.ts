@@ -311,3 +311,22 @@ function startedLater<T extends object>(what: string, get: () => T | undefined):
     },
   });
 }
+
+/**
+ * Waits until `probe` gives a value: events reach a read model a moment after they are published.
+ * `ms` bounds the wait (a loaded machine is slow, not wrong); past it, it throws naming `what`.
+ */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  ms = 60_000,
+  everyMs = 50,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
