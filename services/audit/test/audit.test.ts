@@ -4,6 +4,7 @@ import { createPublicKey, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { createEvent, toNatsMessage, type LgspEvent } from '@openlgsp/events';
 import { MONGO_CONNECTION } from '@openlgsp/persistence';
@@ -168,6 +169,27 @@ describe('recording', () => {
     const found = await recorded('&agency=SGTVT', 5, 40_000);
     assert.deepEqual(found.map((e) => e.eventId).sort(), waiting.map((e) => e.id).sort());
     assert.equal((await verification()).ok, true);
+  });
+
+  it('keeps what waits to be recorded through a stalled store: nothing is delivered twice', async () => {
+    const jsm = await jetstreamManager(sut.nc);
+    // Deliveries so far, redeliveries included (JetStream counts each in the consumer sequence).
+    const delivered = async () =>
+      (await jsm.consumers.info('CATALOGUE', 'audit-catalogue')).delivered.consumer_seq;
+    const before = await delivered();
+    const waiting = Array.from({ length: 20 }, () => catalogueEvent('SKHDT'));
+    await sut.engines.mongo.pause();
+    try {
+      for (const e of waiting) await publish('lgsp.catalogue.agency.updated', e);
+      // Frozen for more than twice the ack wait (3 s here): without in-progress acks JetStream would
+      // have delivered the batch being appended, and those queued behind it, again by now.
+      await new Promise((r) => setTimeout(r, 7_000));
+    } finally {
+      await sut.engines.mongo.resume();
+    }
+    const found = await recorded('&agency=SKHDT', 20, 40_000);
+    assert.deepEqual(found.map((e) => e.eventId).sort(), waiting.map((e) => e.id).sort());
+    assert.equal((await delivered()) - before, 20, 'each of the 20 delivered once');
   });
 
   it('never forks the chain when two writers append at once', async () => {

@@ -102,7 +102,10 @@ export class TrailRecorder implements OnApplicationBootstrap, OnApplicationShutd
   private readonly consumers: DurableConsumer[] = [];
   private stopped = false;
   private waiting: Waiting[] = [];
+  /** The batch being appended: ours until acked, however long the store takes. */
+  private committing: Waiting[] = [];
   private writing?: Promise<void>;
+  private keepAlive?: NodeJS.Timeout;
   private readonly roomWaiters: (() => void)[] = [];
 
   constructor(
@@ -114,6 +117,16 @@ export class TrailRecorder implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.recorder) return;
+    // What waits here, in the batch being appended or queued behind it, stays ours: a store that takes
+    // longer than the ack wait (stalled, or slow under load) must not make JetStream deliver it again,
+    // or the copies queue up behind it and each slow batch makes the next one longer.
+    this.keepAlive = setInterval(
+      () => {
+        for (const w of this.committing) w.m.working();
+        for (const w of this.waiting) w.m.working();
+      },
+      Math.max(this.config.recorderAckWaitMs / 3, 100),
+    ).unref();
     const jsm = await jetstreamManager(this.nc);
     for (const spec of AUDIT_CONSUMERS) {
       const consumer = new DurableConsumer(
@@ -131,6 +144,7 @@ export class TrailRecorder implements OnApplicationBootstrap, OnApplicationShutd
     this.stopped = true;
     await Promise.all(this.consumers.map((c) => c.stop()));
     await this.writing;
+    clearInterval(this.keepAlive);
     this.giveBack(this.waiting.splice(0));
     for (const wake of this.roomWaiters.splice(0)) wake();
   }
@@ -172,9 +186,10 @@ export class TrailRecorder implements OnApplicationBootstrap, OnApplicationShutd
 
   private async drain(): Promise<void> {
     while (this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, batchLength(this.waiting));
+      const batch = (this.committing = this.waiting.splice(0, batchLength(this.waiting)));
       for (const wake of this.roomWaiters.splice(0)) wake();
       await this.commit(batch);
+      this.committing = [];
     }
   }
 
@@ -198,10 +213,7 @@ export class TrailRecorder implements OnApplicationBootstrap, OnApplicationShutd
             { err, consumers: [...new Set(batch.map((w) => w.consumer))], messages: batch.length, attempt },
             'could not record messages; retrying (they wait in JetStream)',
           );
-        // Keep the messages ours while the store is away, those queued behind the batch too.
-        for (const w of batch) w.m.working();
-        for (const w of this.waiting) w.m.working();
-        // Doubling from 250 ms up to 16 s, and within half the ack wait: the in-progress acks above come in time.
+        // Doubling from 250 ms up to 16 s (the keep-alive holds the messages meanwhile).
         const wait = backoffDelay(attempt, {
           baseMs: 250,
           maxMs: Math.min(16_000, this.config.recorderAckWaitMs / 2),
