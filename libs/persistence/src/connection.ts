@@ -23,6 +23,9 @@ export async function openConnection({ url, dbName }: MongoOptions): Promise<Con
     .createConnection(url, {
       ...(hasDb || !dbName ? {} : { dbName }),
       serverSelectionTimeoutMS: 5_000,
+      // An answer that never comes must fail the operation, not hold it (and the audit writer's queue
+      // behind it) for ever: the callers retry a failed store operation, none retries a silent one.
+      socketTimeoutMS: 60_000,
       // FerretDB v1 has no retryable writes; our conditional updates are safe to retry by hand.
       retryWrites: false,
       autoIndex: true,
