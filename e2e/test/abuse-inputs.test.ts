@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { localKeys } from '@openlgsp/auth';
 import { createEvent } from '@openlgsp/events';
 import { readStream, startService, type ServiceUnderTest } from '@openlgsp/http/testing';
-import { startPlatform, type ServiceName } from './platform.js';
+import { auditFilesIn, startPlatform, type ServiceName } from './platform.js';
 
 /**
  * What an attacker sends, against the catalogue on real engines: forged and stale tokens, operator
@@ -222,12 +222,7 @@ describe("operator and prototype keys in every other service's bodies", () => {
   let others: Awaited<ReturnType<typeof startPlatform<(typeof OTHERS)[number]>>>;
   before(async () => {
     others = await startPlatform([...OTHERS], {
-      audit: {
-        LGSP_DATA: dir,
-        AUDIT_ARCHIVE_DIR: join(dir, 'archive'),
-        AUDIT_CHECKPOINT_INTERVAL_MS: '0',
-        AUDIT_ARCHIVE_INTERVAL_MS: '0',
-      },
+      audit: auditFilesIn(dir),
       opendata: { STORAGE_DIR: join(dir, 'files') },
     });
   });

@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { landDatabase, landService } from '@openlgsp/catalogue-service/test/fixtures';
 import { reportBody } from '@openlgsp/incidents-service/test/service';
 import { requestBody } from '@openlgsp/sharing-service/test/service';
-import type { ServiceUnderTest } from '@openlgsp/http/testing';
-import { decideProposal, startPlatform, type ServiceName } from './platform.js';
+import { waitFor as waitForValue, type ServiceUnderTest } from '@openlgsp/http/testing';
+import { auditFilesIn, decideProposal, startPlatform, type ServiceName } from './platform.js';
 import { WHO_MAY_CALL } from './abuse-matrix.table.js';
 
 /**
@@ -40,12 +40,7 @@ let platform: Awaited<ReturnType<typeof startPlatform<ServiceName>>>;
 
 before(async () => {
   platform = await startPlatform(SERVICES, {
-    audit: {
-      LGSP_DATA: dir,
-      AUDIT_ARCHIVE_DIR: join(dir, 'archive'),
-      AUDIT_CHECKPOINT_INTERVAL_MS: '0',
-      AUDIT_ARCHIVE_INTERVAL_MS: '0',
-    },
+    audit: auditFilesIn(dir),
     opendata: { STORAGE_DIR: join(dir, 'files') },
   });
 });
@@ -339,15 +334,8 @@ async function ownersView(attempt: Attempt): Promise<unknown> {
 }
 
 /** Polls `probe` until it gives a value (bounded): for what arrives by event. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> =>
+  waitForValue(what, probe, ms, 100);
 
 /** DCAT-AP metadata of the dataset drafted from STNMT's open entry. */
 const DATASET_METADATA = {

@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor as waitForValue } from '@openlgsp/http/testing';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import type { MsgHdrs } from '@nats-io/transport-node';
+import { auditFilesIn } from './platform.js';
 import { issueToken, localKeys, type LocalKeys, type Role } from '@openlgsp/auth';
 import { createEvent, fromNatsMessage, toNatsMessage, type LgspEvent } from '@openlgsp/events';
 import {
@@ -56,10 +58,7 @@ export async function startFaultPlatform(opts: FaultPlatformOptions = {}): Promi
   const common = { AUTH_PUBLIC_KEY_FILE: keys.publicKeyPath };
   const audit = {
     ...common,
-    LGSP_DATA: dir,
-    AUDIT_ARCHIVE_DIR: join(dir, 'archive'),
-    AUDIT_CHECKPOINT_INTERVAL_MS: '0',
-    AUDIT_ARCHIVE_INTERVAL_MS: '0',
+    ...auditFilesIn(dir),
     // A recorder killed with messages in hand gets them back after this, not after 30 s.
     AUDIT_ACK_WAIT_MS: '5000',
   };
@@ -396,16 +395,12 @@ export async function metricSum(instance: ServiceProcess, prefix: string): Promi
     .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
 }
 
-/** Polls `probe` until it answers something (a generous bound, not a timing assertion). */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
+/**
+ * Polls `probe` until it answers something (a generous bound, not a timing assertion), every 250 ms:
+ * many probes read the audit trail, a scan on FerretDB.
+ */
+export const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> =>
+  waitForValue(what, probe, ms, 250);
 
 export interface Answer {
   status: number;

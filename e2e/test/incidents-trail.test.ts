@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ServiceUnderTest } from '@openlgsp/http/testing';
-import { startPlatform } from './platform.js';
+import { auditFilesIn, startPlatform } from './platform.js';
 import { assertTrace } from './traces.js';
 
 /**
@@ -20,12 +20,7 @@ let audit: ServiceUnderTest;
 
 before(async () => {
   platform = await startPlatform(['audit', 'incidents'], {
-    audit: {
-      LGSP_DATA: dir,
-      AUDIT_ARCHIVE_DIR: join(dir, 'archive'),
-      AUDIT_CHECKPOINT_INTERVAL_MS: '0',
-      AUDIT_ARCHIVE_INTERVAL_MS: '0',
-    },
+    audit: auditFilesIn(dir),
   });
   ({ incidents, audit } = platform.services);
 });

@@ -8,8 +8,8 @@ import rdf from '@zazuko/env-node';
 import { Parser, type Quad } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
 import { landDatabase } from '@openlgsp/catalogue-service/test/fixtures';
-import type { ServiceUnderTest } from '@openlgsp/http/testing';
-import { decideProposal, startPlatform } from './platform.js';
+import { waitFor as waitForValue, type ServiceUnderTest } from '@openlgsp/http/testing';
+import { auditFilesIn, decideProposal, startPlatform } from './platform.js';
 import { assertTrace } from './traces.js';
 
 /**
@@ -27,12 +27,7 @@ let audit: ServiceUnderTest;
 
 before(async () => {
   platform = await startPlatform(['audit', 'catalogue', 'opendata'], {
-    audit: {
-      LGSP_DATA: dir,
-      AUDIT_ARCHIVE_DIR: join(dir, 'archive'),
-      AUDIT_CHECKPOINT_INTERVAL_MS: '0',
-      AUDIT_ARCHIVE_INTERVAL_MS: '0',
-    },
+    audit: auditFilesIn(dir),
     opendata: { STORAGE_DIR: join(dir, 'files') },
   });
   ({ catalogue, opendata, audit } = platform.services);
@@ -46,16 +41,9 @@ const traceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8
 const traceOf = (tp: string) => tp.split('-')[1]!;
 const sha256 = (bytes: string | Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-/** Polls until `probe` answers something (projections and the trail follow events): no sleeps to tune. */
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Polls `probe` until it gives a value (bounded): for what arrives by event. */
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> =>
+  waitForValue(what, probe, ms, 100);
 
 interface Entry {
   type?: string;

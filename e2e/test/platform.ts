@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { startService, type ServiceUnderTest } from '@openlgsp/http/testing';
 import { startEngines, type Engines } from '@openlgsp/testing';
 
@@ -10,6 +11,19 @@ const modules = {
   incidents: async () => (await import('@openlgsp/incidents-service')).AppModule,
 };
 export type ServiceName = keyof typeof modules;
+
+/**
+ * The audit service's files under `dir` (its data and archives), with its timers off: the suites
+ * checkpoint and archive by hand, when they mean to.
+ */
+export function auditFilesIn(dir: string): Record<string, string> {
+  return {
+    LGSP_DATA: dir,
+    AUDIT_ARCHIVE_DIR: join(dir, 'archive'),
+    AUDIT_CHECKPOINT_INTERVAL_MS: '0',
+    AUDIT_ARCHIVE_INTERVAL_MS: '0',
+  };
+}
 
 /**
  * Real engines, shared by the services named, each started in this process (in the order given),

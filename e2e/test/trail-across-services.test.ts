@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { landDatabase } from '@openlgsp/catalogue-service/test/fixtures';
-import { decideProposal, startPlatform } from './platform.js';
+import { auditFilesIn, decideProposal, startPlatform } from './platform.js';
 import { assertTrace } from './traces.js';
 import { createEvent } from '@openlgsp/events';
 import type { ServiceUnderTest } from '@openlgsp/http/testing';
@@ -23,12 +23,7 @@ let audit: ServiceUnderTest;
 
 before(async () => {
   platform = await startPlatform(['audit', 'catalogue', 'sharing'], {
-    audit: {
-      LGSP_DATA: dir,
-      AUDIT_ARCHIVE_DIR: join(dir, 'archive'),
-      AUDIT_CHECKPOINT_INTERVAL_MS: '0',
-      AUDIT_ARCHIVE_INTERVAL_MS: '0',
-    },
+    audit: auditFilesIn(dir),
   });
   ({ catalogue, sharing, audit } = platform.services);
 });
